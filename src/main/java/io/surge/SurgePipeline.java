@@ -1,0 +1,95 @@
+package io.surge;
+
+import io.surge.config.SurgeConfig;
+import io.surge.event.DivertedRecord;
+import io.surge.event.Ingested;
+import io.surge.event.ZoneEvent;
+import io.surge.pricing.SlicedSurgeWindows;
+import io.surge.pricing.ZoneSurge;
+import io.surge.time.Clock;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The surge dataflow, with no I/O: ingested inputs in, multipliers, late events and dead letters out.
+ *
+ * <pre>
+ *   inputs ──divert rejected──▶ zone events ──keyBy zone──▶ sliced surge windows ──▶ multipliers
+ *                 │                                              └──▶ late events
+ *                 └──▶ dead letters
+ * </pre>
+ *
+ * The keyed zone-event stream is built once and exposed, so every per-zone computation shares it.
+ */
+public final class SurgePipeline {
+
+    static final OutputTag<DivertedRecord> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DivertedRecord.class));
+
+    private SurgePipeline() {}
+
+    /** The streams the pipeline produces; sinks attach to these. */
+    public record Outputs(
+            KeyedStream<ZoneEvent, String> zoneEvents,
+            DataStream<ZoneSurge> multipliers,
+            DataStream<DivertedRecord> lateEvents,
+            DataStream<DivertedRecord> deadLetters) {}
+
+    /**
+     * @param inputs ride requests and driver statuses as the sources ingested them, with event-time timestamps and
+     *     watermarks already assigned
+     */
+    public static Outputs build(DataStream<Ingested> inputs, SurgeConfig config, Clock clock) {
+        SingleOutputStreamOperator<ZoneEvent> accepted = inputs
+                .process(new DivertRejected())
+                .name("Divert rejected inputs")
+                .uid("divert-rejected-inputs")
+                // beside its source, whatever that source's parallelism: a per-record split needs no shuffle
+                .setParallelism(inputs.getParallelism());
+
+        KeyedStream<ZoneEvent, String> zoneEvents = accepted.keyBy(ZoneEvent::zoneId);
+
+        SingleOutputStreamOperator<ZoneSurge> multipliers = zoneEvents
+                .process(new SlicedSurgeWindows(config.window(), clock))
+                .name("Surge windows per zone")
+                .uid("surge-windows");
+
+        return new Outputs(
+                zoneEvents,
+                multipliers,
+                multipliers.getSideOutput(SlicedSurgeWindows.LATE),
+                accepted.getSideOutput(DEAD_LETTERS));
+    }
+
+    /** Passes zone events on and sends diverted inputs to the dead letters, counting both. */
+    static final class DivertRejected extends ProcessFunction<Ingested, ZoneEvent> {
+        private static final long serialVersionUID = 1L;
+        private transient Counter inputs;
+        private transient Counter deadLettered;
+
+        @Override
+        public void open(OpenContext openContext) {
+            var metrics = getRuntimeContext().getMetricGroup().addGroup("surge");
+            inputs = metrics.counter("eventsIn");
+            deadLettered = metrics.counter("eventsDeadLettered");
+        }
+
+        @Override
+        public void processElement(Ingested ingested, Context ctx, Collector<ZoneEvent> out) {
+            inputs.inc();
+            if (ingested.isAccepted()) {
+                out.collect(ingested.event());
+            } else {
+                deadLettered.inc();
+                ctx.output(DEAD_LETTERS, ingested.diverted());
+            }
+        }
+    }
+}

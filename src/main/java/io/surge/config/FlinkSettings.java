@@ -1,0 +1,24 @@
+package io.surge.config;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+
+/** The Flink configuration a surge job runs with, derived from its {@link SurgeConfig}. */
+public final class FlinkSettings {
+
+    private FlinkSettings() {}
+
+    public static Configuration of(SurgeConfig config) {
+        Configuration flink = new Configuration();
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
+        flink.set(StateBackendOptions.STATE_BACKEND, config.stateBackend().flinkName());
+        flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        // Records between operators are immutable, so handing the same instance on is safe and saves a copy.
+        flink.set(PipelineOptions.OBJECT_REUSE, true);
+        // Every type on the wire has a Flink serializer; a silent fallback to Kryo would be a bug, so it fails.
+        flink.set(PipelineOptions.GENERIC_TYPES, false);
+        return flink;
+    }
+}

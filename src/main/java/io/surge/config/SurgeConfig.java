@@ -1,0 +1,146 @@
+package io.surge.config;
+
+import io.surge.pricing.WindowSpec;
+import io.surge.zone.ZoneResolver;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * The typed configuration of a surge job, built in one place from string options (see {@link SurgeOption} for the
+ * keys and defaults). Whatever the options came from, a flag, the environment or a file, they are checked here and
+ * an error names the source, the option and the fix.
+ */
+public record SurgeConfig(
+        WindowSpec window,
+        Duration outOfOrderness,
+        Duration idleness,
+        ZoneScheme zoneScheme,
+        int h3Resolution,
+        Duration maxFutureSkew,
+        Duration checkpointInterval,
+        StateBackendKind stateBackend)
+        implements Serializable {
+
+    public static SurgeConfig defaults() {
+        return fromOptions(Map.of(), "defaults");
+    }
+
+    /**
+     * Parses options over the defaults.
+     *
+     * @param options option key to value, e.g. {@code window.size -> 30s}
+     * @param source where the options came from, named in error messages (a file path, "command line", ...)
+     */
+    public static SurgeConfig fromOptions(Map<String, String> options, String source) {
+        Options values = new Options(options, source);
+        Duration size = values.duration(SurgeOption.WINDOW_SIZE);
+        Duration slide = values.duration(SurgeOption.WINDOW_SLIDE);
+        if (size.toMillis() % slide.toMillis() != 0) {
+            throw values.invalid(
+                    SurgeOption.WINDOW_SIZE,
+                    "window.size (" + format(size) + ") must be a whole multiple of window.slide (" + format(slide)
+                            + ")",
+                    "choose a size such as " + format(slide.multipliedBy(Math.max(1, size.toMillis() / slide.toMillis())))
+                            + " or a slide that divides " + format(size));
+        }
+        WindowSpec window = new WindowSpec(
+                size.toMillis(), slide.toMillis(), values.duration(SurgeOption.ALLOWED_LATENESS, true).toMillis());
+        return new SurgeConfig(
+                window,
+                values.duration(SurgeOption.OUT_OF_ORDERNESS, true),
+                values.duration(SurgeOption.IDLENESS),
+                values.choice(SurgeOption.ZONES, ZoneScheme.class),
+                values.integer(SurgeOption.H3_RESOLUTION, 0, 15),
+                values.duration(SurgeOption.MAX_FUTURE_SKEW),
+                values.duration(SurgeOption.CHECKPOINT_INTERVAL),
+                values.choice(SurgeOption.STATE_BACKEND, StateBackendKind.class));
+    }
+
+    public ZoneResolver zoneResolver() {
+        return zoneScheme.resolver(h3Resolution);
+    }
+
+    private static String format(Duration duration) {
+        return TimeUtils.formatWithHighestUnit(duration);
+    }
+
+    /** Raw option values with the defaults filled in, and the typed readers that report a bad one. */
+    private static final class Options {
+        private final Map<String, String> values = new HashMap<>();
+        private final String source;
+
+        Options(Map<String, String> given, String source) {
+            this.source = source;
+            for (SurgeOption option : SurgeOption.values()) {
+                values.put(option.key(), option.defaultValue());
+            }
+            for (Map.Entry<String, String> entry : given.entrySet()) {
+                if (SurgeOption.byKey(entry.getKey()).isEmpty()) {
+                    throw new ConfigException(source + ": unknown option '" + entry.getKey() + "'; known options are "
+                            + Arrays.stream(SurgeOption.values())
+                                    .map(SurgeOption::key)
+                                    .collect(Collectors.joining(", ")));
+                }
+                values.put(entry.getKey(), entry.getValue().trim());
+            }
+        }
+
+        Duration duration(SurgeOption option) {
+            return duration(option, false);
+        }
+
+        Duration duration(SurgeOption option, boolean zeroAllowed) {
+            String raw = values.get(option.key());
+            Duration duration;
+            try {
+                duration = TimeUtils.parseDuration(raw);
+            } catch (RuntimeException e) {
+                throw invalid(option, "'" + raw + "' is not a duration", "write it like 30s, 500ms, 2min or 1h");
+            }
+            if (duration.isNegative() || (!zeroAllowed && duration.isZero())) {
+                throw invalid(option, "'" + raw + "' must be " + (zeroAllowed ? "zero or more" : "positive"),
+                        "the default is " + option.defaultValue());
+            }
+            if (duration.toNanos() % 1_000_000 != 0) {
+                throw invalid(option, "'" + raw + "' is finer than a millisecond", "use whole milliseconds");
+            }
+            return duration;
+        }
+
+        int integer(SurgeOption option, int min, int max) {
+            String raw = values.get(option.key());
+            try {
+                int value = Integer.parseInt(raw);
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below with the same message as an out-of-range number
+            }
+            throw invalid(option, "'" + raw + "' is not a whole number from " + min + " to " + max,
+                    "the default is " + option.defaultValue());
+        }
+
+        <E extends Enum<E>> E choice(SurgeOption option, Class<E> type) {
+            String raw = values.get(option.key());
+            try {
+                return Enum.valueOf(type, raw.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                String choices = Arrays.stream(type.getEnumConstants())
+                        .map(c -> c.name().toLowerCase(Locale.ROOT))
+                        .collect(Collectors.joining(" or "));
+                throw invalid(option, "'" + raw + "' is not one of " + choices, "use " + choices);
+            }
+        }
+
+        ConfigException invalid(SurgeOption option, String problem, String fix) {
+            return new ConfigException(source + ": option " + option.key() + ": " + problem + "; " + fix + ".");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.surge.event;
+
+/** Why an input record was not counted into a surge window; the wire name is the `surge.reason` header. */
+public enum Reason {
+    /** The value is not in the registry wire format or its Avro body does not decode. */
+    UNDECODABLE("undecodable"),
+    /** The registry does not know the writer schema id in the value. */
+    UNKNOWN_SCHEMA("unknown-schema"),
+    /** The record decoded, but a field is impossible: coordinates, ids or timestamps. */
+    INVALID_FIELD("invalid-field"),
+    /** Every window the record belongs to had already been emitted when it arrived. */
+    LATE("late");
+
+    private final String wireName;
+
+    Reason(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

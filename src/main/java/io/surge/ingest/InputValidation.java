@@ -1,0 +1,116 @@
+package io.surge.ingest;
+
+import io.surge.avro.DriverStatus;
+import io.surge.avro.RideRequest;
+import io.surge.event.Ingested;
+import io.surge.event.Reason;
+import io.surge.event.RecordOrigin;
+import io.surge.event.ZoneEvent;
+import io.surge.time.Clock;
+import io.surge.zone.ZoneResolver;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Turns a decoded input record into a {@link ZoneEvent}, or diverts it as {@code invalid-field} with a sentence
+ * naming the field and what was wrong. It runs before watermarks are generated, so an absurd timestamp can never move
+ * the watermark and make good records late.
+ */
+public final class InputValidation implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    /** Ids are opaque, but one this long is a bug upstream, and it would bloat every state entry it lands in. */
+    public static final int MAX_ID_LENGTH = 256;
+
+    private final ZoneResolver zones;
+    private final long maxFutureSkewMillis;
+    private final Clock clock;
+
+    public InputValidation(ZoneResolver zones, Duration maxFutureSkew, Clock clock) {
+        this.zones = zones;
+        this.maxFutureSkewMillis = maxFutureSkew.toMillis();
+        this.clock = clock;
+    }
+
+    public Ingested rideRequest(RideRequest request, RecordOrigin origin) {
+        String problem = firstProblem(
+                idProblem("request_id", request.getRequestId()),
+                idProblem("user_id", request.getUserId()),
+                coordinateProblem(request.getLat(), request.getLon()),
+                timeProblem(request.getEventTime()));
+        if (problem != null) {
+            return Ingested.diverted(Reason.INVALID_FIELD, problem, origin);
+        }
+        return Ingested.accepted(new ZoneEvent(
+                zones.zoneOf(request.getLat(), request.getLon()),
+                request.getEventTime().toEpochMilli(),
+                ZoneEvent.Kind.RIDE_REQUEST,
+                null,
+                false,
+                origin));
+    }
+
+    public Ingested driverStatus(DriverStatus status, RecordOrigin origin) {
+        String problem = firstProblem(
+                idProblem("driver_id", status.getDriverId()),
+                coordinateProblem(status.getLat(), status.getLon()),
+                timeProblem(status.getEventTime()));
+        if (problem != null) {
+            return Ingested.diverted(Reason.INVALID_FIELD, problem, origin);
+        }
+        return Ingested.accepted(new ZoneEvent(
+                zones.zoneOf(status.getLat(), status.getLon()),
+                status.getEventTime().toEpochMilli(),
+                ZoneEvent.Kind.DRIVER_STATUS,
+                status.getDriverId(),
+                status.getAvailable(),
+                origin));
+    }
+
+    private static String firstProblem(String... problems) {
+        for (String problem : problems) {
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static String idProblem(String field, String id) {
+        if (id == null || id.isBlank()) {
+            return field + " is empty; every record needs a non-blank " + field;
+        }
+        if (id.length() > MAX_ID_LENGTH) {
+            return field + " is " + id.length() + " characters long; at most " + MAX_ID_LENGTH + " are accepted";
+        }
+        return null;
+    }
+
+    private static String coordinateProblem(double lat, double lon) {
+        if (!Double.isFinite(lat) || lat < -90 || lat > 90) {
+            return "lat is " + lat + "; a latitude must be a finite number in [-90, 90]";
+        }
+        if (!Double.isFinite(lon) || lon < -180 || lon > 180) {
+            return "lon is " + lon + "; a longitude must be a finite number in [-180, 180]";
+        }
+        return null;
+    }
+
+    private String timeProblem(Instant eventTime) {
+        if (eventTime == null) {
+            return "event_time is missing";
+        }
+        long millis = eventTime.toEpochMilli();
+        if (millis < 0) {
+            return "event_time " + eventTime + " is before 1970; event times are UTC epoch milliseconds";
+        }
+        long now = clock.millis();
+        if (millis - now > maxFutureSkewMillis) {
+            return "event_time " + eventTime + " is " + Duration.ofMillis(millis - now)
+                    + " ahead of processing time " + Instant.ofEpochMilli(now) + "; at most "
+                    + Duration.ofMillis(maxFutureSkewMillis) + " is accepted (input.max-future-skew)";
+        }
+        return null;
+    }
+}

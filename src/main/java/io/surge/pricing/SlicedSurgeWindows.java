@@ -1,0 +1,187 @@
+package io.surge.pricing;
+
+import io.surge.event.DivertedRecord;
+import io.surge.event.Reason;
+import io.surge.event.ZoneEvent;
+import io.surge.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Demand and supply of one zone over sliding event-time windows, one {@link ZoneSurge} per window that holds a record
+ * of the zone.
+ *
+ * <p>Each event updates one slide-long slice rather than every window it belongs to (six at 30 s / 5 s), and a window
+ * is assembled from its slices when the watermark passes its end, the way Flink SQL's slicing windows work. A new
+ * slice registers a timer for the first window it is in; each firing registers the next window that holds a slice,
+ * skipping empty stretches. Timers at equal times are one timer, so each window fires once. A slice is dropped as soon
+ * as no window still to come needs it; when the zone's last slice goes, its state and timers are empty.
+ *
+ * <p>Supply needs each driver's latest status within the window, so a slice keeps, per driver, the status with the
+ * greatest event time; windows take the greatest across their slices. When two statuses of a driver carry the same
+ * event time, "unavailable" wins, so that the result does not depend on arrival order.
+ *
+ * <p>Records whose every window was already emitted go to {@link #LATE}.
+ */
+public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneEvent, ZoneSurge> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DivertedRecord> LATE =
+            new OutputTag<>("late-events", TypeInformation.of(DivertedRecord.class));
+
+    private final WindowSpec window;
+    private final Clock clock;
+
+    /** Ride requests per slice; an entry exists for every slice that holds any record of the zone. */
+    private transient MapState<Long, Long> demandBySlice;
+    /** The latest {@link #status} of each driver within each slice. */
+    private transient MapState<SliceDriver, Long> driverStatusBySlice;
+
+    private transient Counter counted;
+    private transient Counter late;
+    private transient Counter windowsEmitted;
+
+    /** A driver within a slice; public with a canonical constructor so that Flink serializes it as a POJO. */
+    public record SliceDriver(long slice, String driverId) {}
+
+    public SlicedSurgeWindows(WindowSpec window, Clock clock) {
+        this.window = window;
+        this.clock = clock;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        demandBySlice = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("demand-by-slice", Types.LONG, Types.LONG));
+        driverStatusBySlice = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "driver-status-by-slice", TypeInformation.of(SliceDriver.class), Types.LONG));
+        var metrics = getRuntimeContext().getMetricGroup().addGroup("surge");
+        counted = metrics.counter("eventsCounted");
+        late = metrics.counter("eventsLate");
+        windowsEmitted = metrics.counter("windowsEmitted");
+    }
+
+    @Override
+    public void processElement(ZoneEvent event, Context ctx, Collector<ZoneSurge> out) throws Exception {
+        long slice = window.sliceOf(event.eventTime());
+        long watermark = ctx.timerService().currentWatermark();
+        if (window.isLate(slice, watermark)) {
+            late.inc();
+            ctx.output(LATE, lateRecord(event, slice, watermark));
+            return;
+        }
+        Long demand = demandBySlice.get(slice);
+        if (demand == null) {
+            ctx.timerService()
+                    .registerEventTimeTimer(window.emitTime(window.firstPendingEndSlice(slice, watermark)));
+            demand = 0L;
+        }
+        if (event.isRideRequest()) {
+            demandBySlice.put(slice, demand + 1);
+        } else {
+            if (demand == 0L) {
+                demandBySlice.put(slice, demand);
+            }
+            SliceDriver driver = new SliceDriver(slice, event.driverId());
+            long status = status(event.eventTime(), event.available());
+            Long previous = driverStatusBySlice.get(driver);
+            if (previous == null || status > previous) {
+                driverStatusBySlice.put(driver, status);
+            }
+        }
+        counted.inc();
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ZoneSurge> out) throws Exception {
+        long endSlice = window.endSliceEmittedAt(timestamp);
+        // The next window starts one slice later: slices before that are needed by no window still to come.
+        long firstSliceStillNeeded = endSlice - window.slicesPerWindow() + 1;
+
+        long demand = 0;
+        boolean windowHasRecords = false;
+        long nextSlice = Long.MAX_VALUE;
+        for (Iterator<Map.Entry<Long, Long>> it = demandBySlice.iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Long> entry = it.next();
+            long slice = entry.getKey();
+            if (window.covers(endSlice, slice)) {
+                windowHasRecords = true;
+                demand += entry.getValue();
+            }
+            if (slice < firstSliceStillNeeded) {
+                it.remove();
+            } else {
+                nextSlice = Math.min(nextSlice, slice);
+            }
+        }
+
+        Map<String, Long> latestStatus = new HashMap<>();
+        for (Iterator<Map.Entry<SliceDriver, Long>> it = driverStatusBySlice.iterator(); it.hasNext(); ) {
+            Map.Entry<SliceDriver, Long> entry = it.next();
+            SliceDriver driver = entry.getKey();
+            if (window.covers(endSlice, driver.slice())) {
+                latestStatus.merge(driver.driverId(), entry.getValue(), Math::max);
+            }
+            if (driver.slice() < firstSliceStillNeeded) {
+                it.remove();
+            }
+        }
+
+        if (windowHasRecords) {
+            long supply = latestStatus.values().stream().filter(SlicedSurgeWindows::isAvailable).count();
+            out.collect(new ZoneSurge(
+                    ctx.getCurrentKey(),
+                    window.windowStart(endSlice),
+                    window.windowEnd(endSlice),
+                    demand,
+                    supply,
+                    Multiplier.of(demand, supply),
+                    clock.millis()));
+            windowsEmitted.inc();
+        }
+        if (nextSlice == Long.MAX_VALUE) {
+            // Iterator removal can leave an empty map behind on the heap backend; the zone is done, drop it all.
+            demandBySlice.clear();
+            driverStatusBySlice.clear();
+        } else {
+            // Skip the windows in between that would hold no record of this zone.
+            long nextEndSlice = Math.max(endSlice + 1, nextSlice + 1);
+            ctx.timerService().registerEventTimeTimer(window.emitTime(nextEndSlice));
+        }
+    }
+
+    /**
+     * A driver status packed into one comparable long: a greater value is a later status, and at equal event times
+     * the unavailable one is greater.
+     */
+    static long status(long eventTime, boolean available) {
+        return eventTime * 2 + (available ? 0 : 1);
+    }
+
+    static boolean isAvailable(long status) {
+        return (status & 1) == 0;
+    }
+
+    private DivertedRecord lateRecord(ZoneEvent event, long slice, long watermark) {
+        long lastWindowEnd = window.windowEnd(slice + window.slicesPerWindow());
+        return new DivertedRecord(
+                Reason.LATE,
+                "event_time " + Instant.ofEpochMilli(event.eventTime()) + " in zone " + event.zoneId()
+                        + " belongs to windows ending at or before " + Instant.ofEpochMilli(lastWindowEnd)
+                        + ", all emitted by watermark " + Instant.ofEpochMilli(watermark),
+                event.origin());
+    }
+}

@@ -1,0 +1,40 @@
+package io.surge.zone;
+
+import com.uber.h3core.H3Core;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Zones as Uber H3 cells at a fixed resolution, named {@code h3_<cell address>}. */
+public final class H3Zones implements ZoneResolver {
+
+    private static final long serialVersionUID = 1L;
+    public static final int MIN_RESOLUTION = 0;
+    public static final int MAX_RESOLUTION = 15;
+
+    private final int resolution;
+    /** Wraps a native library, so it is created on the task rather than shipped with the job graph. */
+    private transient H3Core h3;
+
+    public H3Zones(int resolution) {
+        if (resolution < MIN_RESOLUTION || resolution > MAX_RESOLUTION) {
+            throw new IllegalArgumentException("H3 resolution must be in [0, 15], was " + resolution);
+        }
+        this.resolution = resolution;
+    }
+
+    @Override
+    public String zoneOf(double lat, double lon) {
+        if (h3 == null) {
+            h3 = loadH3();
+        }
+        return "h3_" + h3.latLngToCellAddress(lat, lon, resolution);
+    }
+
+    private static H3Core loadH3() {
+        try {
+            return H3Core.newInstance();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the H3 native library", e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.surge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.surge.pricing.WindowSpec;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SurgeConfigTest {
+
+    @Test
+    void defaultsAreThoseOfTheContract() {
+        SurgeConfig config = SurgeConfig.defaults();
+
+        assertThat(config.window()).isEqualTo(new WindowSpec(30_000, 5_000, 0));
+        assertThat(config.outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.idleness()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.zoneScheme()).isEqualTo(ZoneScheme.GRID);
+        assertThat(config.maxFutureSkew()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.stateBackend()).isEqualTo(StateBackendKind.ROCKSDB);
+    }
+
+    @Test
+    void optionsOverrideDefaults() {
+        SurgeConfig config = SurgeConfig.fromOptions(
+                Map.of("window.size", "1 min", "window.slide", "10s", "zones", "H3", "zones.h3-resolution", "7"),
+                "test");
+
+        assertThat(config.window()).isEqualTo(new WindowSpec(60_000, 10_000, 0));
+        assertThat(config.zoneResolver().zoneOf(37.775938728915946, -122.41795063018799)).startsWith("h3_87");
+    }
+
+    @Test
+    void anUnknownOptionIsNamedWithTheKnownOnes() {
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("window.length", "30s"), "surge.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("surge.yaml: unknown option 'window.length'")
+                .hasMessageContaining("window.size");
+    }
+
+    @Test
+    void aWindowThatIsNotAWholeNumberOfSlidesIsRefusedWithAFix() {
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("window.size", "32s"), "command line"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("command line: option window.size: window.size (32 s) must be a whole multiple of"
+                        + " window.slide (5 s); choose a size such as 30 s or a slide that divides 32 s.");
+    }
+
+    @Test
+    void badValuesNameTheOptionAndTheFix() {
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("watermark.idleness", "soon"), "env"))
+                .hasMessage("env: option watermark.idleness: 'soon' is not a duration; write it like 30s, 500ms,"
+                        + " 2min or 1h.");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("window.slide", "0s"), "env"))
+                .hasMessageContaining("option window.slide: '0s' must be positive");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("zones", "hexagons"), "env"))
+                .hasMessage("env: option zones: 'hexagons' is not one of grid or h3; use grid or h3.");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("zones.h3-resolution", "16"), "env"))
+                .hasMessageContaining("option zones.h3-resolution: '16' is not a whole number from 0 to 15");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("state.backend", "memory"), "env"))
+                .hasMessageContaining("use rocksdb or hashmap");
+    }
+}
