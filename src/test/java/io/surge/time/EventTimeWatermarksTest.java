@@ -1,0 +1,108 @@
+package io.surge.time;
+
+import static io.surge.testing.Events.at;
+import static io.surge.testing.Events.ride;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surge.event.Ingested;
+import io.surge.event.Reason;
+import io.surge.testing.Events;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.TimestampAssigner;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.util.clock.ManualClock;
+import org.junit.jupiter.api.Test;
+
+class EventTimeWatermarksTest {
+
+    private final WatermarkStrategy<Ingested> strategy =
+            EventTimeWatermarks.strategy(Duration.ofSeconds(5), Duration.ofSeconds(10));
+    private final ManualClock activity = new ManualClock();
+    private final RecordingOutput output = new RecordingOutput();
+    private final WatermarkGenerator<Ingested> generator = strategy.createWatermarkGenerator(
+            new WatermarkGeneratorSupplier.Context() {
+                @Override
+                public UnregisteredMetricsGroup getMetricGroup() {
+                    return new UnregisteredMetricsGroup();
+                }
+
+                @Override
+                public ManualClock getInputActivityClock() {
+                    return activity;
+                }
+            });
+    private final TimestampAssigner<Ingested> timestamps = strategy.createTimestampAssigner(() -> null);
+
+    @Test
+    void theWatermarkIsTheLargestEventTimeMinusTheBound() {
+        offer(Ingested.accepted(ride("A").at(20)));
+        offer(Ingested.accepted(ride("A").at(12)));
+        generator.onPeriodicEmit(output);
+
+        assertThat(output.last()).isEqualTo(at(15) - 1);
+    }
+
+    @Test
+    void divertedRecordsNeverMoveTheWatermark() {
+        offer(Ingested.accepted(ride("A").at(20)));
+        offer(Ingested.diverted(Reason.INVALID_FIELD, "event_time far ahead", Events.origin("ride-requests")),
+                at(7200));
+        generator.onPeriodicEmit(output);
+
+        assertThat(output.last()).isEqualTo(at(15) - 1);
+    }
+
+    @Test
+    void aPartitionSilentForTheIdlenessTimeoutStopsHoldingTheWatermarkBack() {
+        offer(Ingested.accepted(ride("A").at(20)));
+        generator.onPeriodicEmit(output);
+        generator.onPeriodicEmit(output); // the first emit that sees no new record starts the silence
+        activity.advanceTime(Duration.ofSeconds(9));
+        generator.onPeriodicEmit(output);
+        assertThat(output.idle).as("silent for 9 s").isFalse();
+
+        activity.advanceTime(Duration.ofSeconds(2));
+        generator.onPeriodicEmit(output);
+        assertThat(output.idle).as("silent for 11 s").isTrue();
+    }
+
+    private void offer(Ingested ingested) {
+        offer(ingested, Long.MIN_VALUE);
+    }
+
+    private void offer(Ingested ingested, long recordTimestamp) {
+        generator.onEvent(ingested, timestamps.extractTimestamp(ingested, recordTimestamp), output);
+    }
+
+    private static final class RecordingOutput implements WatermarkOutput {
+        final List<Long> watermarks = new ArrayList<>();
+        boolean idle;
+
+        @Override
+        public void emitWatermark(Watermark watermark) {
+            watermarks.add(watermark.getTimestamp());
+            idle = false;
+        }
+
+        @Override
+        public void markIdle() {
+            idle = true;
+        }
+
+        @Override
+        public void markActive() {
+            idle = false;
+        }
+
+        long last() {
+            return watermarks.get(watermarks.size() - 1);
+        }
+    }
+}
