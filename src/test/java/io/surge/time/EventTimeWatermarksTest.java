@@ -24,7 +24,8 @@ class EventTimeWatermarksTest {
 
     private final WatermarkStrategy<Ingested> strategy =
             EventTimeWatermarks.strategy(Duration.ofSeconds(5), Duration.ofSeconds(10));
-    private final ManualClock activity = new ManualClock();
+    // Flink reads a relative time of 0 as "silence not started yet", so the clock starts later.
+    private final ManualClock activity = new ManualClock(Duration.ofSeconds(1).toNanos());
     private final RecordingOutput output = new RecordingOutput();
     private final WatermarkGenerator<Ingested> generator = strategy.createWatermarkGenerator(
             new WatermarkGeneratorSupplier.Context() {
