@@ -50,7 +50,7 @@ class SurgePipelineITCase {
     @Test
     void everyWindowOfEveryZoneMatchesARecomputationFromTheRawEvents() throws Exception {
         SurgeConfig config = SurgeConfig.fromOptions(Map.of("checkpoint.interval", "500ms"), "test");
-        CityWorkload workload = CityWorkload.generate(20261125L, 4000, Events.at(0), 40, 4_500);
+        CityWorkload workload = CityWorkload.generate(20261125L, 4000, Events.at(0), 40, 4_500, 0.02, 0.03);
         // All event times are before this clock, except the deliberately far-future ones.
         InputValidation validation =
                 new InputValidation(config.zoneResolver(), config.maxFutureSkew(), () -> Events.at(600));

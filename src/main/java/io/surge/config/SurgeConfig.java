@@ -1,13 +1,16 @@
 package io.surge.config;
 
+import io.surge.io.registry.RegistrySettings;
 import io.surge.pricing.WindowSpec;
 import io.surge.zone.ZoneResolver;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.flink.util.TimeUtils;
 
@@ -17,6 +20,12 @@ import org.apache.flink.util.TimeUtils;
  * an error names the source, the option and the fix.
  */
 public record SurgeConfig(
+        String bootstrapServers,
+        RegistrySettings registry,
+        boolean autoRegisterSchemas,
+        Topics topics,
+        int topicPartitions,
+        String jobName,
         WindowSpec window,
         Duration outOfOrderness,
         Duration idleness,
@@ -52,6 +61,26 @@ public record SurgeConfig(
         WindowSpec window = new WindowSpec(
                 size.toMillis(), slide.toMillis(), values.duration(SurgeOption.ALLOWED_LATENESS, true).toMillis());
         return new SurgeConfig(
+                values.required(SurgeOption.KAFKA_BOOTSTRAP),
+                new RegistrySettings(
+                        values.required(SurgeOption.REGISTRY_URL),
+                        values.optional(SurgeOption.REGISTRY_USERNAME),
+                        values.optional(SurgeOption.REGISTRY_PASSWORD),
+                        Optional.ofNullable(values.optional(SurgeOption.REGISTRY_TRUSTSTORE))
+                                .map(Path::of)
+                                .orElse(null),
+                        values.optional(SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD),
+                        values.duration(SurgeOption.REGISTRY_RETRY_FOR)),
+                values.bool(SurgeOption.REGISTRY_AUTO_REGISTER),
+                new Topics(
+                        values.required(SurgeOption.TOPIC_RIDE_REQUESTS),
+                        values.required(SurgeOption.TOPIC_DRIVER_STATUS),
+                        values.required(SurgeOption.TOPIC_MULTIPLIERS),
+                        values.required(SurgeOption.TOPIC_ALERTS),
+                        values.required(SurgeOption.TOPIC_LATE_EVENTS),
+                        values.required(SurgeOption.TOPIC_DEAD_LETTERS)),
+                values.integer(SurgeOption.TOPIC_PARTITIONS, 1, 10_000),
+                values.required(SurgeOption.JOB_NAME),
                 window,
                 values.duration(SurgeOption.OUT_OF_ORDERNESS, true),
                 values.duration(SurgeOption.IDLENESS),
@@ -89,6 +118,28 @@ public record SurgeConfig(
                 }
                 values.put(entry.getKey(), entry.getValue().trim());
             }
+        }
+
+        String required(SurgeOption option) {
+            String raw = values.get(option.key());
+            if (raw.isEmpty()) {
+                throw invalid(option, "it is empty", "give a value; the default is " + option.defaultValue());
+            }
+            return raw;
+        }
+
+        /** The value, or null when it is empty. */
+        String optional(SurgeOption option) {
+            String raw = values.get(option.key());
+            return raw.isEmpty() ? null : raw;
+        }
+
+        boolean bool(SurgeOption option) {
+            String raw = values.get(option.key());
+            if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(raw);
+            }
+            throw invalid(option, "'" + raw + "' is not true or false", "use true or false");
         }
 
         Duration duration(SurgeOption option) {

@@ -5,6 +5,34 @@ import java.util.Optional;
 
 /** Every option surge takes, with its default and what it means: the one list that help texts and parsing share. */
 public enum SurgeOption {
+    KAFKA_BOOTSTRAP("kafka.bootstrap", "localhost:9092", "Kafka bootstrap servers, host:port[,host:port...]."),
+    REGISTRY_URL(
+            "registry.url",
+            "http://localhost:8085/apis/ccompat/v7",
+            "Base URL of the Confluent-compatible Schema Registry API (Confluent's schema.registry.url)."),
+    REGISTRY_USERNAME("registry.username", "", "Basic-auth user for the registry; empty for none."),
+    REGISTRY_PASSWORD("registry.password", "", "Basic-auth password for the registry; never logged."),
+    REGISTRY_TRUSTSTORE("registry.truststore", "", "Trust store (PKCS12 or JKS) for a TLS registry; empty for the JVM's."),
+    REGISTRY_TRUSTSTORE_PASSWORD("registry.truststore-password", "", "Password of registry.truststore."),
+    REGISTRY_RETRY_FOR(
+            "registry.retry-for",
+            "30s",
+            "How long a registry call retries while the registry cannot be reached, before the job fails."),
+    REGISTRY_AUTO_REGISTER(
+            "registry.auto-register",
+            "true",
+            "Register the output schemas at start; with false they must already be registered."),
+    TOPIC_RIDE_REQUESTS("topics.ride-requests", "ride-requests", "Input topic of RideRequest records."),
+    TOPIC_DRIVER_STATUS("topics.driver-status", "driver-status", "Input topic of DriverStatus records."),
+    TOPIC_MULTIPLIERS("topics.multipliers", "surge-multipliers", "Output topic of SurgeMultiplier records."),
+    TOPIC_ALERTS("topics.alerts", "surge-alerts", "Output topic of SurgeAlert records."),
+    TOPIC_LATE_EVENTS("topics.late-events", "surge-late-events", "Where late input records go, unchanged."),
+    TOPIC_DEAD_LETTERS("topics.dead-letters", "surge-dead-letters", "Where rejected input records go, unchanged."),
+    TOPIC_PARTITIONS("topics.partitions", "4", "Partitions of the topics surge creates when they are missing."),
+    JOB_NAME(
+            "job.name",
+            "surge",
+            "Name of the Flink job; also the Kafka consumer group and the prefix of transactional ids."),
     WINDOW_SIZE("window.size", "30s", "Length of each sliding surge window; a whole multiple of window.slide."),
     WINDOW_SLIDE("window.slide", "5s", "How often windows close: one result per zone every slide."),
     ALLOWED_LATENESS(

@@ -31,19 +31,22 @@ public final class CityWorkload {
      * @param startMillis event time of the first record, aligned to the slide
      * @param stepMillis event time between consecutive records
      * @param jitterMillis how far behind its slot a record may be, at most the out-of-orderness bound
+     * @param lateFraction the share of records that arrive 45 to 75 s behind their slot
+     * @param invalidFraction the share of records with an impossible field
      */
-    public static CityWorkload generate(long seed, int count, long startMillis, long stepMillis, long jitterMillis) {
+    public static CityWorkload generate(long seed, int count, long startMillis, long stepMillis, long jitterMillis,
+            double lateFraction, double invalidFraction) {
         CityWorkload workload = new CityWorkload();
         Random random = new Random(seed);
         for (int i = 0; i < count; i++) {
             long slot = startMillis + i * stepMillis;
             long eventTime = slot - (long) (random.nextDouble() * jitterMillis);
-            if (random.nextDouble() < 0.02) {
+            if (random.nextDouble() < lateFraction) {
                 eventTime = slot - 45_000 - random.nextInt(30_000);
             }
             double lat = 40.70 + random.nextDouble() * 0.04;
             double lon = -74.02 + random.nextDouble() * 0.04;
-            boolean invalid = random.nextDouble() < 0.03;
+            boolean invalid = random.nextDouble() < invalidFraction;
             if (invalid) {
                 switch (random.nextInt(5)) {
                     case 0 -> lat = Double.NaN;
@@ -92,6 +95,10 @@ public final class CityWorkload {
                     : validation.driverStatus((DriverStatus) inputs.get(i), origins.get(i)));
         }
         return ingested;
+    }
+
+    public List<Object> inputs() {
+        return inputs;
     }
 
     public int size() {

@@ -1,0 +1,122 @@
+package io.surge.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Apicurio Registry 2.4.2 (in memory) as a child process, serving Confluent's Schema Registry API. The jar is built by
+ * the sibling Maven project {@code embedded-registry/}, which the main build runs when the jar is missing.
+ *
+ * <p>The child is started under a shell that waits on its standard input: when this JVM exits, however it exits, the
+ * pipe closes and the shell stops the registry, so no registry outlives its owner.
+ */
+public final class EmbeddedRegistry implements AutoCloseable {
+
+    public static final Path DEFAULT_JAR = Path.of("embedded-registry/target/surge-embedded-registry-runner.jar");
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private EmbeddedRegistry(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Starts the registry on {@code port}, or on a free port when it is 0, and waits until it answers. */
+    public static EmbeddedRegistry start(Path jar, int port) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the embedded registry jar " + jar.toAbsolutePath() + " is missing;"
+                    + " build it with: mvn -f embedded-registry/pom.xml package");
+        }
+        int chosenPort = port == 0 ? freePort() : port;
+        Path log = Files.createTempFile("surge-registry-", ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = String.join(" ", List.of(
+                quote(java), "-Xmx384m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + chosenPort,
+                "-jar", quote(jar.toAbsolutePath().toString())))
+                + " & child=$!; cat > /dev/null; kill $child; wait $child";
+        Process process = new ProcessBuilder("sh", "-c", command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        EmbeddedRegistry registry = new EmbeddedRegistry(process, log, chosenPort);
+        try {
+            registry.awaitReady();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        return registry;
+    }
+
+    /** The base of the Confluent-compatible API: what a Confluent client takes as {@code schema.registry.url}. */
+    public String url() {
+        return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        process.getOutputStream().close();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
+        }
+        Files.deleteIfExists(log);
+    }
+
+    private void awaitReady() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/subjects")).timeout(Duration.ofSeconds(2))
+                .build();
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the embedded registry exited at start:\n" + tail());
+            }
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the embedded registry did not answer within " + STARTUP_TIMEOUT.toSeconds()
+                + " s:\n" + tail());
+    }
+
+    private String tail() throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for the embedded registry", e);
+        }
+    }
+
+    private static String quote(String path) {
+        return "'" + path.replace("'", "'\\''") + "'";
+    }
+}

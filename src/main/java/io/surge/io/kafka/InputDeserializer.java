@@ -1,0 +1,67 @@
+package io.surge.io.kafka;
+
+import io.surge.avro.DriverStatus;
+import io.surge.avro.RideRequest;
+import io.surge.config.Topics;
+import io.surge.event.Ingested;
+import io.surge.event.RecordOrigin;
+import io.surge.ingest.InputValidation;
+import io.surge.io.registry.RegistrySettings;
+import io.surge.io.registry.SchemaRegistryClient;
+import io.surge.io.serde.AvroDecoder;
+import io.surge.io.serde.UndecodableException;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Turns each consumed input record into exactly one {@link Ingested}: decoded through the registry and validated, or
+ * diverted with the reason it cannot be used. Decoding happens here, inside the source, so that watermarks are
+ * generated per Kafka partition from valid event times only.
+ */
+public final class InputDeserializer implements KafkaRecordDeserializationSchema<Ingested> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final RegistrySettings registrySettings;
+    private final Topics topics;
+    private final InputValidation validation;
+
+    private transient AvroDecoder<RideRequest> rideRequests;
+    private transient AvroDecoder<DriverStatus> driverStatuses;
+
+    public InputDeserializer(RegistrySettings registrySettings, Topics topics, InputValidation validation) {
+        this.registrySettings = registrySettings;
+        this.topics = topics;
+        this.validation = validation;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        SchemaRegistryClient registry = new SchemaRegistryClient(registrySettings);
+        rideRequests = new AvroDecoder<>(registry::schemaById, RideRequest.getClassSchema());
+        driverStatuses = new AvroDecoder<>(registry::schemaById, DriverStatus.getClassSchema());
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
+        RecordOrigin origin =
+                new RecordOrigin(record.topic(), record.partition(), record.offset(), record.key(), record.value());
+        try {
+            if (record.topic().equals(topics.rideRequests())) {
+                out.collect(validation.rideRequest(rideRequests.decode(record.value()), origin));
+            } else {
+                out.collect(validation.driverStatus(driverStatuses.decode(record.value()), origin));
+            }
+        } catch (UndecodableException e) {
+            out.collect(Ingested.diverted(e.reason(), e.getMessage(), origin));
+        }
+    }
+
+    @Override
+    public TypeInformation<Ingested> getProducedType() {
+        return TypeInformation.of(Ingested.class);
+    }
+}

@@ -1,0 +1,61 @@
+package io.surge.io.kafka;
+
+import io.surge.config.SurgeConfig;
+import io.surge.event.Ingested;
+import io.surge.ingest.InputValidation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The Kafka source of both inputs and the exactly-once sinks of every output.
+ *
+ * <p>Every sink is transactional: a consumer with {@code isolation.level=read_committed} sees each record exactly
+ * once, at the cost of seeing it only when the checkpoint that covers it completes. Late events and dead letters are
+ * transactional too, so that each input is accounted for exactly once across failures.
+ */
+public final class KafkaEndpoints {
+
+    /**
+     * Above the time a checkpoint may take, below the broker's default {@code transaction.max.timeout.ms} (15 min);
+     * the connector's own default (1 h) is refused by a default broker.
+     */
+    static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
+
+    private KafkaEndpoints() {}
+
+    /** Both input topics in one source, so watermarks are tracked per partition across them. */
+    public static KafkaSource<Ingested> inputs(SurgeConfig config, InputValidation validation) {
+        return KafkaSource.<Ingested>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setTopics(config.topics().inputs())
+                .setGroupId(config.jobName())
+                .setClientIdPrefix(config.jobName() + "-inputs")
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new InputDeserializer(config.registry(), config.topics(), validation))
+                // inputs written by transactional producers count only once committed
+                .setProperty("isolation.level", "read_committed")
+                .build();
+    }
+
+    /**
+     * @param name distinguishes this sink's transactional ids from the job's other sinks; keep it stable across
+     *     releases, or restarts cannot abort the transactions a crash left open
+     */
+    public static <T> KafkaSink<T> exactlyOnce(
+            SurgeConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.jobName() + "-" + name)
+                // reuses a bounded pool of transactional ids instead of a new one per checkpoint
+                .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
+                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .build();
+    }
+}

@@ -1,0 +1,63 @@
+package io.surge.io.kafka;
+
+import io.surge.config.SurgeConfig;
+import io.surge.config.Topics;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates surge's topics that do not exist yet. The multipliers topic is compacted as well as time-retained: the
+ * latest value per zone is what a pricing service reads, and compaction keeps it however old.
+ */
+public final class TopicSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+
+    private TopicSetup() {}
+
+    public static void ensureTopics(SurgeConfig config) {
+        Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        Topics topics = config.topics();
+        try (Admin admin = Admin.create(properties)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.all().stream()
+                    .filter(topic -> !existing.contains(topic))
+                    .map(topic -> {
+                        NewTopic newTopic = new NewTopic(topic, config.topicPartitions(), (short) -1);
+                        return topic.equals(topics.multipliers())
+                                ? newTopic.configs(Map.of("cleanup.policy", "compact,delete"))
+                                : newTopic;
+                    })
+                    .toList();
+            for (NewTopic topic : missing) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                    LOG.info("topic created topic={} partitions={}", topic.name(), topic.numPartitions());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create surge's topics on Kafka at " + config.bootstrapServers()
+                    + ": " + e.getMessage() + "; check kafka.bootstrap and that the broker is up", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package io.surge;
+
+import static io.surge.testing.Events.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.surge.avro.DriverStatus;
+import io.surge.avro.RideRequest;
+import io.surge.avro.SurgeMultiplier;
+import io.surge.config.FlinkSettings;
+import io.surge.config.SurgeConfig;
+import io.surge.embedded.EmbeddedKafka;
+import io.surge.embedded.EmbeddedRegistry;
+import io.surge.io.kafka.DivertedRecordSerializer;
+import io.surge.io.kafka.TopicSetup;
+import io.surge.io.registry.RegistryException;
+import io.surge.io.registry.SchemaRegistryClient;
+import io.surge.pricing.ZoneSurge;
+import io.surge.testing.CityWorkload;
+import io.surge.testing.Inputs;
+import io.surge.testing.KafkaClients;
+import io.surge.testing.SurgeOracle;
+import io.surge.testing.WireRecords;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Future;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The surge job end to end on a real KRaft broker, a real registry (Apicurio, Confluent API) and a Flink MiniCluster at
+ * parallelism 2 with exactly-once sinks, read back by a read_committed consumer and checked against the oracle.
+ */
+class KafkaSurgeITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    // Also the processing clock of input validation: after every valid event time, and more than the 1 h skew bound
+    // before the far-future records that the workload makes invalid.
+    private static final long COMPUTED_AT = at(900);
+    private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(120);
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void aRegistryThatIsDownAtStartStopsTheJobWithAClearMessage() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        SurgeConfig config = config("http://127.0.0.1:" + closedPort + "/apis/ccompat/v7", "down-at-start",
+                Map.of("registry.retry-for", "2s"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
+
+        assertThatThrownBy(() -> SurgeJob.build(env, config, () -> COMPUTED_AT))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("Schema Registry at http://127.0.0.1:" + closedPort)
+                .hasMessageContaining("cannot be reached")
+                .hasMessageContaining("gave up after retrying for 2 s");
+    }
+
+    @Test
+    void resultsAreExactAcrossSchemaEvolutionPoisonPillsAndARegistryOutage() throws Exception {
+        EmbeddedRegistry registry = EmbeddedRegistry.start(EmbeddedRegistry.DEFAULT_JAR, 0);
+        try {
+            runEndToEnd(registry);
+        } finally {
+            registry.close();
+        }
+    }
+
+    private void runEndToEnd(EmbeddedRegistry registry) throws Exception {
+        SurgeConfig config = config(registry.url(), "e2e", Map.of());
+        TopicSetup.ensureTopics(config);
+        SchemaRegistryClient client = new SchemaRegistryClient(config.registry());
+        Schema rideV2 = rideRequestWithChannel();
+        InputIds ids = new InputIds(
+                client.register("ride-requests-value", RideRequest.getClassSchema()),
+                client.register("ride-requests-value", rideV2),
+                client.register("driver-status-value", DriverStatus.getClassSchema()));
+
+        CityWorkload workload = CityWorkload.generate(777L, 3000, at(0), 40, 4_500, 0.0, 0.03);
+        List<SurgeOracle.Observation> observations = new ArrayList<>(workload.validInArrivalOrder());
+        Set<String> expectedDeadLetters = new HashSet<>();
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+            produceWorkload(producer, workload, ids, rideV2, expectedDeadLetters);
+            producePoisonPills(producer, ids, expectedDeadLetters);
+            produceTicks(producer, ids, at(300), observations, config.topicPartitions());
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
+        env.setParallelism(2);
+        SurgeJob.build(env, config, () -> COMPUTED_AT);
+        JobClient job = env.executeAsync("surge-e2e");
+        try (KafkaConsumer<byte[], byte[]> multipliers =
+                        KafkaClients.committedReader(kafka.bootstrapServers(), "surge-multipliers");
+                KafkaConsumer<byte[], byte[]> deadLetters =
+                        KafkaClients.committedReader(kafka.bootstrapServers(), "surge-dead-letters")) {
+            List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
+
+            List<ZoneSurge> expected = expectedUpTo(observations, at(300));
+            assertThat(expected).as("the workload exercises many windows").hasSizeGreaterThan(300);
+            KafkaClients.pollUntil(multipliers, results, read -> read.size() >= expected.size(), RESULT_TIMEOUT,
+                    expected.size() + " surge multipliers");
+            assertThat(decode(results, client)).containsExactlyInAnyOrderElementsOf(expected);
+
+            List<ConsumerRecord<byte[], byte[]>> dead = KafkaClients.records();
+            KafkaClients.pollUntil(deadLetters, dead, read -> read.size() >= expectedDeadLetters.size(),
+                    RESULT_TIMEOUT, expectedDeadLetters.size() + " dead letters");
+            assertThat(dead.stream().map(KafkaSurgeITCase::describeDeadLetter).toList())
+                    .containsExactlyInAnyOrderElementsOf(expectedDeadLetters);
+
+            assertThat(client.compatibility("surge-multipliers-value")).contains("FULL_TRANSITIVE");
+            assertThatThrownBy(() -> client.register("surge-multipliers-value", multiplierWithoutDemand()))
+                    .isInstanceOf(RegistryException.class)
+                    .satisfies(e -> assertThat(((RegistryException) e).httpStatus()).isEqualTo(409));
+
+            // The job has cached every schema id it needs: it keeps going without the registry.
+            registry.close();
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+                CityWorkload later = CityWorkload.generate(778L, 1000, at(360), 40, 4_500, 0.0, 0.0);
+                for (Object input : later.inputs()) {
+                    send(producer, input, ids, null, false);
+                }
+                observations.addAll(later.validInArrivalOrder());
+                produceTicks(producer, ids, at(500), observations, config.topicPartitions());
+            }
+            List<ZoneSurge> expectedAfterOutage = expectedUpTo(observations, at(500));
+            KafkaClients.pollUntil(multipliers, results, read -> read.size() >= expectedAfterOutage.size(),
+                    RESULT_TIMEOUT, expectedAfterOutage.size() + " surge multipliers after the registry outage");
+            KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
+            assertThat(decode(results, null)).as("each (zone, window_end) exactly once, equal to the oracle")
+                    .containsExactlyInAnyOrderElementsOf(expectedAfterOutage);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private record InputIds(int rideV1, int rideV2, int driver) {}
+
+    private static SurgeConfig config(String registryUrl, String jobName, Map<String, String> more) {
+        Map<String, String> options = new HashMap<>(Map.of(
+                "kafka.bootstrap", kafka.bootstrapServers(),
+                "registry.url", registryUrl,
+                "checkpoint.interval", "1s",
+                "job.name", jobName));
+        options.putAll(more);
+        return SurgeConfig.fromOptions(options, "test");
+    }
+
+    private static void produceWorkload(KafkaProducer<byte[], byte[]> producer, CityWorkload workload, InputIds ids,
+            Schema rideV2, Set<String> expectedDeadLetters) throws Exception {
+        List<Future<RecordMetadata>> invalid = new ArrayList<>();
+        List<Object> inputs = workload.inputs();
+        for (int i = 0; i < inputs.size(); i++) {
+            Future<RecordMetadata> sent = send(producer, inputs.get(i), ids, rideV2, i % 2 == 0);
+            if (workload.invalidOffsets().contains((long) i)) {
+                invalid.add(sent);
+            }
+        }
+        producer.flush();
+        for (Future<RecordMetadata> sent : invalid) {
+            expectedDeadLetters.add(describe(sent.get(), "invalid-field"));
+        }
+    }
+
+    /** Rides alternate between the v1 schema and a v2 with an extra field, as a producer mid-upgrade would send. */
+    private static Future<RecordMetadata> send(
+            KafkaProducer<byte[], byte[]> producer, Object input, InputIds ids, Schema rideV2, boolean useV2) {
+        if (input instanceof RideRequest ride) {
+            byte[] value = useV2
+                    ? WireRecords.encode(ids.rideV2(), rideV2, withChannel(ride, rideV2))
+                    : WireRecords.encode(ids.rideV1(), RideRequest.getClassSchema(), ride);
+            return producer.send(new ProducerRecord<>("ride-requests", utf8(ride.getRequestId()), value));
+        }
+        DriverStatus status = (DriverStatus) input;
+        byte[] value = WireRecords.encode(ids.driver(), DriverStatus.getClassSchema(), status);
+        return producer.send(new ProducerRecord<>("driver-status", utf8(status.getDriverId()), value));
+    }
+
+    private static void producePoisonPills(
+            KafkaProducer<byte[], byte[]> producer, InputIds ids, Set<String> expectedDeadLetters) {
+        byte[] valid = WireRecords.encode(
+                ids.rideV1(), RideRequest.getClassSchema(), Inputs.rideRequest("p1", 40.71, -74.0, at(10)));
+        byte[] truncated = java.util.Arrays.copyOf(valid, 9);
+        byte[] unknownId = valid.clone();
+        unknownId[4] = 0x7f;
+        Map<byte[], String> pills = Map.of(
+                utf8("not avro at all"), "undecodable",
+                truncated, "undecodable",
+                unknownId, "unknown-schema",
+                new byte[0], "undecodable");
+        pills.forEach((value, reason) -> expectedDeadLetters.add(describe(
+                KafkaClients.send(producer, new ProducerRecord<>("ride-requests", utf8("pill"), value)), reason)));
+    }
+
+    /**
+     * One record per input partition, far from the workload's zones, so that every partition's watermark passes
+     * {@code eventTime} minus the bound and the windows before it close.
+     */
+    private static void produceTicks(KafkaProducer<byte[], byte[]> producer, InputIds ids, long eventTime,
+            List<SurgeOracle.Observation> observations, int partitions) {
+        for (int partition = 0; partition < partitions; partition++) {
+            RideRequest ride = Inputs.rideRequest("tick-" + eventTime + "-" + partition, 0.5, 0.5, eventTime);
+            KafkaClients.send(producer, new ProducerRecord<>("ride-requests", partition, null, null,
+                    WireRecords.encode(ids.rideV1(), RideRequest.getClassSchema(), ride)));
+            DriverStatus status = Inputs.driverStatus("tick-driver", 0.5, 0.5, false, eventTime);
+            KafkaClients.send(producer, new ProducerRecord<>("driver-status", partition, null, null,
+                    WireRecords.encode(ids.driver(), DriverStatus.getClassSchema(), status)));
+            observations.add(new SurgeOracle.Observation(-1, "zone_50_50", eventTime, null, false));
+            observations.add(new SurgeOracle.Observation(-1, "zone_50_50", eventTime, "tick-driver", false));
+        }
+    }
+
+    /** Every window the oracle computes that the watermark after ticks at {@code tickTime} has closed. */
+    private static List<ZoneSurge> expectedUpTo(List<SurgeOracle.Observation> observations, long tickTime) {
+        long watermark = tickTime - 5_000 - 1;
+        return new SurgeOracle(30_000, 5_000, 5_000).replay(observations, COMPUTED_AT).results().stream()
+                .filter(result -> result.windowEnd() - 1 <= watermark)
+                .toList();
+    }
+
+    private static List<ZoneSurge> decode(List<ConsumerRecord<byte[], byte[]>> records, SchemaRegistryClient client) {
+        Map<Integer, Schema> writers = new HashMap<>();
+        List<ZoneSurge> results = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            int id = WireRecords.schemaId(record.value());
+            Schema writer = client == null ? SurgeMultiplier.getClassSchema()
+                    : writers.computeIfAbsent(id, client::schemaById);
+            SurgeMultiplier multiplier = WireRecords.decode(record.value(), writer, SurgeMultiplier.getClassSchema());
+            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(multiplier.getZoneId());
+            results.add(new ZoneSurge(multiplier.getZoneId(), multiplier.getWindowStart().toEpochMilli(),
+                    multiplier.getWindowEnd().toEpochMilli(), multiplier.getDemand(), multiplier.getSupply(),
+                    multiplier.getMultiplier(), multiplier.getComputedAt().toEpochMilli()));
+        }
+        return results;
+    }
+
+    private static String describe(RecordMetadata metadata, String reason) {
+        return metadata.topic() + "/" + metadata.partition() + "@" + metadata.offset() + " " + reason;
+    }
+
+    private static String describeDeadLetter(ConsumerRecord<byte[], byte[]> record) {
+        return header(record, DivertedRecordSerializer.SOURCE_TOPIC) + "/"
+                + header(record, DivertedRecordSerializer.SOURCE_PARTITION) + "@"
+                + header(record, DivertedRecordSerializer.SOURCE_OFFSET) + " "
+                + header(record, DivertedRecordSerializer.REASON);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        assertThat(header).as("header " + name).isNotNull();
+        return new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Schema rideRequestWithChannel() {
+        Schema v1 = RideRequest.getClassSchema();
+        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(v1.getName()).namespace(v1.getNamespace())
+                .fields();
+        for (Schema.Field field : v1.getFields()) {
+            fields = fields.name(field.name()).type(field.schema()).noDefault();
+        }
+        return fields.name("channel").type().stringType().stringDefault("app").endRecord();
+    }
+
+    private static GenericRecord withChannel(RideRequest ride, Schema rideV2) {
+        GenericRecord record = new GenericData.Record(rideV2);
+        for (Schema.Field field : RideRequest.getClassSchema().getFields()) {
+            Object value = ride.get(field.pos());
+            record.put(field.name(), value instanceof java.time.Instant instant ? instant.toEpochMilli() : value);
+        }
+        record.put("channel", "web");
+        return record;
+    }
+
+    private static Schema multiplierWithoutDemand() {
+        Schema current = SurgeMultiplier.getClassSchema();
+        SchemaBuilder.FieldAssembler<Schema> fields =
+                SchemaBuilder.record(current.getName()).namespace(current.getNamespace()).fields();
+        for (Schema.Field field : current.getFields()) {
+            if (!field.name().equals("demand")) {
+                fields = fields.name(field.name()).type(field.schema()).noDefault();
+            }
+        }
+        return fields.endRecord();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
