@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -22,7 +23,7 @@ public final class AvroDecoder<T extends SpecificRecord> {
 
     private final WriterSchemas registry;
     private final Schema readerSchema;
-    private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new HashMap<>();
+    private final Map<Integer, Reader<T>> readersByWriterId = new HashMap<>();
     private BinaryDecoder decoder;
 
     /** Where writer schemas come from: in production {@code SchemaRegistryClient::schemaById}. */
@@ -44,17 +45,18 @@ public final class AvroDecoder<T extends SpecificRecord> {
      */
     public T decode(byte[] value) throws UndecodableException {
         int writerId = WireFormat.schemaId(value);
-        SpecificDatumReader<T> reader = readerFor(writerId);
-        decoder = DecoderFactory.get().binaryDecoder(
-                value, WireFormat.HEADER_LENGTH, value.length - WireFormat.HEADER_LENGTH, decoder);
+        Reader<T> reader = readerFor(writerId);
         T record;
         try {
-            record = reader.read(null, decoder);
+            // Walk the body first without allocating: a length field claiming more bytes than the value holds
+            // fails here instead of making Avro allocate that much.
+            GenericDatumReader.skip(reader.writerSchema(), body(value));
             if (!decoder.isEnd()) {
                 throw new UndecodableException(Reason.UNDECODABLE,
                         "the Avro body has bytes left over after a complete " + readerSchema.getName()
                                 + " (schema id " + writerId + ")");
             }
+            record = reader.datumReader().read(null, body(value));
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
             throw new UndecodableException(Reason.UNDECODABLE,
                     "the Avro body does not decode with schema id " + writerId + ": " + e);
@@ -62,8 +64,16 @@ public final class AvroDecoder<T extends SpecificRecord> {
         return record;
     }
 
-    private SpecificDatumReader<T> readerFor(int writerId) throws UndecodableException {
-        SpecificDatumReader<T> reader = readersByWriterId.get(writerId);
+    private BinaryDecoder body(byte[] value) {
+        decoder = DecoderFactory.get().binaryDecoder(
+                value, WireFormat.HEADER_LENGTH, value.length - WireFormat.HEADER_LENGTH, decoder);
+        return decoder;
+    }
+
+    private record Reader<T>(Schema writerSchema, SpecificDatumReader<T> datumReader) {}
+
+    private Reader<T> readerFor(int writerId) throws UndecodableException {
+        Reader<T> reader = readersByWriterId.get(writerId);
         if (reader != null) {
             return reader;
         }
@@ -77,7 +87,8 @@ public final class AvroDecoder<T extends SpecificRecord> {
             }
             throw e;
         }
-        reader = new SpecificDatumReader<>(writerSchema, readerSchema, SpecificData.getForSchema(readerSchema));
+        reader = new Reader<>(writerSchema,
+                new SpecificDatumReader<>(writerSchema, readerSchema, SpecificData.getForSchema(readerSchema)));
         readersByWriterId.put(writerId, reader);
         return reader;
     }
