@@ -1,5 +1,7 @@
 package io.surge;
 
+import io.surge.alerts.AlertRule;
+import io.surge.alerts.RuleParser;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.ConfigException;
@@ -10,6 +12,7 @@ import io.surge.event.Ingested;
 import io.surge.ingest.InputValidation;
 import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.io.kafka.KafkaEndpoints;
+import io.surge.io.kafka.SurgeAlertSerializer;
 import io.surge.io.kafka.SurgeMultiplierSerializer;
 import io.surge.io.kafka.TopicSetup;
 import io.surge.io.registry.OutputSchemas;
@@ -17,12 +20,14 @@ import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.time.Clock;
 import io.surge.time.EventTimeWatermarks;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The surge job: Kafka inputs through the registry, the surge pipeline, exactly-once Kafka outputs. Its main class is
+ * The surge job: Kafka inputs through the registry, the surge pipeline and the alert rules, exactly-once Kafka
+ * outputs. Its main class is
  * what {@code flink run} starts on a cluster and what {@code surge run} starts locally.
  *
  * <p>Options are given as {@code --key value} with the keys of {@link SurgeOption}, each with its default and meaning,
@@ -40,15 +45,17 @@ public final class SurgeJob {
     }
 
     /**
-     * Prepares topics and output schemas, then wires sources, pipeline and sinks into {@code env}. Fails fast, with a
-     * message naming what to fix, when Kafka or the registry cannot be reached.
+     * Checks the alert rules, prepares topics and output schemas, then wires sources, pipeline and sinks into
+     * {@code env}. Fails fast, with a message naming what to fix, on a bad rule file or when Kafka or the registry
+     * cannot be reached.
      */
     public static void build(StreamExecutionEnvironment env, SurgeConfig config, Clock clock) {
+        List<AlertRule> rules = RuleParser.parseDirectory(config.alertsDir());
         TopicSetup.ensureTopics(config);
         OutputSchemas outputSchemas =
                 new OutputSchemas(new SchemaRegistryClient(config.registry()), config.autoRegisterSchemas());
         int multiplierSchemaId = outputSchemas.prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema());
-        outputSchemas.prepare(config.topics().alerts(), SurgeAlert.getClassSchema());
+        int alertSchemaId = outputSchemas.prepare(config.topics().alerts(), SurgeAlert.getClassSchema());
 
         InputValidation validation = new InputValidation(config.zoneResolver(), config.maxFutureSkew(), clock);
         DataStream<Ingested> inputs = env.fromSource(
@@ -57,13 +64,20 @@ public final class SurgeJob {
                         "Ride requests and driver statuses from Kafka")
                 .uid("kafka-inputs");
 
-        SurgePipeline.Outputs outputs = SurgePipeline.build(inputs, config, clock);
+        SurgePipeline.Outputs outputs = SurgePipeline.build(inputs, config, rules, clock);
 
         outputs.multipliers()
                 .sinkTo(KafkaEndpoints.exactlyOnce(config, "multipliers",
                         new SurgeMultiplierSerializer(config.topics().multipliers(), multiplierSchemaId)))
                 .name("Surge multipliers to Kafka")
                 .uid("multipliers-sink");
+        if (outputs.alerts() != null) {
+            outputs.alerts()
+                    .sinkTo(KafkaEndpoints.exactlyOnce(config, "alerts",
+                            new SurgeAlertSerializer(config.topics().alerts(), alertSchemaId)))
+                    .name("Surge alerts to Kafka")
+                    .uid("alerts-sink");
+        }
         outputs.lateEvents()
                 .sinkTo(KafkaEndpoints.exactlyOnce(config, "late-events",
                         new DivertedRecordSerializer(config.topics().lateEvents())))

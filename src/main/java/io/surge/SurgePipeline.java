@@ -1,5 +1,8 @@
 package io.surge;
 
+import io.surge.alerts.AlertRule;
+import io.surge.alerts.Alerting;
+import io.surge.alerts.ZoneAlert;
 import io.surge.config.SurgeConfig;
 import io.surge.event.DivertedRecord;
 import io.surge.event.Ingested;
@@ -7,6 +10,7 @@ import io.surge.event.ZoneEvent;
 import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -18,15 +22,17 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The surge dataflow, with no I/O: ingested inputs in, multipliers, late events and dead letters out.
+ * The surge dataflow, with no I/O: ingested inputs in; multipliers, alerts, late events and dead letters out.
  *
  * <pre>
- *   inputs ──divert rejected──▶ zone events ──keyBy zone──▶ sliced surge windows ──▶ multipliers
- *                 │                                              └──▶ late events
- *                 └──▶ dead letters
+ *   inputs ─▶ divert rejected ─▶ zone events, keyed by zone ─┬─▶ surge windows ─┬─▶ multipliers
+ *                    │                                       │                  ├─▶ late events
+ *                    ▼                                       │                  ▼
+ *               dead letters                                 └───────────▶ alert rules ─▶ cooldown ─▶ alerts
  * </pre>
  *
- * The keyed zone-event stream is built once and exposed, so every per-zone computation shares it.
+ * The zone events are keyed once; the surge windows and the rules on zone events share that keyed stream, and the
+ * rules on multipliers read the windows' output, which stays partitioned by zone.
  */
 public final class SurgePipeline {
 
@@ -35,18 +41,24 @@ public final class SurgePipeline {
 
     private SurgePipeline() {}
 
-    /** The streams the pipeline produces; sinks attach to these. */
+    /**
+     * The streams the pipeline produces; sinks attach to these.
+     *
+     * @param alerts every alert the rules raise, or null when there are no rules
+     */
     public record Outputs(
             KeyedStream<ZoneEvent, String> zoneEvents,
             DataStream<ZoneSurge> multipliers,
+            DataStream<ZoneAlert> alerts,
             DataStream<DivertedRecord> lateEvents,
             DataStream<DivertedRecord> deadLetters) {}
 
     /**
      * @param inputs ride requests and driver statuses as the sources ingested them, with event-time timestamps and
      *     watermarks already assigned
+     * @param rules the alert rules, run on the same per-zone streams
      */
-    public static Outputs build(DataStream<Ingested> inputs, SurgeConfig config, Clock clock) {
+    public static Outputs build(DataStream<Ingested> inputs, SurgeConfig config, List<AlertRule> rules, Clock clock) {
         SingleOutputStreamOperator<ZoneEvent> accepted = inputs
                 .process(new DivertRejected())
                 .name("Divert rejected inputs")
@@ -64,6 +76,7 @@ public final class SurgePipeline {
         return new Outputs(
                 zoneEvents,
                 multipliers,
+                Alerting.attach(zoneEvents, multipliers, rules, clock),
                 multipliers.getSideOutput(SlicedSurgeWindows.LATE),
                 accepted.getSideOutput(DEAD_LETTERS));
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surge.avro.DriverStatus;
 import io.surge.avro.RideRequest;
+import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
@@ -66,6 +67,7 @@ class KafkaSurgeITCase {
     // before the far-future records that the workload makes invalid.
     private static final long COMPUTED_AT = at(900);
     private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(120);
+    private static final String EXODUS_ZONE = "zone_4080_-7396";
     private static EmbeddedKafka kafka;
 
     @BeforeAll
@@ -123,6 +125,7 @@ class KafkaSurgeITCase {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
             produceWorkload(producer, workload, ids, rideV2, expectedDeadLetters);
             producePoisonPills(producer, ids, expectedDeadLetters);
+            produceDriverExodus(producer, ids, observations);
             produceTicks(producer, ids, at(300), observations, config.topicPartitions());
         }
 
@@ -147,6 +150,27 @@ class KafkaSurgeITCase {
                     RESULT_TIMEOUT, expectedDeadLetters.size() + " dead letters");
             assertThat(dead.stream().map(KafkaSurgeITCase::describeDeadLetter).toList())
                     .containsExactlyInAnyOrderElementsOf(expectedDeadLetters);
+
+            try (KafkaConsumer<byte[], byte[]> alertReader =
+                    KafkaClients.committedReader(kafka.bootstrapServers(), "surge-alerts")) {
+                List<ConsumerRecord<byte[], byte[]>> alerts = KafkaClients.records();
+                KafkaClients.pollUntil(alertReader, alerts, read -> decodeAlerts(read, client).stream()
+                        .anyMatch(alert -> alert.getZoneId().equals(EXODUS_ZONE)), RESULT_TIMEOUT,
+                        "the driver-exodus alert");
+                KafkaClients.pollFor(alertReader, alerts, Duration.ofSeconds(2));
+                List<SurgeAlert> decoded = decodeAlerts(alerts, client);
+                assertThat(decoded).filteredOn(alert -> alert.getZoneId().equals(EXODUS_ZONE))
+                        .singleElement()
+                        .satisfies(alert -> {
+                            assertThat(alert.getRule()).isEqualTo("driver-exodus");
+                            assertThat(alert.getFirstEventTime().toEpochMilli()).isEqualTo(at(200));
+                            // raised as soon as the fifth driver leaves, not after the sixth
+                            assertThat(alert.getSummary()).isEqualTo(
+                                    "5 drivers went unavailable in " + EXODUS_ZONE + " within 4 s");
+                        });
+                assertThat(decoded).extracting(SurgeAlert::getAlertId).as("each alert exactly once")
+                        .doesNotHaveDuplicates();
+            }
 
             assertThat(client.compatibility("surge-multipliers-value")).contains("FULL_TRANSITIVE");
             assertThatThrownBy(() -> client.register("surge-multipliers-value", multiplierWithoutDemand()))
@@ -232,6 +256,18 @@ class KafkaSurgeITCase {
                 KafkaClients.send(producer, new ProducerRecord<>("ride-requests", utf8("pill"), value)), reason)));
     }
 
+    /** Six drivers log off in one zone within 5 s, away from the workload's zones: a driver-exodus incident. */
+    private static void produceDriverExodus(
+            KafkaProducer<byte[], byte[]> producer, InputIds ids, List<SurgeOracle.Observation> observations) {
+        for (int i = 0; i < 6; i++) {
+            DriverStatus status = Inputs.driverStatus("exodus-" + i, 40.805, -73.955, false, at(200 + i));
+            producer.send(new ProducerRecord<>("driver-status", utf8(status.getDriverId()),
+                    WireRecords.encode(ids.driver(), DriverStatus.getClassSchema(), status)));
+            observations.add(new SurgeOracle.Observation(-1, EXODUS_ZONE, at(200 + i), status.getDriverId(), false));
+        }
+        producer.flush();
+    }
+
     /**
      * One record per input partition, far from the workload's zones, so that every partition's watermark passes
      * {@code eventTime} minus the bound and the windows before it close.
@@ -272,6 +308,14 @@ class KafkaSurgeITCase {
                     multiplier.getMultiplier(), multiplier.getComputedAt().toEpochMilli()));
         }
         return results;
+    }
+
+    private static List<SurgeAlert> decodeAlerts(List<ConsumerRecord<byte[], byte[]>> records,
+            SchemaRegistryClient client) {
+        return records.stream()
+                .map(record -> WireRecords.<SurgeAlert>decode(record.value(),
+                        client.schemaById(WireRecords.schemaId(record.value())), SurgeAlert.getClassSchema()))
+                .toList();
     }
 
     private static String describe(RecordMetadata metadata, String reason) {

@@ -61,7 +61,7 @@ class SurgePipelineITCase {
                 .assignTimestampsAndWatermarks(new WatermarkOnEveryEvent<>(
                         EventTimeWatermarks.strategy(config.outOfOrderness(), config.idleness())))
                 .setParallelism(1);
-        SurgePipeline.Outputs outputs = SurgePipeline.build(inputs, config, () -> COMPUTED_AT);
+        SurgePipeline.Outputs outputs = SurgePipeline.build(inputs, config, List.of(), () -> COMPUTED_AT);
         CloseableIterator<ZoneSurge> multipliers = outputs.multipliers().collectAsync();
         CloseableIterator<DivertedRecord> late = outputs.lateEvents().collectAsync();
         CloseableIterator<DivertedRecord> deadLetters = outputs.deadLetters().collectAsync();

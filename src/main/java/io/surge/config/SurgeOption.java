@@ -45,6 +45,7 @@ public enum SurgeOption {
             "5s",
             "How far behind the largest event time seen a record may be and still be counted."),
     IDLENESS("watermark.idleness", "10s", "A source partition silent this long stops holding the watermark back."),
+    ALERTS_DIR("alerts.dir", "alerts", "Directory of alert rule files (*.yaml); each is checked at start."),
     ZONES("zones", "grid", "Zone scheme: grid (0.01 degree cells) or h3."),
     H3_RESOLUTION("zones.h3-resolution", "8", "H3 cell resolution, 0 to 15, used when zones is h3."),
     MAX_FUTURE_SKEW(

@@ -1,0 +1,69 @@
+package io.surge.alerts;
+
+import io.surge.time.Clock;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.util.Collector;
+
+/** Turns a rule's match into a {@link ZoneAlert} with a deterministic id, the rendered summary and the details. */
+final class AlertMatchFunction<T> extends PatternProcessFunction<T, ZoneAlert> {
+
+    private static final long serialVersionUID = 1L;
+    private final AlertRule rule;
+    private final Clock clock;
+
+    AlertMatchFunction(AlertRule rule, Clock clock) {
+        this.rule = rule;
+        this.clock = clock;
+    }
+
+    @Override
+    public void processMatch(Map<String, List<T>> match, Context ctx, Collector<ZoneAlert> out) {
+        Map<String, List<Object>> steps = new LinkedHashMap<>();
+        Map<String, String> details = new TreeMap<>();
+        RuleInput input = rule.input();
+        for (RuleStep step : rule.steps()) {
+            List<Object> records = List.copyOf(match.get(step.name()));
+            steps.put(step.name(), records);
+            details.put(step.name() + ".count", Integer.toString(records.size()));
+            Object last = records.get(records.size() - 1);
+            for (String field : input.fields().keySet()) {
+                details.put(step.name() + "." + field, SummaryTemplate.format(input, field, last));
+            }
+        }
+        Object first = steps.values().iterator().next().get(0);
+        List<Object> lastStep = steps.get(rule.steps().get(rule.steps().size() - 1).name());
+        Object last = lastStep.get(lastStep.size() - 1);
+        String zone = (String) input.values(first).get("zone_id");
+        long firstTime = input.eventTime(first);
+        long lastTime = input.eventTime(last);
+        out.collect(new ZoneAlert(
+                alertId(rule.name(), zone, firstTime, lastTime),
+                rule.name(),
+                rule.severity(),
+                zone,
+                firstTime,
+                lastTime,
+                SummaryTemplate.render(rule.summary(), input, steps, lastTime - firstTime),
+                details,
+                clock.millis()));
+    }
+
+    /** The same rule, zone and matched time span always give the same id, so consumers can deduplicate. */
+    static String alertId(String rule, String zone, long firstTime, long lastTime) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((rule + "|" + zone + "|" + firstTime + "|" + lastTime).getBytes(StandardCharsets.UTF_8));
+            return rule + "-" + HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

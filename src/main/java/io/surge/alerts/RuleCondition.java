@@ -1,0 +1,58 @@
+package io.surge.alerts;
+
+import dev.cel.runtime.CelRuntime;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.cep.pattern.conditions.IterativeCondition;
+
+/**
+ * A step's CEL condition as a CEP condition: the record's own fields, plus {@code step.field} for the last record of
+ * every earlier step of the partial match, and the step's {@code distinct} field checked against its records so far.
+ */
+final class RuleCondition<T> extends IterativeCondition<T> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final RuleInput input;
+    private final String stepName;
+    private final List<String> earlierSteps;
+    private final String expression;
+    private final String distinct;
+    /** CEL programs are not serializable: compiled on the task, once. */
+    private transient CelRuntime.Program program;
+
+    RuleCondition(RuleInput input, String stepName, List<String> earlierSteps, String expression, String distinct) {
+        this.input = input;
+        this.stepName = stepName;
+        this.earlierSteps = List.copyOf(earlierSteps);
+        this.expression = expression;
+        this.distinct = distinct;
+    }
+
+    @Override
+    public boolean filter(T record, Context<T> ctx) throws Exception {
+        if (program == null) {
+            program = RuleExpressions.program(input, earlierSteps, expression);
+        }
+        Map<String, Object> variables = input.values(record);
+        for (String step : earlierSteps) {
+            Object last = null;
+            for (Object earlier : ctx.getEventsForPattern(step)) {
+                last = earlier;
+            }
+            if (last != null) {
+                input.values(last).forEach((field, value) -> variables.put(step + "." + field, value));
+            }
+        }
+        if (distinct != null && stepName != null) {
+            Object value = variables.get(distinct);
+            for (Object taken : ctx.getEventsForPattern(stepName)) {
+                if (Objects.equals(input.values(taken).get(distinct), value)) {
+                    return false;
+                }
+            }
+        }
+        return RuleExpressions.evaluate(program, variables);
+    }
+}

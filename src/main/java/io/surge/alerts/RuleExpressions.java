@@ -1,0 +1,68 @@
+package io.surge.alerts;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerBuilder;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rule conditions in CEL, the Common Expression Language: type-checked against the fields of the rule's input and the
+ * steps before, and sandboxed by design (no I/O, no access to Java classes, every expression terminates).
+ */
+final class RuleExpressions {
+
+    private static final CelOptions OPTIONS =
+            CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+
+    private RuleExpressions() {}
+
+    /**
+     * Parses and type-checks a condition: it may use the input's fields and {@code step.field} for each earlier step,
+     * and must be true or false.
+     *
+     * @throws CelValidationException naming the position and the problem
+     */
+    static CelAbstractSyntaxTree check(RuleInput input, List<String> earlierSteps, String expression)
+            throws CelValidationException {
+        CelCompilerBuilder compiler = CelCompilerFactory.standardCelCompilerBuilder()
+                .setOptions(OPTIONS)
+                .setResultType(SimpleType.BOOL);
+        input.fields().forEach(compiler::addVar);
+        for (String step : earlierSteps) {
+            input.fields().forEach((field, type) -> compiler.addVar(step + "." + field, type));
+        }
+        CelCompiler built = compiler.build();
+        return built.compile(expression).getAst();
+    }
+
+    /** A condition ready to evaluate; it was checked when its rule was loaded. */
+    static CelRuntime.Program program(RuleInput input, List<String> earlierSteps, String expression) {
+        try {
+            return RUNTIME.createProgram(check(input, earlierSteps, expression));
+        } catch (CelValidationException | CelEvaluationException e) {
+            throw new IllegalStateException("a checked rule condition no longer compiles: " + expression, e);
+        }
+    }
+
+    /**
+     * A condition that fails on a record (say, an integer division by zero) is false for it: a rule must never stop
+     * the job that prices rides.
+     */
+    static boolean evaluate(CelRuntime.Program program, Map<String, Object> variables) {
+        try {
+            return (Boolean) program.eval(variables);
+        } catch (CelEvaluationException e) {
+            return false;
+        }
+    }
+}

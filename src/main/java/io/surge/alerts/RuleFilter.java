@@ -1,0 +1,27 @@
+package io.surge.alerts;
+
+import dev.cel.runtime.CelRuntime;
+import java.util.List;
+import org.apache.flink.api.common.functions.FilterFunction;
+
+/** A rule's {@code filter}: a CEL condition on single records. */
+final class RuleFilter<T> implements FilterFunction<T> {
+
+    private static final long serialVersionUID = 1L;
+    private final RuleInput input;
+    private final String expression;
+    private transient CelRuntime.Program program;
+
+    RuleFilter(RuleInput input, String expression) {
+        this.input = input;
+        this.expression = expression;
+    }
+
+    @Override
+    public boolean filter(T record) {
+        if (program == null) {
+            program = RuleExpressions.program(input, List.of(), expression);
+        }
+        return RuleExpressions.evaluate(program, input.values(record));
+    }
+}

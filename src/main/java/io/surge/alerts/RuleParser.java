@@ -1,0 +1,330 @@
+package io.surge.alerts;
+
+import dev.cel.common.CelIssue;
+import dev.cel.common.CelValidationException;
+import io.surge.avro.Severity;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.util.TimeUtils;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads alert rules from YAML files and checks them completely, so that a rule that loads also runs: every key known,
+ * every condition type-checked against the input's fields and the earlier steps, every summary placeholder
+ * resolvable. Errors name the file, the line and the fix.
+ */
+public final class RuleParser {
+
+    private static final Set<String> RULE_KEYS =
+            Set.of("name", "input", "filter", "steps", "within", "severity", "summary", "cooldown", "after-match");
+    private static final Set<String> STEP_KEYS = Set.of("name", "where", "contiguity", "times", "at-least", "distinct");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
+    private static final Pattern STEP_NAME = Pattern.compile("[a-z][a-z0-9_]*");
+
+    private RuleParser() {}
+
+    /** Every {@code *.yaml} / {@code *.yml} rule in the directory, in file-name order. */
+    public static List<AlertRule> parseDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new RuleException(dir, 0, "not a directory of alert rules; point alerts.dir at one");
+        }
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            files = listing.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new RuleException(dir, 0, "cannot list the directory: " + e.getMessage());
+        }
+        List<AlertRule> rules = new ArrayList<>();
+        Map<String, Path> seen = new LinkedHashMap<>();
+        for (Path file : files) {
+            AlertRule rule = parse(file);
+            Path other = seen.putIfAbsent(rule.name(), file);
+            if (other != null) {
+                throw new RuleException(file, 1, "rule name '" + rule.name() + "' is already used by " + other
+                        + "; rule names must be unique");
+            }
+            rules.add(rule);
+        }
+        return rules;
+    }
+
+    public static AlertRule parse(Path file) {
+        Node root;
+        try (Reader reader = Files.newBufferedReader(file)) {
+            root = new Yaml(new LoaderOptions()).compose(reader);
+        } catch (MarkedYAMLException e) {
+            throw new RuleException(file, e.getProblemMark().getLine() + 1, "not valid YAML: " + e.getProblem());
+        } catch (IOException e) {
+            throw new RuleException(file, 0, "cannot read: " + e.getMessage());
+        }
+        if (!(root instanceof MappingNode mapping)) {
+            throw new RuleException(file, root == null ? 1 : line(root), "a rule file holds one mapping of keys"
+                    + " (name, input, steps, within, ...)");
+        }
+        return new FileParser(file).rule(mapping);
+    }
+
+    private static int line(Node node) {
+        return node.getStartMark().getLine() + 1;
+    }
+
+    /** Parsing state of one file: every error carries its path. */
+    private record FileParser(Path file) {
+
+        AlertRule rule(MappingNode root) {
+            Map<String, NodeTuple> keys = keys(root, RULE_KEYS, "rule");
+            String name = text(keys, "name", root);
+            RuleInput input = input(keys, root);
+            String filter = keys.containsKey("filter") ? text(keys, "filter", root) : null;
+            if (filter != null) {
+                checkCondition(input, List.of(), filter, keys.get("filter").getValueNode());
+            }
+            List<RuleStep> steps = steps(keys, root, input);
+            Duration within = duration(keys, "within", root, null,
+                    "every rule needs a time bound, e.g. 'within: 30s'; it bounds how long partial matches are"
+                            + " kept");
+            Duration cooldown = duration(keys, "cooldown", root, Duration.ZERO, null);
+            Severity severity = choice(keys, "severity", root, Severity.class, Severity.WARNING);
+            AlertRule.AfterMatch afterMatch = afterMatch(keys, root);
+            String summary = text(keys, "summary", root);
+            checkSummary(summary, input, steps, keys.get("summary").getValueNode());
+            return new AlertRule(name, file.toString(), input, filter, steps, within, severity, summary, cooldown,
+                    afterMatch);
+        }
+
+        private List<RuleStep> steps(Map<String, NodeTuple> keys, MappingNode root, RuleInput input) {
+            NodeTuple tuple = keys.get("steps");
+            if (tuple == null) {
+                throw error(root, "missing 'steps': a rule needs at least one step with a name and a 'where'");
+            }
+            if (!(tuple.getValueNode() instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
+                throw error(tuple.getValueNode(), "'steps' must be a list of steps, each with a name and a 'where'");
+            }
+            List<RuleStep> steps = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (Node node : sequence.getValue()) {
+                if (!(node instanceof MappingNode stepNode)) {
+                    throw error(node, "a step is a mapping with 'name' and 'where'");
+                }
+                Map<String, NodeTuple> stepKeys = keys(stepNode, STEP_KEYS, "step");
+                String name = text(stepKeys, "name", stepNode);
+                if (!STEP_NAME.matcher(name).matches() || input.fields().containsKey(name)) {
+                    throw error(stepKeys.get("name").getValueNode(), "step name '" + name + "' must be lower case"
+                            + " letters, digits and _ , and not a field name");
+                }
+                if (names.contains(name)) {
+                    throw error(stepKeys.get("name").getValueNode(), "step name '" + name + "' is used twice");
+                }
+                String where = text(stepKeys, "where", stepNode);
+                checkCondition(input, names, where, stepKeys.get("where").getValueNode());
+                boolean strict = contiguity(stepKeys, stepNode, steps.isEmpty());
+                if (stepKeys.containsKey("times") && stepKeys.containsKey("at-least")) {
+                    throw error(stepNode, "a step takes 'times' or 'at-least', not both");
+                }
+                boolean orMore = stepKeys.containsKey("at-least");
+                int times = count(stepKeys, orMore ? "at-least" : "times", stepNode);
+                String distinct = stepKeys.containsKey("distinct") ? text(stepKeys, "distinct", stepNode) : null;
+                if (distinct != null && !input.fields().containsKey(distinct)) {
+                    throw error(stepKeys.get("distinct").getValueNode(), "unknown field '" + distinct + "' for"
+                            + " 'distinct'; " + input.wireName() + " has " + fieldList(input));
+                }
+                steps.add(new RuleStep(name, where, strict, times, orMore, distinct, line(stepNode)));
+                names.add(name);
+            }
+            return steps;
+        }
+
+        private void checkCondition(RuleInput input, List<String> earlierSteps, String expression, Node node) {
+            try {
+                RuleExpressions.check(input, earlierSteps, expression);
+            } catch (CelValidationException e) {
+                CelIssue issue = e.getErrors().get(0);
+                int line = line(node) + Math.max(0, issue.getSourceLocation().getLine() - 1);
+                throw new RuleException(file, line, "in '" + expression.strip() + "': " + explain(issue.getMessage(),
+                        input, earlierSteps));
+            }
+        }
+
+        private String explain(String celMessage, RuleInput input, List<String> earlierSteps) {
+            Matcher undeclared = Pattern.compile("undeclared reference to '([^']*)'").matcher(celMessage);
+            if (undeclared.find()) {
+                String reference = undeclared.group(1);
+                String known = "fields of " + input.wireName() + ": " + fieldList(input)
+                        + (earlierSteps.isEmpty() ? "; no earlier step to refer to"
+                                : "; earlier steps: " + String.join(", ", earlierSteps) + " (as step.field)");
+                return "unknown name '" + reference + "'; " + known;
+            }
+            if (celMessage.contains("no matching overload")) {
+                return "type mismatch: " + celMessage + "; numbers are doubles (write 2.0 rather than 2 in"
+                        + " arithmetic), text is quoted ('DRIVER_STATUS'), flags are true/false";
+            }
+            return celMessage;
+        }
+
+        private void checkSummary(String summary, RuleInput input, List<RuleStep> steps, Node node) {
+            Matcher placeholder = PLACEHOLDER.matcher(summary);
+            while (placeholder.find()) {
+                String name = placeholder.group(1);
+                if (SummaryTemplate.resolvable(name, input, steps)) {
+                    continue;
+                }
+                throw error(node, "unknown placeholder {" + name + "} in the summary; use a field ("
+                        + fieldList(input) + "), step.field, step.count or duration");
+            }
+        }
+
+        private RuleInput input(Map<String, NodeTuple> keys, MappingNode root) {
+            String raw = text(keys, "input", root);
+            RuleInput input = RuleInput.byWireName(raw);
+            if (input == null) {
+                throw error(keys.get("input").getValueNode(), "unknown input '" + raw + "'; use "
+                        + Arrays.stream(RuleInput.values()).map(RuleInput::wireName)
+                                .collect(Collectors.joining(" or ")));
+            }
+            return input;
+        }
+
+        private boolean contiguity(Map<String, NodeTuple> keys, MappingNode step, boolean first) {
+            if (!keys.containsKey("contiguity")) {
+                return false;
+            }
+            Node node = keys.get("contiguity").getValueNode();
+            if (first) {
+                throw error(node, "the first step has no previous step; 'contiguity' goes on later steps");
+            }
+            String raw = text(keys, "contiguity", step);
+            return switch (raw) {
+                case "next" -> true;
+                case "followed-by" -> false;
+                default -> throw error(node, "contiguity '" + raw + "' is not next or followed-by");
+            };
+        }
+
+        private int count(Map<String, NodeTuple> keys, String key, MappingNode step) {
+            if (!keys.containsKey(key)) {
+                return 1;
+            }
+            String raw = text(keys, key, step);
+            try {
+                int count = Integer.parseInt(raw);
+                if (count >= 1 && count <= 1000) {
+                    return count;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw error(keys.get(key).getValueNode(), "'" + key + "' must be a whole number from 1 to 1000, was '"
+                    + raw + "'");
+        }
+
+        private Duration duration(Map<String, NodeTuple> keys, String key, MappingNode root, Duration fallback,
+                String missing) {
+            if (!keys.containsKey(key)) {
+                if (fallback == null) {
+                    throw error(root, "missing '" + key + "': " + missing);
+                }
+                return fallback;
+            }
+            String raw = text(keys, key, root);
+            try {
+                Duration duration = TimeUtils.parseDuration(raw);
+                if (!duration.isNegative() && (fallback != null || !duration.isZero())) {
+                    return duration;
+                }
+            } catch (RuntimeException e) {
+                // reported below
+            }
+            throw error(keys.get(key).getValueNode(), "'" + key + "' is '" + raw + "', not a positive duration;"
+                    + " write it like 30s or 5min");
+        }
+
+        private <E extends Enum<E>> E choice(Map<String, NodeTuple> keys, String key, MappingNode root,
+                Class<E> type, E fallback) {
+            if (!keys.containsKey(key)) {
+                return fallback;
+            }
+            String raw = text(keys, key, root);
+            try {
+                return Enum.valueOf(type, raw.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw error(keys.get(key).getValueNode(), "'" + key + "' is '" + raw + "'; use one of "
+                        + Arrays.toString(type.getEnumConstants()));
+            }
+        }
+
+        private AlertRule.AfterMatch afterMatch(Map<String, NodeTuple> keys, MappingNode root) {
+            if (!keys.containsKey("after-match")) {
+                return AlertRule.AfterMatch.SKIP_PAST_LAST_EVENT;
+            }
+            String raw = text(keys, "after-match", root);
+            return Arrays.stream(AlertRule.AfterMatch.values())
+                    .filter(a -> a.wireName().equals(raw))
+                    .findFirst()
+                    .orElseThrow(() -> error(keys.get("after-match").getValueNode(), "'after-match' is '" + raw
+                            + "'; use skip-past-last-event or no-skip"));
+        }
+
+        private Map<String, NodeTuple> keys(MappingNode node, Set<String> allowed, String what) {
+            Map<String, NodeTuple> keys = new LinkedHashMap<>();
+            Set<String> seen = new HashSet<>();
+            for (NodeTuple tuple : node.getValue()) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
+                    throw error(tuple.getKeyNode(), "keys must be plain words");
+                }
+                String key = keyNode.getValue();
+                if (!allowed.contains(key)) {
+                    throw error(keyNode, "unknown " + what + " key '" + key + "'; a " + what + " takes "
+                            + allowed.stream().sorted().collect(Collectors.joining(", ")));
+                }
+                if (!seen.add(key)) {
+                    throw error(keyNode, "'" + key + "' is given twice");
+                }
+                keys.put(key, tuple);
+            }
+            return keys;
+        }
+
+        private String text(Map<String, NodeTuple> keys, String key, Node parent) {
+            NodeTuple tuple = keys.get(key);
+            if (tuple == null) {
+                throw error(parent, "missing '" + key + "'");
+            }
+            if (!(tuple.getValueNode() instanceof ScalarNode scalar) || scalar.getValue().isBlank()) {
+                throw error(tuple.getValueNode(), "'" + key + "' must be a single non-empty value");
+            }
+            return scalar.getValue();
+        }
+
+        private RuleException error(Node node, String reason) {
+            return new RuleException(file, line(node), reason);
+        }
+
+        private static String fieldList(RuleInput input) {
+            return input.fields().keySet().stream().sorted().collect(Collectors.joining(", "));
+        }
+    }
+}
