@@ -4,8 +4,8 @@ import io.surge.alerts.AlertRule;
 import io.surge.alerts.RuleParser;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
-import io.surge.config.ConfigException;
-import io.surge.config.FlinkSettings;
+import io.surge.cli.RunCommand;
+import io.surge.cli.SurgeCli;
 import io.surge.config.SurgeConfig;
 import io.surge.config.SurgeOption;
 import io.surge.event.Ingested;
@@ -19,9 +19,7 @@ import io.surge.io.registry.OutputSchemas;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.time.Clock;
 import io.surge.time.EventTimeWatermarks;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -30,18 +28,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * outputs. Its main class is
  * what {@code flink run} starts on a cluster and what {@code surge run} starts locally.
  *
- * <p>Options are given as {@code --key value} with the keys of {@link SurgeOption}, each with its default and meaning,
- * for example {@code --kafka.bootstrap broker:9092 --registry.url http://registry:8081 --window.size 30s}.
+ * <p>It takes the flags of {@code surge run}: {@code --bootstrap}, {@code --registry}, {@code --config FILE} and
+ * {@code --set key=value} for any key of {@link SurgeOption}, which lists every option with its default and meaning;
+ * environment variables {@code SURGE_*} set options too.
  */
 public final class SurgeJob {
 
     private SurgeJob() {}
 
-    public static void main(String[] args) throws Exception {
-        SurgeConfig config = SurgeConfig.fromOptions(parseArgs(args), "command line");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
-        build(env, config, Clock.system());
-        env.execute(config.jobName());
+    /** What {@code flink run} starts: the same flags as {@code surge run}. */
+    public static void main(String[] args) {
+        System.exit(SurgeCli.commandLine(new RunCommand()).execute(args));
     }
 
     /**
@@ -88,24 +85,5 @@ public final class SurgeJob {
                         new DivertedRecordSerializer(config.topics().deadLetters())))
                 .name("Dead letters to Kafka")
                 .uid("dead-letters-sink");
-    }
-
-    private static Map<String, String> parseArgs(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new ConfigException("command line: '" + arg + "' is not an option; write --key value");
-            }
-            int equals = arg.indexOf('=');
-            if (equals > 0) {
-                options.put(arg.substring(2, equals), arg.substring(equals + 1));
-            } else if (i + 1 < args.length) {
-                options.put(arg.substring(2), args[++i]);
-            } else {
-                throw new ConfigException("command line: option " + arg + " has no value");
-            }
-        }
-        return options;
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,9 @@ public record SurgeConfig(
         return fromOptions(Map.of(), "defaults");
     }
 
+    /** Options from one source, such as a file, the environment or the command line. */
+    public record Layer(String source, Map<String, String> options) {}
+
     /**
      * Parses options over the defaults.
      *
@@ -48,7 +52,12 @@ public record SurgeConfig(
      * @param source where the options came from, named in error messages (a file path, "command line", ...)
      */
     public static SurgeConfig fromOptions(Map<String, String> options, String source) {
-        Options values = new Options(options, source);
+        return fromLayers(List.of(new Layer(source, options)));
+    }
+
+    /** Parses layers of options over the defaults; a later layer overrides an earlier one, key by key. */
+    public static SurgeConfig fromLayers(List<Layer> layers) {
+        Options values = new Options(layers);
         Duration size = values.duration(SurgeOption.WINDOW_SIZE);
         Duration slide = values.duration(SurgeOption.WINDOW_SLIDE);
         if (size.toMillis() % slide.toMillis() != 0) {
@@ -101,24 +110,27 @@ public record SurgeConfig(
         return TimeUtils.formatWithHighestUnit(duration);
     }
 
-    /** Raw option values with the defaults filled in, and the typed readers that report a bad one. */
+    /** Raw option values with the defaults filled in, where each came from, and typed readers that report a bad one. */
     private static final class Options {
         private final Map<String, String> values = new HashMap<>();
-        private final String source;
+        private final Map<String, String> sources = new HashMap<>();
 
-        Options(Map<String, String> given, String source) {
-            this.source = source;
+        Options(List<Layer> layers) {
             for (SurgeOption option : SurgeOption.values()) {
                 values.put(option.key(), option.defaultValue());
+                sources.put(option.key(), "defaults");
             }
-            for (Map.Entry<String, String> entry : given.entrySet()) {
-                if (SurgeOption.byKey(entry.getKey()).isEmpty()) {
-                    throw new ConfigException(source + ": unknown option '" + entry.getKey() + "'; known options are "
-                            + Arrays.stream(SurgeOption.values())
-                                    .map(SurgeOption::key)
-                                    .collect(Collectors.joining(", ")));
+            for (Layer layer : layers) {
+                for (Map.Entry<String, String> entry : layer.options().entrySet()) {
+                    if (SurgeOption.byKey(entry.getKey()).isEmpty()) {
+                        throw new ConfigException(layer.source() + ": unknown option '" + entry.getKey()
+                                + "'; known options are " + Arrays.stream(SurgeOption.values())
+                                        .map(SurgeOption::key)
+                                        .collect(Collectors.joining(", ")));
+                    }
+                    values.put(entry.getKey(), entry.getValue().trim());
+                    sources.put(entry.getKey(), layer.source());
                 }
-                values.put(entry.getKey(), entry.getValue().trim());
             }
         }
 
@@ -193,7 +205,8 @@ public record SurgeConfig(
         }
 
         ConfigException invalid(SurgeOption option, String problem, String fix) {
-            return new ConfigException(source + ": option " + option.key() + ": " + problem + "; " + fix + ".");
+            return new ConfigException(sources.get(option.key()) + ": option " + option.key() + ": " + problem + "; "
+                    + fix + ".");
         }
     }
 }

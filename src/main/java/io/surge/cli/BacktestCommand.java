@@ -1,0 +1,70 @@
+package io.surge.cli;
+
+import io.surge.Backtest;
+import io.surge.alerts.AlertRule;
+import io.surge.alerts.RuleParser;
+import io.surge.alerts.ZoneAlert;
+import io.surge.config.SurgeConfig;
+import io.surge.event.Ingested;
+import io.surge.ingest.InputValidation;
+import io.surge.io.RecordedInputs;
+import io.surge.time.Clock;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Replays recorded events through rules and prints the alerts they would raise. */
+@Command(name = "backtest", mixinStandardHelpOptions = true,
+        description = "Replay recorded events through alert rules and print the alerts they would raise.")
+final class BacktestCommand implements Callable<Integer> {
+
+    @Option(names = "--rules", paramLabel = "DIR", defaultValue = "alerts",
+            description = "Rule directory. Default: ${DEFAULT-VALUE}.")
+    Path rules;
+
+    @Option(names = "--input", paramLabel = "FILE", required = true,
+            description = "Recorded inputs, one JSON record per line (see README, Alert rules).")
+    Path input;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SurgeConfig surge = config.load();
+        List<AlertRule> ruleSet = RuleParser.parseDirectory(rules);
+        InputValidation validation =
+                new InputValidation(surge.zoneResolver(), surge.maxFutureSkew(), Clock.system());
+        List<Ingested> inputs = RecordedInputs.read(input, surge.topics(), validation);
+        List<ZoneAlert> alerts = Backtest.alerts(inputs, surge, ruleSet);
+
+        Map<String, Integer> perRule = new TreeMap<>();
+        ruleSet.forEach(rule -> perRule.put(rule.name(), 0));
+        for (ZoneAlert alert : alerts) {
+            out().printf("%s  %-8s %-16s %-22s %s%n", Instant.ofEpochMilli(alert.lastEventTime()),
+                    alert.severity(), alert.rule(), alert.zoneId(), alert.summary());
+            perRule.merge(alert.rule(), 1, Integer::sum);
+        }
+        long rejected = inputs.stream().filter(in -> !in.isAccepted()).count();
+        out().println();
+        out().printf("%d records replayed (%d rejected), %d alerts%n", inputs.size(), rejected, alerts.size());
+        perRule.forEach((rule, count) -> out().printf("  %-18s %d%n", rule, count));
+        return 0;
+    }
+}

@@ -1,0 +1,58 @@
+package io.surge.cli;
+
+import io.surge.alerts.RuleException;
+import io.surge.config.ConfigException;
+import io.surge.io.registry.RegistryException;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code surge} command. */
+@Command(
+        name = "surge",
+        mixinStandardHelpOptions = true,
+        version = "surge 0.1.0",
+        description = "Real-time surge pricing and anomaly alerts for ride-hailing, on Apache Flink.",
+        subcommands = {
+            RunCommand.class,
+            InfraCommand.class,
+            TailCommand.class,
+            RulesCommand.class,
+            OptionsCommand.class
+        })
+public final class SurgeCli implements Runnable {
+
+    /** Set by the {@code surge} script: the repository, where the embedded registry's jar is built. */
+    static final String HOME_VARIABLE = "SURGE_HOME";
+
+    public static void main(String[] args) {
+        System.exit(commandLine(new SurgeCli()).execute(args));
+    }
+
+    /** A command line that reports expected failures (bad configuration or rules, services down) in one message. */
+    public static CommandLine commandLine(Object command) {
+        return new CommandLine(command).setExecutionExceptionHandler((e, cli, parsed) -> {
+            if (e instanceof ConfigException || e instanceof RuleException || e instanceof RegistryException
+                    || e instanceof IllegalStateException) {
+                cli.getErr().println("surge: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+    }
+
+    static Map<String, String> environment() {
+        return System.getenv();
+    }
+
+    static Path home() {
+        String home = environment().get(HOME_VARIABLE);
+        return home == null ? Path.of("") : Path.of(home);
+    }
+
+    @Override
+    public void run() {
+        commandLine(this).usage(System.out);
+    }
+}

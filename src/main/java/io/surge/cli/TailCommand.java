@@ -1,0 +1,112 @@
+package io.surge.cli;
+
+import io.surge.avro.SurgeAlert;
+import io.surge.avro.SurgeMultiplier;
+import io.surge.config.SurgeConfig;
+import io.surge.io.kafka.DivertedRecordSerializer;
+import io.surge.io.registry.SchemaRegistryClient;
+import io.surge.io.serde.AvroDecoder;
+import io.surge.io.serde.UndecodableException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Prints an output topic as people read it, decoding values through the registry. */
+@Command(name = "tail", mixinStandardHelpOptions = true,
+        description = "Print surge-multipliers, surge-alerts, surge-late-events or surge-dead-letters as they arrive.")
+final class TailCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "TOPIC", description = "The topic to print.")
+    String topic;
+
+    @Option(names = "--json", description = "Print each record as one JSON object.")
+    boolean json;
+
+    @Option(names = "--from-beginning", description = "Start at the oldest record instead of the newest.")
+    boolean fromBeginning;
+
+    @Option(names = "--uncommitted", description = "Also show records of open or aborted transactions"
+            + " (read_uncommitted); by default only committed records are shown.")
+    boolean uncommitted;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Override
+    public Integer call() {
+        SurgeConfig surge = config.load();
+        SchemaRegistryClient registry = new SchemaRegistryClient(surge.registry());
+        AvroDecoder<? extends SpecificRecord> decoder = topic.equals(surge.topics().multipliers())
+                ? new AvroDecoder<>(registry::schemaById, SurgeMultiplier.getClassSchema())
+                : topic.equals(surge.topics().alerts())
+                        ? new AvroDecoder<>(registry::schemaById, SurgeAlert.getClassSchema())
+                        : null;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, surge.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "surge-tail-" + ProcessHandle.current().pid(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, uncommitted ? "read_uncommitted" : "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            consumer.subscribe(List.of(topic));
+            while (!Thread.currentThread().isInterrupted()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    System.out.println(decoder == null ? diverted(record) : decoded(decoder, record));
+                }
+                System.out.flush();
+            }
+        }
+        return 0;
+    }
+
+    private String decoded(AvroDecoder<? extends SpecificRecord> decoder, ConsumerRecord<byte[], byte[]> record) {
+        try {
+            SpecificRecord value = decoder.decode(record.value());
+            if (json) {
+                return value.toString();
+            }
+            if (value instanceof SurgeMultiplier m) {
+                return String.format("%s  %-22s x%.2f  demand %d  supply %d  window %s .. %s", m.getWindowEnd(),
+                        m.getZoneId(), m.getMultiplier(), m.getDemand(), m.getSupply(), m.getWindowStart(),
+                        m.getWindowEnd());
+            }
+            SurgeAlert a = (SurgeAlert) value;
+            return String.format("%s  %-8s %-16s %-22s %s", a.getLastEventTime(), a.getSeverity(), a.getRule(),
+                    a.getZoneId(), a.getSummary());
+        } catch (UndecodableException e) {
+            return "offset " + record.offset() + ": cannot decode: " + e.getMessage();
+        }
+    }
+
+    private String diverted(ConsumerRecord<byte[], byte[]> record) {
+        String reason = header(record, DivertedRecordSerializer.REASON);
+        String detail = header(record, DivertedRecordSerializer.DETAIL);
+        String source = header(record, DivertedRecordSerializer.SOURCE_TOPIC) + "/"
+                + header(record, DivertedRecordSerializer.SOURCE_PARTITION) + "@"
+                + header(record, DivertedRecordSerializer.SOURCE_OFFSET);
+        int size = record.value() == null ? 0 : record.value().length;
+        if (json) {
+            return String.format("{\"reason\": \"%s\", \"source\": \"%s\", \"bytes\": %d, \"detail\": \"%s\"}",
+                    reason, source, size, detail.replace("\\", "\\\\").replace("\"", "\\\""));
+        }
+        return String.format("%-15s %-24s %5d bytes  %s", reason, source, size, detail);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? "?" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,79 @@
+package io.surge.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Builds the {@link SurgeConfig} of a command from its sources, each overriding the one before: defaults, a YAML
+ * config file, environment variables ({@code SURGE_WINDOW_SIZE} for {@code window.size}), command-line flags.
+ */
+public final class ConfigLoader {
+
+    private ConfigLoader() {}
+
+    /**
+     * @param file a YAML file of options, flat ({@code window.size: 30s}) or nested ({@code window: {size: 30s}}), or
+     *     null for none
+     * @param environment the process environment; only {@code SURGE_} variables of known options are read
+     * @param flags options given on the command line
+     */
+    public static SurgeConfig load(Path file, Map<String, String> environment, Map<String, String> flags) {
+        List<SurgeConfig.Layer> layers = new ArrayList<>();
+        if (file != null) {
+            layers.add(new SurgeConfig.Layer("config file " + file, readFile(file)));
+        }
+        for (SurgeOption option : SurgeOption.values()) {
+            String value = environment.get(environmentName(option));
+            if (value != null) {
+                layers.add(new SurgeConfig.Layer("environment " + environmentName(option),
+                        Map.of(option.key(), value)));
+            }
+        }
+        for (Map.Entry<String, String> flag : flags.entrySet()) {
+            layers.add(new SurgeConfig.Layer("command line", Map.of(flag.getKey(), flag.getValue())));
+        }
+        return SurgeConfig.fromLayers(layers);
+    }
+
+    public static String environmentName(SurgeOption option) {
+        return "SURGE_" + option.key().toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Object root;
+        try (Reader reader = Files.newBufferedReader(file)) {
+            root = new Yaml(new LoaderOptions()).load(reader);
+        } catch (IOException | YAMLException e) {
+            throw new ConfigException("config file " + file + ": cannot be read as YAML: " + e.getMessage());
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        if (root instanceof Map<?, ?> map) {
+            flatten("", map, options);
+        } else if (root != null) {
+            throw new ConfigException("config file " + file + ": expected option keys and values, like"
+                    + " 'window.size: 30s'");
+        }
+        return options;
+    }
+
+    private static void flatten(String prefix, Map<?, ?> map, Map<String, String> into) {
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            String key = prefix + entry.getKey();
+            if (entry.getValue() instanceof Map<?, ?> nested) {
+                flatten(key + ".", nested, into);
+            } else {
+                into.put(key, String.valueOf(entry.getValue()));
+            }
+        }
+    }
+}

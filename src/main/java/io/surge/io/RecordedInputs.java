@@ -1,0 +1,109 @@
+package io.surge.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.surge.avro.DriverStatus;
+import io.surge.avro.RideRequest;
+import io.surge.config.Topics;
+import io.surge.event.Ingested;
+import io.surge.event.Reason;
+import io.surge.event.RecordOrigin;
+import io.surge.ingest.InputValidation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Recorded inputs as JSON lines, for backtests and hand-written scenarios: one record per line,
+ * {@code {"type": "ride_request", "request_id": ..., "user_id": ..., "lat": ..., "lon": ..., "event_time": ...}} or
+ * {@code {"type": "driver_status", "driver_id": ..., "lat": ..., "lon": ..., "available": ..., "event_time": ...}},
+ * with {@code event_time} as an ISO-8601 instant or epoch milliseconds. A line that does not parse is dead-lettered
+ * like an undecodable Kafka record; its origin is the file and its line number.
+ */
+public final class RecordedInputs {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RecordedInputs() {}
+
+    public static List<Ingested> read(Path file, Topics topics, InputValidation validation) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read recorded inputs " + file, e);
+        }
+        List<Ingested> ingested = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            ingested.add(ingest(line, i + 1, file, topics, validation));
+        }
+        return ingested;
+    }
+
+    private static Ingested ingest(String line, int number, Path file, Topics topics, InputValidation validation) {
+        RecordOrigin origin = new RecordOrigin(file.toString(), 0, number, null, line.getBytes(StandardCharsets.UTF_8));
+        try {
+            JsonNode record = JSON.readTree(line);
+            String type = record.path("type").asText();
+            if (type.equals("ride_request")) {
+                return validation.rideRequest(RideRequest.newBuilder()
+                        .setRequestId(text(record, "request_id"))
+                        .setUserId(text(record, "user_id"))
+                        .setLat(number(record, "lat"))
+                        .setLon(number(record, "lon"))
+                        .setEventTime(time(record))
+                        .build(), withTopic(origin, topics.rideRequests()));
+            }
+            if (type.equals("driver_status")) {
+                return validation.driverStatus(DriverStatus.newBuilder()
+                        .setDriverId(text(record, "driver_id"))
+                        .setLat(number(record, "lat"))
+                        .setLon(number(record, "lon"))
+                        .setAvailable(record.path("available").asBoolean())
+                        .setEventTime(time(record))
+                        .build(), withTopic(origin, topics.driverStatus()));
+            }
+            return Ingested.diverted(Reason.UNDECODABLE, "line " + number + ": 'type' is '" + type
+                    + "', not ride_request or driver_status", origin);
+        } catch (IOException | IllegalArgumentException | java.time.DateTimeException e) {
+            return Ingested.diverted(Reason.UNDECODABLE, "line " + number + ": " + e.getMessage(), origin);
+        }
+    }
+
+    private static RecordOrigin withTopic(RecordOrigin origin, String topic) {
+        return new RecordOrigin(topic, origin.partition(), origin.offset(), origin.key(), origin.value());
+    }
+
+    private static String text(JsonNode record, String field) {
+        JsonNode value = record.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException("'" + field + "' is missing or not text");
+        }
+        return value.asText();
+    }
+
+    private static double number(JsonNode record, String field) {
+        JsonNode value = record.get(field);
+        if (value == null || !value.isNumber()) {
+            throw new IllegalArgumentException("'" + field + "' is missing or not a number");
+        }
+        return value.asDouble();
+    }
+
+    private static Instant time(JsonNode record) {
+        JsonNode value = record.get("event_time");
+        if (value == null) {
+            throw new IllegalArgumentException("'event_time' is missing");
+        }
+        return value.isNumber() ? Instant.ofEpochMilli(value.asLong()) : Instant.parse(value.asText());
+    }
+}
