@@ -26,6 +26,11 @@ final class ConfigOptions {
 
     /** Flags over environment (SURGE_*) over the config file over defaults. */
     SurgeConfig load() {
+        return load(Map.of());
+    }
+
+    /** The same, with {@code fixed} options over everything, for commands that choose some options themselves. */
+    SurgeConfig load(Map<String, String> fixed) {
         Map<String, String> flags = new LinkedHashMap<>(set);
         if (bootstrap != null) {
             flags.put("kafka.bootstrap", bootstrap);
@@ -33,6 +38,7 @@ final class ConfigOptions {
         if (registry != null) {
             flags.put("registry.url", registry);
         }
+        flags.putAll(fixed);
         return ConfigLoader.load(file, SurgeCli.environment(), flags);
     }
 }

@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
         version = "surge 0.1.0",
         description = "Real-time surge pricing and anomaly alerts for ride-hailing, on Apache Flink.",
         subcommands = {
+            DemoCommand.class,
             RunCommand.class,
+            GenerateCommand.class,
             InfraCommand.class,
             TailCommand.class,
             RulesCommand.class,

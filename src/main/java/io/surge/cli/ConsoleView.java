@@ -1,0 +1,176 @@
+package io.surge.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.surge.avro.SurgeAlert;
+import io.surge.avro.SurgeMultiplier;
+import io.surge.config.SurgeConfig;
+import io.surge.io.registry.SchemaRegistryClient;
+import io.surge.io.serde.AvroDecoder;
+import io.surge.io.serde.UndecodableException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The live console of {@code surge demo}, redrawn every second from what a consumer of the output topics sees
+ * (read_committed, like any user of surge) and from the Flink REST API: hottest zones, latest alerts, events/s in and
+ * out, how far results lag behind the city clock, and the last checkpoint.
+ */
+final class ConsoleView implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CLEAR = "\033[H\033[2J";
+
+    private final PrintWriter out;
+    private final String jobUrl;
+    private final LongSupplier eventsSent;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final SurgeConfig config;
+    private final AvroDecoder<SurgeMultiplier> multipliers;
+    private final AvroDecoder<SurgeAlert> alerts;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private final Map<String, SurgeMultiplier> latestByZone = new HashMap<>();
+    private final Deque<SurgeAlert> latestAlerts = new ArrayDeque<>();
+    private final Deque<Long> sentHistory = new ArrayDeque<>();
+    private final Deque<Long> resultsHistory = new ArrayDeque<>();
+    private long resultsSeen;
+    private long alertsSeen;
+    private long lastWindowEnd;
+
+    ConsoleView(SurgeConfig config, PrintWriter out, String jobUrl, LongSupplier eventsSent) {
+        this.config = config;
+        this.out = out;
+        this.jobUrl = jobUrl;
+        this.eventsSent = eventsSent;
+        SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
+        this.multipliers = new AvroDecoder<>(registry::schemaById, SurgeMultiplier.getClassSchema());
+        this.alerts = new AvroDecoder<>(registry::schemaById, SurgeAlert.getClassSchema());
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "surge-demo-console",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+        consumer.subscribe(List.of(config.topics().multipliers(), config.topics().alerts()));
+    }
+
+    /**
+     * Reads for about a second, then redraws. Rates are averaged over the last five seconds: results arrive in bursts,
+     * one per checkpoint.
+     */
+    void refresh() {
+        long until = System.currentTimeMillis() + 1000;
+        while (System.currentTimeMillis() < until) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                take(record);
+            }
+        }
+        sentHistory.addLast(eventsSent.getAsLong());
+        resultsHistory.addLast(resultsSeen);
+        if (sentHistory.size() > 6) {
+            sentHistory.removeFirst();
+            resultsHistory.removeFirst();
+        }
+        long seconds = Math.max(1, sentHistory.size() - 1);
+        draw((sentHistory.getLast() - sentHistory.getFirst()) / seconds,
+                (resultsHistory.getLast() - resultsHistory.getFirst()) / seconds);
+    }
+
+    long resultsSeen() {
+        return resultsSeen;
+    }
+
+    long alertsSeen() {
+        return alertsSeen;
+    }
+
+    private void take(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            if (record.topic().equals(config.topics().multipliers())) {
+                SurgeMultiplier surge = multipliers.decode(record.value());
+                latestByZone.merge(surge.getZoneId(), surge,
+                        (old, young) -> young.getWindowEnd().isAfter(old.getWindowEnd()) ? young : old);
+                lastWindowEnd = Math.max(lastWindowEnd, surge.getWindowEnd().toEpochMilli());
+                resultsSeen++;
+            } else {
+                latestAlerts.addFirst(alerts.decode(record.value()));
+                while (latestAlerts.size() > 6) {
+                    latestAlerts.removeLast();
+                }
+                alertsSeen++;
+            }
+        } catch (UndecodableException e) {
+            // the demo's own job wrote it; nothing to show
+        }
+    }
+
+    private void draw(long eventsPerSecond, long resultsPerSecond) {
+        StringBuilder screen = new StringBuilder(CLEAR);
+        screen.append(String.format("surge demo  %s   in %,d events/s   out %,d results/s   results lag the city"
+                        + " clock by %s   last checkpoint: %s%n%n",
+                Instant.now().toString().substring(11, 19), eventsPerSecond, resultsPerSecond, lag(), checkpoint()));
+        screen.append(String.format("%-24s %10s %8s %8s   %s%n", "hottest zones", "multiplier", "demand", "supply",
+                "window"));
+        // hottest: the most riders paying above 1.0, so one request in an empty outer zone does not top the list
+        latestByZone.values().stream()
+                .sorted(Comparator.comparingDouble((SurgeMultiplier m) -> (m.getMultiplier() - 1) * m.getDemand())
+                        .reversed())
+                .limit(10)
+                .forEach(m -> screen.append(String.format("%-24s %9.2fx %8d %8d   %s .. %s%n", m.getZoneId(),
+                        m.getMultiplier(), m.getDemand(), m.getSupply(),
+                        m.getWindowStart().toString().substring(11, 19),
+                        m.getWindowEnd().toString().substring(11, 19))));
+        screen.append(String.format("%nlatest alerts (%d so far)%n", alertsSeen));
+        latestAlerts.forEach(a -> screen.append(String.format("%s  %-8s %-16s %s%n",
+                a.getLastEventTime().toString().substring(11, 19), a.getSeverity(), a.getRule(), a.getSummary())));
+        if (latestAlerts.isEmpty()) {
+            screen.append("  none yet: a concert lets out after 20 s and drivers lose their app after 35 s\n");
+        }
+        screen.append("\nCtrl-C stops everything.\n");
+        out.print(screen);
+        out.flush();
+    }
+
+    private String lag() {
+        return lastWindowEnd == 0 ? "-" : String.format("%.1f s", (System.currentTimeMillis() - lastWindowEnd) / 1000.0);
+    }
+
+    private String checkpoint() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(jobUrl + "/checkpoints"))
+                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode completed = JSON.readTree(response.body()).path("latest").path("completed");
+            if (completed.isMissingNode() || completed.isNull()) {
+                return "none yet";
+            }
+            long ackAt = completed.path("latest_ack_timestamp").asLong();
+            return String.format("#%d, %.1f s ago", completed.path("id").asLong(),
+                    (System.currentTimeMillis() - ackAt) / 1000.0);
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(2));
+    }
+}

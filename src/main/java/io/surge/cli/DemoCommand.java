@@ -1,0 +1,139 @@
+package io.surge.cli;
+
+import io.surge.SurgeJob;
+import io.surge.config.FlinkSettings;
+import io.surge.config.SurgeConfig;
+import io.surge.generator.CityTraffic;
+import io.surge.generator.TrafficProducer;
+import io.surge.time.Clock;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Everything on one machine: broker, registry, Flink with its web UI, the job, city traffic and a live console. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the whole product locally: embedded Kafka and registry, the job on an in-process Flink"
+                + " with its web UI, simulated city traffic with incidents, and a live console view.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--duration", description = "Stop by itself after this long (default: run until Ctrl-C).")
+    String duration;
+
+    @Option(names = "--rate", defaultValue = "300", description = "Traffic, events per second. Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(names = "--zones", defaultValue = "300", description = "Zones of the simulated city."
+            + " Default: ${DEFAULT-VALUE}.")
+    int zones;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the simulated city. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Duration runFor = duration == null ? Duration.ofDays(365) : GenerateCommand.parse(duration);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        Thread stopOnCtrlC = new Thread(() -> {
+            main.interrupt();
+            awaitQuietly(done);
+        }, "surge-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopOnCtrlC);
+        out.println("surge demo: starting Kafka, the Schema Registry and Flink...");
+        out.flush();
+        try (InfraCommand.Infrastructure infra = InfraCommand.Infrastructure.start(0, 0)) {
+            SurgeConfig surge = config.load(Map.of(
+                    "kafka.bootstrap", infra.kafka().bootstrapServers(),
+                    "registry.url", infra.registry().url(),
+                    "alerts.dir", SurgeCli.home().resolve("alerts").toString()));
+            int uiPort = freePort();
+            Configuration flink = FlinkSettings.of(surge);
+            flink.set(RestOptions.PORT, uiPort);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+            env.setParallelism(2);
+            SurgeJob.build(env, surge, Clock.system());
+            JobClient job = env.executeAsync("surge-demo");
+            out.println("Flink web UI: http://localhost:" + uiPort);
+            out.println("bootstrap=" + surge.bootstrapServers());
+            out.println("registry=" + surge.registry().url());
+            out.flush();
+
+            CityTraffic city = GenerateCommand.city(seed, zones, rate, Instant.now(), "incidents");
+            try (TrafficProducer traffic = new TrafficProducer(city, surge);
+                    ConsoleView console = new ConsoleView(surge, out,
+                            "http://localhost:" + uiPort + "/jobs/" + job.getJobID(), traffic::sent)) {
+                Thread generator = new Thread(() -> {
+                    try {
+                        traffic.play(runFor, true);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "surge-demo-traffic");
+                generator.start();
+                long end = System.currentTimeMillis() + runFor.toMillis();
+                while (System.currentTimeMillis() < end && !Thread.currentThread().isInterrupted()) {
+                    console.refresh();
+                }
+                generator.interrupt();
+                generator.join(5_000);
+                out.printf("%nsurge demo: stopping; %,d events sent, %,d results and %,d alerts seen%n",
+                        traffic.sent(), console.resultsSeen(), console.alertsSeen());
+                out.flush();
+            } finally {
+                Thread.interrupted(); // stop cleanly even after Ctrl-C
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            done.countDown();
+            removeHook(stopOnCtrlC);
+        }
+        return 0;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook is running
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch done) {
+        try {
+            done.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
