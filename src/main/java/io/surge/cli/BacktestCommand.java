@@ -8,8 +8,10 @@ import io.surge.config.SurgeConfig;
 import io.surge.event.Ingested;
 import io.surge.ingest.InputValidation;
 import io.surge.io.RecordedInputs;
+import io.surge.io.kafka.TopicSnapshot;
 import io.surge.time.Clock;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -31,9 +33,10 @@ final class BacktestCommand implements Callable<Integer> {
             description = "Rule directory. Default: ${DEFAULT-VALUE}.")
     Path rules;
 
-    @Option(names = "--input", paramLabel = "FILE", required = true,
-            description = "Recorded inputs, one JSON record per line (see README, Alert rules).")
-    Path input;
+    @Option(names = "--input", paramLabel = "FILE|TOPIC[,TOPIC]", required = true,
+            description = "Recorded inputs: a file of one JSON record per line (see README, Alert rules), or input"
+                    + " topics, read from the beginning to their current end.")
+    String input;
 
     @Mixin
     ConfigOptions config;
@@ -51,7 +54,10 @@ final class BacktestCommand implements Callable<Integer> {
         List<AlertRule> ruleSet = RuleParser.parseDirectory(rules);
         InputValidation validation =
                 new InputValidation(surge.zoneResolver(), surge.maxFutureSkew(), Clock.system());
-        List<Ingested> inputs = RecordedInputs.read(input, surge.topics(), validation);
+        Path file = Path.of(input);
+        List<Ingested> inputs = Files.isRegularFile(file)
+                ? RecordedInputs.read(file, surge.topics(), validation)
+                : TopicSnapshot.read(surge, List.of(input.split(",")), validation);
         List<ZoneAlert> alerts = Backtest.alerts(inputs, surge, ruleSet);
 
         Map<String, Integer> perRule = new TreeMap<>();

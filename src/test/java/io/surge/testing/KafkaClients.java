@@ -26,6 +26,8 @@ public final class KafkaClients {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, "5",
+                // a missing topic fails the test in seconds instead of blocking each send for a minute
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
     }

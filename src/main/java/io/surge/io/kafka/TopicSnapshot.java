@@ -1,0 +1,62 @@
+package io.surge.io.kafka;
+
+import io.surge.config.SurgeConfig;
+import io.surge.event.Ingested;
+import io.surge.ingest.InputValidation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Everything committed to some input topics when it is called, from the oldest record, decoded and validated exactly
+ * as the job's source does it: for replaying recorded traffic.
+ */
+public final class TopicSnapshot {
+
+    private TopicSnapshot() {}
+
+    public static List<Ingested> read(SurgeConfig config, List<String> topics, InputValidation validation) {
+        InputDeserializer deserializer = new InputDeserializer(config.registry(), config.topics(), validation);
+        deserializer.open(null);
+        List<Ingested> ingested = new ArrayList<>();
+        Collector<Ingested> collector = new Collector<>() {
+            @Override
+            public void collect(Ingested record) {
+                ingested.add(record);
+            }
+
+            @Override
+            public void close() {}
+        };
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+                        deserializer.deserialize(record, collector);
+                    }
+                }
+            }
+        }
+        return ingested;
+    }
+}
