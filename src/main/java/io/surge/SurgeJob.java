@@ -36,9 +36,15 @@ public final class SurgeJob {
 
     private SurgeJob() {}
 
-    /** What {@code flink run} starts: the same flags as {@code surge run}. */
+    /**
+     * What {@code flink run} and application mode start: the same flags as {@code surge run}. It returns rather than
+     * exits, as in application mode it runs inside the JobManager.
+     */
     public static void main(String[] args) {
-        System.exit(SurgeCli.commandLine(new RunCommand()).execute(args));
+        int exitCode = SurgeCli.commandLine(new RunCommand()).execute(args);
+        if (exitCode != 0) {
+            throw new IllegalStateException("surge job not started (exit code " + exitCode + "); see the message above");
+        }
     }
 
     /**

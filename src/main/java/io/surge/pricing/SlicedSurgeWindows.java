@@ -52,6 +52,9 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     private transient Counter counted;
     private transient Counter late;
     private transient Counter windowsEmitted;
+    /** The highest multiplier among this subtask's zones in the latest window it emitted: the city's peak price. */
+    private transient double latestMaxMultiplier;
+    private transient long latestWindowEnd;
 
     /** A driver within a slice; public with a canonical constructor so that Flink serializes it as a POJO. */
     public record SliceDriver(long slice, String driverId) {}
@@ -72,6 +75,7 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
         counted = metrics.counter("eventsCounted");
         late = metrics.counter("eventsLate");
         windowsEmitted = metrics.counter("windowsEmitted");
+        metrics.gauge("maxMultiplier", () -> latestMaxMultiplier);
     }
 
     @Override
@@ -142,15 +146,17 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
 
         if (windowHasRecords) {
             long supply = latestStatus.values().stream().filter(SlicedSurgeWindows::isAvailable).count();
+            double multiplier = Multiplier.of(demand, supply);
             out.collect(new ZoneSurge(
                     ctx.getCurrentKey(),
                     window.windowStart(endSlice),
                     window.windowEnd(endSlice),
                     demand,
                     supply,
-                    Multiplier.of(demand, supply),
+                    multiplier,
                     clock.millis()));
             windowsEmitted.inc();
+            trackMaxMultiplier(window.windowEnd(endSlice), multiplier);
         }
         if (nextSlice == Long.MAX_VALUE) {
             // Iterator removal can leave an empty map behind on the heap backend; the zone is done, drop it all.
@@ -160,6 +166,15 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
             // Skip the windows in between that would hold no record of this zone.
             long nextEndSlice = Math.max(endSlice + 1, nextSlice + 1);
             ctx.timerService().registerEventTimeTimer(window.emitTime(nextEndSlice));
+        }
+    }
+
+    private void trackMaxMultiplier(long windowEnd, double multiplier) {
+        if (windowEnd > latestWindowEnd) {
+            latestWindowEnd = windowEnd;
+            latestMaxMultiplier = multiplier;
+        } else if (windowEnd == latestWindowEnd) {
+            latestMaxMultiplier = Math.max(latestMaxMultiplier, multiplier);
         }
     }
 

@@ -1,0 +1,136 @@
+package io.surge.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.surge.SurgeJob;
+import io.surge.cli.SurgeCli;
+import io.surge.config.SurgeOption;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+import picocli.CommandLine;
+
+/**
+ * docker-compose.yml cannot run here (no Docker engine), so it is checked against the code: the images are the
+ * official ones at the versions surge is built with, and every command, flag, option, file and port it uses exists.
+ */
+class DockerComposeTest {
+
+    private static final Path COMPOSE = Path.of("docker-compose.yml");
+
+    @Test
+    void composeAcceptsTheFile() throws Exception {
+        assumeTrue(onPath("docker-compose"), "docker-compose is not installed (.ci/run installs Debian's)");
+        Process check = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(check.exitValue()).as(output).isZero();
+    }
+
+    @Test
+    void imagesAreOfficialAndMatchTheVersionsSurgeIsBuiltWith() throws IOException {
+        Map<String, Map<String, Object>> services = services();
+
+        assertThat(image(services, "kafka")).isEqualTo("apache/kafka:" + AppInfoParser.getVersion());
+        assertThat(image(services, "schema-registry")).startsWith("confluentinc/cp-schema-registry:");
+        for (String flink : List.of("jobmanager", "taskmanager", "generator")) {
+            assertThat(image(services, flink)).isEqualTo("flink:" + EnvironmentInformation.getVersion() + "-java17");
+        }
+    }
+
+    @Test
+    void theJobCommandUsesSurgesMainClassFlagsAndOptions() throws IOException {
+        List<String> command = words(services().get("jobmanager").get("command"));
+
+        assertThat(command).containsSubsequence("standalone-job", "--job-classname", SurgeJob.class.getName());
+        List<String> jobArgs = command.subList(command.indexOf(SurgeJob.class.getName()) + 1, command.size());
+        assertFlagsExist(new CommandLine(new SurgeCli()).getSubcommands().get("run"), jobArgs);
+    }
+
+    @Test
+    void theGeneratorRunsTheSurgeCommandWithFlagsItKnows() throws IOException {
+        Map<String, Object> generator = services().get("generator");
+        List<String> entrypoint = words(generator.get("entrypoint"));
+        List<String> command = words(generator.get("command"));
+
+        assertThat(entrypoint).endsWith(SurgeCli.class.getName());
+        CommandLine subcommand = new CommandLine(new SurgeCli()).getSubcommands().get(command.get(0));
+        assertThat(subcommand).as("surge " + command.get(0)).isNotNull();
+        assertFlagsExist(subcommand, command.subList(1, command.size()));
+    }
+
+    @Test
+    void mountedFilesAreWhatTheBuildProducesAndHostPortsDoNotCollide() throws IOException {
+        Set<String> hostPorts = new HashSet<>();
+        for (Map.Entry<String, Map<String, Object>> service : services().entrySet()) {
+            for (String volume : words(service.getValue().getOrDefault("volumes", List.of()))) {
+                String source = volume.split(":")[0];
+                if (source.startsWith("./")) {
+                    assertThat(source).as("a file of the repository or the build")
+                            .isIn("./target/surge-job.jar", "./alerts");
+                }
+            }
+            for (String port : words(service.getValue().getOrDefault("ports", List.of()))) {
+                assertThat(hostPorts.add(port.split(":")[0])).as("host port " + port + " used once").isTrue();
+            }
+        }
+        assertThat(Files.isDirectory(Path.of("alerts"))).isTrue();
+        assertThat(Files.readString(Path.of("pom.xml"))).contains("${project.build.directory}/surge-job.jar");
+    }
+
+    /** Every --flag is an option of the command, and every --set key is one of surge's options. */
+    private static void assertFlagsExist(CommandLine command, List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--")) {
+                continue;
+            }
+            assertThat(command.getCommandSpec().findOption(arg)).as("flag " + arg + " of " + command.getCommandName())
+                    .isNotNull();
+            if (arg.equals("--set")) {
+                String key = args.get(i + 1).split("=")[0];
+                assertThat(SurgeOption.byKey(key)).as("option " + key).isPresent();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> services() throws IOException {
+        try (Reader reader = Files.newBufferedReader(COMPOSE)) {
+            Map<String, Object> compose = new Yaml().load(reader);
+            return (Map<String, Map<String, Object>>) compose.get("services");
+        }
+    }
+
+    private static String image(Map<String, Map<String, Object>> services, String service) {
+        return (String) services.get(service).get("image");
+    }
+
+    private static List<String> words(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        return new ArrayList<>(Arrays.asList(String.valueOf(value).trim().split("\\s+")));
+    }
+
+    private static boolean onPath(String program) {
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
+    }
+}
