@@ -7,6 +7,7 @@ import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.io.serde.AvroDecoder;
 import io.surge.io.serde.UndecodableException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -20,8 +21,10 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** Prints an output topic as people read it, decoding values through the registry. */
 @Command(name = "tail", mixinStandardHelpOptions = true,
@@ -41,8 +44,14 @@ final class TailCommand implements Callable<Integer> {
             + " (read_uncommitted); by default only committed records are shown.")
     boolean uncommitted;
 
+    @Option(names = "--limit", paramLabel = "N", description = "Stop after N records (default: run until Ctrl-C).")
+    long limit = Long.MAX_VALUE;
+
     @Mixin
     ConfigOptions config;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -62,11 +71,15 @@ final class TailCommand implements Callable<Integer> {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
             consumer.subscribe(List.of(topic));
-            while (!Thread.currentThread().isInterrupted()) {
+            PrintWriter out = spec.commandLine().getOut();
+            long printed = 0;
+            while (printed < limit && !Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    System.out.println(decoder == null ? diverted(record) : decoded(decoder, record));
+                    if (printed++ < limit) {
+                        out.println(decoder == null ? diverted(record) : decoded(decoder, record));
+                    }
                 }
-                System.out.flush();
+                out.flush();
             }
         }
         return 0;
