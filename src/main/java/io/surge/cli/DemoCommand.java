@@ -20,6 +20,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,16 +95,21 @@ final class DemoCommand implements Callable<Integer> {
                 }, "surge-demo-traffic");
                 generator.start();
                 long end = System.currentTimeMillis() + runFor.toMillis();
-                while (System.currentTimeMillis() < end && !Thread.currentThread().isInterrupted()) {
-                    console.refresh();
+                try {
+                    while (System.currentTimeMillis() < end && !Thread.currentThread().isInterrupted()) {
+                        console.refresh();
+                    }
+                } catch (InterruptException e) {
+                    // Ctrl-C while the console was reading
+                } finally {
+                    Thread.interrupted(); // stop cleanly even after Ctrl-C
+                    generator.interrupt();
+                    generator.join(5_000);
                 }
-                generator.interrupt();
-                generator.join(5_000);
                 out.printf("%nsurge demo: stopping; %,d events sent, %,d results and %,d alerts seen%n",
                         traffic.sent(), console.resultsSeen(), console.alertsSeen());
                 out.flush();
             } finally {
-                Thread.interrupted(); // stop cleanly even after Ctrl-C
                 job.cancel().get(30, TimeUnit.SECONDS);
             }
         } finally {
