@@ -12,8 +12,7 @@ import io.surge.event.Ingested;
 import io.surge.ingest.InputValidation;
 import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.io.kafka.KafkaEndpoints;
-import io.surge.io.kafka.SurgeAlertSerializer;
-import io.surge.io.kafka.SurgeMultiplierSerializer;
+import io.surge.io.kafka.OutputRecords;
 import io.surge.io.kafka.TopicSetup;
 import io.surge.io.registry.OutputSchemas;
 import io.surge.io.registry.SchemaRegistryClient;
@@ -71,13 +70,13 @@ public final class SurgeJob {
 
         outputs.multipliers()
                 .sinkTo(KafkaEndpoints.exactlyOnce(config, "multipliers",
-                        new SurgeMultiplierSerializer(config.topics().multipliers(), multiplierSchemaId)))
+                        OutputRecords.multipliers(config.topics().multipliers(), multiplierSchemaId)))
                 .name("Surge multipliers to Kafka")
                 .uid("multipliers-sink");
         if (outputs.alerts() != null) {
             outputs.alerts()
                     .sinkTo(KafkaEndpoints.exactlyOnce(config, "alerts",
-                            new SurgeAlertSerializer(config.topics().alerts(), alertSchemaId)))
+                            OutputRecords.alerts(config.topics().alerts(), alertSchemaId)))
                     .name("Surge alerts to Kafka")
                     .uid("alerts-sink");
         }

@@ -3,7 +3,6 @@ package io.surge.cli;
 import io.surge.SurgeJob;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
-import io.surge.generator.CityTraffic;
 import io.surge.generator.TrafficProducer;
 import io.surge.time.Clock;
 import java.io.IOException;
@@ -36,15 +35,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", description = "Stop by itself after this long (default: run until Ctrl-C).")
     String duration;
 
-    @Option(names = "--rate", defaultValue = "300", description = "Traffic, events per second. Default: ${DEFAULT-VALUE}.")
-    double rate;
-
-    @Option(names = "--zones", defaultValue = "300", description = "Zones of the simulated city."
-            + " Default: ${DEFAULT-VALUE}.")
-    int zones;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the simulated city. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    CityOptions city;
 
     @Mixin
     ConfigOptions config;
@@ -82,8 +74,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("registry=" + surge.registry().url());
             out.flush();
 
-            CityTraffic city = GenerateCommand.city(seed, zones, rate, Instant.now(), "incidents");
-            try (TrafficProducer traffic = new TrafficProducer(city, surge);
+            try (TrafficProducer traffic = new TrafficProducer(city.city(Instant.now(), "incidents"), surge);
                     ConsoleView console = new ConsoleView(surge, out,
                             "http://localhost:" + uiPort + "/jobs/" + job.getJobID(), traffic::sent)) {
                 Thread generator = new Thread(() -> {

@@ -45,6 +45,6 @@ class CommandOptionsTest {
         CliRun run = CliRun.of("generate", "--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("--rate=<rate>").contains("Default: 600").contains("Default: 10min");
+        assertThat(run.out()).contains("--rate=<rate>").contains("Default: 300").contains("Default: 10min");
     }
 }

@@ -1,0 +1,49 @@
+package io.surge.io.kafka;
+
+import io.surge.alerts.ZoneAlert;
+import io.surge.avro.SurgeAlert;
+import io.surge.avro.SurgeMultiplier;
+import io.surge.pricing.ZoneSurge;
+import java.time.Instant;
+
+/** The job's results as the public records of {@code schemas/}. */
+public final class OutputRecords {
+
+    private OutputRecords() {}
+
+    public static AvroValueSerializer<ZoneSurge, SurgeMultiplier> multipliers(String topic, int schemaId) {
+        return new AvroValueSerializer<>(
+                topic, schemaId, SurgeMultiplier.getClassSchema(), OutputRecords::surgeMultiplier, ZoneSurge::zoneId);
+    }
+
+    public static AvroValueSerializer<ZoneAlert, SurgeAlert> alerts(String topic, int schemaId) {
+        return new AvroValueSerializer<>(
+                topic, schemaId, SurgeAlert.getClassSchema(), OutputRecords::surgeAlert, ZoneAlert::zoneId);
+    }
+
+    static SurgeMultiplier surgeMultiplier(ZoneSurge surge) {
+        return SurgeMultiplier.newBuilder()
+                .setZoneId(surge.zoneId())
+                .setWindowStart(Instant.ofEpochMilli(surge.windowStart()))
+                .setWindowEnd(Instant.ofEpochMilli(surge.windowEnd()))
+                .setDemand(surge.demand())
+                .setSupply(surge.supply())
+                .setMultiplier(surge.multiplier())
+                .setComputedAt(Instant.ofEpochMilli(surge.computedAt()))
+                .build();
+    }
+
+    static SurgeAlert surgeAlert(ZoneAlert alert) {
+        return SurgeAlert.newBuilder()
+                .setAlertId(alert.alertId())
+                .setRule(alert.rule())
+                .setSeverity(alert.severity())
+                .setZoneId(alert.zoneId())
+                .setFirstEventTime(Instant.ofEpochMilli(alert.firstEventTime()))
+                .setLastEventTime(Instant.ofEpochMilli(alert.lastEventTime()))
+                .setSummary(alert.summary())
+                .setDetails(alert.details())
+                .setDetectedAt(Instant.ofEpochMilli(alert.detectedAt()))
+                .build();
+    }
+}
