@@ -1,0 +1,185 @@
+package io.surge;
+
+import static io.surge.testing.Events.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surge.avro.DriverStatus;
+import io.surge.avro.RideRequest;
+import io.surge.config.FlinkSettings;
+import io.surge.config.SurgeConfig;
+import io.surge.embedded.EmbeddedKafka;
+import io.surge.embedded.EmbeddedRegistry;
+import io.surge.io.kafka.DivertedRecordSerializer;
+import io.surge.io.kafka.TopicSetup;
+import io.surge.io.registry.SchemaRegistryClient;
+import io.surge.testing.CityWorkload;
+import io.surge.testing.KafkaClients;
+import io.surge.testing.WireRecords;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Every entry of the bad-input corpus ({@code src/test/resources/bad-inputs/corpus.tsv}), mixed into good traffic,
+ * ends in surge-dead-letters with its reason and source offset; the job keeps running, and its own metrics account
+ * for every record: consumed = counted + late + dead-lettered.
+ */
+class BadInputCorpusITCase {
+
+    private static final Path CORPUS = Path.of("src/test/resources/bad-inputs");
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .build());
+
+    private record Entry(String file, String topic, String framing, String reason) {}
+
+    @Test
+    void everyBadInputIsDeadLetteredWithItsReasonAndTheJobKeepsCounting() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                EmbeddedRegistry registry = EmbeddedRegistry.start(EmbeddedRegistry.DEFAULT_JAR, 0)) {
+            SurgeConfig config = SurgeConfig.fromOptions(Map.of("kafka.bootstrap", kafka.bootstrapServers(),
+                    "registry.url", registry.url(), "checkpoint.interval", "1s", "job.name", "corpus"), "test");
+            TopicSetup.ensureTopics(config);
+            SchemaRegistryClient client = new SchemaRegistryClient(config.registry());
+            Map<String, Integer> ids = Map.of(
+                    "ride-requests", client.register("ride-requests-value", RideRequest.getClassSchema()),
+                    "driver-status", client.register("driver-status-value", DriverStatus.getClassSchema()));
+
+            List<Entry> corpus = corpus();
+            CityWorkload good = CityWorkload.generate(5L, 1000, at(0), 40, 4_000, 0.0, 0.0);
+            Map<String, String> expected = new HashMap<>();
+            long produced;
+            try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+                List<Future<RecordMetadata>> bad = new ArrayList<>();
+                int spacing = good.size() / corpus.size();
+                for (int i = 0; i < good.size(); i++) {
+                    Object input = good.inputs().get(i);
+                    String topic = input instanceof RideRequest ? "ride-requests" : "driver-status";
+                    producer.send(new ProducerRecord<>(topic,
+                            WireRecords.encode(ids.get(topic), ((SpecificRecord) input)
+                                    .getSchema(), input)));
+                    if (i % spacing == 0 && i / spacing < corpus.size()) {
+                        Entry entry = corpus.get(i / spacing);
+                        bad.add(producer.send(new ProducerRecord<>(entry.topic(), value(entry, ids))));
+                    }
+                }
+                producer.flush();
+                for (int i = 0; i < bad.size(); i++) {
+                    RecordMetadata sent = bad.get(i).get();
+                    expected.put(sent.topic() + "/" + sent.partition() + "@" + sent.offset(), corpus.get(i).reason());
+                }
+                produced = good.size() + bad.size();
+            }
+            assertThat(expected).hasSize(corpus.size());
+
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
+            env.setParallelism(2);
+            SurgeJob.build(env, config, () -> at(900));
+            JobClient job = env.executeAsync("corpus");
+            try (KafkaConsumer<byte[], byte[]> deadLetters =
+                    KafkaClients.committedReader(kafka.bootstrapServers(), "surge-dead-letters")) {
+                List<ConsumerRecord<byte[], byte[]>> read = KafkaClients.records();
+                KafkaClients.pollUntil(deadLetters, read, records -> records.size() >= expected.size(),
+                        Duration.ofSeconds(120), expected.size() + " dead letters");
+                KafkaClients.pollFor(deadLetters, read, Duration.ofSeconds(2));
+
+                Map<String, String> actual = new HashMap<>();
+                for (ConsumerRecord<byte[], byte[]> record : read) {
+                    actual.put(header(record, DivertedRecordSerializer.SOURCE_TOPIC) + "/"
+                            + header(record, DivertedRecordSerializer.SOURCE_PARTITION) + "@"
+                            + header(record, DivertedRecordSerializer.SOURCE_OFFSET),
+                            header(record, DivertedRecordSerializer.REASON));
+                }
+                assertThat(actual).isEqualTo(expected);
+                assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+
+                long consumed = produced;
+                awaitCounter(job.getJobID(), "eventsIn", consumed);
+                assertThat(counter(job.getJobID(), "eventsDeadLettered")).isEqualTo(corpus.size());
+                assertThat(counter(job.getJobID(), "eventsCounted") + counter(job.getJobID(), "eventsLate")
+                                + counter(job.getJobID(), "eventsDeadLettered"))
+                        .as("consumed = counted + late + dead-lettered")
+                        .isEqualTo(consumed);
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    private static List<Entry> corpus() throws Exception {
+        List<Entry> entries = new ArrayList<>();
+        for (String line : Files.readAllLines(CORPUS.resolve("corpus.tsv"))) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                String[] fields = line.split("\t");
+                entries.add(new Entry(fields[0], fields[1], fields[2], fields[3]));
+            }
+        }
+        return entries;
+    }
+
+    private static byte[] value(Entry entry, Map<String, Integer> ids) throws Exception {
+        byte[] file = Files.readAllBytes(CORPUS.resolve(entry.file()));
+        if (entry.framing().equals("raw")) {
+            return file;
+        }
+        int id = entry.framing().equals("unknown-id") ? 999_999 : ids.get(entry.topic());
+        byte magic = (byte) (entry.framing().equals("bad-magic") ? 1 : 0);
+        return ByteBuffer.allocate(5 + file.length).put(magic).putInt(id).put(file).array();
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
+        return new KafkaProducer<>(Map.of(
+                "bootstrap.servers", kafka.bootstrapServers(),
+                "max.request.size", "2000000",
+                "key.serializer", ByteArraySerializer.class,
+                "value.serializer", ByteArraySerializer.class));
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static void awaitCounter(JobID job, String name, long value) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (counter(job, name) < value && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(counter(job, name)).as(name).isEqualTo(value);
+    }
+
+    private static long counter(JobID job, String name) {
+        return METRICS.findMetrics(job, "\\.surge\\." + name + "$").values().stream()
+                .mapToLong(metric -> ((Counter) metric).getCount())
+                .sum();
+    }
+}
