@@ -2,6 +2,7 @@ package io.surge.config;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 
@@ -15,6 +16,11 @@ public final class FlinkSettings {
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
         flink.set(StateBackendOptions.STATE_BACKEND, config.stateBackend().flinkName());
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        if (config.checkpointDir() != null) {
+            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
+            flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        }
         // Records between operators are immutable, so handing the same instance on is safe and saves a copy.
         flink.set(PipelineOptions.OBJECT_REUSE, true);
         // Every type on the wire has a Flink serializer; a silent fallback to Kryo would be a bug, so it fails.

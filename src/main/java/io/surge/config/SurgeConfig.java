@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.util.TimeUtils;
 
 /**
- * The typed configuration of a surge job, built in one place from string options (see {@link SurgeOption} for the
+ * The typed configuration of a surge job (checkpointDir is null when checkpoints stay in the JobManager's memory), built in one place from string options (see {@link SurgeOption} for the
  * keys and defaults). Whatever the options came from, a flag, the environment or a file, they are checked here and
  * an error names the source, the option and the fix.
  */
@@ -35,6 +35,7 @@ public record SurgeConfig(
         int h3Resolution,
         Duration maxFutureSkew,
         Duration checkpointInterval,
+        String checkpointDir,
         StateBackendKind stateBackend)
         implements Serializable {
 
@@ -99,6 +100,7 @@ public record SurgeConfig(
                 values.integer(SurgeOption.H3_RESOLUTION, 0, 15),
                 values.duration(SurgeOption.MAX_FUTURE_SKEW),
                 values.duration(SurgeOption.CHECKPOINT_INTERVAL),
+                values.optional(SurgeOption.CHECKPOINT_DIR),
                 values.choice(SurgeOption.STATE_BACKEND, StateBackendKind.class));
     }
 

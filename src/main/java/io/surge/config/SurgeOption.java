@@ -54,6 +54,11 @@ public enum SurgeOption {
             "Records whose event_time is further ahead of processing time are dead-lettered as invalid-field."),
     CHECKPOINT_INTERVAL(
             "checkpoint.interval", "5s", "Checkpoint period; exactly-once output becomes visible at each checkpoint."),
+    CHECKPOINT_DIR(
+            "checkpoint.dir",
+            "",
+            "Where checkpoints are kept (file://, s3://, ...), retained when the job is cancelled so that it can be"
+                    + " restarted from them; empty keeps them in the JobManager's memory, for local runs only."),
     STATE_BACKEND(
             "state.backend", "rocksdb", "rocksdb (incremental checkpoints, for production) or hashmap (on the heap).");
 
