@@ -16,9 +16,10 @@ import java.util.stream.Collectors;
 import org.apache.flink.util.TimeUtils;
 
 /**
- * The typed configuration of a surge job (checkpointDir is null when checkpoints stay in the JobManager's memory), built in one place from string options (see {@link SurgeOption} for the
+ * The typed configuration of a surge job, built in one place from string options (see {@link SurgeOption} for the
  * keys and defaults). Whatever the options came from, a flag, the environment or a file, they are checked here and
- * an error names the source, the option and the fix.
+ * an error names the source, the option and the fix. Options left empty, such as {@code checkpointDir} or the
+ * registry credentials, are null.
  */
 public record SurgeConfig(
         String bootstrapServers,
