@@ -3,18 +3,12 @@ package io.surge;
 import static io.surge.testing.Events.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.surge.avro.DriverStatus;
-import io.surge.avro.RideRequest;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
-import io.surge.embedded.EmbeddedKafka;
-import io.surge.embedded.EmbeddedRegistry;
 import io.surge.io.kafka.DivertedRecordSerializer;
-import io.surge.io.kafka.TopicSetup;
-import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.testing.CityWorkload;
 import io.surge.testing.KafkaClients;
-import io.surge.testing.WireRecords;
+import io.surge.testing.SurgeStack;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Future;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -66,32 +59,22 @@ class BadInputITCase {
 
     @Test
     void everyBadInputIsDeadLetteredWithItsReasonAndTheJobKeepsCounting() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-                EmbeddedRegistry registry = EmbeddedRegistry.start(EmbeddedRegistry.DEFAULT_JAR, 0)) {
-            SurgeConfig config = SurgeConfig.fromOptions(Map.of("kafka.bootstrap", kafka.bootstrapServers(),
-                    "registry.url", registry.url(), "checkpoint.interval", "1s", "job.name", "corpus"), "test");
-            TopicSetup.ensureTopics(config);
-            SchemaRegistryClient client = new SchemaRegistryClient(config.registry());
-            Map<String, Integer> ids = Map.of(
-                    "ride-requests", client.register("ride-requests-value", RideRequest.getClassSchema()),
-                    "driver-status", client.register("driver-status-value", DriverStatus.getClassSchema()));
+        try (SurgeStack stack = SurgeStack.start(Map.of("checkpoint.interval", "1s", "job.name", "corpus"))) {
+            SurgeConfig config = stack.config();
 
             List<Entry> corpus = corpus();
             CityWorkload good = CityWorkload.generate(5L, 1000, at(0), 40, 4_000, 0.0, 0.0);
             Map<String, String> expected = new HashMap<>();
             long produced;
-            try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+            try (KafkaProducer<byte[], byte[]> producer = producer(stack)) {
                 List<Future<RecordMetadata>> bad = new ArrayList<>();
                 int spacing = good.size() / corpus.size();
                 for (int i = 0; i < good.size(); i++) {
                     Object input = good.inputs().get(i);
-                    String topic = input instanceof RideRequest ? "ride-requests" : "driver-status";
-                    producer.send(new ProducerRecord<>(topic,
-                            WireRecords.encode(ids.get(topic), ((SpecificRecord) input)
-                                    .getSchema(), input)));
+                    producer.send(new ProducerRecord<>(stack.topicOf(input), stack.wire(input)));
                     if (i % spacing == 0 && i / spacing < corpus.size()) {
                         Entry entry = corpus.get(i / spacing);
-                        bad.add(producer.send(new ProducerRecord<>(entry.topic(), value(entry, ids))));
+                        bad.add(producer.send(new ProducerRecord<>(entry.topic(), value(entry, stack))));
                     }
                 }
                 producer.flush();
@@ -109,7 +92,7 @@ class BadInputITCase {
             SurgeJob.build(env, config, () -> at(900));
             JobClient job = env.executeAsync("corpus");
             try (KafkaConsumer<byte[], byte[]> deadLetters =
-                    KafkaClients.committedReader(kafka.bootstrapServers(), "surge-dead-letters")) {
+                    KafkaClients.committedReader(stack.bootstrapServers(), "surge-dead-letters")) {
                 List<ConsumerRecord<byte[], byte[]>> read = KafkaClients.records();
                 KafkaClients.pollUntil(deadLetters, read, records -> records.size() >= expected.size(),
                         Duration.ofSeconds(120), expected.size() + " dead letters");
@@ -144,22 +127,15 @@ class BadInputITCase {
      */
     @Test
     void randomlyDamagedRecordsNeverStopTheJobNorGoUnaccounted() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-                EmbeddedRegistry registry = EmbeddedRegistry.start(EmbeddedRegistry.DEFAULT_JAR, 0)) {
-            SurgeConfig config = SurgeConfig.fromOptions(Map.of("kafka.bootstrap", kafka.bootstrapServers(),
-                    "registry.url", registry.url(), "checkpoint.interval", "1s", "job.name", "fuzz"), "test");
-            TopicSetup.ensureTopics(config);
-            SchemaRegistryClient client = new SchemaRegistryClient(config.registry());
-            Map<String, Integer> ids = Map.of(
-                    "ride-requests", client.register("ride-requests-value", RideRequest.getClassSchema()),
-                    "driver-status", client.register("driver-status-value", DriverStatus.getClassSchema()));
+        try (SurgeStack stack = SurgeStack.start(Map.of("checkpoint.interval", "1s", "job.name", "fuzz"))) {
+            SurgeConfig config = stack.config();
             Random random = new Random(20261125L);
             CityWorkload traffic = CityWorkload.generate(6L, 3000, at(0), 20, 4_000, 0.0, 0.0);
-            try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+            try (KafkaProducer<byte[], byte[]> producer = producer(stack)) {
                 for (Object input : traffic.inputs()) {
-                    String topic = input instanceof RideRequest ? "ride-requests" : "driver-status";
-                    byte[] value = WireRecords.encode(ids.get(topic), ((SpecificRecord) input).getSchema(), input);
-                    producer.send(new ProducerRecord<>(topic, random.nextBoolean() ? damage(value, random) : value));
+                    byte[] value = stack.wire(input);
+                    producer.send(new ProducerRecord<>(
+                            stack.topicOf(input), random.nextBoolean() ? damage(value, random) : value));
                 }
             }
 
@@ -213,19 +189,19 @@ class BadInputITCase {
         return entries;
     }
 
-    private static byte[] value(Entry entry, Map<String, Integer> ids) throws Exception {
+    private static byte[] value(Entry entry, SurgeStack stack) throws Exception {
         byte[] file = Files.readAllBytes(CORPUS.resolve(entry.file()));
         if (entry.framing().equals("raw")) {
             return file;
         }
-        int id = entry.framing().equals("unknown-id") ? 999_999 : ids.get(entry.topic());
+        int id = entry.framing().equals("unknown-id") ? 999_999 : stack.schemaIdOf(entry.topic());
         byte magic = (byte) (entry.framing().equals("bad-magic") ? 1 : 0);
         return ByteBuffer.allocate(5 + file.length).put(magic).putInt(id).put(file).array();
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
+    private static KafkaProducer<byte[], byte[]> producer(SurgeStack stack) {
         return new KafkaProducer<>(Map.of(
-                "bootstrap.servers", kafka.bootstrapServers(),
+                "bootstrap.servers", stack.bootstrapServers(),
                 "max.request.size", "2000000",
                 "key.serializer", ByteArraySerializer.class,
                 "value.serializer", ByteArraySerializer.class));

@@ -3,27 +3,23 @@ package io.surge;
 import static io.surge.testing.Events.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.surge.avro.DriverStatus;
 import io.surge.avro.RideRequest;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
-import io.surge.embedded.EmbeddedKafka;
-import io.surge.embedded.EmbeddedRegistry;
-import io.surge.io.kafka.TopicSetup;
-import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.pricing.ZoneSurge;
 import io.surge.testing.CityWorkload;
+import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.SurgeOracle;
+import io.surge.testing.SurgeStack;
 import io.surge.testing.WireRecords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -63,38 +59,25 @@ class CrashRecoveryITCase {
 
     @Test
     void resultsAreExactlyOnceAcrossTaskManagerCrashes(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-                EmbeddedRegistry registry = EmbeddedRegistry.start(EmbeddedRegistry.DEFAULT_JAR, 0)) {
-            SurgeConfig config = SurgeConfig.fromOptions(Map.of(
-                    "kafka.bootstrap", kafka.bootstrapServers(),
-                    "registry.url", registry.url(),
-                    "checkpoint.interval", "1s",
-                    "checkpoint.dir", checkpoints.toUri().toString(),
-                    "job.name", "crash"), "test");
-            TopicSetup.ensureTopics(config);
-            SchemaRegistryClient client = new SchemaRegistryClient(config.registry());
-            Map<String, Integer> ids = Map.of(
-                    "ride-requests", client.register("ride-requests-value", RideRequest.getClassSchema()),
-                    "driver-status", client.register("driver-status-value", DriverStatus.getClassSchema()));
+        try (SurgeStack stack = SurgeStack.start(Map.of(
+                "checkpoint.interval", "1s", "checkpoint.dir", checkpoints.toUri().toString(), "job.name", "crash"))) {
+            SurgeConfig config = stack.config();
 
             CityWorkload workload = CityWorkload.generate(99L, 200_000, at(0), 20, 4_000, 0.0, 0.0);
             List<SurgeOracle.Observation> observations = new ArrayList<>(workload.validInArrivalOrder());
             long end = at(200_000 * 20 / 1000 + 60);
-            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
                 for (Object input : workload.inputs()) {
-                    String topic = input instanceof RideRequest ? "ride-requests" : "driver-status";
-                    producer.send(new ProducerRecord<>(topic,
-                            WireRecords.encode(ids.get(topic), ((SpecificRecord) input).getSchema(), input)));
+                    producer.send(new ProducerRecord<>(stack.topicOf(input), stack.wire(input)));
                 }
+                // a tick on every input partition, far from the workload's zones, closes the windows before it
                 for (int partition = 0; partition < config.topicPartitions(); partition++) {
-                    for (String topic : List.of("ride-requests", "driver-status")) {
-                        Object tick = topic.equals("ride-requests")
-                                ? io.surge.testing.Inputs.rideRequest("tick", 0.5, 0.5, end)
-                                : io.surge.testing.Inputs.driverStatus("tick", 0.5, 0.5, false, end);
-                        producer.send(new ProducerRecord<>(topic, partition, null, null,
-                                WireRecords.encode(ids.get(topic), ((SpecificRecord) tick).getSchema(), tick)));
+                    for (Object tick : List.of(Inputs.rideRequest("tick", 0.5, 0.5, end),
+                            Inputs.driverStatus("tick", 0.5, 0.5, false, end))) {
+                        producer.send(new ProducerRecord<>(
+                                stack.topicOf(tick), partition, null, null, stack.wire(tick)));
                         observations.add(new SurgeOracle.Observation(-1, "zone_50_50", end,
-                                topic.equals("ride-requests") ? null : "tick", false));
+                                tick instanceof RideRequest ? null : "tick", false));
                     }
                 }
             }
@@ -111,9 +94,9 @@ class CrashRecoveryITCase {
             JobClient job = env.executeAsync("crash");
             List<Long> recoveries = new ArrayList<>();
             try (KafkaConsumer<byte[], byte[]> multipliers =
-                            KafkaClients.committedReader(kafka.bootstrapServers(), "surge-multipliers");
+                            KafkaClients.committedReader(stack.bootstrapServers(), "surge-multipliers");
                     KafkaConsumer<byte[], byte[]> alerts =
-                            KafkaClients.committedReader(kafka.bootstrapServers(), "surge-alerts")) {
+                            KafkaClients.committedReader(stack.bootstrapServers(), "surge-alerts")) {
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
                 // the MiniCluster numbers task managers in start order: the one running the job is the latest started
                 int running = 0;
