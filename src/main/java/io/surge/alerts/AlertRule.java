@@ -17,7 +17,6 @@ import java.util.List;
  */
 public record AlertRule(
         String name,
-        String file,
         RuleInput input,
         String filter,
         List<RuleStep> steps,

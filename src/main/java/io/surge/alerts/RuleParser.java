@@ -112,8 +112,7 @@ public final class RuleParser {
             AlertRule.AfterMatch afterMatch = afterMatch(keys, root);
             String summary = text(keys, "summary", root);
             checkSummary(summary, input, steps, keys.get("summary").getValueNode());
-            return new AlertRule(name, file.toString(), input, filter, steps, within, severity, summary, cooldown,
-                    afterMatch);
+            return new AlertRule(name, input, filter, steps, within, severity, summary, cooldown, afterMatch);
         }
 
         private List<RuleStep> steps(Map<String, NodeTuple> keys, MappingNode root, RuleInput input) {
@@ -152,7 +151,7 @@ public final class RuleParser {
                     throw error(stepKeys.get("distinct").getValueNode(), "unknown field '" + distinct + "' for"
                             + " 'distinct'; " + input.wireName() + " has " + fieldList(input));
                 }
-                steps.add(new RuleStep(name, where, strict, times, orMore, distinct, line(stepNode)));
+                steps.add(new RuleStep(name, where, strict, times, orMore, distinct));
                 names.add(name);
             }
             return steps;

@@ -11,7 +11,6 @@ import java.io.Serializable;
  * @param times for a repeated step, how many records it takes; 1 for a single record
  * @param orMore true when {@code times} is a minimum ({@code at-least})
  * @param distinct a field whose value must differ between the records of a repeated step, or null
- * @param line the line of the step in its file, for error messages
  */
-public record RuleStep(String name, String where, boolean strict, int times, boolean orMore, String distinct, int line)
+public record RuleStep(String name, String where, boolean strict, int times, boolean orMore, String distinct)
         implements Serializable {}

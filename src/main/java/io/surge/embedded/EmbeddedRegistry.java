@@ -67,10 +67,6 @@ public final class EmbeddedRegistry implements AutoCloseable {
         return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
     }
 
-    public int port() {
-        return port;
-    }
-
     @Override
     public void close() throws IOException, InterruptedException {
         process.getOutputStream().close();
