@@ -62,13 +62,12 @@ final class ConsoleView implements AutoCloseable {
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
         this.multipliers = new AvroDecoder<>(registry::schemaById, SurgeMultiplier.getClassSchema());
         this.alerts = new AvroDecoder<>(registry::schemaById, SurgeAlert.getClassSchema());
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        this.consumer = new KafkaConsumer<>(config.kafka().clientProperties(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "surge-demo-console",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)));
         consumer.subscribe(List.of(config.topics().multipliers(), config.topics().alerts()));
     }
 

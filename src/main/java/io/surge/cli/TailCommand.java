@@ -62,14 +62,13 @@ final class TailCommand implements Callable<Integer> {
                 : topic.equals(surge.topics().alerts())
                         ? new AvroDecoder<>(registry::schemaById, SurgeAlert.getClassSchema())
                         : null;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, surge.bootstrapServers(),
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(surge.kafka().clientProperties(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "surge-tail-" + ProcessHandle.current().pid(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, uncommitted ? "read_uncommitted" : "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)))) {
             consumer.subscribe(List.of(topic));
             PrintWriter out = spec.commandLine().getOut();
             long printed = 0;

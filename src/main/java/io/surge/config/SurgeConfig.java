@@ -1,9 +1,12 @@
 package io.surge.config;
 
+import io.surge.io.kafka.KafkaSettings;
 import io.surge.io.registry.RegistrySettings;
 import io.surge.pricing.WindowSpec;
 import io.surge.zone.ZoneResolver;
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -22,7 +25,7 @@ import org.apache.flink.util.TimeUtils;
  * registry credentials, are null.
  */
 public record SurgeConfig(
-        String bootstrapServers,
+        KafkaSettings kafka,
         RegistrySettings registry,
         boolean autoRegisterSchemas,
         Topics topics,
@@ -73,11 +76,11 @@ public record SurgeConfig(
         WindowSpec window = new WindowSpec(
                 size.toMillis(), slide.toMillis(), values.duration(SurgeOption.ALLOWED_LATENESS, true).toMillis());
         return new SurgeConfig(
-                values.required(SurgeOption.KAFKA_BOOTSTRAP),
+                kafka(values),
                 new RegistrySettings(
                         values.required(SurgeOption.REGISTRY_URL),
                         values.optional(SurgeOption.REGISTRY_USERNAME),
-                        values.optional(SurgeOption.REGISTRY_PASSWORD),
+                        values.secret(SurgeOption.REGISTRY_PASSWORD, SurgeOption.REGISTRY_PASSWORD_FILE),
                         Optional.ofNullable(values.optional(SurgeOption.REGISTRY_TRUSTSTORE))
                                 .map(Path::of)
                                 .orElse(null),
@@ -103,6 +106,31 @@ public record SurgeConfig(
                 values.duration(SurgeOption.CHECKPOINT_INTERVAL),
                 values.optional(SurgeOption.CHECKPOINT_DIR),
                 values.choice(SurgeOption.STATE_BACKEND, StateBackendKind.class));
+    }
+
+    private static KafkaSettings kafka(Options values) {
+        String protocol = values.oneOf(SurgeOption.KAFKA_SECURITY_PROTOCOL, "PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL");
+        String mechanism = values.oneOf(SurgeOption.KAFKA_SASL_MECHANISM, "SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN");
+        String username = values.optional(SurgeOption.KAFKA_SASL_USERNAME);
+        String password = values.secret(SurgeOption.KAFKA_SASL_PASSWORD, SurgeOption.KAFKA_SASL_PASSWORD_FILE);
+        boolean sasl = protocol.startsWith("SASL_");
+        if (sasl && (username == null || password == null)) {
+            throw values.invalid(SurgeOption.KAFKA_SECURITY_PROTOCOL,
+                    protocol.toLowerCase(Locale.ROOT) + " needs credentials, but "
+                            + (username == null ? "kafka.sasl.username" : "kafka.sasl.password") + " is empty",
+                    "set kafka.sasl.username and kafka.sasl.password-file (or SURGE_KAFKA_SASL_USERNAME and"
+                            + " SURGE_KAFKA_SASL_PASSWORD)");
+        }
+        if (!sasl && username != null) {
+            throw values.invalid(SurgeOption.KAFKA_SASL_USERNAME,
+                    "it is set but kafka.security-protocol is plaintext, which sends no credentials",
+                    "set kafka.security-protocol to sasl_plaintext or sasl_ssl");
+        }
+        return new KafkaSettings(values.required(SurgeOption.KAFKA_BOOTSTRAP), protocol, mechanism, username, password);
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
     }
 
     public ZoneResolver zoneResolver() {
@@ -149,6 +177,42 @@ public record SurgeConfig(
         String optional(SurgeOption option) {
             String raw = values.get(option.key());
             return raw.isEmpty() ? null : raw;
+        }
+
+        /** A secret given as a value or as a file holding it (trailing line breaks dropped); null when neither. */
+        String secret(SurgeOption value, SurgeOption file) {
+            String direct = optional(value);
+            String path = optional(file);
+            if (direct != null && path != null) {
+                throw invalid(file, "it is set as well as " + value.key(), "give only one of them");
+            }
+            if (path == null) {
+                return direct;
+            }
+            try {
+                String read = Files.readString(Path.of(path)).replaceAll("[\\r\\n]+$", "");
+                if (read.isEmpty()) {
+                    throw invalid(file, "the file " + path + " is empty", "write the secret into it");
+                }
+                return read;
+            } catch (IOException e) {
+                throw invalid(file, "the file " + path + " cannot be read (" + e.getClass().getSimpleName() + ")",
+                        "check the path and that this user may read it");
+            }
+        }
+
+        /** One of the allowed values, matched ignoring case, as spelled in {@code allowed}. */
+        String oneOf(SurgeOption option, String... allowed) {
+            String raw = values.get(option.key());
+            return Arrays.stream(allowed)
+                    .filter(choice -> choice.equalsIgnoreCase(raw))
+                    .findFirst()
+                    .orElseThrow(() -> {
+                        String choices = Arrays.stream(allowed)
+                                .map(choice -> choice.toLowerCase(Locale.ROOT))
+                                .collect(Collectors.joining(", "));
+                        return invalid(option, "'" + raw + "' is not one of " + choices, "use one of " + choices);
+                    });
         }
 
         boolean bool(SurgeOption option) {

@@ -6,12 +6,24 @@ import java.util.Optional;
 /** Every option surge takes, with its default and what it means: the one list that help texts and parsing share. */
 public enum SurgeOption {
     KAFKA_BOOTSTRAP("kafka.bootstrap", "localhost:9092", "Kafka bootstrap servers, host:port[,host:port...]."),
+    KAFKA_SECURITY_PROTOCOL(
+            "kafka.security-protocol",
+            "plaintext",
+            "plaintext, sasl_plaintext or sasl_ssl (TLS with the JVM's trust store); SASL needs kafka.sasl.username."),
+    KAFKA_SASL_MECHANISM("kafka.sasl.mechanism", "scram-sha-512", "scram-sha-256, scram-sha-512 or plain."),
+    KAFKA_SASL_USERNAME("kafka.sasl.username", "", "SASL user of every Kafka client of surge."),
+    KAFKA_SASL_PASSWORD("kafka.sasl.password", "", "SASL password; never logged. Prefer kafka.sasl.password-file."),
+    KAFKA_SASL_PASSWORD_FILE(
+            "kafka.sasl.password-file", "", "File holding the SASL password (a mounted secret), instead of the value."),
     REGISTRY_URL(
             "registry.url",
             "http://localhost:8085/apis/ccompat/v7",
             "Base URL of the Confluent-compatible Schema Registry API (Confluent's schema.registry.url)."),
     REGISTRY_USERNAME("registry.username", "", "Basic-auth user for the registry; empty for none."),
-    REGISTRY_PASSWORD("registry.password", "", "Basic-auth password for the registry; never logged."),
+    REGISTRY_PASSWORD(
+            "registry.password", "", "Basic-auth password for the registry; never logged. Prefer registry.password-file."),
+    REGISTRY_PASSWORD_FILE(
+            "registry.password-file", "", "File holding the registry password (a mounted secret), instead of the value."),
     REGISTRY_TRUSTSTORE("registry.truststore", "", "Trust store (PKCS12 or JKS) for a TLS registry; empty for the JVM's."),
     REGISTRY_TRUSTSTORE_PASSWORD("registry.truststore-password", "", "Password of registry.truststore."),
     REGISTRY_RETRY_FOR(

@@ -38,12 +38,11 @@ public final class TrafficProducer implements AutoCloseable {
         this.statuses = new AvroEncoder<>(
                 registry.register(Topics.valueSubject(topics.driverStatus()), DriverStatus.getClassSchema()),
                 DriverStatus.getClassSchema());
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        this.producer = new KafkaProducer<>(config.kafka().clientProperties(Map.of(
                 ProducerConfig.LINGER_MS_CONFIG, "20",
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
     }
 
     /**

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surge.pricing.WindowSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SurgeConfigTest {
 
@@ -62,5 +65,45 @@ class SurgeConfigTest {
                 .hasMessageContaining("option zones.h3-resolution: '16' is not a whole number from 0 to 15");
         assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("state.backend", "memory"), "env"))
                 .hasMessageContaining("use rocksdb or hashmap");
+    }
+
+    @Test
+    void credentialsComeFromAValueOrASecretFileAndNeverShowInTheConfiguration(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("kafka-password"), "s3cret-from-file\n");
+        SurgeConfig config = SurgeConfig.fromOptions(Map.of(
+                "kafka.security-protocol", "SASL_plaintext",
+                "kafka.sasl.username", "surge",
+                "kafka.sasl.password-file", secret.toString(),
+                "registry.username", "reader",
+                "registry.password", "s3cret-value"), "env");
+
+        assertThat(config.kafka().clientProperties())
+                .containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"surge\" password=\"s3cret-from-file\";");
+        assertThat(config.registry().password()).isEqualTo("s3cret-value");
+        assertThat(config.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void missingOrContradictoryCredentialsAreRefusedWithAFix(@TempDir Path dir) {
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("kafka.security-protocol", "sasl_ssl"), "env"))
+                .hasMessage("env: option kafka.security-protocol: sasl_ssl needs credentials, but kafka.sasl.username"
+                        + " is empty; set kafka.sasl.username and kafka.sasl.password-file (or"
+                        + " SURGE_KAFKA_SASL_USERNAME and SURGE_KAFKA_SASL_PASSWORD).");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("kafka.sasl.username", "surge"), "env"))
+                .hasMessageContaining("option kafka.sasl.username: it is set but kafka.security-protocol is plaintext");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(
+                        Map.of("registry.password", "a", "registry.password-file", "/run/secrets/b"), "env"))
+                .hasMessage("env: option registry.password-file: it is set as well as registry.password; give only"
+                        + " one of them.");
+        Path missing = dir.resolve("absent");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("registry.password-file", missing.toString()), "env"))
+                .hasMessage("env: option registry.password-file: the file " + missing + " cannot be read"
+                        + " (NoSuchFileException); check the path and that this user may read it.");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("kafka.sasl.mechanism", "kerberos"), "env"))
+                .hasMessage("env: option kafka.sasl.mechanism: 'kerberos' is not one of scram-sha-256,"
+                        + " scram-sha-512, plain; use one of scram-sha-256, scram-sha-512, plain.");
     }
 }

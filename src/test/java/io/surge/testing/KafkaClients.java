@@ -1,5 +1,6 @@
 package io.surge.testing;
 
+import io.surge.io.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,14 +23,17 @@ public final class KafkaClients {
     private KafkaClients() {}
 
     public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        return producer(KafkaSettings.plaintext(bootstrap));
+    }
+
+    public static KafkaProducer<byte[], byte[]> producer(KafkaSettings kafka) {
+        return new KafkaProducer<>(kafka.clientProperties(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, "5",
                 // a missing topic fails the test in seconds instead of blocking each send for a minute
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
     }
 
     public static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
@@ -42,13 +46,16 @@ public final class KafkaClients {
 
     /** A consumer of committed records only, from the beginning of the topic. */
     public static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap, String topic) {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        return committedReader(KafkaSettings.plaintext(bootstrap), topic);
+    }
+
+    public static KafkaConsumer<byte[], byte[]> committedReader(KafkaSettings kafka, String topic) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.clientProperties(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + topic + "-" + System.nanoTime(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)));
         consumer.subscribe(List.of(topic));
         return consumer;
     }

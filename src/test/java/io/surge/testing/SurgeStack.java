@@ -7,7 +7,10 @@ import io.surge.embedded.EmbeddedKafka;
 import io.surge.embedded.EmbeddedRegistry;
 import io.surge.io.kafka.TopicSetup;
 import io.surge.io.registry.SchemaRegistryClient;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -19,38 +22,76 @@ public final class SurgeStack implements AutoCloseable {
 
     private final EmbeddedKafka kafka;
     private final EmbeddedRegistry registry;
+    private final BasicAuthGateway gateway;
     private final SurgeConfig config;
     private final Map<String, Integer> inputSchemaIds;
 
-    private SurgeStack(EmbeddedKafka kafka, EmbeddedRegistry registry, SurgeConfig config, Map<String, Integer> ids) {
+    private SurgeStack(EmbeddedKafka kafka, EmbeddedRegistry registry, BasicAuthGateway gateway, SurgeConfig config,
+            Map<String, Integer> ids) {
         this.kafka = kafka;
         this.registry = registry;
+        this.gateway = gateway;
         this.config = config;
         this.inputSchemaIds = ids;
     }
 
+    /** Credentials of a broker that requires SASL/SCRAM and of a registry behind basic auth. */
+    public record Credentials(String kafkaUser, String kafkaPassword, String registryUser, String registryPassword) {}
+
     /** @param options job options over the connection settings, e.g. the job name and checkpoint interval */
     public static SurgeStack start(Map<String, String> options) throws Exception {
-        EmbeddedKafka kafka = EmbeddedKafka.start();
-        EmbeddedRegistry registry;
+        return start(options, null);
+    }
+
+    /** @param credentials null for a plaintext broker and an open registry */
+    public static SurgeStack start(Map<String, String> options, Credentials credentials) throws Exception {
+        List<AutoCloseable> started = new ArrayList<>();
         try {
-            registry = EmbeddedRegistry.start(EmbeddedRegistry.DEFAULT_JAR, 0);
+            EmbeddedKafka kafka = credentials == null
+                    ? EmbeddedKafka.start()
+                    : EmbeddedKafka.startWithScram(credentials.kafkaUser(), credentials.kafkaPassword());
+            started.add(kafka);
+            EmbeddedRegistry registry = EmbeddedRegistry.start(EmbeddedRegistry.DEFAULT_JAR, 0);
+            started.add(registry);
+            BasicAuthGateway gateway = null;
+            Map<String, String> all = new HashMap<>(options);
+            all.put("kafka.bootstrap", kafka.bootstrapServers());
+            all.put("registry.url", registry.url());
+            if (credentials != null) {
+                gateway = new BasicAuthGateway(
+                        registry.url(), credentials.registryUser(), credentials.registryPassword());
+                started.add(gateway);
+                all.putAll(Map.of(
+                        "registry.url", gateway.url(),
+                        "registry.username", credentials.registryUser(),
+                        "registry.password", credentials.registryPassword(),
+                        "kafka.security-protocol", kafka.clientSettings().securityProtocol(),
+                        "kafka.sasl.mechanism", kafka.clientSettings().saslMechanism(),
+                        "kafka.sasl.username", credentials.kafkaUser(),
+                        "kafka.sasl.password", credentials.kafkaPassword()));
+            }
+            SurgeConfig config = SurgeConfig.fromOptions(all, "test");
+            TopicSetup.ensureTopics(config);
+            SchemaRegistryClient client = new SchemaRegistryClient(config.registry());
+            Map<String, Integer> ids = Map.of(
+                    config.topics().rideRequests(),
+                    client.register(config.topics().rideRequests() + "-value", RideRequest.getClassSchema()),
+                    config.topics().driverStatus(),
+                    client.register(config.topics().driverStatus() + "-value", DriverStatus.getClassSchema()));
+            return new SurgeStack(kafka, registry, gateway, config, ids);
         } catch (Exception e) {
-            kafka.close();
+            closeAll(started);
             throw e;
         }
-        Map<String, String> all = new HashMap<>(options);
-        all.put("kafka.bootstrap", kafka.bootstrapServers());
-        all.put("registry.url", registry.url());
-        SurgeConfig config = SurgeConfig.fromOptions(all, "test");
-        TopicSetup.ensureTopics(config);
-        SchemaRegistryClient client = new SchemaRegistryClient(config.registry());
-        Map<String, Integer> ids = Map.of(
-                config.topics().rideRequests(),
-                client.register(config.topics().rideRequests() + "-value", RideRequest.getClassSchema()),
-                config.topics().driverStatus(),
-                client.register(config.topics().driverStatus() + "-value", DriverStatus.getClassSchema()));
-        return new SurgeStack(kafka, registry, config, ids);
+    }
+
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    /** The registry's own URL, without the basic-auth gateway of a secured stack. */
+    public String registryUrl() {
+        return registry.url();
     }
 
     public SurgeConfig config() {
@@ -77,10 +118,31 @@ public final class SurgeStack implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        try {
-            registry.close();
-        } finally {
-            kafka.close();
+        List<AutoCloseable> parts = new ArrayList<>(List.of(kafka, registry));
+        if (gateway != null) {
+            parts.add(gateway);
+        }
+        closeAll(parts);
+    }
+
+    /** Closes the parts in reverse order of start, each even if an earlier one fails. */
+    private static void closeAll(List<AutoCloseable> parts) throws Exception {
+        Exception failure = null;
+        List<AutoCloseable> reversed = new ArrayList<>(parts);
+        Collections.reverse(reversed);
+        for (AutoCloseable part : reversed) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.surge.io.kafka;
 import io.surge.config.SurgeConfig;
 import io.surge.event.Ingested;
 import io.surge.ingest.InputValidation;
+import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -31,7 +32,7 @@ public final class KafkaEndpoints {
     /** Both input topics in one source, so watermarks are tracked per partition across them. */
     public static KafkaSource<Ingested> inputs(SurgeConfig config, InputValidation validation) {
         return KafkaSource.<Ingested>builder()
-                .setBootstrapServers(config.bootstrapServers())
+                .setProperties(properties(config))
                 .setTopics(config.topics().inputs())
                 .setGroupId(config.jobName())
                 .setClientIdPrefix(config.jobName() + "-inputs")
@@ -49,7 +50,7 @@ public final class KafkaEndpoints {
     public static <T> KafkaSink<T> exactlyOnce(
             SurgeConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(config.bootstrapServers())
+                .setKafkaProducerConfig(properties(config))
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.jobName() + "-" + name)
@@ -57,5 +58,11 @@ public final class KafkaEndpoints {
                 .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                 .build();
+    }
+
+    private static Properties properties(SurgeConfig config) {
+        Properties properties = new Properties();
+        properties.putAll(config.kafka().clientProperties());
+        return properties;
     }
 }

@@ -4,7 +4,6 @@ import io.surge.config.SurgeConfig;
 import io.surge.config.Topics;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +26,22 @@ public final class TopicSetup {
 
     private TopicSetup() {}
 
+    private static String fix(KafkaSettings kafka, Exception failure) {
+        if (failure.getCause() instanceof SaslAuthenticationException) {
+            return "the broker refused user '" + kafka.username() + "' with " + kafka.saslMechanism()
+                    + ": check kafka.sasl.username, kafka.sasl.password and kafka.sasl.mechanism";
+        }
+        if (!kafka.authenticates()) {
+            return "check kafka.bootstrap and that the broker is up; if it requires authentication, set"
+                    + " kafka.security-protocol, kafka.sasl.username and kafka.sasl.password-file";
+        }
+        return "check kafka.bootstrap, kafka.security-protocol and that the broker is up";
+    }
+
     public static void ensureTopics(SurgeConfig config) {
-        Properties properties = new Properties();
-        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
         Topics topics = config.topics();
-        try (Admin admin = Admin.create(properties)) {
+        try (Admin admin = Admin.create(config.kafka().clientProperties(
+                Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000")))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.all().stream()
                     .filter(topic -> !existing.contains(topic))
@@ -54,7 +64,7 @@ public final class TopicSetup {
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create surge's topics on Kafka at " + config.bootstrapServers()
-                    + ": " + e.getMessage() + "; check kafka.bootstrap and that the broker is up", e);
+                    + ": " + e.getMessage() + "; " + fix(config.kafka(), e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

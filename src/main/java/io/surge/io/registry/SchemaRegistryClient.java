@@ -171,8 +171,8 @@ public final class SchemaRegistryClient {
                 if (status / 100 == 2) {
                     return JSON.readTree(response.body());
                 }
-                failure = new RegistryException(
-                        where + " failed: HTTP " + status + " " + errorMessage(response.body()), status, null);
+                failure = new RegistryException(where + " failed: HTTP " + status + " " + errorMessage(response.body())
+                        + (status == 401 || status == 403 ? "; " + credentialsFix(status) : ""), status, null);
                 if (status < 500) {
                     throw failure;
                 }
@@ -192,6 +192,16 @@ public final class SchemaRegistryClient {
             sleep(backoffMillis);
             backoffMillis = Math.min(backoffMillis * 2, 2_000);
         }
+    }
+
+    private String credentialsFix(int status) {
+        if (settings.username() == null) {
+            return "the registry requires credentials: set registry.username and registry.password-file (or"
+                    + " SURGE_REGISTRY_USERNAME and SURGE_REGISTRY_PASSWORD)";
+        }
+        return status == 401
+                ? "the registry refused user '" + settings.username() + "': check registry.username and its password"
+                : "user '" + settings.username() + "' may not do this: grant it access to the subject";
     }
 
     private static String errorMessage(String body) {

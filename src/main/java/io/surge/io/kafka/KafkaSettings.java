@@ -1,0 +1,65 @@
+package io.surge.io.kafka;
+
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SaslConfigs;
+
+/**
+ * How every Kafka client of surge reaches and authenticates to the brokers: the source, the sinks, topic setup, the
+ * traffic generator and the console.
+ *
+ * @param bootstrapServers host:port[,host:port...]
+ * @param securityProtocol PLAINTEXT, SASL_PLAINTEXT or SASL_SSL
+ * @param saslMechanism SCRAM-SHA-256, SCRAM-SHA-512 or PLAIN; used with a SASL protocol
+ * @param username SASL user, or null with PLAINTEXT
+ * @param password SASL password; never logged, never in {@link #toString()}
+ */
+public record KafkaSettings(
+        String bootstrapServers, String securityProtocol, String saslMechanism, String username, String password)
+        implements Serializable {
+
+    public static KafkaSettings plaintext(String bootstrapServers) {
+        return new KafkaSettings(bootstrapServers, "PLAINTEXT", "SCRAM-SHA-512", null, null);
+    }
+
+    public boolean authenticates() {
+        return securityProtocol.startsWith("SASL_");
+    }
+
+    /** A client's own properties completed with those for bootstrap and authentication. */
+    public Map<String, Object> clientProperties(Map<String, ?> own) {
+        Map<String, Object> properties = new HashMap<>(own);
+        properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, securityProtocol);
+        if (authenticates()) {
+            properties.put(SaslConfigs.SASL_MECHANISM, saslMechanism);
+            // a JAAS entry per client, not a JVM-wide login file: jobs with different users can share a TaskManager
+            properties.put(SaslConfigs.SASL_JAAS_CONFIG, loginModule() + " required username=\"" + quoted(username)
+                    + "\" password=\"" + quoted(password) + "\";");
+        }
+        return properties;
+    }
+
+    public Map<String, Object> clientProperties() {
+        return clientProperties(Map.of());
+    }
+
+    private String loginModule() {
+        return saslMechanism.equals("PLAIN")
+                ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                : "org.apache.kafka.common.security.scram.ScramLoginModule";
+    }
+
+    private static String quoted(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaSettings[bootstrap=" + bootstrapServers + ", protocol=" + securityProtocol
+                + (authenticates() ? ", mechanism=" + saslMechanism + ", user=" + username + ", password=***" : "")
+                + "]";
+    }
+}

@@ -1,0 +1,170 @@
+package io.surge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.surge.config.ConfigLoader;
+import io.surge.config.FlinkSettings;
+import io.surge.config.SurgeConfig;
+import io.surge.io.kafka.TopicSetup;
+import io.surge.io.registry.RegistryException;
+import io.surge.testing.ClosedWorkload;
+import io.surge.testing.KafkaClients;
+import io.surge.testing.SecretWatch;
+import io.surge.testing.SurgeStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Surge against a broker that requires SASL/SCRAM and a registry behind basic auth, with its credentials taken from
+ * SURGE_* environment variables and secret files: results are exact, no credential reaches a log or the Flink web
+ * UI's API, and without credentials, or with wrong ones, the job refuses to start with a message saying what to set.
+ */
+class SecuredConnectionsITCase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SecuredConnectionsITCase.class);
+
+    // random, so that finding one in a log cannot be a coincidence of common words
+    private static final SurgeStack.Credentials CREDENTIALS = new SurgeStack.Credentials(
+            "surge-job", "kafka-" + UUID.randomUUID(), "surge-schemas", "registry-" + UUID.randomUUID());
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    @TempDir
+    Path secrets;
+
+    @Test
+    void resultsAreExactWithCredentialsFromEnvironmentAndFilesAndNeverShown(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        try (SecretWatch watch = SecretWatch.watch(CREDENTIALS.kafkaPassword(), CREDENTIALS.registryPassword());
+                SurgeStack stack = SurgeStack.start(Map.of(), CREDENTIALS)) {
+            SurgeConfig config = ConfigLoader.load(null, environment(stack), Map.of(
+                    "job.name", "secured", "checkpoint.interval", "1s"));
+            ClosedWorkload workload = ClosedWorkload.generate(7L, 4_000, config.topicPartitions());
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.config().kafka())) {
+                workload.sendAll(producer, stack);
+            }
+
+            TestStreamEnvironment env =
+                    new TestStreamEnvironment(cluster, FlinkSettings.of(config), 2, List.of(), List.of());
+            long now = workload.now();
+            SurgeJob.build(env, config, () -> now);
+            JobClient job = env.executeAsync("secured");
+            try (KafkaConsumer<byte[], byte[]> multipliers =
+                    KafkaClients.committedReader(stack.config().kafka(), config.topics().multipliers())) {
+                List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
+                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
+                        Duration.ofSeconds(120), workload.expected().size() + " results");
+                KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
+                assertThat(results.stream().map(ClosedWorkload::decodeSurge).toList())
+                        .containsExactlyInAnyOrderElementsOf(workload.expected());
+
+                URI rest = cluster.getRestAddress().get();
+                String jobPath = "/jobs/" + job.getJobID();
+                for (String page : List.of("/jobmanager/config", "/jobmanager/environment", jobPath,
+                        jobPath + "/config", jobPath + "/plan", jobPath + "/checkpoints/config")) {
+                    assertThat(get(rest.resolve(page)))
+                            .as("Flink web UI's " + page)
+                            .doesNotContain(CREDENTIALS.kafkaPassword())
+                            .doesNotContain(CREDENTIALS.registryPassword());
+                }
+            } finally {
+                job.cancel().get();
+            }
+            assertThat(watch.seen()).as("log events read").isPositive();
+            assertThat(watch.leaks()).as("log events showing a password").isEmpty();
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutCredentialsOrWithWrongOnesSayingWhatToSet() throws Exception {
+        try (SecretWatch watch = SecretWatch.watch(CREDENTIALS.kafkaPassword(), CREDENTIALS.registryPassword());
+                SurgeStack stack = SurgeStack.start(Map.of(), CREDENTIALS)) {
+            Map<String, String> environment = environment(stack);
+
+            Map<String, String> noKafkaCredentials = new HashMap<>(environment);
+            noKafkaCredentials.keySet().removeIf(name -> name.startsWith("SURGE_KAFKA_S"));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> buildJob(noKafkaCredentials))
+                    .hasMessageContaining("cannot create surge's topics on Kafka at " + stack.bootstrapServers())
+                    .hasMessageContaining("set kafka.security-protocol, kafka.sasl.username and"
+                            + " kafka.sasl.password-file");
+            LOG.info("a plaintext client on the SASL broker gave up after ms={}",
+                    Duration.ofNanos(System.nanoTime() - start).toMillis());
+
+            Path wrong = Files.writeString(secrets.resolve("wrong"), "not-the-password");
+            Map<String, String> wrongPassword = new HashMap<>(environment);
+            wrongPassword.put("SURGE_KAFKA_SASL_PASSWORD_FILE", wrong.toString());
+            assertThatThrownBy(() -> buildJob(wrongPassword))
+                    .hasMessageContaining("the broker refused user 'surge-job' with SCRAM-SHA-512");
+
+            Map<String, String> noRegistryCredentials = new HashMap<>(environment);
+            noRegistryCredentials.keySet().removeIf(name -> name.startsWith("SURGE_REGISTRY_") && !name.endsWith("URL"));
+            assertThatThrownBy(() -> buildJob(noRegistryCredentials))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("HTTP 401")
+                    .hasMessageContaining("the registry requires credentials: set registry.username and"
+                            + " registry.password-file");
+
+            assertThat(watch.leaks()).as("log events showing a password").isEmpty();
+        }
+    }
+
+    /** The connection settings as a deployment passes them: names in variables, passwords in mounted files. */
+    private Map<String, String> environment(SurgeStack stack) throws Exception {
+        Path kafkaPassword = Files.writeString(secrets.resolve("kafka-password"), CREDENTIALS.kafkaPassword() + "\n");
+        Path registryPassword =
+                Files.writeString(secrets.resolve("registry-password"), CREDENTIALS.registryPassword() + "\n");
+        return Map.of(
+                "SURGE_KAFKA_BOOTSTRAP", stack.bootstrapServers(),
+                "SURGE_KAFKA_SECURITY_PROTOCOL", "sasl_plaintext",
+                "SURGE_KAFKA_SASL_MECHANISM", "scram-sha-512",
+                "SURGE_KAFKA_SASL_USERNAME", CREDENTIALS.kafkaUser(),
+                "SURGE_KAFKA_SASL_PASSWORD_FILE", kafkaPassword.toString(),
+                "SURGE_REGISTRY_URL", stack.config().registry().url(),
+                "SURGE_REGISTRY_USERNAME", CREDENTIALS.registryUser(),
+                "SURGE_REGISTRY_PASSWORD_FILE", registryPassword.toString(),
+                "SURGE_REGISTRY_RETRY_FOR", "2s");
+    }
+
+    private static void buildJob(Map<String, String> environment) {
+        SurgeConfig config = ConfigLoader.load(null, environment, Map.of("job.name", "refused"));
+        SurgeJob.build(StreamExecutionEnvironment.getExecutionEnvironment(), config, () -> 0L);
+    }
+
+    private static String get(URI uri) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(uri.toString()).isEqualTo(200);
+        return response.body();
+    }
+}

@@ -1,0 +1,103 @@
+package io.surge.testing;
+
+import static io.surge.testing.Events.at;
+
+import io.surge.avro.SurgeAlert;
+import io.surge.avro.SurgeMultiplier;
+import io.surge.pricing.ZoneSurge;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * A seeded city workload, without late or invalid records, followed by a tick on every input partition that closes
+ * every window of the workload; and the results the oracle expects of it. For tests that check surge's results are
+ * exact through failures, restarts and rescaling.
+ */
+public final class ClosedWorkload {
+
+    private static final long STEP_MILLIS = 20;
+
+    private final CityWorkload workload;
+    private final int partitions;
+    private final long end;
+    private final List<ZoneSurge> expected;
+
+    private ClosedWorkload(CityWorkload workload, int partitions, long end, List<ZoneSurge> expected) {
+        this.workload = workload;
+        this.partitions = partitions;
+        this.end = end;
+        this.expected = expected;
+    }
+
+    /** @param partitions of each input topic, each of which gets a tick */
+    public static ClosedWorkload generate(long seed, int events, int partitions) {
+        CityWorkload workload = CityWorkload.generate(seed, events, at(0), STEP_MILLIS, 4_000, 0.0, 0.0);
+        long end = at(events * STEP_MILLIS / 1000 + 60);
+        List<SurgeOracle.Observation> observations = new ArrayList<>(workload.validInArrivalOrder());
+        for (int partition = 0; partition < partitions; partition++) {
+            observations.add(new SurgeOracle.Observation(-1, "zone_50_50", end, null, false));
+            observations.add(new SurgeOracle.Observation(-1, "zone_50_50", end, "tick", false));
+        }
+        List<ZoneSurge> expected = new SurgeOracle(30_000, 5_000, 5_000).replay(observations, end + 60_000)
+                .results()
+                .stream()
+                // the windows the ticks close: those ending at least the out-of-orderness bound before them
+                .filter(result -> result.windowEnd() - 1 <= end - 5_001)
+                .toList();
+        return new ClosedWorkload(workload, partitions, end, expected);
+    }
+
+    /** The job's processing clock: after every event, so that none is too far in the future. */
+    public long now() {
+        return end + 60_000;
+    }
+
+    public int size() {
+        return workload.size();
+    }
+
+    /** Every (zone, window_end) the job must emit once, with its values. */
+    public List<ZoneSurge> expected() {
+        return expected;
+    }
+
+    /** Sends the events from index {@code from} (inclusive) to {@code to} (exclusive). */
+    public void send(KafkaProducer<byte[], byte[]> producer, SurgeStack stack, int from, int to) {
+        for (Object input : workload.inputs().subList(from, to)) {
+            producer.send(new ProducerRecord<>(stack.topicOf(input), stack.wire(input)));
+        }
+        producer.flush();
+    }
+
+    /** Sends the ticks that close every window of the workload: send them after all events. */
+    public void close(KafkaProducer<byte[], byte[]> producer, SurgeStack stack) {
+        for (int partition = 0; partition < partitions; partition++) {
+            for (Object tick : List.of(Inputs.rideRequest("tick", 0.5, 0.5, end),
+                    Inputs.driverStatus("tick", 0.5, 0.5, false, end))) {
+                producer.send(new ProducerRecord<>(stack.topicOf(tick), partition, null, null, stack.wire(tick)));
+            }
+        }
+        producer.flush();
+    }
+
+    /** Sends all events, then the ticks. */
+    public void sendAll(KafkaProducer<byte[], byte[]> producer, SurgeStack stack) {
+        send(producer, stack, 0, size());
+        close(producer, stack);
+    }
+
+    public static ZoneSurge decodeSurge(ConsumerRecord<byte[], byte[]> record) {
+        SurgeMultiplier m = WireRecords.decode(record.value(), SurgeMultiplier.getClassSchema(),
+                SurgeMultiplier.getClassSchema());
+        return new ZoneSurge(m.getZoneId(), m.getWindowStart().toEpochMilli(), m.getWindowEnd().toEpochMilli(),
+                m.getDemand(), m.getSupply(), m.getMultiplier(), m.getComputedAt().toEpochMilli());
+    }
+
+    public static String alertId(ConsumerRecord<byte[], byte[]> record) {
+        return WireRecords.<SurgeAlert>decode(record.value(), SurgeAlert.getClassSchema(), SurgeAlert.getClassSchema())
+                .getAlertId();
+    }
+}
