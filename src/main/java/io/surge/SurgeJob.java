@@ -69,24 +69,24 @@ public final class SurgeJob {
         SurgePipeline.Outputs outputs = SurgePipeline.build(inputs, config, rules, clock);
 
         outputs.multipliers()
-                .sinkTo(KafkaEndpoints.exactlyOnce(config, "multipliers",
+                .sinkTo(KafkaEndpoints.sink(config, "multipliers",
                         OutputRecords.multipliers(config.topics().multipliers(), multiplierSchemaId)))
                 .name("Surge multipliers to Kafka")
                 .uid("multipliers-sink");
         if (outputs.alerts() != null) {
             outputs.alerts()
-                    .sinkTo(KafkaEndpoints.exactlyOnce(config, "alerts",
+                    .sinkTo(KafkaEndpoints.sink(config, "alerts",
                             OutputRecords.alerts(config.topics().alerts(), alertSchemaId)))
                     .name("Surge alerts to Kafka")
                     .uid("alerts-sink");
         }
         outputs.lateEvents()
-                .sinkTo(KafkaEndpoints.exactlyOnce(config, "late-events",
+                .sinkTo(KafkaEndpoints.sink(config, "late-events",
                         new DivertedRecordSerializer(config.topics().lateEvents())))
                 .name("Late events to Kafka")
                 .uid("late-events-sink");
         outputs.deadLetters()
-                .sinkTo(KafkaEndpoints.exactlyOnce(config, "dead-letters",
+                .sinkTo(KafkaEndpoints.sink(config, "dead-letters",
                         new DivertedRecordSerializer(config.topics().deadLetters())))
                 .name("Dead letters to Kafka")
                 .uid("dead-letters-sink");

@@ -1,35 +1,29 @@
 package io.surge;
 
-import static io.surge.testing.Events.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.surge.avro.RideRequest;
-import io.surge.avro.SurgeAlert;
-import io.surge.avro.SurgeMultiplier;
-import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
-import io.surge.pricing.ZoneSurge;
-import io.surge.testing.CityWorkload;
-import io.surge.testing.Inputs;
+import io.surge.testing.ClosedWorkload;
 import io.surge.testing.KafkaClients;
-import io.surge.testing.SurgeOracle;
+import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeStack;
-import io.surge.testing.WireRecords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,22 +31,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exactly-once through crashes: over 200,000 pre-loaded events, with checkpoints every second, the TaskManager
- * running the job is terminated when 15, 35 and 55 % of the results have been committed, and a new one takes over
- * from the latest checkpoint. A read_committed consumer must then see every (zone, window_end) exactly once with the
- * oracle's values, and every alert id once. Results are committed in bursts after a recovery, so the later crashes
- * may land when all results are already out; the recovery times logged are those of crashes that had work left.
+ * Exactly-once through crashes. 200,000 events arrive at a steady rate while the job runs with checkpoints every
+ * second; the TaskManager running it is terminated three times, at seeded random moments, the last one while a
+ * checkpoint is in progress, and a new TaskManager takes over from the latest completed checkpoint. A read_committed
+ * consumer must then see every (zone, window_end) exactly once with the oracle's values, and every alert id once. The
+ * log line "recovery times" gives, per crash, the time from the crash to the first result written after it becoming
+ * visible.
  */
+@Tag("slow")
 class CrashRecoveryITCase {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrashRecoveryITCase.class);
+    private static final int EVENTS = 200_000;
+    private static final int EVENTS_PER_SECOND = 4_000;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = SurgeOnMiniCluster.extension();
 
     @TempDir
     Path checkpoints;
@@ -62,84 +56,76 @@ class CrashRecoveryITCase {
         try (SurgeStack stack = SurgeStack.start(Map.of(
                 "checkpoint.interval", "1s", "checkpoint.dir", checkpoints.toUri().toString(), "job.name", "crash"))) {
             SurgeConfig config = stack.config();
-
-            CityWorkload workload = CityWorkload.generate(99L, 200_000, at(0), 20, 4_000, 0.0, 0.0);
-            List<SurgeOracle.Observation> observations = new ArrayList<>(workload.validInArrivalOrder());
-            long end = at(200_000 * 20 / 1000 + 60);
-            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
-                for (Object input : workload.inputs()) {
-                    producer.send(new ProducerRecord<>(stack.topicOf(input), stack.wire(input)));
-                }
-                // a tick on every input partition, far from the workload's zones, closes the windows before it
-                for (int partition = 0; partition < config.topicPartitions(); partition++) {
-                    for (Object tick : List.of(Inputs.rideRequest("tick", 0.5, 0.5, end),
-                            Inputs.driverStatus("tick", 0.5, 0.5, false, end))) {
-                        producer.send(new ProducerRecord<>(
-                                stack.topicOf(tick), partition, null, null, stack.wire(tick)));
-                        observations.add(new SurgeOracle.Observation(-1, "zone_50_50", end,
-                                tick instanceof RideRequest ? null : "tick", false));
-                    }
-                }
-            }
-            // the processing clock of the job: after every event, so that none is too far in the future
-            long now = end + 60_000;
-            List<ZoneSurge> expected = new SurgeOracle(30_000, 5_000, 5_000).replay(observations, now).results()
-                    .stream()
-                    .filter(result -> result.windowEnd() - 1 <= end - 5_001)
-                    .toList();
-
-            TestStreamEnvironment env =
-                    new TestStreamEnvironment(cluster, FlinkSettings.of(config), 2, List.of(), List.of());
-            SurgeJob.build(env, config, () -> now);
-            JobClient job = env.executeAsync("crash");
+            ClosedWorkload workload = ClosedWorkload.generate(99L, EVENTS, config.topicPartitions());
+            List<?> expected = workload.expected();
+            JobClient job = SurgeOnMiniCluster.start(cluster, config, workload.now(), 2, null);
+            CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> feed(workload, stack));
             List<Long> recoveries = new ArrayList<>();
             try (KafkaConsumer<byte[], byte[]> multipliers =
-                            KafkaClients.committedReader(stack.bootstrapServers(), "surge-multipliers");
+                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers());
                     KafkaConsumer<byte[], byte[]> alerts =
-                            KafkaClients.committedReader(stack.bootstrapServers(), "surge-alerts")) {
+                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().alerts())) {
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
+                Random random = new Random(7L);
                 // the MiniCluster numbers task managers in start order: the one running the job is the latest started
                 int running = 0;
-                for (double share : new double[] {0.15, 0.35, 0.55}) {
-                    int target = (int) (expected.size() * share);
+                double[] shares = {0.10 + random.nextDouble() * 0.15, 0.35 + random.nextDouble() * 0.15,
+                        0.60 + random.nextDouble() * 0.15};
+                for (int crash = 0; crash < shares.length; crash++) {
+                    int target = (int) (expected.size() * shares[crash]);
                     KafkaClients.pollUntil(multipliers, results, read -> read.size() >= target,
-                            Duration.ofSeconds(180), target + " results before a crash");
-                    long killedAt = System.currentTimeMillis();
+                            Duration.ofSeconds(180), target + " results before crash " + (crash + 1));
+                    if (crash == shares.length - 1) {
+                        awaitCheckpointInProgress(cluster, job.getJobID());
+                    }
+                    long crashedAt = System.currentTimeMillis();
                     cluster.terminateTaskManager(running++).get();
                     cluster.startTaskManager();
                     // recovered once a result written after the crash (by its Kafka timestamp) is committed
                     KafkaClients.pollUntil(multipliers, results,
-                            read -> read.size() >= expected.size()
-                                    || read.stream().anyMatch(record -> record.timestamp() > killedAt),
-                            Duration.ofSeconds(240), "a result written after the crash");
-                    if (results.stream().anyMatch(record -> record.timestamp() > killedAt)) {
-                        recoveries.add(System.currentTimeMillis() - killedAt);
-                    }
+                            read -> read.stream().anyMatch(record -> record.timestamp() > crashedAt),
+                            Duration.ofSeconds(180), "a result written after crash " + (crash + 1));
+                    recoveries.add(System.currentTimeMillis() - crashedAt);
                 }
+                feeding.get(5, TimeUnit.MINUTES);
                 KafkaClients.pollUntil(multipliers, results, read -> read.size() >= expected.size(),
                         Duration.ofSeconds(300), expected.size() + " results");
                 KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
                 LOG.info("recovery times (crash to the first result written after it, committed) ms={}", recoveries);
 
-                assertThat(results.stream().map(CrashRecoveryITCase::decode).toList())
+                assertThat(results.stream().map(ClosedWorkload::decodeSurge).toList())
                         .as("every (zone, window_end) exactly once, equal to the oracle")
-                        .containsExactlyInAnyOrderElementsOf(expected);
+                        .containsExactlyInAnyOrderElementsOf(workload.expected());
                 List<ConsumerRecord<byte[], byte[]>> raised = KafkaClients.records();
                 KafkaClients.pollFor(alerts, raised, Duration.ofSeconds(3));
-                assertThat(raised.stream().map(record -> WireRecords.<SurgeAlert>decode(record.value(),
-                                SurgeAlert.getClassSchema(), SurgeAlert.getClassSchema()).getAlertId()))
+                assertThat(raised.stream().map(ClosedWorkload::alertId))
                         .as("every alert exactly once")
                         .doesNotHaveDuplicates();
             } finally {
+                feeding.cancel(true);
                 job.cancel().get();
             }
         }
     }
 
-    private static ZoneSurge decode(ConsumerRecord<byte[], byte[]> record) {
-        SurgeMultiplier m = WireRecords.decode(record.value(), SurgeMultiplier.getClassSchema(),
-                SurgeMultiplier.getClassSchema());
-        return new ZoneSurge(m.getZoneId(), m.getWindowStart().toEpochMilli(), m.getWindowEnd().toEpochMilli(),
-                m.getDemand(), m.getSupply(), m.getMultiplier(), m.getComputedAt().toEpochMilli());
+    /** Sends the workload at a steady rate, as live traffic arrives, then the ticks that close its windows. */
+    private static void feed(ClosedWorkload workload, SurgeStack stack) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
+            workload.sendAtRate(producer, stack, 0, workload.size(), EVENTS_PER_SECOND);
+            workload.close(producer, stack);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Returns when the job has a checkpoint triggered but not yet completed. */
+    private static void awaitCheckpointInProgress(MiniCluster cluster, JobID job) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot().getCounts()
+                        .getNumberOfInProgressCheckpoints() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no checkpoint in progress seen within 60 s");
+            }
+        }
     }
 }

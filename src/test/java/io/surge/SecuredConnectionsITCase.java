@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surge.config.ConfigLoader;
-import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.TopicSetup;
 import io.surge.io.registry.RegistryException;
 import io.surge.testing.ClosedWorkload;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.SecretWatch;
+import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeStack;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,14 +25,13 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * SURGE_* environment variables and secret files: results are exact, no credential reaches a log or the Flink web
  * UI's API, and without credentials, or with wrong ones, the job refuses to start with a message saying what to set.
  */
+@Tag("slow")
 class SecuredConnectionsITCase {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecuredConnectionsITCase.class);
@@ -53,11 +53,7 @@ class SecuredConnectionsITCase {
             "surge-job", "kafka-" + UUID.randomUUID(), "surge-schemas", "registry-" + UUID.randomUUID());
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = SurgeOnMiniCluster.extension();
 
     @TempDir
     Path secrets;
@@ -74,11 +70,7 @@ class SecuredConnectionsITCase {
                 workload.sendAll(producer, stack);
             }
 
-            TestStreamEnvironment env =
-                    new TestStreamEnvironment(cluster, FlinkSettings.of(config), 2, List.of(), List.of());
-            long now = workload.now();
-            SurgeJob.build(env, config, () -> now);
-            JobClient job = env.executeAsync("secured");
+            JobClient job = SurgeOnMiniCluster.start(cluster, config, workload.now(), 2, null);
             try (KafkaConsumer<byte[], byte[]> multipliers =
                     KafkaClients.committedReader(stack.config().kafka(), config.topics().multipliers())) {
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             InfraCommand.class,
             TailCommand.class,
             RulesCommand.class,
+            BenchCommand.class,
             OptionsCommand.class
         })
 public final class SurgeCli implements Runnable {

@@ -38,6 +38,8 @@ public record SurgeConfig(
         ZoneScheme zoneScheme,
         int h3Resolution,
         Duration maxFutureSkew,
+        boolean boundedInput,
+        boolean exactlyOnce,
         Duration checkpointInterval,
         String checkpointDir,
         StateBackendKind stateBackend)
@@ -103,6 +105,8 @@ public record SurgeConfig(
                 values.choice(SurgeOption.ZONES, ZoneScheme.class),
                 values.integer(SurgeOption.H3_RESOLUTION, 0, 15),
                 values.duration(SurgeOption.MAX_FUTURE_SKEW),
+                values.bool(SurgeOption.INPUT_BOUNDED),
+                values.oneOf(SurgeOption.OUTPUT_DELIVERY, "exactly-once", "at-least-once").equals("exactly-once"),
                 values.duration(SurgeOption.CHECKPOINT_INTERVAL),
                 values.optional(SurgeOption.CHECKPOINT_DIR),
                 values.choice(SurgeOption.STATE_BACKEND, StateBackendKind.class));

@@ -64,6 +64,16 @@ public enum SurgeOption {
             "input.max-future-skew",
             "1h",
             "Records whose event_time is further ahead of processing time are dead-lettered as invalid-field."),
+    INPUT_BOUNDED(
+            "input.bounded",
+            "false",
+            "Stop at the end the input topics have at start, emitting every window still open: for backfills and"
+                    + " benchmarks."),
+    OUTPUT_DELIVERY(
+            "output.delivery",
+            "exactly-once",
+            "exactly-once (Kafka transactions: results visible at each checkpoint) or at-least-once (visible at"
+                    + " once; a failure may repeat results already written)."),
     CHECKPOINT_INTERVAL(
             "checkpoint.interval", "5s", "Checkpoint period; exactly-once output becomes visible at each checkpoint."),
     CHECKPOINT_DIR(

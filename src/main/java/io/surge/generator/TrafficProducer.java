@@ -1,48 +1,21 @@
 package io.surge.generator;
 
-import io.surge.avro.DriverStatus;
-import io.surge.avro.RideRequest;
 import io.surge.config.SurgeConfig;
-import io.surge.config.Topics;
-import io.surge.io.registry.SchemaRegistryClient;
-import io.surge.io.serde.AvroEncoder;
-import java.nio.charset.StandardCharsets;
+import io.surge.io.kafka.InputWriter;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Plays {@link CityTraffic} into the input topics, as the ride app would: registry wire format, keyed by request or
- * driver id, either in real time (each event sent when the city clock reaches it) or as fast as the broker takes it.
+ * Plays {@link CityTraffic} into the input topics, either in real time (each event sent when the city clock reaches
+ * it) or as fast as the broker takes it.
  */
 public final class TrafficProducer implements AutoCloseable {
 
     private final CityTraffic city;
-    private final Topics topics;
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final AvroEncoder<RideRequest> rides;
-    private final AvroEncoder<DriverStatus> statuses;
-    private final AtomicLong sent = new AtomicLong();
+    private final InputWriter inputs;
 
     public TrafficProducer(CityTraffic city, SurgeConfig config) {
         this.city = city;
-        this.topics = config.topics();
-        SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
-        this.rides = new AvroEncoder<>(
-                registry.register(Topics.valueSubject(topics.rideRequests()), RideRequest.getClassSchema()),
-                RideRequest.getClassSchema());
-        this.statuses = new AvroEncoder<>(
-                registry.register(Topics.valueSubject(topics.driverStatus()), DriverStatus.getClassSchema()),
-                DriverStatus.getClassSchema());
-        this.producer = new KafkaProducer<>(config.kafka().clientProperties(Map.of(
-                ProducerConfig.LINGER_MS_CONFIG, "20",
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
+        this.inputs = new InputWriter(config);
     }
 
     /**
@@ -62,33 +35,18 @@ public final class TrafficProducer implements AutoCloseable {
                 }
             }
             for (Object event : city.step()) {
-                send(event);
+                inputs.send(event);
             }
         }
-        producer.flush();
+        inputs.flush();
     }
 
     public long sent() {
-        return sent.get();
-    }
-
-    private void send(Object event) {
-        if (event instanceof RideRequest ride) {
-            producer.send(new ProducerRecord<>(topics.rideRequests(), utf8(ride.getRequestId()), rides.encode(ride)));
-        } else {
-            DriverStatus status = (DriverStatus) event;
-            producer.send(new ProducerRecord<>(
-                    topics.driverStatus(), utf8(status.getDriverId()), statuses.encode(status)));
-        }
-        sent.incrementAndGet();
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+        return inputs.sent();
     }
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        inputs.close();
     }
 }

@@ -15,12 +15,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code surge demo} as a newcomer runs it: within its first minute a plain read_committed consumer sees surge
  * multipliers and the alerts of the scripted incidents, and when it ends nothing is left running.
  */
+@Tag("slow")
 class DemoITCase {
 
     private static final Pattern BOOTSTRAP = Pattern.compile("bootstrap=(\\S+)");

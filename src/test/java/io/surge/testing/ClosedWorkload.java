@@ -2,11 +2,15 @@ package io.surge.testing;
 
 import static io.surge.testing.Events.at;
 
+import io.surge.avro.DriverStatus;
+import io.surge.avro.RideRequest;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.pricing.ZoneSurge;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,9 +71,34 @@ public final class ClosedWorkload {
     /** Sends the events from index {@code from} (inclusive) to {@code to} (exclusive). */
     public void send(KafkaProducer<byte[], byte[]> producer, SurgeStack stack, int from, int to) {
         for (Object input : workload.inputs().subList(from, to)) {
-            producer.send(new ProducerRecord<>(stack.topicOf(input), stack.wire(input)));
+            producer.send(new ProducerRecord<>(stack.topicOf(input), key(input), stack.wire(input)));
         }
         producer.flush();
+    }
+
+    /**
+     * Sends the events from {@code from} to {@code to} at a steady rate, as live traffic arrives; a backlog sent at
+     * once would instead let the first partition read advance the watermark past the others' records.
+     */
+    public void sendAtRate(KafkaProducer<byte[], byte[]> producer, SurgeStack stack, int from, int to,
+            int eventsPerSecond) throws InterruptedException {
+        int batch = Math.max(1, eventsPerSecond / 10);
+        long start = System.nanoTime();
+        for (int next = from; next < to; next += batch) {
+            long wait = start + TimeUnit.MILLISECONDS.toNanos((next - from) * 1000L / eventsPerSecond)
+                    - System.nanoTime();
+            if (wait > 0) {
+                // pacing the traffic, not waiting for the job
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(wait));
+            }
+            send(producer, stack, next, Math.min(next + batch, to));
+        }
+    }
+
+    /** Keyed by request or driver id, as the ride app does, so that every partition gets its share all along. */
+    private static byte[] key(Object input) {
+        String id = input instanceof RideRequest ride ? ride.getRequestId() : ((DriverStatus) input).getDriverId();
+        return id.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Sends the ticks that close every window of the workload: send them after all events. */

@@ -27,11 +27,16 @@ public final class KafkaClients {
     }
 
     public static KafkaProducer<byte[], byte[]> producer(KafkaSettings kafka) {
+        // a missing topic fails the test in seconds instead of blocking each send for a minute
+        return producer(kafka, Duration.ofSeconds(15));
+    }
+
+    /** @param maxBlock how long a send may wait for the broker, e.g. to ride out a restart */
+    public static KafkaProducer<byte[], byte[]> producer(KafkaSettings kafka, Duration maxBlock) {
         return new KafkaProducer<>(kafka.clientProperties(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, "5",
-                // a missing topic fails the test in seconds instead of blocking each send for a minute
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(maxBlock.toMillis()),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
     }

@@ -7,17 +7,19 @@ import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The Kafka source of both inputs and the exactly-once sinks of every output.
+ * The Kafka source of both inputs and the sinks of every output.
  *
- * <p>Every sink is transactional: a consumer with {@code isolation.level=read_committed} sees each record exactly
- * once, at the cost of seeing it only when the checkpoint that covers it completes. Late events and dead letters are
- * transactional too, so that each input is accounted for exactly once across failures.
+ * <p>By default every sink is transactional: a consumer with {@code isolation.level=read_committed} sees each record
+ * exactly once, at the cost of seeing it only when the checkpoint that covers it completes. Late events and dead
+ * letters are transactional too, so that each input is accounted for exactly once across failures.
  */
 public final class KafkaEndpoints {
 
@@ -31,7 +33,7 @@ public final class KafkaEndpoints {
 
     /** Both input topics in one source, so watermarks are tracked per partition across them. */
     public static KafkaSource<Ingested> inputs(SurgeConfig config, InputValidation validation) {
-        return KafkaSource.<Ingested>builder()
+        KafkaSourceBuilder<Ingested> builder = KafkaSource.<Ingested>builder()
                 .setProperties(properties(config))
                 .setTopics(config.topics().inputs())
                 .setGroupId(config.jobName())
@@ -39,20 +41,27 @@ public final class KafkaEndpoints {
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new InputDeserializer(config.registry(), config.topics(), validation))
                 // inputs written by transactional producers count only once committed
-                .setProperty("isolation.level", "read_committed")
-                .build();
+                .setProperty("isolation.level", "read_committed");
+        if (config.boundedInput()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
     }
 
     /**
+     * A sink with the configured delivery: exactly-once by default.
+     *
      * @param name distinguishes this sink's transactional ids from the job's other sinks; keep it stable across
      *     releases, or restarts cannot abort the transactions a crash left open
      */
-    public static <T> KafkaSink<T> exactlyOnce(
-            SurgeConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
-        return KafkaSink.<T>builder()
+    public static <T> KafkaSink<T> sink(SurgeConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
+        KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(properties(config))
-                .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setRecordSerializer(serializer);
+        if (!config.exactlyOnce()) {
+            return builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+        }
+        return builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.jobName() + "-" + name)
                 // reuses a bounded pool of transactional ids instead of a new one per checkpoint
                 .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)

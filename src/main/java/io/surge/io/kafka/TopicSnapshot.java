@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,9 +36,21 @@ public final class TopicSnapshot {
             @Override
             public void close() {}
         };
+        forEachCommitted(config, topics, record -> deserializer.deserialize(record, collector));
+        return ingested;
+    }
+
+    /**
+     * Hands every record committed to the topics when it is called, from the oldest, to {@code each}.
+     *
+     * @return how many records were handed over
+     */
+    public static long forEachCommitted(
+            SurgeConfig config, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.kafka().clientProperties(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)))) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -48,14 +61,16 @@ public final class TopicSnapshot {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long handed = 0;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
-                        deserializer.deserialize(record, collector);
+                        each.accept(record);
+                        handed++;
                     }
                 }
             }
+            return handed;
         }
-        return ingested;
     }
 }

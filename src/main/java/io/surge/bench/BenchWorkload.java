@@ -1,0 +1,85 @@
+package io.surge.bench;
+
+import io.surge.avro.DriverStatus;
+import io.surge.avro.RideRequest;
+import io.surge.io.kafka.InputWriter;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * A seeded city at peak for benchmarks: events over a grid of zones whose popularity follows a Zipf law (a few
+ * downtown zones take most of the traffic), drivers moving between zones, records a little out of order. The event
+ * time advances at a fixed rate, so the number of windows and results does not depend on how fast anything runs.
+ *
+ * @param seed the same seed gives the same events
+ * @param events how many records, requests and statuses together
+ * @param zones how many grid zones (0.01 degree cells, 100 to a row) carry traffic
+ * @param eventsPerSecond how many records per second of event time
+ */
+public record BenchWorkload(long seed, int events, int zones, int eventsPerSecond) {
+
+    private static final int COLUMNS = 100;
+    private static final double ZIPF_EXPONENT = 1.1;
+    private static final int OUT_OF_ORDER_MILLIS = 2_000;
+
+    /** Writes every event, the first at about {@code startMillis} of event time, and waits until all are written. */
+    public void writeTo(InputWriter inputs, long startMillis) {
+        forEach(startMillis, inputs::send);
+        inputs.flush();
+    }
+
+    /** Hands every event, a {@link RideRequest} or a {@link DriverStatus}, to {@code each} in order. */
+    public void forEach(long startMillis, Consumer<Object> each) {
+        Random random = new Random(seed);
+        double[] popularity = cumulativePopularity();
+        int drivers = Math.max(1, events / 20);
+        for (int i = 0; i < events; i++) {
+            long eventTime = startMillis + i * 1000L / eventsPerSecond - random.nextInt(OUT_OF_ORDER_MILLIS);
+            int zone = pick(popularity, random.nextDouble());
+            double lat = 40.50 + (zone / COLUMNS) * 0.01 + 0.001 + random.nextDouble() * 0.008;
+            double lon = -74.25 + (zone % COLUMNS) * 0.01 + 0.001 + random.nextDouble() * 0.008;
+            if (random.nextDouble() < 0.45) {
+                each.accept(RideRequest.newBuilder()
+                        .setRequestId("bench-ride-" + i)
+                        .setUserId("rider-" + random.nextInt(1_000_000))
+                        .setLat(lat)
+                        .setLon(lon)
+                        .setEventTime(Instant.ofEpochMilli(eventTime))
+                        .build());
+            } else {
+                each.accept(DriverStatus.newBuilder()
+                        .setDriverId("driver-" + random.nextInt(drivers))
+                        .setLat(lat)
+                        .setLon(lon)
+                        .setAvailable(random.nextDouble() < 0.7)
+                        .setEventTime(Instant.ofEpochMilli(eventTime))
+                        .build());
+            }
+        }
+    }
+
+    /** Event time the workload spans. */
+    public long spanMillis() {
+        return events * 1000L / eventsPerSecond;
+    }
+
+    private double[] cumulativePopularity() {
+        double[] cumulative = new double[zones];
+        double total = 0;
+        for (int rank = 0; rank < zones; rank++) {
+            total += 1.0 / Math.pow(rank + 1, ZIPF_EXPONENT);
+            cumulative[rank] = total;
+        }
+        for (int rank = 0; rank < zones; rank++) {
+            cumulative[rank] /= total;
+        }
+        return cumulative;
+    }
+
+    private static int pick(double[] cumulative, double u) {
+        int index = Arrays.binarySearch(cumulative, u);
+        return Math.min(cumulative.length - 1, index >= 0 ? index : -index - 1);
+    }
+}

@@ -1,0 +1,85 @@
+package io.surge.bench;
+
+import io.surge.SurgeJob;
+import io.surge.avro.DriverStatus;
+import io.surge.avro.RideRequest;
+import io.surge.avro.SurgeMultiplier;
+import io.surge.config.FlinkSettings;
+import io.surge.config.SurgeConfig;
+import io.surge.io.kafka.TopicSnapshot;
+import io.surge.io.registry.SchemaRegistryClient;
+import io.surge.io.serde.AvroDecoder;
+import io.surge.io.serde.UndecodableException;
+import io.surge.time.Clock;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** The ways of computing (or just reading) the benchmark's input that one run compares. */
+final class Contenders {
+
+    private Contenders() {}
+
+    /**
+     * The surge job itself on an in-process Flink, its input bounded to what the topics hold, as {@code surge run}
+     * would run it. Timed by Flink's own job runtime, which excludes starting the local cluster.
+     */
+    static Measurement surge(String label, SurgeConfig config, int parallelism, long events) throws Exception {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism, FlinkSettings.of(config));
+        SurgeJob.build(env, config, Clock.system());
+        long cpuBefore = processCpuNanos();
+        JobExecutionResult result = env.execute(config.jobName());
+        double cpu = (processCpuNanos() - cpuBefore) / 1e9;
+        return new Measurement(label, events, result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0, cpu,
+                multipliers(config));
+    }
+
+    /** The ceiling: a plain consumer that reads every input record and decodes it, nothing more. */
+    static Measurement decodeOnly(SurgeConfig config) {
+        SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
+        AvroDecoder<RideRequest> rides = new AvroDecoder<>(registry::schemaById, RideRequest.getClassSchema());
+        AvroDecoder<DriverStatus> statuses = new AvroDecoder<>(registry::schemaById, DriverStatus.getClassSchema());
+        String rideTopic = config.topics().rideRequests();
+        long cpuBefore = processCpuNanos();
+        long start = System.nanoTime();
+        long events = TopicSnapshot.forEachCommitted(config, config.topics().inputs(), record -> {
+            try {
+                if (record.topic().equals(rideTopic)) {
+                    rides.decode(record.value());
+                } else {
+                    statuses.decode(record.value());
+                }
+            } catch (UndecodableException e) {
+                throw new IllegalStateException("the benchmark's own input does not decode: " + e.getMessage(), e);
+            }
+        });
+        return new Measurement("decode only (ceiling)", events, (System.nanoTime() - start) / 1e9,
+                (processCpuNanos() - cpuBefore) / 1e9, ResultDigest.NONE);
+    }
+
+    /** What a read_committed consumer finds in the multipliers topic. */
+    static ResultDigest multipliers(SurgeConfig config) {
+        SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
+        AvroDecoder<SurgeMultiplier> decoder =
+                new AvroDecoder<>(registry::schemaById, SurgeMultiplier.getClassSchema());
+        ResultDigest[] digest = {ResultDigest.NONE};
+        TopicSnapshot.forEachCommitted(config, List.of(config.topics().multipliers()), record -> {
+            try {
+                SurgeMultiplier m = decoder.decode(record.value());
+                digest[0] = digest[0].add(
+                        m.getZoneId(), m.getWindowEnd().toEpochMilli(), m.getDemand(), m.getSupply());
+            } catch (UndecodableException e) {
+                throw new IllegalStateException("a result does not decode: " + e.getMessage(), e);
+            }
+        });
+        return digest[0];
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+}

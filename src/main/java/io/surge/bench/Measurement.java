@@ -1,0 +1,21 @@
+package io.surge.bench;
+
+/**
+ * What one contender did with the benchmark's input.
+ *
+ * @param contender what ran, e.g. "surge, exactly-once"
+ * @param events input records read
+ * @param seconds from the first record read to the last result written (committed, where transactional)
+ * @param cpuSeconds CPU time this process spent meanwhile, on all its threads
+ * @param results the results written, or {@link ResultDigest#NONE} for a contender that computes none
+ */
+public record Measurement(String contender, long events, double seconds, double cpuSeconds, ResultDigest results) {
+
+    public double eventsPerSecond() {
+        return events / seconds;
+    }
+
+    public double cpuSecondsPerMillionEvents() {
+        return cpuSeconds / (events / 1e6);
+    }
+}

@@ -1,0 +1,93 @@
+package io.surge.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surge.avro.DriverStatus;
+import io.surge.avro.RideRequest;
+import io.surge.config.SurgeConfig;
+import io.surge.pricing.ZoneSurge;
+import io.surge.testing.SurgeOracle;
+import io.surge.testing.SurgeStack;
+import io.surge.zone.ZoneResolver;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A small benchmark run end to end: every contender reads the whole input, and surge's results, exactly-once and
+ * at-least-once, are those of an independent recomputation of the same workload.
+ */
+@Tag("slow")
+class BenchITCase {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyContenderReadsTheWholeInputAndSurgeComputesTheOraclesResults() throws Exception {
+        BenchWorkload workload = new BenchWorkload(5L, 20_000, 60, 2_000);
+        try (SurgeStack stack = SurgeStack.start(Map.of())) {
+            Map<String, String> connection = Map.of(
+                    "kafka.bootstrap", stack.bootstrapServers(),
+                    "registry.url", stack.config().registry().url(),
+                    "topics.ride-requests", "bench-ride-requests",
+                    "topics.driver-status", "bench-driver-status");
+            StringWriter progress = new StringWriter();
+            BenchReport report = new Bench(workload, 2, options -> {
+                Map<String, String> all = new HashMap<>(connection);
+                all.putAll(options);
+                return SurgeConfig.fromOptions(all, "test");
+            }, new PrintWriter(progress)).run();
+
+            List<Measurement> measurements = report.measurements();
+            assertThat(measurements).extracting(Measurement::contender)
+                    .containsExactly("decode only (ceiling)", "surge, exactly-once", "surge, at-least-once");
+            assertThat(measurements).allSatisfy(m -> {
+                assertThat(m.events()).isEqualTo(workload.events());
+                assertThat(m.seconds()).isPositive();
+            });
+            ResultDigest expected = oracleDigest(workload, SurgeConfig.defaults().zoneResolver(),
+                    progressStart(progress.toString()));
+            assertThat(measurements.get(1).results()).as("exactly-once results").isEqualTo(expected);
+            assertThat(measurements.get(2).results()).as("at-least-once results").isEqualTo(expected);
+            assertThat(report.table()).contains("surge, exactly-once").doesNotContain(" NO");
+
+            Path json = dir.resolve("bench.json");
+            report.writeJson(json);
+            assertThat(Files.readString(json)).contains("\"contender\" : \"surge, at-least-once\"");
+        }
+    }
+
+    /** The start of the workload's event time, which the run prints. */
+    private static long progressStart(String progress) {
+        return Long.parseLong(progress.replaceAll("(?s).*event time from (\\d+).*", "$1"));
+    }
+
+    private static ResultDigest oracleDigest(BenchWorkload workload, ZoneResolver zones, long start) {
+        List<SurgeOracle.Observation> observations = new ArrayList<>();
+        workload.forEach(start, event -> {
+            if (event instanceof RideRequest ride) {
+                observations.add(new SurgeOracle.Observation(observations.size(),
+                        zones.zoneOf(ride.getLat(), ride.getLon()), ride.getEventTime().toEpochMilli(), null, false));
+            } else {
+                DriverStatus status = (DriverStatus) event;
+                observations.add(new SurgeOracle.Observation(observations.size(),
+                        zones.zoneOf(status.getLat(), status.getLon()), status.getEventTime().toEpochMilli(),
+                        status.getDriverId(), status.getAvailable()));
+            }
+        });
+        ResultDigest digest = ResultDigest.NONE;
+        for (ZoneSurge result : new SurgeOracle(30_000, 5_000, 5_000).replay(observations, 0).results()) {
+            digest = digest.add(result.zoneId(), result.windowEnd(), result.demand(), result.supply());
+        }
+        return digest;
+    }
+}
