@@ -37,8 +37,10 @@ public final class Bench {
         SurgeConfig inputs = configs.apply(Map.of("job.name", "bench"));
         TopicSetup.ensureTopics(inputs);
         long started = System.nanoTime();
-        // in the past by more than the span, so that no event is ahead of the clock of the jobs that read it
-        long start = System.currentTimeMillis() - workload.spanMillis() - 120_000;
+        // in the past by more than the span, so that no event is ahead of the clock of the jobs that read it;
+        // aligned to the slide, so that runs with the same seed have the same windows and results
+        long slide = inputs.window().slideMillis();
+        long start = (System.currentTimeMillis() - workload.spanMillis() - 120_000) / slide * slide;
         try (InputWriter writer = new InputWriter(inputs)) {
             workload.writeTo(writer, start);
         }
@@ -47,21 +49,27 @@ public final class Bench {
 
         List<Measurement> measurements = new ArrayList<>();
         measurements.add(report(Contenders.decodeOnly(inputs)));
+        measurements.add(report(Contenders.seedDesign(contender("seed-design", true), parallelism,
+                workload.events())));
         for (boolean exactlyOnce : new boolean[] {true, false}) {
-            String id = exactlyOnce ? "surge-exactly-once" : "surge-at-least-once";
-            SurgeConfig config = configs.apply(Map.of(
-                    "job.name", "bench-" + id,
-                    "topics.multipliers", "bench-" + id + "-multipliers",
-                    "topics.alerts", "bench-" + id + "-alerts",
-                    "topics.late-events", "bench-" + id + "-late-events",
-                    "topics.dead-letters", "bench-" + id + "-dead-letters",
-                    "input.bounded", "true",
-                    "output.delivery", exactlyOnce ? "exactly-once" : "at-least-once"));
             measurements.add(report(Contenders.surge(
-                    "surge, " + (exactlyOnce ? "exactly-once" : "at-least-once"), config, parallelism,
+                    "surge, " + (exactlyOnce ? "exactly-once" : "at-least-once"),
+                    contender(exactlyOnce ? "surge-exactly-once" : "surge-at-least-once", exactlyOnce), parallelism,
                     workload.events())));
         }
         return new BenchReport(workload, measurements);
+    }
+
+    /** A contender's configuration: its own job name and output topics, bounded input. */
+    private SurgeConfig contender(String id, boolean exactlyOnce) {
+        return configs.apply(Map.of(
+                "job.name", "bench-" + id,
+                "topics.multipliers", "bench-" + id + "-multipliers",
+                "topics.alerts", "bench-" + id + "-alerts",
+                "topics.late-events", "bench-" + id + "-late-events",
+                "topics.dead-letters", "bench-" + id + "-dead-letters",
+                "input.bounded", "true",
+                "output.delivery", exactlyOnce ? "exactly-once" : "at-least-once"));
     }
 
     private Measurement report(Measurement measurement) {

@@ -14,6 +14,7 @@ import io.surge.time.Clock;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -24,12 +25,24 @@ final class Contenders {
 
     /**
      * The surge job itself on an in-process Flink, its input bounded to what the topics hold, as {@code surge run}
-     * would run it. Timed by Flink's own job runtime, which excludes starting the local cluster.
+     * would run it.
      */
     static Measurement surge(String label, SurgeConfig config, int parallelism, long events) throws Exception {
+        return flinkJob(label, config, parallelism, events, env -> SurgeJob.build(env, config, Clock.system()));
+    }
+
+    /** The seed design's way of computing the same multipliers: Flink's sliding windows and an aggregate. */
+    static Measurement seedDesign(SurgeConfig config, int parallelism, long events) throws Exception {
+        return flinkJob("seed design (baseline)", config, parallelism, events,
+                env -> SeedDesignBaseline.build(env, config));
+    }
+
+    /** Runs a job on bounded input, timed by Flink's own job runtime, which excludes starting the local cluster. */
+    private static Measurement flinkJob(String label, SurgeConfig config, int parallelism, long events,
+            Consumer<StreamExecutionEnvironment> build) throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, FlinkSettings.of(config));
-        SurgeJob.build(env, config, Clock.system());
+        build.accept(env);
         long cpuBefore = processCpuNanos();
         JobExecutionResult result = env.execute(config.jobName());
         double cpu = (processCpuNanos() - cpuBefore) / 1e9;

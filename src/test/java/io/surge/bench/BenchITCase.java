@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A small benchmark run end to end: every contender reads the whole input, and surge's results, exactly-once and
- * at-least-once, are those of an independent recomputation of the same workload.
+ * A small benchmark run end to end: every contender reads the whole input, and the baseline's and surge's results,
+ * exactly-once and at-least-once, are those of an independent recomputation of the same workload.
  */
 @Tag("slow")
 class BenchITCase {
@@ -49,15 +49,17 @@ class BenchITCase {
 
             List<Measurement> measurements = report.measurements();
             assertThat(measurements).extracting(Measurement::contender)
-                    .containsExactly("decode only (ceiling)", "surge, exactly-once", "surge, at-least-once");
+                    .containsExactly("decode only (ceiling)", "seed design (baseline)", "surge, exactly-once",
+                            "surge, at-least-once");
             assertThat(measurements).allSatisfy(m -> {
                 assertThat(m.events()).isEqualTo(workload.events());
                 assertThat(m.seconds()).isPositive();
             });
             ResultDigest expected = oracleDigest(workload, SurgeConfig.defaults().zoneResolver(),
                     progressStart(progress.toString()));
-            assertThat(measurements.get(1).results()).as("exactly-once results").isEqualTo(expected);
-            assertThat(measurements.get(2).results()).as("at-least-once results").isEqualTo(expected);
+            assertThat(measurements.get(1).results()).as("baseline results").isEqualTo(expected);
+            assertThat(measurements.get(2).results()).as("exactly-once results").isEqualTo(expected);
+            assertThat(measurements.get(3).results()).as("at-least-once results").isEqualTo(expected);
             assertThat(report.table()).contains("surge, exactly-once").doesNotContain(" NO");
 
             Path json = dir.resolve("bench.json");
