@@ -21,14 +21,14 @@ import picocli.CommandLine.Spec;
                 + " embedded broker and registry.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--events", defaultValue = "2000000", description = "Input records. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--events", defaultValue = "200000", description = "Input records. Default: ${DEFAULT-VALUE}.")
     int events;
 
-    @Option(names = "--zones", defaultValue = "2000", description = "Zones with traffic (Zipf-skewed)."
+    @Option(names = "--zones", defaultValue = "500", description = "Zones with traffic (Zipf-skewed)."
             + " Default: ${DEFAULT-VALUE}.")
     int zones;
 
-    @Option(names = "--rate", defaultValue = "20000",
+    @Option(names = "--rate", defaultValue = "10000",
             description = "Records per second of event time. Default: ${DEFAULT-VALUE}.")
     int rate;
 
