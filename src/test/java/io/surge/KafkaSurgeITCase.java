@@ -11,6 +11,7 @@ import io.surge.avro.SurgeMultiplier;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.embedded.EmbeddedKafka;
+import io.surge.embedded.FreePort;
 import io.surge.embedded.EmbeddedRegistry;
 import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.io.kafka.TopicSetup;
@@ -22,7 +23,6 @@ import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.SurgeOracle;
 import io.surge.testing.WireRecords;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,10 +84,7 @@ class KafkaSurgeITCase {
 
     @Test
     void aRegistryThatIsDownAtStartStopsTheJobWithAClearMessage() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = FreePort.pick();
         SurgeConfig config = config("http://127.0.0.1:" + closedPort + "/apis/ccompat/v7", "down-at-start",
                 Map.of("registry.retry-for", "2s"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));

@@ -2,13 +2,11 @@ package io.surge.cli;
 
 import io.surge.SurgeJob;
 import io.surge.config.FlinkSettings;
+import io.surge.embedded.FreePort;
 import io.surge.config.SurgeConfig;
 import io.surge.generator.TrafficProducer;
 import io.surge.time.Clock;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -62,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
                     "kafka.bootstrap", infra.kafka().bootstrapServers(),
                     "registry.url", infra.registry().url(),
                     "alerts.dir", SurgeCli.home().resolve("alerts").toString()));
-            int uiPort = freePort();
+            int uiPort = FreePort.pick();
             Configuration flink = FlinkSettings.of(surge);
             flink.set(RestOptions.PORT, uiPort);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
@@ -126,11 +124,4 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,10 +1,7 @@
 package io.surge.embedded;
 
 import io.surge.io.kafka.KafkaSettings;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -64,7 +61,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static EmbeddedKafka start(int port, String username, String password) throws Exception {
         boolean scram = username != null;
         // fixed ports so that a restarted broker is found where it was
-        int external = port != 0 ? port : freePort();
+        int external = port != 0 ? port : FreePort.pick();
         TestKitNodes nodes = new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
@@ -175,13 +172,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
     public void close() throws Exception {

@@ -1,8 +1,6 @@
 package io.surge.embedded;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +39,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
             throw new IllegalStateException("the embedded registry jar " + jar.toAbsolutePath() + " is missing;"
                     + " build it with: mvn -f embedded-registry/pom.xml package");
         }
-        int chosenPort = port == 0 ? freePort() : port;
+        int chosenPort = port == 0 ? FreePort.pick() : port;
         Path log = Files.createTempFile("surge-registry-", ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String command = String.join(" ", List.of(
@@ -104,13 +102,6 @@ public final class EmbeddedRegistry implements AutoCloseable {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port for the embedded registry", e);
-        }
-    }
 
     private static String quote(String path) {
         return "'" + path.replace("'", "'\\''") + "'";

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Puts a registry behind HTTP basic auth, as a reverse proxy in front of it does in production: requests without the
@@ -27,7 +26,6 @@ public final class BasicAuthGateway implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final String upstream;
     private final String expected;
-    private final AtomicInteger refused = new AtomicInteger();
 
     /** @param upstream the registry's base URL */
     public BasicAuthGateway(String upstream, String username, String password) throws IOException {
@@ -45,15 +43,9 @@ public final class BasicAuthGateway implements AutoCloseable {
         return "http://localhost:" + server.getAddress().getPort();
     }
 
-    /** Requests answered 401 so far. */
-    public int refused() {
-        return refused.get();
-    }
-
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                refused.incrementAndGet();
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"registry\"");
                 respond(exchange, 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}".getBytes());
                 return;

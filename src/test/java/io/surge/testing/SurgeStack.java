@@ -89,11 +89,6 @@ public final class SurgeStack implements AutoCloseable {
         return kafka;
     }
 
-    /** The registry's own URL, without the basic-auth gateway of a secured stack. */
-    public String registryUrl() {
-        return registry.url();
-    }
-
     public SurgeConfig config() {
         return config;
     }
