@@ -2,12 +2,10 @@ package io.surge.testing;
 
 import static io.surge.testing.Events.at;
 
-import io.surge.avro.DriverStatus;
-import io.surge.avro.RideRequest;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
+import io.surge.io.kafka.InputWriter;
 import io.surge.pricing.ZoneSurge;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,10 +66,10 @@ public final class ClosedWorkload {
         return expected;
     }
 
-    /** Sends the events from index {@code from} (inclusive) to {@code to} (exclusive). */
+    /** Sends the events from index {@code from} (inclusive) to {@code to} (exclusive), keyed as surge's inputs are. */
     public void send(KafkaProducer<byte[], byte[]> producer, SurgeStack stack, int from, int to) {
         for (Object input : workload.inputs().subList(from, to)) {
-            producer.send(new ProducerRecord<>(stack.topicOf(input), key(input), stack.wire(input)));
+            producer.send(new ProducerRecord<>(stack.topicOf(input), InputWriter.keyOf(input), stack.wire(input)));
         }
         producer.flush();
     }
@@ -93,12 +91,6 @@ public final class ClosedWorkload {
             }
             send(producer, stack, next, Math.min(next + batch, to));
         }
-    }
-
-    /** Keyed by request or driver id, as the ride app does, so that every partition gets its share all along. */
-    private static byte[] key(Object input) {
-        String id = input instanceof RideRequest ride ? ride.getRequestId() : ((DriverStatus) input).getDriverId();
-        return id.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Sends the ticks that close every window of the workload: send them after all events. */

@@ -47,13 +47,21 @@ public final class InputWriter implements AutoCloseable {
     /** Sends a {@link RideRequest} or a {@link DriverStatus}. */
     public void send(Object event) {
         if (event instanceof RideRequest ride) {
-            producer.send(new ProducerRecord<>(topics.rideRequests(), utf8(ride.getRequestId()), rides.encode(ride)));
+            producer.send(new ProducerRecord<>(topics.rideRequests(), keyOf(ride), rides.encode(ride)));
         } else {
             DriverStatus status = (DriverStatus) event;
-            producer.send(new ProducerRecord<>(
-                    topics.driverStatus(), utf8(status.getDriverId()), statuses.encode(status)));
+            producer.send(new ProducerRecord<>(topics.driverStatus(), keyOf(status), statuses.encode(status)));
         }
         sent.incrementAndGet();
+    }
+
+    /**
+     * The Kafka key of an input record: its request or driver id, so that every partition gets its share of the
+     * traffic all along and one driver's statuses stay in order.
+     */
+    public static byte[] keyOf(Object event) {
+        String id = event instanceof RideRequest ride ? ride.getRequestId() : ((DriverStatus) event).getDriverId();
+        return id.getBytes(StandardCharsets.UTF_8);
     }
 
     public void flush() {
@@ -62,10 +70,6 @@ public final class InputWriter implements AutoCloseable {
 
     public long sent() {
         return sent.get();
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
