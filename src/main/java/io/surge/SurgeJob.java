@@ -16,9 +16,11 @@ import io.surge.io.kafka.OutputRecords;
 import io.surge.io.kafka.TopicSetup;
 import io.surge.io.registry.OutputSchemas;
 import io.surge.io.registry.SchemaRegistryClient;
+import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
 import io.surge.time.EventTimeWatermarks;
 import java.util.List;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -54,23 +56,14 @@ public final class SurgeJob {
     public static void build(StreamExecutionEnvironment env, SurgeConfig config, Clock clock) {
         List<AlertRule> rules = RuleParser.parseDirectory(config.alertsDir());
         TopicSetup.ensureTopics(config);
-        OutputSchemas outputSchemas =
-                new OutputSchemas(new SchemaRegistryClient(config.registry()), config.autoRegisterSchemas());
+        OutputSchemas outputSchemas = outputSchemas(config);
         int multiplierSchemaId = outputSchemas.prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema());
         int alertSchemaId = outputSchemas.prepare(config.topics().alerts(), SurgeAlert.getClassSchema());
 
-        InputValidation validation = new InputValidation(config.zoneResolver(), config.maxFutureSkew(), clock);
-        DataStream<Ingested> inputs = env.fromSource(
-                        KafkaEndpoints.inputs(config, validation),
-                        EventTimeWatermarks.strategy(config.outOfOrderness(), config.idleness()),
-                        "Ride requests and driver statuses from Kafka")
-                .uid("kafka-inputs");
-
-        SurgePipeline.Outputs outputs = SurgePipeline.build(inputs, config, rules, clock);
+        SurgePipeline.Outputs outputs = SurgePipeline.build(inputs(env, config, clock), config, rules, clock);
 
         outputs.multipliers()
-                .sinkTo(KafkaEndpoints.sink(config, "multipliers",
-                        OutputRecords.multipliers(config.topics().multipliers(), multiplierSchemaId)))
+                .sinkTo(multipliersSink(config, multiplierSchemaId))
                 .name("Surge multipliers to Kafka")
                 .uid("multipliers-sink");
         if (outputs.alerts() != null) {
@@ -90,5 +83,26 @@ public final class SurgeJob {
                         new DivertedRecordSerializer(config.topics().deadLetters())))
                 .name("Dead letters to Kafka")
                 .uid("dead-letters-sink");
+    }
+
+    /** The output schemas of the configured registry, registered or looked up as configured. */
+    public static OutputSchemas outputSchemas(SurgeConfig config) {
+        return new OutputSchemas(new SchemaRegistryClient(config.registry()), config.autoRegisterSchemas());
+    }
+
+    /** Both input topics, decoded through the registry and validated into zone events or diverted records. */
+    public static DataStream<Ingested> inputs(StreamExecutionEnvironment env, SurgeConfig config, Clock clock) {
+        InputValidation validation = new InputValidation(config.zoneResolver(), config.maxFutureSkew(), clock);
+        return env.fromSource(
+                        KafkaEndpoints.inputs(config, validation),
+                        EventTimeWatermarks.strategy(config.outOfOrderness(), config.idleness()),
+                        "Ride requests and driver statuses from Kafka")
+                .uid("kafka-inputs");
+    }
+
+    /** The multipliers topic, with the configured delivery, in the wire format under {@code schemaId}. */
+    public static KafkaSink<ZoneSurge> multipliersSink(SurgeConfig config, int schemaId) {
+        return KafkaEndpoints.sink(config, "multipliers",
+                OutputRecords.multipliers(config.topics().multipliers(), schemaId));
     }
 }

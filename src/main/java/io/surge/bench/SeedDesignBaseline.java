@@ -1,19 +1,14 @@
 package io.surge.bench;
 
+import io.surge.SurgeJob;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.SurgeConfig;
 import io.surge.event.Ingested;
 import io.surge.event.ZoneEvent;
-import io.surge.ingest.InputValidation;
-import io.surge.io.kafka.KafkaEndpoints;
-import io.surge.io.kafka.OutputRecords;
 import io.surge.io.kafka.TopicSetup;
-import io.surge.io.registry.OutputSchemas;
-import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.pricing.Multiplier;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
-import io.surge.time.EventTimeWatermarks;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,14 +33,10 @@ final class SeedDesignBaseline {
 
     static void build(StreamExecutionEnvironment env, SurgeConfig config) {
         TopicSetup.ensureTopics(config);
-        int schemaId = new OutputSchemas(new SchemaRegistryClient(config.registry()), config.autoRegisterSchemas())
+        int schemaId = SurgeJob.outputSchemas(config)
                 .prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema());
         Clock clock = Clock.system();
-        env.fromSource(
-                        KafkaEndpoints.inputs(config,
-                                new InputValidation(config.zoneResolver(), config.maxFutureSkew(), clock)),
-                        EventTimeWatermarks.strategy(config.outOfOrderness(), config.idleness()),
-                        "Ride requests and driver statuses from Kafka")
+        SurgeJob.inputs(env, config, clock)
                 .filter(Ingested::isAccepted)
                 .map(Ingested::event, TypeInformation.of(ZoneEvent.class))
                 .keyBy(ZoneEvent::zoneId, Types.STRING)
@@ -55,8 +46,7 @@ final class SeedDesignBaseline {
                         Types.TUPLE(Types.LONG, Types.MAP(Types.STRING, Types.LONG)),
                         Types.TUPLE(Types.LONG, Types.LONG),
                         TypeInformation.of(ZoneSurge.class))
-                .sinkTo(KafkaEndpoints.sink(config, "multipliers",
-                        OutputRecords.multipliers(config.topics().multipliers(), schemaId)));
+                .sinkTo(SurgeJob.multipliersSink(config, schemaId));
     }
 
     /**
