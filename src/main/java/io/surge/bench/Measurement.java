@@ -4,7 +4,7 @@ package io.surge.bench;
  * What one contender did with the benchmark's input.
  *
  * @param contender what ran, e.g. "surge, exactly-once"
- * @param events input records read
+ * @param events input records: those the decode-only consumer read, and for a job those the topics held
  * @param seconds from the first record read to the last result written (committed, where transactional)
  * @param cpuSeconds CPU time this process spent meanwhile, on all its threads
  * @param results the results written, or {@link ResultDigest#NONE} for a contender that computes none

@@ -51,10 +51,8 @@ class BenchITCase {
             assertThat(measurements).extracting(Measurement::contender)
                     .containsExactly("decode only (ceiling)", "seed design (baseline)", "surge, exactly-once",
                             "surge, at-least-once");
-            assertThat(measurements).allSatisfy(m -> {
-                assertThat(m.events()).isEqualTo(workload.events());
-                assertThat(m.seconds()).isPositive();
-            });
+            assertThat(measurements.get(0).events()).as("records the ceiling read").isEqualTo(workload.events());
+            assertThat(measurements).allSatisfy(m -> assertThat(m.seconds()).isPositive());
             ResultDigest expected = oracleDigest(workload, SurgeConfig.defaults().zoneResolver(),
                     progressStart(progress.toString()));
             assertThat(measurements.get(1).results()).as("baseline results").isEqualTo(expected);
