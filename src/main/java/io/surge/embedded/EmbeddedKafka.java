@@ -167,6 +167,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException(what + ": no client gets through after 60 s", e);
                     }
+                    // a refused login fails at once: poll, do not spin
+                    Thread.sleep(100);
                 }
             }
         }
