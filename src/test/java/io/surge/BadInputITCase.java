@@ -3,11 +3,11 @@ package io.surge;
 import static io.surge.testing.Events.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.testing.CityWorkload;
 import io.surge.testing.KafkaClients;
+import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeStack;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -86,11 +85,7 @@ class BadInputITCase {
             }
             assertThat(expected).hasSize(corpus.size());
 
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
-            env.setParallelism(2);
-            SurgeJob.build(env, config, () -> at(900));
-            JobClient job = env.executeAsync("corpus");
+            JobClient job = SurgeOnMiniCluster.start(config, at(900), 2, null);
             try (KafkaConsumer<byte[], byte[]> deadLetters =
                     KafkaClients.committedReader(stack.bootstrapServers(), "surge-dead-letters")) {
                 List<ConsumerRecord<byte[], byte[]>> read = KafkaClients.records();
@@ -139,11 +134,7 @@ class BadInputITCase {
                 }
             }
 
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
-            env.setParallelism(2);
-            SurgeJob.build(env, config, () -> at(900));
-            JobClient job = env.executeAsync("fuzz");
+            JobClient job = SurgeOnMiniCluster.start(config, at(900), 2, null);
             try {
                 awaitCounter(job.getJobID(), "eventsIn", traffic.size());
                 assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);

@@ -51,7 +51,7 @@ class BrokerRestartITCase {
                 "watermark.idleness", "1min"))) {
             SurgeConfig config = stack.config();
             ClosedWorkload workload = ClosedWorkload.generate(33L, 40_000, config.topicPartitions());
-            JobClient job = SurgeOnMiniCluster.start(cluster, config, workload.now(), 2, null);
+            JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
             // traffic goes on through the restart: the producer waits for the broker to come back
             CompletableFuture<Void> traffic = CompletableFuture.runAsync(() -> {
                 try (KafkaProducer<byte[], byte[]> producer =

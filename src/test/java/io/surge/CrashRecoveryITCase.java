@@ -58,7 +58,7 @@ class CrashRecoveryITCase {
             SurgeConfig config = stack.config();
             ClosedWorkload workload = ClosedWorkload.generate(99L, EVENTS, config.topicPartitions());
             List<?> expected = workload.expected();
-            JobClient job = SurgeOnMiniCluster.start(cluster, config, workload.now(), 2, null);
+            JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
             CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> feed(workload, stack));
             List<Long> recoveries = new ArrayList<>();
             try (KafkaConsumer<byte[], byte[]> multipliers =

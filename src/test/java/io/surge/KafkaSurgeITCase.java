@@ -21,6 +21,7 @@ import io.surge.pricing.ZoneSurge;
 import io.surge.testing.CityWorkload;
 import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
+import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeOracle;
 import io.surge.testing.WireRecords;
 import java.nio.charset.StandardCharsets;
@@ -126,10 +127,7 @@ class KafkaSurgeITCase {
             produceTicks(producer, ids, at(300), observations, config.topicPartitions());
         }
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
-        env.setParallelism(2);
-        SurgeJob.build(env, config, () -> COMPUTED_AT);
-        JobClient job = env.executeAsync("surge-e2e");
+        JobClient job = SurgeOnMiniCluster.start(config, COMPUTED_AT, 2, null);
         try (KafkaConsumer<byte[], byte[]> multipliers =
                         KafkaClients.committedReader(kafka.bootstrapServers(), "surge-multipliers");
                 KafkaConsumer<byte[], byte[]> deadLetters =

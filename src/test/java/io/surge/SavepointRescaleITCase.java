@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,8 +37,7 @@ class SavepointRescaleITCase {
     Path savepoints;
 
     @Test
-    void stopWithSavepointAndResumeAtParallelismOneTwoOneGivesExactResults(@InjectMiniCluster MiniCluster cluster)
-            throws Exception {
+    void stopWithSavepointAndResumeAtParallelismOneTwoOneGivesExactResults() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "rescale", "checkpoint.interval", "1s"))) {
             SurgeConfig config = stack.config();
             ClosedWorkload workload = ClosedWorkload.generate(21L, 30_000, config.topicPartitions());
@@ -60,7 +57,7 @@ class SavepointRescaleITCase {
                         workload.close(producer, stack);
                     }
                     JobClient job = SurgeOnMiniCluster.start(
-                            cluster, config, workload.now(), stage.parallelism(), savepoint);
+                            config, workload.now(), stage.parallelism(), savepoint);
                     int target = (int) (workload.expected().size() * stage.share());
                     try {
                         KafkaClients.pollUntil(multipliers, results, read -> read.size() >= target,

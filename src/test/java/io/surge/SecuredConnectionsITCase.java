@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surge.config.ConfigLoader;
 import io.surge.config.SurgeConfig;
-import io.surge.io.kafka.TopicSetup;
 import io.surge.io.registry.RegistryException;
 import io.surge.testing.ClosedWorkload;
 import io.surge.testing.KafkaClients;
@@ -70,7 +69,7 @@ class SecuredConnectionsITCase {
                 workload.sendAll(producer, stack);
             }
 
-            JobClient job = SurgeOnMiniCluster.start(cluster, config, workload.now(), 2, null);
+            JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
             try (KafkaConsumer<byte[], byte[]> multipliers =
                     KafkaClients.committedReader(stack.config().kafka(), config.topics().multipliers())) {
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
