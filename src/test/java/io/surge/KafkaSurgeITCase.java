@@ -296,11 +296,9 @@ class KafkaSurgeITCase {
             int id = WireRecords.schemaId(record.value());
             Schema writer = client == null ? SurgeMultiplier.getClassSchema()
                     : writers.computeIfAbsent(id, client::schemaById);
-            SurgeMultiplier multiplier = WireRecords.decode(record.value(), writer, SurgeMultiplier.getClassSchema());
-            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(multiplier.getZoneId());
-            results.add(new ZoneSurge(multiplier.getZoneId(), multiplier.getWindowStart().toEpochMilli(),
-                    multiplier.getWindowEnd().toEpochMilli(), multiplier.getDemand(), multiplier.getSupply(),
-                    multiplier.getMultiplier(), multiplier.getComputedAt().toEpochMilli()));
+            ZoneSurge result = WireRecords.surge(record.value(), writer);
+            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(result.zoneId());
+            results.add(result);
         }
         return results;
     }

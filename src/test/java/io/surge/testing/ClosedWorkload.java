@@ -111,10 +111,7 @@ public final class ClosedWorkload {
     }
 
     public static ZoneSurge decodeSurge(ConsumerRecord<byte[], byte[]> record) {
-        SurgeMultiplier m = WireRecords.decode(record.value(), SurgeMultiplier.getClassSchema(),
-                SurgeMultiplier.getClassSchema());
-        return new ZoneSurge(m.getZoneId(), m.getWindowStart().toEpochMilli(), m.getWindowEnd().toEpochMilli(),
-                m.getDemand(), m.getSupply(), m.getMultiplier(), m.getComputedAt().toEpochMilli());
+        return WireRecords.surge(record.value(), SurgeMultiplier.getClassSchema());
     }
 
     public static String alertId(ConsumerRecord<byte[], byte[]> record) {

@@ -1,5 +1,7 @@
 package io.surge.testing;
 
+import io.surge.avro.SurgeMultiplier;
+import io.surge.pricing.ZoneSurge;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,5 +55,12 @@ public final class WireRecords {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A surge-multipliers value written under {@code writerSchema}, as the job's own result type. */
+    public static ZoneSurge surge(byte[] value, Schema writerSchema) {
+        SurgeMultiplier m = decode(value, writerSchema, SurgeMultiplier.getClassSchema());
+        return new ZoneSurge(m.getZoneId(), m.getWindowStart().toEpochMilli(), m.getWindowEnd().toEpochMilli(),
+                m.getDemand(), m.getSupply(), m.getMultiplier(), m.getComputedAt().toEpochMilli());
     }
 }
