@@ -41,7 +41,7 @@ final class AlertMatchFunction<T> extends PatternProcessFunction<T, ZoneAlert> {
         Object first = steps.values().iterator().next().get(0);
         List<Object> lastStep = steps.get(rule.steps().get(rule.steps().size() - 1).name());
         Object last = lastStep.get(lastStep.size() - 1);
-        String zone = (String) input.values(first).get("zone_id");
+        String zone = (String) input.value(first, "zone_id");
         long firstTime = input.eventTime(first);
         long lastTime = input.eventTime(last);
         out.collect(new ZoneAlert(

@@ -13,6 +13,7 @@ import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 final class RuleCondition<T> extends IterativeCondition<T> {
 
     private static final long serialVersionUID = 1L;
+    private static final String ALWAYS = "true";
 
     private final RuleInput input;
     private final String stepName;
@@ -32,6 +33,18 @@ final class RuleCondition<T> extends IterativeCondition<T> {
 
     @Override
     public boolean filter(T record, Context<T> ctx) throws Exception {
+        if (distinct != null && stepName != null) {
+            Object value = input.value(record, distinct);
+            for (Object taken : ctx.getEventsForPattern(stepName)) {
+                if (Objects.equals(input.value(taken, distinct), value)) {
+                    return false;
+                }
+            }
+        }
+        if (ALWAYS.equals(expression.strip())) {
+            // a step that only counts (distinct) records: nothing for CEL to decide
+            return true;
+        }
         if (program == null) {
             program = RuleExpressions.program(input, earlierSteps, expression);
         }
@@ -43,14 +56,6 @@ final class RuleCondition<T> extends IterativeCondition<T> {
             }
             if (last != null) {
                 input.values(last).forEach((field, value) -> variables.put(step + "." + field, value));
-            }
-        }
-        if (distinct != null && stepName != null) {
-            Object value = variables.get(distinct);
-            for (Object taken : ctx.getEventsForPattern(stepName)) {
-                if (Objects.equals(input.values(taken).get(distinct), value)) {
-                    return false;
-                }
             }
         }
         return RuleExpressions.evaluate(program, variables);

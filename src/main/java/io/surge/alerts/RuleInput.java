@@ -53,22 +53,34 @@ public enum RuleInput {
     /** The record's fields by name, as CEL values (Long, Double, String, Boolean). */
     public Map<String, Object> values(Object record) {
         Map<String, Object> values = new LinkedHashMap<>();
-        if (record instanceof ZoneEvent event) {
-            values.put("zone_id", event.zoneId());
-            values.put("event_time", event.eventTime());
-            values.put("kind", event.kind().name());
-            values.put("driver_id", event.driverId() == null ? "" : event.driverId());
-            values.put("available", event.available());
-        } else {
-            ZoneSurge surge = (ZoneSurge) record;
-            values.put("zone_id", surge.zoneId());
-            values.put("window_start", surge.windowStart());
-            values.put("window_end", surge.windowEnd());
-            values.put("demand", (double) surge.demand());
-            values.put("supply", (double) surge.supply());
-            values.put("multiplier", surge.multiplier());
+        for (String field : fields.keySet()) {
+            values.put(field, value(record, field));
         }
         return values;
+    }
+
+    /** One field of the record as a CEL value, without building the others. */
+    public Object value(Object record, String field) {
+        if (record instanceof ZoneEvent event) {
+            return switch (field) {
+                case "zone_id" -> event.zoneId();
+                case "event_time" -> event.eventTime();
+                case "kind" -> event.kind().name();
+                case "driver_id" -> event.driverId() == null ? "" : event.driverId();
+                case "available" -> event.available();
+                default -> throw new IllegalArgumentException("zone events have no field " + field);
+            };
+        }
+        ZoneSurge surge = (ZoneSurge) record;
+        return switch (field) {
+            case "zone_id" -> surge.zoneId();
+            case "window_start" -> surge.windowStart();
+            case "window_end" -> surge.windowEnd();
+            case "demand" -> (double) surge.demand();
+            case "supply" -> (double) surge.supply();
+            case "multiplier" -> surge.multiplier();
+            default -> throw new IllegalArgumentException("multipliers have no field " + field);
+        };
     }
 
     /** When the record happened: an event's time, or the end of a surge window. */

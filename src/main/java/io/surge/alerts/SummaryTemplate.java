@@ -60,7 +60,7 @@ final class SummaryTemplate {
     }
 
     static String format(RuleInput input, String field, Object record) {
-        Object value = input.values(record).get(field);
+        Object value = input.value(record, field);
         if (input.fields().get(field) == SimpleType.INT) {
             return Instant.ofEpochMilli((Long) value).toString();
         }

@@ -4,10 +4,16 @@ import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.InputWriter;
 import io.surge.io.kafka.TopicSetup;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -18,6 +24,8 @@ public final class Bench {
 
     private final BenchWorkload workload;
     private final int parallelism;
+    private final Set<Contender> contenders;
+    private final Duration latencyRun;
     private final Function<Map<String, String>, SurgeConfig> configs;
     private final PrintWriter progress;
 
@@ -25,10 +33,16 @@ public final class Bench {
      * @param configs the configuration of a contender from options of its own (job name, output topics) over the
      *     connection settings
      */
-    public Bench(BenchWorkload workload, int parallelism, Function<Map<String, String>, SurgeConfig> configs,
-            PrintWriter progress) {
+    /**
+     * @param latencyRun how long each latency run offers its load; zero for none. Latency is measured when surge
+     *     exactly-once is among the contenders, at half the throughput it reached.
+     */
+    public Bench(BenchWorkload workload, int parallelism, Set<Contender> contenders, Duration latencyRun,
+            Function<Map<String, String>, SurgeConfig> configs, PrintWriter progress) {
         this.workload = workload;
         this.parallelism = parallelism;
+        this.contenders = EnumSet.copyOf(contenders);
+        this.latencyRun = latencyRun;
         this.configs = configs;
         this.progress = progress;
     }
@@ -53,26 +67,87 @@ public final class Bench {
         // the jobs are credited with every record the topics hold, as counted by the ceiling; their results, checked
         // against each other, show whether they read them all
         long events = ceiling.events();
-        measurements.add(report(Contenders.seedDesign(contender("seed-design", true), parallelism, events)));
-        for (boolean exactlyOnce : new boolean[] {true, false}) {
-            measurements.add(report(Contenders.surge(
-                    "surge, " + (exactlyOnce ? "exactly-once" : "at-least-once"),
-                    contender(exactlyOnce ? "surge-exactly-once" : "surge-at-least-once", exactlyOnce), parallelism,
-                    events)));
+        List<LatencyMeasurement> latencies = new ArrayList<>();
+        for (Contender contender : contenders) {
+            Measurement measurement = report(measure(contender, events));
+            measurements.add(measurement);
+            if (contender == Contender.SURGE_EXACTLY_ONCE && !latencyRun.isZero()) {
+                double load = measurement.eventsPerSecond() / 2;
+                for (boolean exactlyOnce : new boolean[] {true, false}) {
+                    latencies.add(report(latency(exactlyOnce, load)));
+                }
+            }
         }
-        return new BenchReport(workload, measurements);
+        return new BenchReport(workload, measurements, latencies);
+    }
+
+    /** Surge on live input at a fixed load, reading its own topics from the start. */
+    private LatencyMeasurement latency(boolean exactlyOnce, double eventsPerSecond) throws Exception {
+        String delivery = exactlyOnce ? "exactly-once" : "at-least-once";
+        String id = "bench-latency-" + delivery;
+        SurgeConfig config = configs.apply(Map.of(
+                "job.name", id,
+                "topics.ride-requests", id + "-ride-requests",
+                "topics.driver-status", id + "-driver-status",
+                "topics.multipliers", id + "-multipliers",
+                "topics.alerts", id + "-alerts",
+                "topics.late-events", id + "-late-events",
+                "topics.dead-letters", id + "-dead-letters",
+                "output.delivery", delivery));
+        say("latency, %s: offering %,.0f events/s for %d s", delivery, eventsPerSecond, latencyRun.toSeconds());
+        int rate = (int) eventsPerSecond;
+        BenchWorkload traffic = new BenchWorkload(workload.seed() + 1, (int) (rate * latencyRun.toSeconds()),
+                workload.zones(), rate);
+        return LatencyProbe.run("surge, " + delivery, config, parallelism, traffic);
+    }
+
+    private LatencyMeasurement report(LatencyMeasurement latency) {
+        say("latency, %s: readable p50 %d ms, p99 %d ms; committed p50 %d ms, p99 %d ms", latency.contender(),
+                latency.readable().p50(), latency.readable().p99(), latency.committed().p50(),
+                latency.committed().p99());
+        return latency;
+    }
+
+    private Measurement measure(Contender contender, long events) throws Exception {
+        return switch (contender) {
+            case SEED_DESIGN -> Contenders.seedDesign(config(contender, true), parallelism, events);
+            case FLINK_SQL -> Contenders.flinkSql(config(contender, true), parallelism, events);
+            case KAFKA_STREAMS -> KafkaStreamsContender.run(config(contender, true), parallelism, events,
+                    Files.createTempDirectory("surge-bench-kafka-streams"));
+            case SURGE_EXACTLY_ONCE -> Contenders.surge(contender.label(), config(contender, true), parallelism, events);
+            case SURGE_AT_LEAST_ONCE ->
+                    Contenders.surge(contender.label(), config(contender, false), parallelism, events);
+            case SURGE_MULTIPLIERS_ONLY -> withoutRules(contender, events);
+        };
+    }
+
+    /** Surge computing what the other contenders compute, the multipliers alone: an empty rules directory. */
+    private Measurement withoutRules(Contender contender, long events) throws Exception {
+        Path noRules = Files.createTempDirectory("surge-bench-no-rules");
+        try {
+            Map<String, String> options = new HashMap<>(options(contender, true));
+            options.put("alerts.dir", noRules.toString());
+            return Contenders.surge(contender.label(), configs.apply(options), parallelism, events);
+        } finally {
+            Files.delete(noRules);
+        }
     }
 
     /** A contender's configuration: its own job name and output topics, bounded input. */
-    private SurgeConfig contender(String id, boolean exactlyOnce) {
-        return configs.apply(Map.of(
+    private SurgeConfig config(Contender contender, boolean exactlyOnce) {
+        return configs.apply(options(contender, exactlyOnce));
+    }
+
+    private static Map<String, String> options(Contender contender, boolean exactlyOnce) {
+        String id = contender.id();
+        return Map.of(
                 "job.name", "bench-" + id,
                 "topics.multipliers", "bench-" + id + "-multipliers",
                 "topics.alerts", "bench-" + id + "-alerts",
                 "topics.late-events", "bench-" + id + "-late-events",
                 "topics.dead-letters", "bench-" + id + "-dead-letters",
                 "input.bounded", "true",
-                "output.delivery", exactlyOnce ? "exactly-once" : "at-least-once"));
+                "output.delivery", exactlyOnce ? "exactly-once" : "at-least-once");
     }
 
     private Measurement report(Measurement measurement) {

@@ -11,7 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The benchmark's outcome: one table for people, one JSON file for comparing runs. */
-public record BenchReport(BenchWorkload workload, List<Measurement> measurements) {
+public record BenchReport(
+        BenchWorkload workload, List<Measurement> measurements, List<LatencyMeasurement> latencies) {
 
     /**
      * Absolute figures, the ratio of each to the first measurement (the ceiling) and whether each computed the same
@@ -33,6 +34,17 @@ public record BenchReport(BenchWorkload workload, List<Measurement> measurements
                     100 * m.eventsPerSecond() / ceiling.eventsPerSecond(), m.cpuSecondsPerMillionEvents(),
                     m.results().count(),
                     m.results().count() == 0 ? "-" : m.results().equals(reference) ? "yes" : "NO"));
+        }
+        if (!latencies.isEmpty()) {
+            table.append(String.format(Locale.ROOT, "%nlatency after a window could close (end + out-of-orderness"
+                    + " bound), ms%n%-34s %12s %10s %8s %8s %8s %10s %8s %8s%n", "contender", "offered ev/s", "results",
+                    "p50", "p99", "max", "committed", "p50", "p99"));
+            for (LatencyMeasurement l : latencies) {
+                table.append(String.format(Locale.ROOT, "%-34s %,12.0f %,10d %8d %8d %8d %,10d %8d %8d%n",
+                        l.contender(), l.offeredEventsPerSecond(), l.readable().results(), l.readable().p50(),
+                        l.readable().p99(), l.readable().max(), l.committed().results(), l.committed().p50(),
+                        l.committed().p99()));
+            }
         }
         return table.toString();
     }
@@ -56,6 +68,7 @@ public record BenchReport(BenchWorkload workload, List<Measurement> measurements
             row.put("resultsHash", m.results().hash());
             return row;
         }).toList());
+        json.put("latencies", latencies);
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }

@@ -30,6 +30,37 @@ public record BenchWorkload(long seed, int events, int zones, int eventsPerSecon
         inputs.flush();
     }
 
+    /**
+     * Writes the events in real time, each when the wall clock reaches the moment it is due and stamped with that
+     * moment as its event time: the latest event time seen then keeps up with the clock, so a window can close as soon
+     * as the clock passes its end plus the out-of-orderness bound, and what a consumer waits beyond that is the
+     * pipeline's own latency.
+     */
+    public void playTo(InputWriter inputs) {
+        long start = System.currentTimeMillis();
+        long[] sent = {0};
+        forEach(start, event -> {
+            long due = start + sent[0]++ * 1000L / eventsPerSecond;
+            long wait = due - System.currentTimeMillis();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while playing the workload", e);
+                }
+            }
+            Instant now = Instant.ofEpochMilli(Math.max(due, System.currentTimeMillis()));
+            if (event instanceof RideRequest ride) {
+                ride.setEventTime(now);
+            } else {
+                ((DriverStatus) event).setEventTime(now);
+            }
+            inputs.send(event);
+        });
+        inputs.flush();
+    }
+
     /** Hands every event, a {@link RideRequest} or a {@link DriverStatus}, to {@code each} in order. */
     public void forEach(long startMillis, Consumer<Object> each) {
         Random random = new Random(seed);

@@ -6,13 +6,16 @@ import io.surge.avro.RideRequest;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
+import io.surge.io.kafka.TopicSetup;
 import io.surge.io.kafka.TopicSnapshot;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.io.serde.AvroDecoder;
 import io.surge.io.serde.UndecodableException;
 import io.surge.time.Clock;
 import java.lang.management.ManagementFactory;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -33,8 +36,20 @@ final class Contenders {
 
     /** The seed design's way of computing the same multipliers: Flink's sliding windows and an aggregate. */
     static Measurement seedDesign(SurgeConfig config, int parallelism, long events) throws Exception {
-        return flinkJob("seed design (baseline)", config, parallelism, events,
+        return flinkJob(Contender.SEED_DESIGN.label(), config, parallelism, events,
                 env -> SeedDesignBaseline.build(env, config));
+    }
+
+    /** Creates a contender's topics and registers its multipliers schema; returns the schema id. */
+    static int prepareMultipliers(SurgeConfig config) {
+        TopicSetup.ensureTopics(config);
+        return SurgeJob.outputSchemas(config).prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema());
+    }
+
+    /** The same multipliers in Flink SQL. */
+    static Measurement flinkSql(SurgeConfig config, int parallelism, long events) throws Exception {
+        return flinkJob(Contender.FLINK_SQL.label(), config, parallelism, events,
+                env -> FlinkSqlContender.build(env, config));
     }
 
     /** Runs a job on bounded input, timed by Flink's own job runtime, which excludes starting the local cluster. */
@@ -73,25 +88,39 @@ final class Contenders {
                 (processCpuNanos() - cpuBefore) / 1e9, ResultDigest.NONE);
     }
 
-    /** What a read_committed consumer finds in the multipliers topic. */
+    /** What a read_committed consumer finds in the multipliers topic: every record, duplicates included. */
     static ResultDigest multipliers(SurgeConfig config) {
+        ResultDigest[] digest = {ResultDigest.NONE};
+        forEachMultiplier(config, m -> digest[0] = digest[0].add(
+                m.getZoneId(), m.getWindowEnd().toEpochMilli(), m.getDemand(), m.getSupply()));
+        return digest[0];
+    }
+
+    /** The last record of each zone and window in the multipliers topic, for contenders that emit updates. */
+    static ResultDigest lastMultiplierPerWindow(SurgeConfig config) {
+        Map<String, SurgeMultiplier> last = new HashMap<>();
+        forEachMultiplier(config, m -> last.put(m.getZoneId() + "@" + m.getWindowEnd().toEpochMilli(), m));
+        ResultDigest digest = ResultDigest.NONE;
+        for (SurgeMultiplier m : last.values()) {
+            digest = digest.add(m.getZoneId(), m.getWindowEnd().toEpochMilli(), m.getDemand(), m.getSupply());
+        }
+        return digest;
+    }
+
+    private static void forEachMultiplier(SurgeConfig config, Consumer<SurgeMultiplier> each) {
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
         AvroDecoder<SurgeMultiplier> decoder =
                 new AvroDecoder<>(registry::schemaById, SurgeMultiplier.getClassSchema());
-        ResultDigest[] digest = {ResultDigest.NONE};
         TopicSnapshot.forEachCommitted(config, List.of(config.topics().multipliers()), record -> {
             try {
-                SurgeMultiplier m = decoder.decode(record.value());
-                digest[0] = digest[0].add(
-                        m.getZoneId(), m.getWindowEnd().toEpochMilli(), m.getDemand(), m.getSupply());
+                each.accept(decoder.decode(record.value()));
             } catch (UndecodableException e) {
                 throw new IllegalStateException("a result does not decode: " + e.getMessage(), e);
             }
         });
-        return digest[0];
     }
 
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }

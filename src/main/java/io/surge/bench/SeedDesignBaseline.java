@@ -1,11 +1,9 @@
 package io.surge.bench;
 
 import io.surge.SurgeJob;
-import io.surge.avro.SurgeMultiplier;
 import io.surge.config.SurgeConfig;
 import io.surge.event.Ingested;
 import io.surge.event.ZoneEvent;
-import io.surge.io.kafka.TopicSetup;
 import io.surge.pricing.Multiplier;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
@@ -32,9 +30,7 @@ final class SeedDesignBaseline {
     private SeedDesignBaseline() {}
 
     static void build(StreamExecutionEnvironment env, SurgeConfig config) {
-        TopicSetup.ensureTopics(config);
-        int schemaId = SurgeJob.outputSchemas(config)
-                .prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema());
+        int schemaId = Contenders.prepareMultipliers(config);
         Clock clock = Clock.system();
         SurgeJob.inputs(env, config, clock)
                 .filter(Ingested::isAccepted)

@@ -2,6 +2,7 @@ package io.surge.config;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -21,6 +22,8 @@ public final class FlinkSettings {
             flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                     ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         }
+        flink.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.watermarkInterval());
+        flink.set(ExecutionOptions.BUFFER_TIMEOUT, config.bufferTimeout());
         // Records between operators are immutable, so handing the same instance on is safe and saves a copy.
         flink.set(PipelineOptions.OBJECT_REUSE, true);
         // Every type on the wire has a Flink serializer; a silent fallback to Kryo would be a bug, so it fails.

@@ -57,6 +57,16 @@ public enum SurgeOption {
             "5s",
             "How far behind the largest event time seen a record may be and still be counted."),
     IDLENESS("watermark.idleness", "10s", "A source partition silent this long stops holding the watermark back."),
+    WATERMARK_INTERVAL(
+            "watermark.interval",
+            "20ms",
+            "How often sources move the watermark on: a window closes up to this long after its end plus the"
+                    + " out-of-orderness bound."),
+    BUFFER_TIMEOUT(
+            "network.buffer-timeout",
+            "5ms",
+            "Longest a record waits in a part-filled network buffer between operators: lower gives results sooner"
+                    + " at low rates; at high rates buffers fill first anyway."),
     ALERTS_DIR("alerts.dir", "alerts", "Directory of alert rule files (*.yaml); each is checked at start."),
     ZONES("zones", "grid", "Zone scheme: grid (0.01 degree cells) or h3."),
     H3_RESOLUTION("zones.h3-resolution", "8", "H3 cell resolution, 0 to 15, used when zones is h3."),

@@ -13,7 +13,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A small benchmark run end to end: every contender reads the whole input, and the baseline's and surge's results,
- * exactly-once and at-least-once, are those of an independent recomputation of the same workload.
+ * A small benchmark run end to end: every contender reads the whole input, and the results of each (the baseline,
+ * Flink SQL, Kafka Streams, surge exactly-once and at-least-once) are those of an independent recomputation of the
+ * same workload. Surge then runs on live traffic at half the load it reached, and its results are read as they are
+ * written and as they are committed.
  */
 @Tag("slow")
 class BenchITCase {
@@ -41,7 +45,7 @@ class BenchITCase {
                     "topics.ride-requests", "bench-ride-requests",
                     "topics.driver-status", "bench-driver-status");
             StringWriter progress = new StringWriter();
-            BenchReport report = new Bench(workload, 2, options -> {
+            BenchReport report = new Bench(workload, 2, EnumSet.allOf(Contender.class), Duration.ofSeconds(20), options -> {
                 Map<String, String> all = new HashMap<>(connection);
                 all.putAll(options);
                 return SurgeConfig.fromOptions(all, "test");
@@ -49,16 +53,30 @@ class BenchITCase {
 
             List<Measurement> measurements = report.measurements();
             assertThat(measurements).extracting(Measurement::contender)
-                    .containsExactly("decode only (ceiling)", "seed design (baseline)", "surge, exactly-once",
-                            "surge, at-least-once");
+                    .containsExactly("decode only (ceiling)", "seed design (baseline)", "Flink SQL (HOP, mini-batch)",
+                            "Kafka Streams (hopping)", "surge, exactly-once", "surge, at-least-once",
+                            "surge, no rules, exactly-once");
             assertThat(measurements.get(0).events()).as("records the ceiling read").isEqualTo(workload.events());
             assertThat(measurements).allSatisfy(m -> assertThat(m.seconds()).isPositive());
             ResultDigest expected = oracleDigest(workload, SurgeConfig.defaults().zoneResolver(),
                     progressStart(progress.toString()));
-            assertThat(measurements.get(1).results()).as("baseline results").isEqualTo(expected);
-            assertThat(measurements.get(2).results()).as("exactly-once results").isEqualTo(expected);
-            assertThat(measurements.get(3).results()).as("at-least-once results").isEqualTo(expected);
+            for (Measurement contender : measurements.subList(1, measurements.size())) {
+                assertThat(contender.results()).as(contender.contender() + " results").isEqualTo(expected);
+            }
             assertThat(report.table()).contains("surge, exactly-once").doesNotContain(" NO");
+
+            assertThat(report.latencies()).extracting(LatencyMeasurement::contender)
+                    .containsExactly("surge, exactly-once", "surge, at-least-once");
+            for (LatencyMeasurement latency : report.latencies()) {
+                assertThat(latency.offeredEventsPerSecond()).isPositive();
+                assertThat(latency.readable().results()).as("results read").isPositive()
+                        .as("every result read uncommitted is also read committed")
+                        .isEqualTo(latency.committed().results());
+                assertThat(latency.committed().p50()).as("nothing is committed before it is written")
+                        .isGreaterThanOrEqualTo(latency.readable().p50());
+                assertThat(latency.readable().p50()).isLessThanOrEqualTo(latency.readable().p99())
+                        .isLessThanOrEqualTo(latency.readable().max());
+            }
 
             Path json = dir.resolve("bench.json");
             report.writeJson(json);

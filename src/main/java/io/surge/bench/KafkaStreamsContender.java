@@ -1,0 +1,280 @@
+package io.surge.bench;
+
+import io.surge.avro.SurgeMultiplier;
+import io.surge.config.SurgeConfig;
+import io.surge.event.Ingested;
+import io.surge.event.ZoneEvent;
+import io.surge.ingest.InputValidation;
+import io.surge.io.kafka.AvroValueSerializer;
+import io.surge.io.kafka.InputDeserializer;
+import io.surge.io.kafka.OutputRecords;
+import io.surge.pricing.Multiplier;
+import io.surge.pricing.ZoneSurge;
+import io.surge.time.Clock;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.FileUtils;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Surge's multipliers as a Kafka Streams user would write them: decode, re-key by zone (through a repartition topic),
+ * a hopping-window aggregate of demand and each driver's latest status, exactly-once. Same decoding and validation as
+ * surge; no alert rules.
+ *
+ * <p>Kafka Streams emits a window's result again whenever its aggregate changes (its record cache merges the
+ * changes between commits); it has no end of input, so waiting for windows to close would leave the last ones out.
+ * The result of a window is therefore the last record written for it, which is what the benchmark compares.
+ */
+final class KafkaStreamsContender {
+
+    /**
+     * How late a record may be for its windows. Stream time is per task and runs ahead with whichever input partition
+     * the decoding task read last, so records reach the windows far more out of order than in the topics; with
+     * surge's 5 s bound, Kafka Streams drops thousands of records that surge counts. With updates emitted as they
+     * come, a longer grace changes no result, only how long windows are kept.
+     */
+    private static final Duration GRACE = Duration.ofMinutes(1);
+
+    private KafkaStreamsContender() {}
+
+    /** Runs the topology until it has consumed and committed every input record, and times that. */
+    static Measurement run(SurgeConfig config, int threads, long events, Path stateDir) throws Exception {
+        int schemaId = Contenders.prepareMultipliers(config);
+        String application = config.jobName();
+        Map<String, Object> properties = config.kafka().clientProperties(Map.of(
+                StreamsConfig.APPLICATION_ID_CONFIG, application,
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
+                StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
+                "consumer.auto.offset.reset", "earliest"));
+        Properties streamsProperties = new Properties();
+        streamsProperties.putAll(properties);
+        try (KafkaStreams streams = new KafkaStreams(topology(config, schemaId), streamsProperties);
+                Admin admin = Admin.create(config.kafka().clientProperties())) {
+            long cpuBefore = Contenders.processCpuNanos();
+            streams.start();
+            waitUntil(() -> streams.state() == KafkaStreams.State.RUNNING, Duration.ofMinutes(1), "to start");
+            long start = System.nanoTime();
+            waitUntil(() -> consumedAll(admin, application, config), Duration.ofHours(1), "to consume the input");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double cpu = (Contenders.processCpuNanos() - cpuBefore) / 1e9;
+            streams.close(Duration.ofMinutes(1));
+            return new Measurement(Contender.KAFKA_STREAMS.label(), events, seconds, cpu,
+                    Contenders.lastMultiplierPerWindow(config));
+        } finally {
+            FileUtils.deleteDirectory(stateDir.toFile());
+        }
+    }
+
+    private static Topology topology(SurgeConfig config, int schemaId) {
+        StreamsBuilder builder = new StreamsBuilder();
+        long slide = config.window().slideMillis();
+        long size = config.window().sizeMillis();
+        InputValidation validation =
+                new InputValidation(config.zoneResolver(), config.maxFutureSkew(), Clock.system());
+        builder.stream(config.topics().inputs(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .process(() -> new Decode(new InputDeserializer(config.registry(), config.topics(), validation)))
+                .groupByKey(Grouped.with("zones", Serdes.String(), EVENTS))
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(size), GRACE)
+                        .advanceBy(Duration.ofMillis(slide)))
+                .aggregate(Window::new, (zone, event, window) -> window.add(event),
+                        Materialized.with(Serdes.String(), WINDOWS))
+                .toStream()
+                .process(() -> new Encode(OutputRecords.multipliers(config.topics().multipliers(), schemaId)))
+                .to(config.topics().multipliers(), Produced.with(Serdes.String(), Serdes.ByteArray()));
+        return builder.build();
+    }
+
+    /** A window's counts as a multipliers record in the registry wire format; one per task, as encoders are not shared. */
+    private static final class Encode implements Processor<Windowed<String>, Window, String, byte[]> {
+        private final AvroValueSerializer<ZoneSurge, SurgeMultiplier> output;
+        private final Clock clock = Clock.system();
+        private ProcessorContext<String, byte[]> context;
+
+        Encode(AvroValueSerializer<ZoneSurge, SurgeMultiplier> output) {
+            this.output = output;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, byte[]> context) {
+            this.context = context;
+            output.open(null, null);
+        }
+
+        @Override
+        public void process(Record<Windowed<String>, Window> record) {
+            Windowed<String> window = record.key();
+            Window counts = record.value();
+            ZoneSurge surge = new ZoneSurge(window.key(), window.window().start(), window.window().end(),
+                    counts.demand, counts.supply(), Multiplier.of(counts.demand, counts.supply()), clock.millis());
+            context.forward(record.withKey(window.key()).withValue(output.serialize(surge, null, null).value()));
+        }
+    }
+
+    /** Decodes and validates each input record, re-keyed by zone and stamped with its event time. */
+    private static final class Decode implements Processor<byte[], byte[], String, ZoneEvent> {
+        private final InputDeserializer deserializer;
+        private ProcessorContext<String, ZoneEvent> context;
+
+        Decode(InputDeserializer deserializer) {
+            this.deserializer = deserializer;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, ZoneEvent> context) {
+            this.context = context;
+            deserializer.open(null);
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            RecordMetadata metadata = context.recordMetadata().orElseThrow();
+            deserializer.deserialize(new ConsumerRecord<>(metadata.topic(), metadata.partition(), metadata.offset(),
+                    record.key(), record.value()), new Collector<>() {
+                        @Override
+                        public void collect(Ingested ingested) {
+                            if (ingested.isAccepted()) {
+                                ZoneEvent event = ingested.event();
+                                context.forward(new Record<>(event.zoneId(), event, event.eventTime()));
+                            }
+                        }
+
+                        @Override
+                        public void close() {}
+                    });
+        }
+    }
+
+    /** Demand and, per driver, the latest status packed as surge packs it (greater is later; unavailable wins ties). */
+    static final class Window {
+        long demand;
+        final Map<String, Long> statusByDriver = new HashMap<>();
+
+        Window add(ZoneEvent event) {
+            if (event.isRideRequest()) {
+                demand++;
+            } else {
+                statusByDriver.merge(event.driverId(), event.eventTime() * 2 + (event.available() ? 0 : 1), Math::max);
+            }
+            return this;
+        }
+
+        long supply() {
+            return statusByDriver.values().stream().filter(status -> status % 2 == 0).count();
+        }
+    }
+
+    /** A zone event between the re-keying and the windows: kind, time, availability and driver, no origin. */
+    private static final Serde<ZoneEvent> EVENTS = Serdes.serdeFrom(
+            (topic, event) -> {
+                byte[] driver = event.isRideRequest() ? new byte[0] : event.driverId().getBytes(StandardCharsets.UTF_8);
+                return ByteBuffer.allocate(1 + 8 + driver.length)
+                        .put((byte) (event.isRideRequest() ? 0 : event.available() ? 1 : 2))
+                        .putLong(event.eventTime())
+                        .put(driver)
+                        .array();
+            },
+            (topic, bytes) -> {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                byte kind = buffer.get();
+                long time = buffer.getLong();
+                String driver = new String(bytes, 9, bytes.length - 9, StandardCharsets.UTF_8);
+                return kind == 0
+                        ? new ZoneEvent(null, time, ZoneEvent.Kind.RIDE_REQUEST, null, false, null)
+                        : new ZoneEvent(null, time, ZoneEvent.Kind.DRIVER_STATUS, driver, kind == 1, null);
+            });
+
+    private static final Serde<Window> WINDOWS = Serdes.serdeFrom(
+            (topic, window) -> {
+                int size = 8 + 4;
+                List<byte[]> drivers = new ArrayList<>();
+                for (String driver : window.statusByDriver.keySet()) {
+                    byte[] bytes = driver.getBytes(StandardCharsets.UTF_8);
+                    drivers.add(bytes);
+                    size += 4 + bytes.length + 8;
+                }
+                ByteBuffer buffer = ByteBuffer.allocate(size).putLong(window.demand).putInt(drivers.size());
+                for (byte[] driver : drivers) {
+                    buffer.putInt(driver.length).put(driver)
+                            .putLong(window.statusByDriver.get(new String(driver, StandardCharsets.UTF_8)));
+                }
+                return buffer.array();
+            },
+            (topic, bytes) -> {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                Window window = new Window();
+                window.demand = buffer.getLong();
+                int drivers = buffer.getInt();
+                for (int i = 0; i < drivers; i++) {
+                    byte[] driver = new byte[buffer.getInt()];
+                    buffer.get(driver);
+                    window.statusByDriver.put(new String(driver, StandardCharsets.UTF_8), buffer.getLong());
+                }
+                return window;
+            });
+
+    /** Whether the application's committed offsets have reached the end of the inputs and of its repartition topic. */
+    private static boolean consumedAll(Admin admin, String application, SurgeConfig config) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(application).partitionsToOffsetAndMetadata().get();
+        List<String> topics = new ArrayList<>(config.topics().inputs());
+        topics.add(application + "-zones-repartition");
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        for (var description : admin.describeTopics(topics).allTopicNames().get().values()) {
+            description.partitions().forEach(partition ->
+                    ends.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest()));
+        }
+        var endOffsets = admin.listOffsets(ends).all().get();
+        for (var end : endOffsets.entrySet()) {
+            OffsetAndMetadata at = committed.get(end.getKey());
+            if (end.getValue().offset() > 0 && (at == null || at.offset() < end.getValue().offset())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void waitUntil(Condition condition, Duration timeout, String what) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Kafka Streams took more than " + timeout + " " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}

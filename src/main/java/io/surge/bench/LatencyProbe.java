@@ -1,0 +1,114 @@
+package io.surge.bench;
+
+import io.surge.SurgeJob;
+import io.surge.avro.SurgeMultiplier;
+import io.surge.config.FlinkSettings;
+import io.surge.config.SurgeConfig;
+import io.surge.io.kafka.InputWriter;
+import io.surge.io.registry.SchemaRegistryClient;
+import io.surge.io.serde.AvroDecoder;
+import io.surge.io.serde.UndecodableException;
+import io.surge.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Surge under a fixed offered load in real time: the benchmark's workload, played at a set rate while the job runs
+ * (a cheap generator, so that it leaves the CPU to the job), and two
+ * consumers of the multipliers topic, one read_uncommitted and one read_committed, note when each result becomes
+ * readable. A result's latency is counted from the moment its window could close: its end plus the out-of-orderness
+ * bound, since no watermark can pass the end earlier.
+ */
+final class LatencyProbe {
+
+    private LatencyProbe() {}
+
+    /**
+     * @param config a contender's configuration (its own topics, the delivery to measure); input is unbounded here
+     * @param traffic what to offer, played in real time: its rate is the offered load
+     */
+    static LatencyMeasurement run(String label, SurgeConfig config, int parallelism, BenchWorkload traffic)
+            throws Exception {
+        SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism, FlinkSettings.of(config));
+        SurgeJob.build(env, config, Clock.system());
+        AtomicBoolean reading = new AtomicBoolean(true);
+        Reader uncommitted = new Reader(config, "read_uncommitted", registry, reading);
+        Reader committed = new Reader(config, "read_committed", registry, reading);
+        JobClient job = env.executeAsync(config.jobName());
+        long sendStart;
+        long sendEnd;
+        long sent;
+        try {
+            uncommitted.start();
+            committed.start();
+            try (InputWriter inputs = new InputWriter(config)) {
+                sendStart = System.currentTimeMillis();
+                traffic.playTo(inputs);
+                sendEnd = System.currentTimeMillis();
+                sent = inputs.sent();
+            }
+            // the last windows that closed while traffic still flowed, plus the checkpoint that makes them visible
+            Thread.sleep(config.outOfOrderness().toMillis() + 2 * config.checkpointInterval().toMillis());
+        } finally {
+            reading.set(false);
+            uncommitted.join();
+            committed.join();
+            job.cancel().get();
+        }
+        // windows that closed once the job had warmed up (two slides in) and before the traffic stopped
+        long bound = config.outOfOrderness().toMillis();
+        long from = sendStart + 2 * config.window().slideMillis();
+        long until = sendEnd - bound;
+        return new LatencyMeasurement(label, sent / ((sendEnd - sendStart) / 1000.0),
+                Latencies.of(uncommitted.arrivals, from, until, bound),
+                Latencies.of(committed.arrivals, from, until, bound));
+    }
+
+    /** When each result (its window end) became readable to one consumer. */
+    private static final class Reader extends Thread {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final AvroDecoder<SurgeMultiplier> decoder;
+        private final AtomicBoolean reading;
+        final List<long[]> arrivals = new ArrayList<>();
+
+        Reader(SurgeConfig config, String isolation, SchemaRegistryClient registry, AtomicBoolean reading) {
+            super("latency-" + isolation);
+            this.consumer = new KafkaConsumer<>(config.kafka().clientProperties(Map.of(
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
+                    ConsumerConfig.GROUP_ID_CONFIG, config.jobName() + "-" + isolation,
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)));
+            this.consumer.subscribe(List.of(config.topics().multipliers()));
+            this.decoder = new AvroDecoder<>(registry::schemaById, SurgeMultiplier.getClassSchema());
+            this.reading = reading;
+        }
+
+        @Override
+        public void run() {
+            try (consumer) {
+                while (reading.get()) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                        long now = System.currentTimeMillis();
+                        try {
+                            arrivals.add(new long[] {decoder.decode(record.value()).getWindowEnd().toEpochMilli(), now});
+                        } catch (UndecodableException e) {
+                            throw new IllegalStateException("a result does not decode: " + e.getMessage(), e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
