@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeoutException;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
@@ -81,11 +80,13 @@ final class KafkaStreamsContender {
         streamsProperties.putAll(properties);
         try (KafkaStreams streams = new KafkaStreams(topology(config, schemaId), streamsProperties);
                 Admin admin = Admin.create(config.kafka().clientProperties())) {
-            long cpuBefore = Contenders.processCpuNanos();
             streams.start();
-            waitUntil(() -> streams.state() == KafkaStreams.State.RUNNING, Duration.ofMinutes(1), "to start");
+            Waiting.until(() -> streams.state() == KafkaStreams.State.RUNNING, Duration.ofMinutes(1),
+                    "Kafka Streams to start");
+            long cpuBefore = Contenders.processCpuNanos();
             long start = System.nanoTime();
-            waitUntil(() -> consumedAll(admin, application, config), Duration.ofHours(1), "to consume the input");
+            Waiting.until(() -> consumedAll(admin, application, config), Duration.ofHours(1),
+                    "Kafka Streams to consume the input");
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpu = (Contenders.processCpuNanos() - cpuBefore) / 1e9;
             streams.close(Duration.ofMinutes(1));
@@ -262,19 +263,5 @@ final class KafkaStreamsContender {
             }
         }
         return true;
-    }
-
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitUntil(Condition condition, Duration timeout, String what) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("Kafka Streams took more than " + timeout + " " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

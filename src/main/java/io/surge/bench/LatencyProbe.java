@@ -49,30 +49,37 @@ final class LatencyProbe {
         long sendStart;
         long sendEnd;
         long sent;
+        // windows that closed once the job had warmed up (two slides in) and before the traffic stopped
+        long bound = config.outOfOrderness().toMillis();
+        long slide = config.window().slideMillis();
+        long from;
+        long until;
         try {
             uncommitted.start();
             committed.start();
-            try (InputWriter inputs = new InputWriter(config)) {
+            // each record sent as it comes, like the phones that produce them: the wait is surge's, not a batch's
+            try (InputWriter inputs = new InputWriter(config, Duration.ZERO)) {
                 sendStart = System.currentTimeMillis();
                 traffic.playTo(inputs);
                 sendEnd = System.currentTimeMillis();
                 sent = inputs.sent();
             }
-            // the last windows that closed while traffic still flowed, plus the checkpoint that makes them visible
-            Thread.sleep(config.outOfOrderness().toMillis() + 2 * config.checkpointInterval().toMillis());
+            from = sendStart + 2 * slide;
+            until = sendEnd - bound;
+            long lastWindowEnd = Math.floorDiv(until, slide) * slide;
+            Waiting.until(() -> uncommitted.latestWindowEnd() >= lastWindowEnd, Duration.ofMinutes(2),
+                    "the last window closed while traffic flowed to be written");
+            Waiting.until(() -> committed.count(from, until) == uncommitted.count(from, until), Duration.ofMinutes(2),
+                    "every result written to be committed");
         } finally {
             reading.set(false);
             uncommitted.join();
             committed.join();
             job.cancel().get();
         }
-        // windows that closed once the job had warmed up (two slides in) and before the traffic stopped
-        long bound = config.outOfOrderness().toMillis();
-        long from = sendStart + 2 * config.window().slideMillis();
-        long until = sendEnd - bound;
         return new LatencyMeasurement(label, sent / ((sendEnd - sendStart) / 1000.0),
-                Latencies.of(uncommitted.arrivals, from, until, bound),
-                Latencies.of(committed.arrivals, from, until, bound));
+                Latencies.of(uncommitted.arrivals(), from, until, bound),
+                Latencies.of(committed.arrivals(), from, until, bound));
     }
 
     /** When each result (its window end) became readable to one consumer. */
@@ -80,7 +87,8 @@ final class LatencyProbe {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final AvroDecoder<SurgeMultiplier> decoder;
         private final AtomicBoolean reading;
-        final List<long[]> arrivals = new ArrayList<>();
+        /** Per result read: its window end and when it was read; written by this thread, read by the prober. */
+        private final List<long[]> arrivals = new ArrayList<>();
 
         Reader(SurgeConfig config, String isolation, SchemaRegistryClient registry, AtomicBoolean reading) {
             super("latency-" + isolation);
@@ -102,13 +110,30 @@ final class LatencyProbe {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
                         long now = System.currentTimeMillis();
                         try {
-                            arrivals.add(new long[] {decoder.decode(record.value()).getWindowEnd().toEpochMilli(), now});
+                            long windowEnd = decoder.decode(record.value()).getWindowEnd().toEpochMilli();
+                            synchronized (arrivals) {
+                                arrivals.add(new long[] {windowEnd, now});
+                            }
                         } catch (UndecodableException e) {
                             throw new IllegalStateException("a result does not decode: " + e.getMessage(), e);
                         }
                     }
                 }
             }
+        }
+    
+        List<long[]> arrivals() {
+            synchronized (arrivals) {
+                return List.copyOf(arrivals);
+            }
+        }
+
+        long latestWindowEnd() {
+            return arrivals().stream().mapToLong(arrival -> arrival[0]).max().orElse(Long.MIN_VALUE);
+        }
+
+        long count(long from, long until) {
+            return arrivals().stream().filter(arrival -> arrival[0] >= from && arrival[0] <= until).count();
         }
     }
 }

@@ -28,6 +28,14 @@ public final class InputWriter implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
 
     public InputWriter(SurgeConfig config) {
+        this(config, Duration.ofMillis(20));
+    }
+
+    /**
+     * @param linger how long the producer may hold records to batch them: zero sends each as it comes, as a phone app
+     *     does
+     */
+    public InputWriter(SurgeConfig config, Duration linger) {
         this.topics = config.topics();
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
         this.rides = new AvroEncoder<>(
@@ -37,7 +45,7 @@ public final class InputWriter implements AutoCloseable {
                 registry.register(Topics.valueSubject(topics.driverStatus()), DriverStatus.getClassSchema()),
                 DriverStatus.getClassSchema());
         this.producer = new KafkaProducer<>(config.kafka().clientProperties(Map.of(
-                ProducerConfig.LINGER_MS_CONFIG, "20",
+                ProducerConfig.LINGER_MS_CONFIG, Long.toString(linger.toMillis()),
                 ProducerConfig.BATCH_SIZE_CONFIG, "65536",
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
