@@ -9,6 +9,7 @@ import io.surge.io.kafka.AvroValueSerializer;
 import io.surge.io.kafka.InputDeserializer;
 import io.surge.io.kafka.OutputRecords;
 import io.surge.pricing.Multiplier;
+import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
 import java.nio.ByteBuffer;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -176,7 +178,7 @@ final class KafkaStreamsContender {
         }
     }
 
-    /** Demand and, per driver, the latest status packed as surge packs it (greater is later; unavailable wins ties). */
+    /** Demand and, per driver, the latest status as surge's windows pack it (greater is later; unavailable wins ties). */
     static final class Window {
         long demand;
         final Map<String, Long> statusByDriver = new HashMap<>();
@@ -185,13 +187,14 @@ final class KafkaStreamsContender {
             if (event.isRideRequest()) {
                 demand++;
             } else {
-                statusByDriver.merge(event.driverId(), event.eventTime() * 2 + (event.available() ? 0 : 1), Math::max);
+                statusByDriver.merge(event.driverId(), SlicedSurgeWindows.status(event.eventTime(), event.available()),
+                        Math::max);
             }
             return this;
         }
 
         long supply() {
-            return statusByDriver.values().stream().filter(status -> status % 2 == 0).count();
+            return statusByDriver.values().stream().filter(SlicedSurgeWindows::isAvailable).count();
         }
     }
 
@@ -218,17 +221,14 @@ final class KafkaStreamsContender {
     private static final Serde<Window> WINDOWS = Serdes.serdeFrom(
             (topic, window) -> {
                 int size = 8 + 4;
-                List<byte[]> drivers = new ArrayList<>();
-                for (String driver : window.statusByDriver.keySet()) {
-                    byte[] bytes = driver.getBytes(StandardCharsets.UTF_8);
-                    drivers.add(bytes);
-                    size += 4 + bytes.length + 8;
+                Map<byte[], Long> statuses = new LinkedHashMap<>();
+                for (Map.Entry<String, Long> driver : window.statusByDriver.entrySet()) {
+                    byte[] id = driver.getKey().getBytes(StandardCharsets.UTF_8);
+                    statuses.put(id, driver.getValue());
+                    size += 4 + id.length + 8;
                 }
-                ByteBuffer buffer = ByteBuffer.allocate(size).putLong(window.demand).putInt(drivers.size());
-                for (byte[] driver : drivers) {
-                    buffer.putInt(driver.length).put(driver)
-                            .putLong(window.statusByDriver.get(new String(driver, StandardCharsets.UTF_8)));
-                }
+                ByteBuffer buffer = ByteBuffer.allocate(size).putLong(window.demand).putInt(statuses.size());
+                statuses.forEach((id, status) -> buffer.putInt(id.length).put(id).putLong(status));
                 return buffer.array();
             },
             (topic, bytes) -> {

@@ -5,6 +5,7 @@ import io.surge.config.SurgeConfig;
 import io.surge.event.Ingested;
 import io.surge.event.ZoneEvent;
 import io.surge.pricing.Multiplier;
+import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
 import java.time.Duration;
@@ -46,8 +47,8 @@ final class SeedDesignBaseline {
     }
 
     /**
-     * Demand and, per driver, the latest status as {@code eventTime * 2 + (available ? 1 : 0)}: a later status wins,
-     * and of two at the same time the unavailable one, as in surge.
+     * Demand and, per driver, the latest status, packed as surge's windows pack it: a later status wins, and of two at
+     * the same time the unavailable one.
      */
     static final class DemandAndSupply
             implements AggregateFunction<ZoneEvent, Tuple2<Long, Map<String, Long>>, Tuple2<Long, Long>> {
@@ -62,27 +63,23 @@ final class SeedDesignBaseline {
             if (event.isRideRequest()) {
                 acc.f0++;
             } else {
-                acc.f1.merge(event.driverId(), event.eventTime() * 2 + (event.available() ? 1 : 0),
-                        SeedDesignBaseline::latest);
+                acc.f1.merge(event.driverId(), SlicedSurgeWindows.status(event.eventTime(), event.available()),
+                        Math::max);
             }
             return acc;
         }
 
         @Override
         public Tuple2<Long, Long> getResult(Tuple2<Long, Map<String, Long>> acc) {
-            return Tuple2.of(acc.f0, acc.f1.values().stream().filter(status -> status % 2 == 1).count());
+            return Tuple2.of(acc.f0, acc.f1.values().stream().filter(SlicedSurgeWindows::isAvailable).count());
         }
 
         @Override
         public Tuple2<Long, Map<String, Long>> merge(
                 Tuple2<Long, Map<String, Long>> a, Tuple2<Long, Map<String, Long>> b) {
-            b.f1.forEach((driver, status) -> a.f1.merge(driver, status, SeedDesignBaseline::latest));
+            b.f1.forEach((driver, status) -> a.f1.merge(driver, status, Math::max));
             return Tuple2.of(a.f0 + b.f0, a.f1);
         }
-    }
-
-    private static long latest(long a, long b) {
-        return a / 2 != b / 2 ? Math.max(a, b) : Math.min(a, b);
     }
 
     /** Adds the zone and the window to the counts. */

@@ -182,11 +182,11 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
      * A driver status packed into one comparable long: a greater value is a later status, and at equal event times
      * the unavailable one is greater.
      */
-    static long status(long eventTime, boolean available) {
+    public static long status(long eventTime, boolean available) {
         return eventTime * 2 + (available ? 0 : 1);
     }
 
-    static boolean isAvailable(long status) {
+    public static boolean isAvailable(long status) {
         return (status & 1) == 0;
     }
 
