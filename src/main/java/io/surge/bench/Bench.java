@@ -30,12 +30,10 @@ public final class Bench {
     private final PrintWriter progress;
 
     /**
-     * @param configs the configuration of a contender from options of its own (job name, output topics) over the
-     *     connection settings
-     */
-    /**
      * @param latencyRun how long each latency run offers its load; zero for none. Latency is measured when surge
      *     exactly-once is among the contenders, at half the throughput it reached.
+     * @param configs the configuration of a contender from options of its own (job name, topics) over the connection
+     *     settings
      */
     public Bench(BenchWorkload workload, int parallelism, Set<Contender> contenders, Duration latencyRun,
             Function<Map<String, String>, SurgeConfig> configs, PrintWriter progress) {
@@ -83,17 +81,12 @@ public final class Bench {
 
     /** Surge on live input at a fixed load, reading its own topics from the start. */
     private LatencyMeasurement latency(boolean exactlyOnce, double eventsPerSecond) throws Exception {
-        String delivery = exactlyOnce ? "exactly-once" : "at-least-once";
+        String delivery = delivery(exactlyOnce);
         String id = "bench-latency-" + delivery;
-        SurgeConfig config = configs.apply(Map.of(
-                "job.name", id,
-                "topics.ride-requests", id + "-ride-requests",
-                "topics.driver-status", id + "-driver-status",
-                "topics.multipliers", id + "-multipliers",
-                "topics.alerts", id + "-alerts",
-                "topics.late-events", id + "-late-events",
-                "topics.dead-letters", id + "-dead-letters",
-                "output.delivery", delivery));
+        Map<String, String> options = new HashMap<>(ownJobAndOutputs(id, exactlyOnce));
+        options.put("topics.ride-requests", id + "-ride-requests");
+        options.put("topics.driver-status", id + "-driver-status");
+        SurgeConfig config = configs.apply(options);
         say("latency, %s: offering %,.0f events/s for %d s", delivery, eventsPerSecond, latencyRun.toSeconds());
         int rate = (int) eventsPerSecond;
         BenchWorkload traffic = new BenchWorkload(workload.seed() + 1, (int) (rate * latencyRun.toSeconds()),
@@ -125,7 +118,7 @@ public final class Bench {
     private Measurement withoutRules(Contender contender, long events) throws Exception {
         Path noRules = Files.createTempDirectory("surge-bench-no-rules");
         try {
-            Map<String, String> options = new HashMap<>(options(contender, true));
+            Map<String, String> options = options(contender, true);
             options.put("alerts.dir", noRules.toString());
             return Contenders.surge(contender.label(), configs.apply(options), parallelism, events);
         } finally {
@@ -139,15 +132,24 @@ public final class Bench {
     }
 
     private static Map<String, String> options(Contender contender, boolean exactlyOnce) {
-        String id = contender.id();
+        Map<String, String> options = new HashMap<>(ownJobAndOutputs("bench-" + contender.id(), exactlyOnce));
+        options.put("input.bounded", "true");
+        return options;
+    }
+
+    /** A job name and output topics named after {@code id}, and the delivery. */
+    private static Map<String, String> ownJobAndOutputs(String id, boolean exactlyOnce) {
         return Map.of(
-                "job.name", "bench-" + id,
-                "topics.multipliers", "bench-" + id + "-multipliers",
-                "topics.alerts", "bench-" + id + "-alerts",
-                "topics.late-events", "bench-" + id + "-late-events",
-                "topics.dead-letters", "bench-" + id + "-dead-letters",
-                "input.bounded", "true",
-                "output.delivery", exactlyOnce ? "exactly-once" : "at-least-once");
+                "job.name", id,
+                "topics.multipliers", id + "-multipliers",
+                "topics.alerts", id + "-alerts",
+                "topics.late-events", id + "-late-events",
+                "topics.dead-letters", id + "-dead-letters",
+                "output.delivery", delivery(exactlyOnce));
+    }
+
+    private static String delivery(boolean exactlyOnce) {
+        return exactlyOnce ? "exactly-once" : "at-least-once";
     }
 
     private Measurement report(Measurement measurement) {

@@ -23,9 +23,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Surge under a fixed offered load in real time: the benchmark's workload, played at a set rate while the job runs
- * (a cheap generator, so that it leaves the CPU to the job), and two
- * consumers of the multipliers topic, one read_uncommitted and one read_committed, note when each result becomes
- * readable. A result's latency is counted from the moment its window could close: its end plus the out-of-orderness
+ * (a cheap generator, so that it leaves the CPU to the job), and two consumers of the multipliers topic, one
+ * read_uncommitted and one read_committed, note when each result becomes readable. A result's latency is counted from the moment its window could close: its end plus the out-of-orderness
  * bound, since no watermark can pass the end earlier.
  */
 final class LatencyProbe {
@@ -69,8 +68,8 @@ final class LatencyProbe {
             long lastWindowEnd = Math.floorDiv(until, slide) * slide;
             Waiting.until(() -> uncommitted.latestWindowEnd() >= lastWindowEnd, Duration.ofMinutes(2),
                     "the last window closed while traffic flowed to be written");
-            Waiting.until(() -> committed.count(from, until) == uncommitted.count(from, until), Duration.ofMinutes(2),
-                    "every result written to be committed");
+            Waiting.until(() -> counted(committed, from, until, bound) == counted(uncommitted, from, until, bound),
+                    Duration.ofMinutes(2), "every result written to be committed");
         } finally {
             reading.set(false);
             uncommitted.join();
@@ -80,6 +79,10 @@ final class LatencyProbe {
         return new LatencyMeasurement(label, sent / ((sendEnd - sendStart) / 1000.0),
                 Latencies.of(uncommitted.arrivals(), from, until, bound),
                 Latencies.of(committed.arrivals(), from, until, bound));
+    }
+
+    private static int counted(Reader reader, long from, long until, long bound) {
+        return Latencies.of(reader.arrivals(), from, until, bound).results();
     }
 
     /** When each result (its window end) became readable to one consumer. */
@@ -121,7 +124,7 @@ final class LatencyProbe {
                 }
             }
         }
-    
+
         List<long[]> arrivals() {
             synchronized (arrivals) {
                 return List.copyOf(arrivals);
@@ -130,10 +133,6 @@ final class LatencyProbe {
 
         long latestWindowEnd() {
             return arrivals().stream().mapToLong(arrival -> arrival[0]).max().orElse(Long.MIN_VALUE);
-        }
-
-        long count(long from, long until) {
-            return arrivals().stream().filter(arrival -> arrival[0] >= from && arrival[0] <= until).count();
         }
     }
 }
