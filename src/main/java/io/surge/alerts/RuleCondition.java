@@ -20,6 +20,8 @@ final class RuleCondition<T> extends IterativeCondition<T> {
     private final List<String> earlierSteps;
     private final String expression;
     private final String distinct;
+    /** A step whose condition is the constant {@code true} only counts (distinct) records: nothing for CEL to decide. */
+    private final boolean countsOnly;
     /** CEL programs are not serializable: compiled on the task, once. */
     private transient CelRuntime.Program program;
 
@@ -29,6 +31,7 @@ final class RuleCondition<T> extends IterativeCondition<T> {
         this.earlierSteps = List.copyOf(earlierSteps);
         this.expression = expression;
         this.distinct = distinct;
+        this.countsOnly = ALWAYS.equals(expression.strip());
     }
 
     @Override
@@ -41,8 +44,7 @@ final class RuleCondition<T> extends IterativeCondition<T> {
                 }
             }
         }
-        if (ALWAYS.equals(expression.strip())) {
-            // a step that only counts (distinct) records: nothing for CEL to decide
+        if (countsOnly) {
             return true;
         }
         if (program == null) {
