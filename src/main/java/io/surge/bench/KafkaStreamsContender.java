@@ -12,6 +12,7 @@ import io.surge.pricing.Multiplier;
 import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
+import io.surge.time.Waiting;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.io.serde.AvroDecoder;
 import io.surge.io.serde.UndecodableException;
 import io.surge.time.Clock;
+import io.surge.time.Waiting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

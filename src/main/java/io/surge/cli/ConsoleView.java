@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.SurgeConfig;
-import io.surge.io.registry.SchemaRegistryClient;
-import io.surge.io.serde.AvroDecoder;
-import io.surge.io.serde.UndecodableException;
+import io.surge.io.kafka.OutputsReader;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,13 +17,8 @@ import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The live console of {@code surge demo}, redrawn every second from what a consumer of the output topics sees
@@ -39,11 +32,9 @@ final class ConsoleView implements AutoCloseable {
 
     private final PrintWriter out;
     private final String jobUrl;
+    private final String dashboardUrl;
     private final LongSupplier eventsSent;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final SurgeConfig config;
-    private final AvroDecoder<SurgeMultiplier> multipliers;
-    private final AvroDecoder<SurgeAlert> alerts;
+    private final OutputsReader outputs;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private final Map<String, SurgeMultiplier> latestByZone = new HashMap<>();
@@ -54,21 +45,12 @@ final class ConsoleView implements AutoCloseable {
     private long alertsSeen;
     private long lastWindowEnd;
 
-    ConsoleView(SurgeConfig config, PrintWriter out, String jobUrl, LongSupplier eventsSent) {
-        this.config = config;
+    ConsoleView(SurgeConfig config, PrintWriter out, String jobUrl, String dashboardUrl, LongSupplier eventsSent) {
         this.out = out;
         this.jobUrl = jobUrl;
+        this.dashboardUrl = dashboardUrl;
         this.eventsSent = eventsSent;
-        SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
-        this.multipliers = new AvroDecoder<>(registry::schemaById, SurgeMultiplier.getClassSchema());
-        this.alerts = new AvroDecoder<>(registry::schemaById, SurgeAlert.getClassSchema());
-        this.consumer = new KafkaConsumer<>(config.kafka().clientProperties(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, "surge-demo-console",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)));
-        consumer.subscribe(List.of(config.topics().multipliers(), config.topics().alerts()));
+        this.outputs = new OutputsReader(config, "surge-demo-console");
     }
 
     /**
@@ -78,9 +60,7 @@ final class ConsoleView implements AutoCloseable {
     void refresh() {
         long until = System.currentTimeMillis() + 1000;
         while (System.currentTimeMillis() < until) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                take(record);
-            }
+            outputs.poll(Duration.ofMillis(200), this::take, this::take);
         }
         sentHistory.addLast(eventsSent.getAsLong());
         resultsHistory.addLast(resultsSeen);
@@ -101,24 +81,19 @@ final class ConsoleView implements AutoCloseable {
         return alertsSeen;
     }
 
-    private void take(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            if (record.topic().equals(config.topics().multipliers())) {
-                SurgeMultiplier surge = multipliers.decode(record.value());
-                latestByZone.merge(surge.getZoneId(), surge,
-                        (old, young) -> young.getWindowEnd().isAfter(old.getWindowEnd()) ? young : old);
-                lastWindowEnd = Math.max(lastWindowEnd, surge.getWindowEnd().toEpochMilli());
-                resultsSeen++;
-            } else {
-                latestAlerts.addFirst(alerts.decode(record.value()));
-                while (latestAlerts.size() > 6) {
-                    latestAlerts.removeLast();
-                }
-                alertsSeen++;
-            }
-        } catch (UndecodableException e) {
-            // the demo's own job wrote it; nothing to show
+    private void take(SurgeMultiplier surge) {
+        latestByZone.merge(surge.getZoneId(), surge,
+                (old, young) -> young.getWindowEnd().isAfter(old.getWindowEnd()) ? young : old);
+        lastWindowEnd = Math.max(lastWindowEnd, surge.getWindowEnd().toEpochMilli());
+        resultsSeen++;
+    }
+
+    private void take(SurgeAlert alert) {
+        latestAlerts.addFirst(alert);
+        while (latestAlerts.size() > 6) {
+            latestAlerts.removeLast();
         }
+        alertsSeen++;
     }
 
     private void draw(long eventsPerSecond, long resultsPerSecond) {
@@ -143,7 +118,7 @@ final class ConsoleView implements AutoCloseable {
         if (latestAlerts.isEmpty()) {
             screen.append("  none yet: a concert lets out after 20 s and drivers lose their app after 35 s\n");
         }
-        screen.append("\nCtrl-C stops everything.\n");
+        screen.append("\nlive map: ").append(dashboardUrl).append("   Ctrl-C stops everything.\n");
         out.print(screen);
         out.flush();
     }
@@ -170,6 +145,6 @@ final class ConsoleView implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(2));
+        outputs.close();
     }
 }

@@ -2,8 +2,9 @@ package io.surge.cli;
 
 import io.surge.SurgeJob;
 import io.surge.config.FlinkSettings;
-import io.surge.embedded.FreePort;
 import io.surge.config.SurgeConfig;
+import io.surge.dashboard.DashboardServer;
+import io.surge.embedded.FreePort;
 import io.surge.generator.TrafficProducer;
 import io.surge.time.Clock;
 import java.io.PrintWriter;
@@ -32,6 +33,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--duration", description = "Stop by itself after this long (default: run until Ctrl-C).")
     String duration;
+
+    @Option(names = "--dashboard-port", defaultValue = "8090",
+            description = "Port of the live map (on 127.0.0.1); 0 for a free one. Default: ${DEFAULT-VALUE}.")
+    int dashboardPort;
 
     @Mixin
     CityOptions city;
@@ -72,9 +77,13 @@ final class DemoCommand implements Callable<Integer> {
             out.println("registry=" + surge.registry().url());
             out.flush();
 
-            try (TrafficProducer traffic = new TrafficProducer(city.city(Instant.now(), "incidents"), surge);
+            try (DashboardServer dashboard = DashboardServer.start(surge, "127.0.0.1", dashboardPort);
+                    TrafficProducer traffic = new TrafficProducer(city.city(Instant.now(), "incidents"), surge);
                     ConsoleView console = new ConsoleView(surge, out,
-                            "http://localhost:" + uiPort + "/jobs/" + job.getJobID(), traffic::sent)) {
+                            "http://localhost:" + uiPort + "/jobs/" + job.getJobID(), dashboard.url(),
+                            traffic::sent)) {
+                out.println("dashboard: " + dashboard.url());
+                out.flush();
                 Thread generator = new Thread(() -> {
                     try {
                         traffic.play(runFor, true);

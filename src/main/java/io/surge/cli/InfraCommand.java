@@ -3,7 +3,6 @@ package io.surge.cli;
 import io.surge.embedded.EmbeddedKafka;
 import io.surge.embedded.EmbeddedRegistry;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,12 +25,7 @@ final class InfraCommand implements Callable<Integer> {
             System.out.println("bootstrap=" + infra.kafka().bootstrapServers());
             System.out.println("registry=" + infra.registry().url());
             System.out.flush();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                infra.close();
-                stopped.countDown();
-            }, "surge-infra-shutdown"));
-            stopped.await();
+            SurgeCli.runUntilStopped(infra, "the embedded services");
         }
         return 0;
     }

@@ -5,6 +5,7 @@ import io.surge.config.ConfigException;
 import io.surge.io.registry.RegistryException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +20,9 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             GenerateCommand.class,
             InfraCommand.class,
+            ClusterCommand.class,
             TailCommand.class,
+            DashboardCommand.class,
             RulesCommand.class,
             BenchCommand.class,
             OptionsCommand.class
@@ -47,6 +50,24 @@ public final class SurgeCli implements Runnable {
 
     static Map<String, String> environment() {
         return System.getenv();
+    }
+
+    /**
+     * Blocks until this process is asked to stop (Ctrl-C, SIGTERM), then closes {@code running} before it exits.
+     *
+     * @param what what is running, for the message when closing it fails, e.g. "the Flink cluster"
+     */
+    static void runUntilStopped(AutoCloseable running, String what) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                running.close();
+            } catch (Exception e) {
+                System.err.println("surge: error while stopping " + what + ": " + e);
+            }
+            stopped.countDown();
+        }, "surge-shutdown"));
+        stopped.await();
     }
 
     static Path home() {

@@ -24,6 +24,8 @@ public final class FlinkSettings {
         }
         flink.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.watermarkInterval());
         flink.set(ExecutionOptions.BUFFER_TIMEOUT, config.bufferTimeout());
+        // fixed, so that a savepoint resumes at any parallelism up to it: zones move between subtasks in 128 key groups
+        flink.set(PipelineOptions.MAX_PARALLELISM, 128);
         // Records between operators are immutable, so handing the same instance on is safe and saves a copy.
         flink.set(PipelineOptions.OBJECT_REUSE, true);
         // Every type on the wire has a Flink serializer; a silent fallback to Kryo would be a bug, so it fails.

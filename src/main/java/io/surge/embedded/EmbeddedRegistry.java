@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Apicurio Registry 2.4.2 (in memory) as a child process, serving Confluent's Schema Registry API. The jar is built by
@@ -23,11 +22,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
     public static final Path DEFAULT_JAR = Path.of("embedded-registry/target/surge-embedded-registry-runner.jar");
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
 
-    private final Process process;
+    private final ChildProcess process;
     private final Path log;
     private final int port;
 
-    private EmbeddedRegistry(Process process, Path log, int port) {
+    private EmbeddedRegistry(ChildProcess process, Path log, int port) {
         this.process = process;
         this.log = log;
         this.port = port;
@@ -41,15 +40,10 @@ public final class EmbeddedRegistry implements AutoCloseable {
         }
         int chosenPort = port == 0 ? FreePort.pick() : port;
         Path log = Files.createTempFile("surge-registry-", ".log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String command = String.join(" ", List.of(
-                quote(java), "-Xmx384m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + chosenPort,
-                "-jar", quote(jar.toAbsolutePath().toString())))
-                + " & child=$!; cat > /dev/null; kill $child; wait $child";
-        Process process = new ProcessBuilder("sh", "-c", command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        ChildProcess process = ChildProcess.startJava("the embedded registry", List.of(
+                        "-Xmx384m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + chosenPort,
+                        "-jar", jar.toAbsolutePath().toString()),
+                log, Path.of("").toAbsolutePath());
         EmbeddedRegistry registry = new EmbeddedRegistry(process, log, chosenPort);
         try {
             registry.awaitReady();
@@ -67,11 +61,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
-        process.getOutputStream().close();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly().waitFor();
-        }
+        process.close();
         Files.deleteIfExists(log);
     }
 
@@ -81,9 +71,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
                 .build();
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the embedded registry exited at start:\n" + tail());
-            }
+            process.checkAlive();
             try {
                 if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
@@ -94,16 +82,6 @@ public final class EmbeddedRegistry implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new IllegalStateException("the embedded registry did not answer within " + STARTUP_TIMEOUT.toSeconds()
-                + " s:\n" + tail());
-    }
-
-    private String tail() throws IOException {
-        List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    }
-
-
-    private static String quote(String path) {
-        return "'" + path.replace("'", "'\\''") + "'";
+                + " s:\n" + process.tail());
     }
 }

@@ -1,5 +1,7 @@
 package io.surge.zone;
 
+import java.util.List;
+
 /**
  * The default zones: cells of 0.01 degree (about 1.1 km north-south), named
  * {@code zone_{floor(lat*100)}_{floor(lon*100)}} with IEEE double arithmetic, so 40.7128, -74.0060 is
@@ -13,5 +15,14 @@ public final class GridZones implements ZoneResolver {
     @Override
     public String zoneOf(double lat, double lon) {
         return "zone_" + (long) Math.floor(lat * 100) + "_" + (long) Math.floor(lon * 100);
+    }
+
+    /** The corners of a grid zone, as {lat, lon} pairs, counter-clockwise from the south-west one. */
+    static List<double[]> boundary(String zoneId) {
+        String[] parts = zoneId.split("_");
+        double south = Long.parseLong(parts[1]) / 100.0;
+        double west = Long.parseLong(parts[2]) / 100.0;
+        return List.of(new double[] {south, west}, new double[] {south, west + 0.01},
+                new double[] {south + 0.01, west + 0.01}, new double[] {south + 0.01, west});
     }
 }

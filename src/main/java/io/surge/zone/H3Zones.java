@@ -3,6 +3,7 @@ package io.surge.zone;
 import com.uber.h3core.H3Core;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /** Zones as Uber H3 cells at a fixed resolution, named {@code h3_<cell address>}. */
 public final class H3Zones implements ZoneResolver {
@@ -28,6 +29,13 @@ public final class H3Zones implements ZoneResolver {
             h3 = loadH3();
         }
         return "h3_" + h3.latLngToCellAddress(lat, lon, resolution);
+    }
+
+    /** The corners of an H3 zone, as {lat, lon} pairs. */
+    static List<double[]> boundary(String zoneId) {
+        return loadH3().cellToBoundary(zoneId.substring("h3_".length())).stream()
+                .map(corner -> new double[] {corner.lat, corner.lng})
+                .toList();
     }
 
     private static H3Core loadH3() {

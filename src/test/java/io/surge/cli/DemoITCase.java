@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surge.avro.SurgeAlert;
 import io.surge.embedded.EmbeddedRegistry;
+import io.surge.testing.ClosedWorkload;
+import io.surge.testing.HeadlessChromium;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.WireRecords;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,23 +24,33 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * {@code surge demo} as a newcomer runs it: within its first minute a plain read_committed consumer sees surge
- * multipliers and the alerts of the scripted incidents, and when it ends nothing is left running.
+ * multipliers and the alerts of the scripted incidents, its live map in a real browser shows the same, and when it
+ * ends nothing is left running. The browser part needs Debian's chromium and chromium-driver (.ci/run installs them).
  */
 @Tag("slow")
 class DemoITCase {
 
     private static final Pattern BOOTSTRAP = Pattern.compile("bootstrap=(\\S+)");
     private static final Pattern UI = Pattern.compile("Flink web UI: (http://\\S+)");
+    private static final Pattern DASHBOARD = Pattern.compile("dashboard: (http://\\S+)");
+    private static final Pattern TOOLTIP = Pattern.compile(
+            "(\\S+) · demand (\\d+) · supply (\\d+) · ([\\d.]+)x · window \\S+–(\\d\\d:\\d\\d:\\d\\d)");
 
     @Test
     void theDemoShowsMultipliersAndAlertsAndStopsCleanly() throws Exception {
         StringWriter out = new StringWriter();
         CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> SurgeCli.commandLine(new SurgeCli())
                 .setOut(new PrintWriter(out, true))
-                .execute("demo", "--duration", "75s", "--rate", "300"));
+                .execute("demo", "--duration", "100s", "--rate", "300", "--dashboard-port", "0"));
         String bootstrap = awaitLine(out, BOOTSTRAP, demo);
         assertThat(awaitLine(out, UI, demo)).startsWith("http://localhost:");
 
@@ -49,6 +66,9 @@ class DemoITCase {
                     .anyMatch(alert -> alert.getRule().equals("driver-exodus")
                             && alert.getZoneId().equals("zone_4070_-7396")),
                     Duration.ofSeconds(70), "the driver-exodus alert of the Williamsburg outage");
+            if (HeadlessChromium.installed()) {
+                checkTheDashboard(awaitLine(out, DASHBOARD, demo), multipliers, results, alerts, raised);
+            }
         }
 
         assertThat(demo.get()).isZero();
@@ -56,6 +76,61 @@ class DemoITCase {
         assertThat(ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().orElse("").contains(EmbeddedRegistry.DEFAULT_JAR.toString())))
                 .as("no registry left running").isEmpty();
+    }
+
+    /**
+     * Opens the live map in headless Chromium and checks what it shows against the topics: zones drawn and active,
+     * input flowing, every alert in the feed one that surge-alerts holds, and the hovered zone's figures those of a
+     * result in surge-multipliers. Leaves a screenshot in target/dashboard.png.
+     */
+    private static void checkTheDashboard(String url, KafkaConsumer<byte[], byte[]> multipliers,
+            List<ConsumerRecord<byte[], byte[]>> results, KafkaConsumer<byte[], byte[]> alerts,
+            List<ConsumerRecord<byte[], byte[]>> raised) throws Exception {
+        ChromeDriver browser = HeadlessChromium.start();
+        try {
+            browser.get(url);
+            new WebDriverWait(browser, Duration.ofSeconds(60)).until(page ->
+                    number(page.findElement(By.id("zones-active")).getText()) > 0
+                            && number(page.findElement(By.id("events-per-second")).getText()) > 0
+                            && !page.findElements(By.cssSelector("#alerts li")).isEmpty());
+
+            List<String> shownAlerts = browser.findElements(By.cssSelector("#alerts li")).stream()
+                    .map(item -> item.getAttribute("data-alert-id"))
+                    .toList();
+            KafkaClients.pollUntil(alerts, raised, read -> read.stream().map(ClosedWorkload::alertId).toList()
+                    .containsAll(shownAlerts), Duration.ofSeconds(30), "the alerts the page shows, in surge-alerts");
+            assertThat(browser.findElement(By.id("max-multiplier")).getText()).matches("[1-5]\\.\\d\\dx");
+
+            String zone = browser.findElement(By.cssSelector("#alerts li")).getAttribute("data-zone");
+            @SuppressWarnings("unchecked")
+            Map<String, Number> pixel = (Map<String, Number>) browser.executeScript(
+                    "return window.surgeMap.pixelOf(arguments[0]);", zone);
+            assertThat(pixel).as("the alert's zone " + zone + " is on the map").isNotNull();
+            new Actions(browser).moveToLocation(pixel.get("x").intValue(), pixel.get("y").intValue()).perform();
+            WebElement tooltip = browser.findElement(By.id("tooltip"));
+            new WebDriverWait(browser, Duration.ofSeconds(10)).until(page -> tooltip.isDisplayed());
+            Matcher shown = TOOLTIP.matcher(tooltip.getText());
+            assertThat(shown.find()).as("hover text: " + tooltip.getText()).isTrue();
+            assertThat(shown.group(1)).isEqualTo(zone);
+            KafkaClients.pollUntil(multipliers, results, read -> read.stream().map(ClosedWorkload::decodeSurge)
+                    .anyMatch(result -> result.zoneId().equals(zone)
+                            && result.demand() == Long.parseLong(shown.group(2))
+                            && result.supply() == Long.parseLong(shown.group(3))
+                            && String.format("%.2f", result.multiplier()).equals(shown.group(4))
+                            && Instant.ofEpochMilli(result.windowEnd()).toString().substring(11, 19)
+                                    .equals(shown.group(5))),
+                    Duration.ofSeconds(30), "a result in surge-multipliers as the page shows it: " + shown.group());
+
+            Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", "dashboard.png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static long number(String shown) {
+        String digits = shown.replaceAll("[^0-9]", "");
+        return digits.isEmpty() ? 0 : Long.parseLong(digits);
     }
 
     private static String awaitLine(StringWriter out, Pattern pattern, CompletableFuture<Integer> demo)

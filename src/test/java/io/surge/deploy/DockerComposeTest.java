@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.surge.SurgeJob;
 import io.surge.cli.SurgeCli;
-import io.surge.config.SurgeOption;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 import picocli.CommandLine;
 
 /**
@@ -56,37 +52,37 @@ class DockerComposeTest {
 
     @Test
     void theJobCommandUsesSurgesMainClassFlagsAndOptions() throws IOException {
-        List<String> command = words(services().get("jobmanager").get("command"));
+        List<String> command = DeployFiles.words(services().get("jobmanager").get("command"));
 
         assertThat(command).containsSubsequence("standalone-job", "--job-classname", SurgeJob.class.getName());
         List<String> jobArgs = command.subList(command.indexOf(SurgeJob.class.getName()) + 1, command.size());
-        assertFlagsExist(new CommandLine(new SurgeCli()).getSubcommands().get("run"), jobArgs);
+        DeployFiles.assertFlagsExist(new CommandLine(new SurgeCli()).getSubcommands().get("run"), jobArgs);
     }
 
     @Test
     void theGeneratorRunsTheSurgeCommandWithFlagsItKnows() throws IOException {
         Map<String, Object> generator = services().get("generator");
-        List<String> entrypoint = words(generator.get("entrypoint"));
-        List<String> command = words(generator.get("command"));
+        List<String> entrypoint = DeployFiles.words(generator.get("entrypoint"));
+        List<String> command = DeployFiles.words(generator.get("command"));
 
         assertThat(entrypoint).endsWith(SurgeCli.class.getName());
         CommandLine subcommand = new CommandLine(new SurgeCli()).getSubcommands().get(command.get(0));
         assertThat(subcommand).as("surge " + command.get(0)).isNotNull();
-        assertFlagsExist(subcommand, command.subList(1, command.size()));
+        DeployFiles.assertFlagsExist(subcommand, command.subList(1, command.size()));
     }
 
     @Test
     void mountedFilesAreWhatTheBuildProducesAndHostPortsDoNotCollide() throws IOException {
         Set<String> hostPorts = new HashSet<>();
         for (Map.Entry<String, Map<String, Object>> service : services().entrySet()) {
-            for (String volume : words(service.getValue().getOrDefault("volumes", List.of()))) {
+            for (String volume : DeployFiles.words(service.getValue().getOrDefault("volumes", List.of()))) {
                 String source = volume.split(":")[0];
                 if (source.startsWith("./")) {
                     assertThat(source).as("a file of the repository or the build")
                             .isIn("./target/surge-job.jar", "./alerts");
                 }
             }
-            for (String port : words(service.getValue().getOrDefault("ports", List.of()))) {
+            for (String port : DeployFiles.words(service.getValue().getOrDefault("ports", List.of()))) {
                 assertThat(hostPorts.add(port.split(":")[0])).as("host port " + port + " used once").isTrue();
             }
         }
@@ -94,39 +90,13 @@ class DockerComposeTest {
         assertThat(Files.readString(Path.of("pom.xml"))).contains("${project.build.directory}/surge-job.jar");
     }
 
-    /** Every --flag is an option of the command, and every --set key is one of surge's options. */
-    private static void assertFlagsExist(CommandLine command, List<String> args) {
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!arg.startsWith("--")) {
-                continue;
-            }
-            assertThat(command.getCommandSpec().findOption(arg)).as("flag " + arg + " of " + command.getCommandName())
-                    .isNotNull();
-            if (arg.equals("--set")) {
-                String key = args.get(i + 1).split("=")[0];
-                assertThat(SurgeOption.byKey(key)).as("option " + key).isPresent();
-            }
-        }
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> services() throws IOException {
-        try (Reader reader = Files.newBufferedReader(COMPOSE)) {
-            Map<String, Object> compose = new Yaml().load(reader);
-            return (Map<String, Map<String, Object>>) compose.get("services");
-        }
+        return (Map<String, Map<String, Object>>) DeployFiles.yaml(COMPOSE).get("services");
     }
 
     private static String image(Map<String, Map<String, Object>> services, String service) {
         return (String) services.get(service).get("image");
-    }
-
-    private static List<String> words(Object value) {
-        if (value instanceof List<?> list) {
-            return list.stream().map(String::valueOf).toList();
-        }
-        return new ArrayList<>(Arrays.asList(String.valueOf(value).trim().split("\\s+")));
     }
 
     private static boolean onPath(String program) {

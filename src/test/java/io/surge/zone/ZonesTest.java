@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -54,5 +55,20 @@ class ZonesTest {
     void h3ResolutionOutsideZeroToFifteenIsRefused() {
         assertThatThrownBy(() -> new H3Zones(16)).hasMessageContaining("[0, 15]");
         assertThatThrownBy(() -> new H3Zones(-1)).hasMessageContaining("[0, 15]");
+    }
+
+    @Test
+    void aZoneIsDrawnWhereItsPointsLie() {
+        double lat = 40.7128;
+        double lon = -74.0060;
+        for (ZoneResolver zones : new ZoneResolver[] {new GridZones(), new H3Zones(8)}) {
+            List<double[]> corners = ZoneBoundaries.of(zones.zoneOf(lat, lon));
+            assertThat(corners).as(zones.zoneOf(lat, lon)).hasSizeGreaterThanOrEqualTo(4);
+            assertThat(corners.stream().mapToDouble(corner -> corner[0]).min().orElseThrow()).isLessThan(lat);
+            assertThat(corners.stream().mapToDouble(corner -> corner[0]).max().orElseThrow()).isGreaterThan(lat);
+            assertThat(corners.stream().mapToDouble(corner -> corner[1]).min().orElseThrow()).isLessThan(lon);
+            assertThat(corners.stream().mapToDouble(corner -> corner[1]).max().orElseThrow()).isGreaterThan(lon);
+        }
+        assertThat(ZoneBoundaries.of("not-a-zone")).isEmpty();
     }
 }

@@ -1,13 +1,13 @@
-package io.surge.bench;
+package io.surge.time;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /** Waiting for a condition that other threads or processes bring about, with a deadline. */
-final class Waiting {
+public final class Waiting {
 
     /** A condition to poll; it may fail, which ends the wait. */
-    interface Condition {
+    public interface Condition {
         boolean holds() throws Exception;
     }
 
@@ -16,7 +16,7 @@ final class Waiting {
     private Waiting() {}
 
     /** @param what what is awaited, for the message when the deadline passes, e.g. "Kafka Streams to start" */
-    static void until(Condition condition, Duration timeout, String what) throws Exception {
+    public static void until(Condition condition, Duration timeout, String what) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.holds()) {
             if (System.nanoTime() > deadline) {

@@ -1,0 +1,88 @@
+package io.surge.dashboard;
+
+import io.surge.avro.SurgeAlert;
+import io.surge.avro.SurgeMultiplier;
+import io.surge.zone.ZoneBoundaries;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the dashboard shows, built from the result topics as they are read: each zone's latest multiplier, the latest
+ * alerts, and the input rate. Fed by one thread, read by the server's; every method is synchronized.
+ */
+final class CityView {
+
+    static final int ALERTS_SHOWN = 30;
+    /** The input rate is averaged over this many one-second samples: results arrive in bursts, one per checkpoint. */
+    private static final int RATE_SAMPLES = 5;
+
+    /** One zone as drawn: its latest result and its corners as {lat, lon} pairs. */
+    record Zone(String id, long demand, long supply, double multiplier, long windowStart, long windowEnd,
+            List<double[]> boundary) {}
+
+    record Alert(String id, String rule, String severity, String zone, String summary, long time) {}
+
+    /**
+     * @param zonesActive zones with a result for the latest window
+     * @param maxMultiplier the highest multiplier among them
+     * @param lastUpdate wall-clock time of the latest result or alert read, epoch ms; 0 before the first
+     */
+    record Snapshot(long eventsPerSecond, int zonesActive, double maxMultiplier, long latestWindowEnd,
+            long lastUpdate, List<Zone> zones, List<Alert> alerts) {}
+
+    private final Map<String, Zone> zones = new HashMap<>();
+    private final Deque<Alert> alerts = new ArrayDeque<>();
+    private final Deque<long[]> inputSamples = new ArrayDeque<>();
+    private long latestWindowEnd;
+    private long lastUpdate;
+
+    synchronized void take(SurgeMultiplier result) {
+        long windowEnd = result.getWindowEnd().toEpochMilli();
+        Zone known = zones.get(result.getZoneId());
+        if (known == null || windowEnd >= known.windowEnd()) {
+            List<double[]> boundary = known == null ? ZoneBoundaries.of(result.getZoneId()) : known.boundary();
+            zones.put(result.getZoneId(), new Zone(result.getZoneId(), result.getDemand(), result.getSupply(),
+                    result.getMultiplier(), result.getWindowStart().toEpochMilli(), windowEnd, boundary));
+        }
+        latestWindowEnd = Math.max(latestWindowEnd, windowEnd);
+        lastUpdate = System.currentTimeMillis();
+    }
+
+    synchronized void take(SurgeAlert alert) {
+        alerts.addFirst(new Alert(alert.getAlertId(), alert.getRule(), alert.getSeverity().name(), alert.getZoneId(),
+                alert.getSummary(), alert.getLastEventTime().toEpochMilli()));
+        while (alerts.size() > ALERTS_SHOWN) {
+            alerts.removeLast();
+        }
+        lastUpdate = System.currentTimeMillis();
+    }
+
+    /** @param inputRecords all records ever written to the input topics, as their end offsets say */
+    synchronized void inputRecords(long inputRecords, long atMillis) {
+        inputSamples.addLast(new long[] {inputRecords, atMillis});
+        while (inputSamples.size() > RATE_SAMPLES) {
+            inputSamples.removeFirst();
+        }
+    }
+
+    synchronized Snapshot snapshot() {
+        List<Zone> all = new ArrayList<>(zones.values());
+        List<Zone> active = all.stream().filter(zone -> zone.windowEnd() == latestWindowEnd).toList();
+        double max = active.stream().mapToDouble(Zone::multiplier).max().orElse(0);
+        return new Snapshot(eventsPerSecond(), active.size(), max, latestWindowEnd, lastUpdate, all,
+                List.copyOf(alerts));
+    }
+
+    private long eventsPerSecond() {
+        if (inputSamples.size() < 2) {
+            return 0;
+        }
+        long[] first = inputSamples.getFirst();
+        long[] last = inputSamples.getLast();
+        return (last[0] - first[0]) * 1000 / Math.max(1, last[1] - first[1]);
+    }
+}

@@ -1,0 +1,215 @@
+package io.surge.dashboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.surge.config.SurgeConfig;
+import io.surge.io.kafka.OutputsReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * The live surge map: one page, and a stream of what it shows, pushed to every open page once a second as
+ * server-sent events. It reads only the public result topics (read_committed, through the registry), as any consumer
+ * of surge would, and the input topics' end offsets for the input rate. Read-only: it answers GET and nothing else.
+ *
+ * <p>Built on the JDK's own HTTP server: server-sent events need nothing more than a response that stays open.
+ */
+public final class DashboardServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration PUSH_EVERY = Duration.ofSeconds(1);
+
+    private final SurgeConfig config;
+    private final HttpServer http;
+    private final ExecutorService handlers = Executors.newCachedThreadPool(daemon("surge-dashboard-http"));
+    private final CityView view = new CityView();
+    private final List<OutputStream> subscribers = new CopyOnWriteArrayList<>();
+    private final OutputsReader outputs;
+    private final Admin admin;
+    private final Thread feed;
+    private volatile boolean closed;
+
+    private DashboardServer(SurgeConfig config, HttpServer http) {
+        this.config = config;
+        this.http = http;
+        this.outputs = new OutputsReader(config, "surge-dashboard-" + ProcessHandle.current().pid());
+        this.admin = Admin.create(config.kafka().clientProperties(Map.of()));
+        this.feed = new Thread(this::feed, "surge-dashboard-feed");
+        this.feed.setDaemon(true);
+    }
+
+    /**
+     * Starts serving on {@code host}:{@code port} (0 for a free port) and reading the topics.
+     *
+     * @param host the address to listen on: 127.0.0.1 unless the map is to be seen from other machines
+     */
+    public static DashboardServer start(SurgeConfig config, String host, int port) {
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(host, port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the dashboard cannot listen on " + host + ":" + port
+                    + " (is the port taken? choose another with --dashboard-port or --port)", e);
+        }
+        DashboardServer server = new DashboardServer(config, http);
+        http.setExecutor(server.handlers);
+        http.createContext("/", exchange -> server.answer(exchange, server::page));
+        http.createContext("/state", exchange -> server.answer(exchange, server::state));
+        http.createContext("/events", exchange -> server.answer(exchange, server::subscribe));
+        http.start();
+        server.feed.start();
+        return server;
+    }
+
+    /** Where a browser opens the map. */
+    public String url() {
+        return "http://" + http.getAddress().getHostString() + ":" + http.getAddress().getPort() + "/";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        outputs.wakeup();
+        feed.join(5_000);
+        http.stop(0);
+        handlers.shutdownNow();
+        handlers.awaitTermination(5, TimeUnit.SECONDS);
+        admin.close(Duration.ofSeconds(2));
+    }
+
+    private interface Answer {
+        void answer(HttpExchange exchange) throws IOException;
+    }
+
+    private void answer(HttpExchange exchange, Answer answer) throws IOException {
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            exchange.sendResponseHeaders(405, -1);
+            exchange.close();
+            return;
+        }
+        answer.answer(exchange);
+    }
+
+    private void page(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestURI().getPath().equals("/")) {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+            return;
+        }
+        try (InputStream page = DashboardServer.class.getResourceAsStream("/dashboard/index.html")) {
+            send(exchange, "text/html; charset=utf-8", page.readAllBytes());
+        }
+    }
+
+    private void state(HttpExchange exchange) throws IOException {
+        send(exchange, "application/json", JSON.writeValueAsBytes(view.snapshot()));
+    }
+
+    private void subscribe(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream stream = exchange.getResponseBody();
+        push(stream, JSON.writeValueAsBytes(view.snapshot()));
+        subscribers.add(stream);
+    }
+
+    private static void send(HttpExchange exchange, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** Reads the topics; once a second samples the input offsets and pushes the view to every open page. */
+    private void feed() {
+        long nextPush = 0;
+        try {
+            while (!closed) {
+                outputs.poll(Duration.ofMillis(200), view::take, view::take);
+                if (System.currentTimeMillis() >= nextPush) {
+                    long inputRecords = inputRecords();
+                    if (inputRecords >= 0) {
+                        view.inputRecords(inputRecords, System.currentTimeMillis());
+                    }
+                    byte[] snapshot = JSON.writeValueAsBytes(view.snapshot());
+                    for (OutputStream subscriber : subscribers) {
+                        try {
+                            push(subscriber, snapshot);
+                        } catch (IOException e) {
+                            subscribers.remove(subscriber); // the page was closed
+                        }
+                    }
+                    nextPush = System.currentTimeMillis() + PUSH_EVERY.toMillis();
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            outputs.close();
+            subscribers.forEach(DashboardServer::closeQuietly);
+        }
+    }
+
+    private static void push(OutputStream stream, byte[] snapshot) throws IOException {
+        stream.write("data: ".getBytes(StandardCharsets.UTF_8));
+        stream.write(snapshot);
+        stream.write("\n\n".getBytes(StandardCharsets.UTF_8));
+        stream.flush();
+    }
+
+    /** All records written to the input topics so far: the sum of their partitions' end offsets; -1 if unknown. */
+    private long inputRecords() {
+        try {
+            List<String> topics = List.of(config.topics().rideRequests(), config.topics().driverStatus());
+            Map<TopicPartition, OffsetSpec> ends = admin.describeTopics(topics).allTopicNames()
+                    .get(2, TimeUnit.SECONDS).values().stream()
+                    .flatMap(topic -> topic.partitions().stream()
+                            .map(partition -> new TopicPartition(topic.name(), partition.partition())))
+                    .collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.latest()));
+            return admin.listOffsets(ends).all().get(2, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(info -> info.offset())
+                    .sum();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static void closeQuietly(OutputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // already gone
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,101 @@
+package io.surge.embedded;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A JVM started as a child of this one that cannot outlive it: a shell starts it, waits for it, and kills it as soon as
+ * this JVM's end of the shell's standard input closes, which happens however this JVM ends, {@code kill -9} included. Its output goes
+ * to a log file, whose last lines go into the messages when it fails.
+ */
+final class ChildProcess implements AutoCloseable {
+
+    private static final int CLOSE_TIMEOUT_SECONDS = 20;
+
+    private final String name;
+    private final Process shell;
+    private final Path log;
+
+    private ChildProcess(String name, Process shell, Path log) {
+        this.name = name;
+        this.shell = shell;
+        this.log = log;
+    }
+
+    /**
+     * @param name for messages, e.g. "the embedded registry"
+     * @param jvmArguments what follows {@code java}: flags, then the main class or {@code -jar} and its arguments
+     */
+    static ChildProcess startJava(String name, List<String> jvmArguments, Path log, Path workingDirectory)
+            throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // fd 3 keeps the shell's input: a background list's own input is /dev/null
+        String command = "exec 3<&0; " + quote(java) + " " + jvmArguments.stream().map(ChildProcess::quote)
+                .collect(Collectors.joining(" "))
+                + " & child=$!; { cat <&3 > /dev/null; kill $child 2> /dev/null; } & wait $child";
+        Process shell = new ProcessBuilder("sh", "-c", command)
+                .directory(workingDirectory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        return new ChildProcess(name, shell, log);
+    }
+
+    /** The shell waits for the JVM, so it lives exactly as long. */
+    boolean isAlive() {
+        return shell.isAlive();
+    }
+
+    /** Ends the JVM with SIGKILL, as a crash or an out-of-memory kill would: no shutdown hooks, nothing flushed. */
+    void kill() throws InterruptedException {
+        Optional<ProcessHandle> jvm = jvm();
+        if (jvm.isPresent()) {
+            jvm.get().destroyForcibly();
+            jvm.get().onExit().join();
+        }
+        shell.waitFor(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** The last lines of its output, for a message. */
+    String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Fails, with its last output, when it has exited. */
+    void checkAlive() {
+        if (!isAlive()) {
+            throw new IllegalStateException(name + " exited:\n" + tail());
+        }
+    }
+
+    /** Stops it (SIGTERM, so it shuts down cleanly), and forcibly when it has not ended within 20 s. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        shell.getOutputStream().close();
+        if (!shell.waitFor(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            shell.descendants().forEach(ProcessHandle::destroyForcibly);
+            shell.destroyForcibly().waitFor();
+        }
+    }
+
+    private Optional<ProcessHandle> jvm() {
+        // the shell's other child is the one waiting for our end of its input to close
+        return shell.children()
+                .filter(child -> child.info().command().map(command -> command.endsWith("/java")).orElse(false))
+                .findFirst();
+    }
+
+    private static String quote(String argument) {
+        return "'" + argument.replace("'", "'\\''") + "'";
+    }
+}

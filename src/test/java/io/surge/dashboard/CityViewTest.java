@@ -1,0 +1,89 @@
+package io.surge.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surge.avro.Severity;
+import io.surge.avro.SurgeAlert;
+import io.surge.avro.SurgeMultiplier;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CityViewTest {
+
+    @Test
+    void eachZoneShowsItsLatestWindowWhateverTheOrderTheyArriveIn() {
+        CityView view = new CityView();
+        view.take(result("zone_4075_-7399", 35_000, 10, 5));
+        view.take(result("zone_4075_-7399", 30_000, 3, 3));
+
+        CityView.Zone zone = view.snapshot().zones().get(0);
+        assertThat(zone.windowEnd()).isEqualTo(35_000);
+        assertThat(zone.demand()).isEqualTo(10);
+        assertThat(zone.multiplier()).isEqualTo(2.0);
+        assertThat(zone.boundary()).hasSize(4);
+        assertThat(zone.boundary().get(0)).containsExactly(40.75, -73.99);
+    }
+
+    @Test
+    void activeZonesAndTheirMaximumCountOnlyTheLatestWindow() {
+        CityView view = new CityView();
+        view.take(result("zone_1_1", 30_000, 50, 10)); // 5.0x, but an older window
+        view.take(result("zone_1_2", 35_000, 6, 3));
+        view.take(result("zone_1_3", 35_000, 2, 2));
+
+        CityView.Snapshot snapshot = view.snapshot();
+        assertThat(snapshot.zones()).hasSize(3);
+        assertThat(snapshot.zonesActive()).isEqualTo(2);
+        assertThat(snapshot.maxMultiplier()).isEqualTo(2.0);
+        assertThat(snapshot.latestWindowEnd()).isEqualTo(35_000);
+    }
+
+    @Test
+    void theFeedKeepsTheNewestAlertsFirst() {
+        CityView view = new CityView();
+        for (int i = 0; i < CityView.ALERTS_SHOWN + 5; i++) {
+            view.take(alert("alert-" + i));
+        }
+
+        assertThat(view.snapshot().alerts()).hasSize(CityView.ALERTS_SHOWN);
+        assertThat(view.snapshot().alerts().get(0).id()).isEqualTo("alert-" + (CityView.ALERTS_SHOWN + 4));
+    }
+
+    @Test
+    void theInputRateIsTheGrowthOfTheInputOffsetsOverTheLastSamples() {
+        CityView view = new CityView();
+        assertThat(view.snapshot().eventsPerSecond()).isZero();
+        view.inputRecords(1_000, 10_000);
+        view.inputRecords(1_600, 11_000);
+        view.inputRecords(2_200, 12_000);
+
+        assertThat(view.snapshot().eventsPerSecond()).isEqualTo(600);
+    }
+
+    private static SurgeMultiplier result(String zone, long windowEnd, long demand, long supply) {
+        return SurgeMultiplier.newBuilder()
+                .setZoneId(zone)
+                .setWindowStart(Instant.ofEpochMilli(windowEnd - 30_000))
+                .setWindowEnd(Instant.ofEpochMilli(windowEnd))
+                .setDemand(demand)
+                .setSupply(supply)
+                .setMultiplier(Math.min(5.0, Math.max(1.0, (double) demand / supply)))
+                .setComputedAt(Instant.ofEpochMilli(windowEnd + 100))
+                .build();
+    }
+
+    private static SurgeAlert alert(String id) {
+        return SurgeAlert.newBuilder()
+                .setAlertId(id)
+                .setRule("surge-spike")
+                .setSeverity(Severity.WARNING)
+                .setZoneId("zone_1_1")
+                .setFirstEventTime(Instant.ofEpochMilli(1_000))
+                .setLastEventTime(Instant.ofEpochMilli(2_000))
+                .setSummary("a spike")
+                .setDetails(Map.of())
+                .setDetectedAt(Instant.ofEpochMilli(3_000))
+                .build();
+    }
+}
