@@ -94,14 +94,17 @@ class DemoITCase {
                             && number(page.findElement(By.id("events-per-second")).getText()) > 0
                             && !page.findElements(By.cssSelector("#alerts li")).isEmpty());
 
-            List<String> shownAlerts = browser.findElements(By.cssSelector("#alerts li")).stream()
-                    .map(item -> item.getAttribute("data-alert-id"))
-                    .toList();
+            // read in one go: the page redraws its feed as alerts arrive
+            @SuppressWarnings("unchecked")
+            List<Map<String, String>> feed = (List<Map<String, String>>) browser.executeScript(
+                    "return [...document.querySelectorAll('#alerts li')]"
+                            + ".map(item => ({id: item.dataset.alertId, zone: item.dataset.zone}));");
+            List<String> shownAlerts = feed.stream().map(item -> item.get("id")).toList();
             KafkaClients.pollUntil(alerts, raised, read -> read.stream().map(ClosedWorkload::alertId).toList()
                     .containsAll(shownAlerts), Duration.ofSeconds(30), "the alerts the page shows, in surge-alerts");
             assertThat(browser.findElement(By.id("max-multiplier")).getText()).matches("[1-5]\\.\\d\\dx");
 
-            String zone = browser.findElement(By.cssSelector("#alerts li")).getAttribute("data-zone");
+            String zone = feed.get(0).get("zone");
             @SuppressWarnings("unchecked")
             Map<String, Number> pixel = (Map<String, Number>) browser.executeScript(
                     "return window.surgeMap.pixelOf(arguments[0]);", zone);
