@@ -59,6 +59,8 @@ final class ChildProcess implements AutoCloseable {
             jvm.get().onExit().join();
         }
         shell.waitFor(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        // the watcher that would kill the JVM on our exit has nothing left to do
+        closeInput();
     }
 
     /** The last lines of its output, for a message. */
@@ -81,10 +83,18 @@ final class ChildProcess implements AutoCloseable {
     /** Stops it (SIGTERM, so it shuts down cleanly), and forcibly when it has not ended within 20 s. */
     @Override
     public void close() throws IOException, InterruptedException {
-        shell.getOutputStream().close();
+        closeInput();
         if (!shell.waitFor(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             shell.descendants().forEach(ProcessHandle::destroyForcibly);
             shell.destroyForcibly().waitFor();
+        }
+    }
+
+    private void closeInput() {
+        try {
+            shell.getOutputStream().close();
+        } catch (IOException e) {
+            // already closed
         }
     }
 
