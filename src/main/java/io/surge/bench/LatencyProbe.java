@@ -25,8 +25,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Surge under a fixed offered load in real time: the benchmark's workload, played at a set rate while the job runs
  * (a cheap generator, so that it leaves the CPU to the job), and two consumers of the multipliers topic, one
- * read_uncommitted and one read_committed, note when each result becomes readable. A result's latency is counted from the moment its window could close: its end plus the out-of-orderness
- * bound, since no watermark can pass the end earlier.
+ * read_uncommitted and one read_committed, note when each result becomes readable. A result's latency is counted
+ * from the moment its window could close: its end plus the out-of-orderness bound, since no watermark can pass the
+ * end earlier.
  */
 final class LatencyProbe {
 

@@ -45,6 +45,8 @@ public final class DashboardServer implements AutoCloseable {
     private final OutputsReader outputs;
     private final Admin admin;
     private final Thread feed;
+    /** The input topics' partitions, looked up once they exist; used by the feed thread only. */
+    private List<TopicPartition> inputPartitions;
     private volatile boolean closed;
 
     private DashboardServer(SurgeConfig config, HttpServer http) {
@@ -183,11 +185,15 @@ public final class DashboardServer implements AutoCloseable {
     /** All records written to the input topics so far: the sum of their partitions' end offsets; -1 if unknown. */
     private long inputRecords() {
         try {
-            List<String> topics = List.of(config.topics().rideRequests(), config.topics().driverStatus());
-            Map<TopicPartition, OffsetSpec> ends = admin.describeTopics(topics).allTopicNames()
-                    .get(2, TimeUnit.SECONDS).values().stream()
-                    .flatMap(topic -> topic.partitions().stream()
-                            .map(partition -> new TopicPartition(topic.name(), partition.partition())))
+            if (inputPartitions == null) {
+                inputPartitions = admin.describeTopics(
+                                List.of(config.topics().rideRequests(), config.topics().driverStatus()))
+                        .allTopicNames().get(2, TimeUnit.SECONDS).values().stream()
+                        .flatMap(topic -> topic.partitions().stream()
+                                .map(partition -> new TopicPartition(topic.name(), partition.partition())))
+                        .toList();
+            }
+            Map<TopicPartition, OffsetSpec> ends = inputPartitions.stream()
                     .collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.latest()));
             return admin.listOffsets(ends).all().get(2, TimeUnit.SECONDS).values().stream()
                     .mapToLong(info -> info.offset())

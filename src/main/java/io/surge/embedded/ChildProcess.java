@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * A JVM started as a child of this one that cannot outlive it: a shell starts it, waits for it, and kills it as soon as
- * this JVM's end of the shell's standard input closes, which happens however this JVM ends, {@code kill -9} included. Its output goes
- * to a log file, whose last lines go into the messages when it fails.
+ * this JVM's end of the shell's standard input closes, which happens however this JVM ends, {@code kill -9} included.
+ * Its output goes to a log file, whose last lines go into the messages when it fails.
  */
 final class ChildProcess implements AutoCloseable {
 

@@ -52,17 +52,21 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private final String classpath;
     private final Path directory;
     private final int restPort;
+    /** Every TaskManager gets the same memory: computed once, from the configuration. */
+    private final TaskExecutorProcessSpec taskManagerMemory;
     private final ChildProcess jobManager;
     private final Map<String, ChildProcess> taskManagers = new LinkedHashMap<>();
-    private int taskManagersStarted;
-    private boolean closed;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
+    private int taskManagersStarted;
+    private boolean closed;
 
-    private StandaloneFlinkCluster(String classpath, Path directory, int restPort, ChildProcess jobManager) {
+    private StandaloneFlinkCluster(String classpath, Path directory, int restPort,
+            TaskExecutorProcessSpec taskManagerMemory, ChildProcess jobManager) {
         this.classpath = classpath;
         this.directory = directory;
         this.restPort = restPort;
+        this.taskManagerMemory = taskManagerMemory;
         this.jobManager = jobManager;
     }
 
@@ -87,7 +91,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                 JobManagerProcessUtils.generateJvmParametersStr(memory, flink),
                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                 JobManagerProcessUtils.generateDynamicConfigsStr(memory));
-        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(classpath, home, port, jobManager);
+        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(classpath, home, port,
+                TaskExecutorProcessUtils.processSpecFromConfig(flink), jobManager);
         try {
             for (int i = 0; i < taskManagers; i++) {
                 cluster.addTaskManager();
@@ -112,12 +117,11 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     /** Starts one more TaskManager and waits until it has registered; returns its id. */
     public String addTaskManager() throws Exception {
         String id = "taskmanager-" + ++taskManagersStarted;
-        Configuration flink = GlobalConfiguration.loadConfiguration(directory.resolve("conf").toString());
-        TaskExecutorProcessSpec memory = TaskExecutorProcessUtils.processSpecFromConfig(flink);
         ChildProcess taskManager = startFlinkJvm(classpath, directory, id,
-                ProcessMemoryUtils.generateJvmParametersStr(memory),
+                ProcessMemoryUtils.generateJvmParametersStr(taskManagerMemory),
                 "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                TaskExecutorProcessUtils.generateDynamicConfigsStr(memory) + " -D taskmanager.resource-id=" + id);
+                TaskExecutorProcessUtils.generateDynamicConfigsStr(taskManagerMemory)
+                        + " -D taskmanager.resource-id=" + id);
         taskManagers.put(id, taskManager);
         Waiting.until(() -> {
             jobManager.checkAlive();

@@ -11,17 +11,19 @@ import java.util.List;
 public final class GridZones implements ZoneResolver {
 
     private static final long serialVersionUID = 1L;
+    /** What every grid zone id starts with. */
+    static final String PREFIX = "zone_";
 
     @Override
     public String zoneOf(double lat, double lon) {
-        return "zone_" + (long) Math.floor(lat * 100) + "_" + (long) Math.floor(lon * 100);
+        return PREFIX + (long) Math.floor(lat * 100) + "_" + (long) Math.floor(lon * 100);
     }
 
     /** The corners of a grid zone, as {lat, lon} pairs, counter-clockwise from the south-west one. */
     static List<double[]> boundary(String zoneId) {
-        String[] parts = zoneId.split("_");
-        double south = Long.parseLong(parts[1]) / 100.0;
-        double west = Long.parseLong(parts[2]) / 100.0;
+        String[] cell = zoneId.substring(PREFIX.length()).split("_");
+        double south = Long.parseLong(cell[0]) / 100.0;
+        double west = Long.parseLong(cell[1]) / 100.0;
         return List.of(new double[] {south, west}, new double[] {south, west + 0.01},
                 new double[] {south + 0.01, west + 0.01}, new double[] {south + 0.01, west});
     }

@@ -11,6 +11,8 @@ public final class H3Zones implements ZoneResolver {
     private static final long serialVersionUID = 1L;
     public static final int MIN_RESOLUTION = 0;
     public static final int MAX_RESOLUTION = 15;
+    /** What every H3 zone id starts with. */
+    static final String PREFIX = "h3_";
 
     private final int resolution;
     /** Wraps a native library, so it is created on the task rather than shipped with the job graph. */
@@ -28,14 +30,19 @@ public final class H3Zones implements ZoneResolver {
         if (h3 == null) {
             h3 = loadH3();
         }
-        return "h3_" + h3.latLngToCellAddress(lat, lon, resolution);
+        return PREFIX + h3.latLngToCellAddress(lat, lon, resolution);
     }
 
     /** The corners of an H3 zone, as {lat, lon} pairs. */
     static List<double[]> boundary(String zoneId) {
-        return loadH3().cellToBoundary(zoneId.substring("h3_".length())).stream()
+        return Shared.H3.cellToBoundary(zoneId.substring(PREFIX.length())).stream()
                 .map(corner -> new double[] {corner.lat, corner.lng})
                 .toList();
+    }
+
+    /** One H3 instance for drawing zones, loaded the first time a zone is drawn. */
+    private static final class Shared {
+        static final H3Core H3 = loadH3();
     }
 
     private static H3Core loadH3() {

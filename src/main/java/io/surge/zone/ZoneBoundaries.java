@@ -10,10 +10,10 @@ public final class ZoneBoundaries {
     /** @return the zone's corners as {lat, lon} pairs; empty for an id of neither scheme */
     public static List<double[]> of(String zoneId) {
         try {
-            if (zoneId.startsWith("h3_")) {
+            if (zoneId.startsWith(H3Zones.PREFIX)) {
                 return H3Zones.boundary(zoneId);
             }
-            if (zoneId.startsWith("zone_")) {
+            if (zoneId.startsWith(GridZones.PREFIX)) {
                 return GridZones.boundary(zoneId);
             }
         } catch (RuntimeException e) {
