@@ -76,7 +76,7 @@ public final class SurgePipeline {
         return new Outputs(
                 zoneEvents,
                 multipliers,
-                Alerting.attach(zoneEvents, multipliers, rules, clock),
+                Alerting.attach(zoneEvents, multipliers, rules, config.alertsTimeBucket(), clock),
                 multipliers.getSideOutput(SlicedSurgeWindows.LATE),
                 accepted.getSideOutput(DEAD_LETTERS));
     }

@@ -10,7 +10,13 @@ public final class RuleCompiler {
 
     private RuleCompiler() {}
 
-    public static <T> Pattern<T, T> compile(AlertRule rule) {
+    /**
+     * @param bucketMillis the resolution of the timestamps CEP sees ({@link TimeBuckets}); above 1 ms the pattern's
+     *     window is widened by one bucket and every step checks the rule's window against the records' own times
+     */
+    public static <T> Pattern<T, T> compile(AlertRule rule, long bucketMillis) {
+        long ownTimeWithin = bucketMillis > 1 ? rule.within().toMillis() : 0;
+        String firstStep = rule.steps().get(0).name();
         AfterMatchSkipStrategy skip = rule.afterMatch() == AlertRule.AfterMatch.SKIP_PAST_LAST_EVENT
                 ? AfterMatchSkipStrategy.skipPastLastEvent()
                 : AfterMatchSkipStrategy.noSkip();
@@ -23,7 +29,7 @@ public final class RuleCompiler {
                 pattern = step.strict() ? pattern.next(step.name()) : pattern.followedBy(step.name());
             }
             pattern = pattern.where(new RuleCondition<>(rule.input(), step.name(), earlier, step.where(),
-                    step.distinct()));
+                    step.distinct(), firstStep, ownTimeWithin));
             if (step.orMore()) {
                 pattern = pattern.timesOrMore(step.times());
             } else if (step.times() > 1) {
@@ -34,6 +40,6 @@ public final class RuleCompiler {
             }
             earlier.add(step.name());
         }
-        return pattern.within(rule.within());
+        return pattern.within(rule.within().plusMillis(bucketMillis > 1 ? bucketMillis : 0));
     }
 }

@@ -1,6 +1,7 @@
 package io.surge.alerts;
 
 import dev.cel.runtime.CelRuntime;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -9,6 +10,8 @@ import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 /**
  * A step's CEL condition as a CEP condition: the record's own fields, plus {@code step.field} for the last record of
  * every earlier step of the partial match, and the step's {@code distinct} field checked against its records so far.
+ * When CEP sees bucketed timestamps ({@link TimeBuckets}), it also holds the rule's window on the records' own times:
+ * a record no longer within it of the partial match's first record does not extend the match.
  */
 final class RuleCondition<T> extends IterativeCondition<T> {
 
@@ -22,20 +25,32 @@ final class RuleCondition<T> extends IterativeCondition<T> {
     private final String distinct;
     /** A step whose condition is the constant {@code true} only counts (distinct) records: nothing for CEL to decide. */
     private final boolean countsOnly;
+    private final String firstStep;
+    /** The rule's window, checked on the records' own times when CEP sees bucketed ones; 0 when it does not. */
+    private final long ownTimeWithinMillis;
     /** CEL programs are not serializable: compiled on the task, once. */
     private transient CelRuntime.Program program;
 
-    RuleCondition(RuleInput input, String stepName, List<String> earlierSteps, String expression, String distinct) {
+    RuleCondition(RuleInput input, String stepName, List<String> earlierSteps, String expression, String distinct,
+            String firstStep, long ownTimeWithinMillis) {
         this.input = input;
         this.stepName = stepName;
         this.earlierSteps = List.copyOf(earlierSteps);
         this.expression = expression;
         this.distinct = distinct;
         this.countsOnly = ALWAYS.equals(expression.strip());
+        this.firstStep = firstStep;
+        this.ownTimeWithinMillis = ownTimeWithinMillis;
     }
 
     @Override
     public boolean filter(T record, Context<T> ctx) throws Exception {
+        if (ownTimeWithinMillis > 0) {
+            Iterator<T> first = ctx.getEventsForPattern(firstStep).iterator();
+            if (first.hasNext() && input.eventTime(record) - input.eventTime(first.next()) >= ownTimeWithinMillis) {
+                return false;
+            }
+        }
         if (distinct != null && stepName != null) {
             Object value = input.value(record, distinct);
             for (Object taken : ctx.getEventsForPattern(stepName)) {

@@ -68,6 +68,12 @@ public enum SurgeOption {
             "Longest a record waits in a part-filled network buffer between operators: lower gives results sooner"
                     + " at low rates; at high rates buffers fill first anyway."),
     ALERTS_DIR("alerts.dir", "alerts", "Directory of alert rule files (*.yaml); each is checked at start."),
+    ALERTS_TIME_BUCKET(
+            "alerts.time-bucket",
+            "100ms",
+            "Rules on zone events hand records to Flink CEP stamped with the end of a bucket this long, so that CEP"
+                    + " does its per-zone work once per bucket, not once per event; rules still match on the events'"
+                    + " own times, so alerts are the same, raised up to this much later. 1ms turns it off."),
     ZONES("zones", "grid", "Zone scheme: grid (0.01 degree cells) or h3."),
     H3_RESOLUTION("zones.h3-resolution", "8", "H3 cell resolution, 0 to 15, used when zones is h3."),
     MAX_FUTURE_SKEW(

@@ -8,7 +8,6 @@ import io.surge.testing.Events;
 import java.nio.file.Path;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.cep.CEP;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -51,10 +50,7 @@ class RulePartialMatchRestoreTest {
             OperatorSubtaskState restoreFrom) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DataStream<ZoneSurge> surges = env.fromData(surge("A", 5, 1, 1, 1.0));
-        DataStream<ZoneAlert> alerts = CEP
-                .pattern(surges.keyBy(ZoneSurge::zoneId), RuleCompiler.<ZoneSurge>compile(SURGE_SPIKE))
-                .inEventTime()
-                .process(new AlertMatchFunction<>(SURGE_SPIKE, () -> 0L), ZoneAlert.TYPE);
+        DataStream<ZoneAlert> alerts = Alerting.cep(surges.keyBy(ZoneSurge::zoneId), SURGE_SPIKE, 1, () -> 0L);
         StreamOperatorFactory<ZoneAlert> operator =
                 ((OneInputTransformation<ZoneSurge, ZoneAlert>) alerts.getTransformation()).getOperatorFactory();
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, ZoneSurge::zoneId, Types.STRING,

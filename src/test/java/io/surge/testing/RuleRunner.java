@@ -3,6 +3,7 @@ package io.surge.testing;
 import io.surge.alerts.AlertRule;
 import io.surge.alerts.Alerting;
 import io.surge.alerts.ZoneAlert;
+import io.surge.config.SurgeConfig;
 import io.surge.event.ZoneEvent;
 import io.surge.pricing.ZoneSurge;
 import java.time.Duration;
@@ -38,7 +39,8 @@ public final class RuleRunner {
                         .<ZoneSurge>forBoundedOutOfOrderness(BOUND)
                         .withTimestampAssigner((surge, ts) -> surge.windowEnd() - 1)));
         DataStream<ZoneAlert> alerts =
-                Alerting.attach(zoneEvents.keyBy(ZoneEvent::zoneId), multipliers, rules, () -> 7L);
+                Alerting.attach(zoneEvents.keyBy(ZoneEvent::zoneId), multipliers, rules,
+                        SurgeConfig.defaults().alertsTimeBucket(), () -> 7L);
         List<ZoneAlert> raised = new ArrayList<>();
         try (CloseableIterator<ZoneAlert> results = alerts.executeAndCollect("rules")) {
             results.forEachRemaining(raised::add);
