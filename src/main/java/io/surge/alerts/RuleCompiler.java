@@ -15,7 +15,8 @@ public final class RuleCompiler {
      *     window is widened by one bucket and every step checks the rule's window against the records' own times
      */
     public static <T> Pattern<T, T> compile(AlertRule rule, long bucketMillis) {
-        long ownTimeWithin = bucketMillis > 1 ? rule.within().toMillis() : 0;
+        boolean bucketed = bucketMillis > 1;
+        long ownTimeWithin = bucketed ? rule.within().toMillis() : 0;
         String firstStep = rule.steps().get(0).name();
         AfterMatchSkipStrategy skip = rule.afterMatch() == AlertRule.AfterMatch.SKIP_PAST_LAST_EVENT
                 ? AfterMatchSkipStrategy.skipPastLastEvent()
@@ -40,6 +41,6 @@ public final class RuleCompiler {
             }
             earlier.add(step.name());
         }
-        return pattern.within(rule.within().plusMillis(bucketMillis > 1 ? bucketMillis : 0));
+        return pattern.within(bucketed ? rule.within().plusMillis(bucketMillis) : rule.within());
     }
 }

@@ -170,12 +170,8 @@ class RuleTimeBucketsTest {
         return alerts.stream().sorted(Comparator.comparing(ZoneAlert::alertId)).toList();
     }
 
-    private Path file(String yaml) throws Exception {
-        return Files.writeString(rules.resolve("rule-" + Files.list(rules).count() + ".yaml"), yaml);
-    }
-
     private AlertRule rule(String yaml) throws Exception {
-        return RuleParser.parse(file(yaml));
+        return RuleParser.parse(Files.writeString(Files.createTempFile(rules, "rule-", ".yaml"), yaml));
     }
 
     /** The rule's CEP operator exactly as the job builds it, on RocksDB, for timestamps of the given resolution. */
