@@ -4,8 +4,8 @@ import io.surge.alerts.AlertRule;
 import io.surge.alerts.RuleParser;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
-import io.surge.cli.RunCommand;
-import io.surge.cli.SurgeCli;
+import io.surge.config.FlinkSettings;
+import io.surge.config.JobArguments;
 import io.surge.config.SurgeConfig;
 import io.surge.config.SurgeOption;
 import io.surge.event.Ingested;
@@ -38,14 +38,16 @@ public final class SurgeJob {
     private SurgeJob() {}
 
     /**
-     * What {@code flink run} and application mode start: the same flags as {@code surge run}. It returns rather than
-     * exits, as in application mode it runs inside the JobManager.
+     * What {@code flink run} and application mode start, with the configuration flags of {@code surge run}. It
+     * returns rather than exits, as in application mode it runs inside the JobManager. On a cluster, resuming after a
+     * whole-process failure is the cluster's part (JobManager high availability, savepoints): unlike
+     * {@code surge run}, this looks for no retained checkpoint of its own.
      */
-    public static void main(String[] args) {
-        int exitCode = SurgeCli.commandLine(new RunCommand()).execute(args);
-        if (exitCode != 0) {
-            throw new IllegalStateException("surge job not started (exit code " + exitCode + "); see the message above");
-        }
+    public static void main(String[] args) throws Exception {
+        SurgeConfig config = JobArguments.load(args, System.getenv());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
+        build(env, config, Clock.system());
+        env.execute(config.jobName());
     }
 
     /**

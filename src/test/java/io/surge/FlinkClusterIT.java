@@ -7,9 +7,9 @@ import io.surge.embedded.StandaloneFlinkCluster;
 import io.surge.testing.ClosedWorkload;
 import io.surge.testing.FlinkRest;
 import io.surge.testing.KafkaClients;
+import io.surge.testing.SurgeResults;
 import io.surge.testing.SurgeStack;
 import io.surge.time.Waiting;
-import io.surge.pricing.ZoneSurge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,10 +117,10 @@ class FlinkClusterIT {
             KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
             flink.cancel(resumed);
 
-            assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(FlinkClusterIT::withoutComputedAt))
+            assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))
                     .as("every (zone, window_end) exactly once, equal to the oracle")
                     .containsExactlyInAnyOrderElementsOf(
-                            workload.expected().stream().map(FlinkClusterIT::withoutComputedAt).toList());
+                            workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
         }
     }
 
@@ -136,12 +136,6 @@ class FlinkClusterIT {
         } catch (TimeoutException e) {
             throw new AssertionError(e.getMessage() + "; the job now: " + flink.describe(job), e);
         }
-    }
-
-    /** On a cluster the job runs on the system clock: computed_at says when it ran, which no oracle knows. */
-    private static ZoneSurge withoutComputedAt(ZoneSurge surge) {
-        return new ZoneSurge(surge.zoneId(), surge.windowStart(), surge.windowEnd(), surge.demand(), surge.supply(),
-                surge.multiplier(), 0);
     }
 
     /** The Flink JVMs' logs of a failed run, kept where CI keeps test reports. */

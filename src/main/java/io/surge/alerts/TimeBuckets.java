@@ -1,6 +1,9 @@
 package io.surge.alerts;
 
+import io.surge.time.CheckpointedWatermark;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -15,12 +18,14 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * rule's comparator) and the rule's conditions bound the match by the events' own times, so the alerts are the same.
  *
  * <p>A record at or behind the watermark is one CEP would drop as late; it is dropped here, before its later stamp
- * could make it look on time.
+ * could make it look on time. After a restore, that is the watermark of the last checkpoint until the new one passes
+ * it ({@link CheckpointedWatermark}).
  */
 final class TimeBuckets<T> extends AbstractStreamOperator<T> implements OneInputStreamOperator<T, T> {
 
     private static final long serialVersionUID = 1L;
     private final long bucketMillis;
+    private transient CheckpointedWatermark checkpointedWatermark;
     private transient long watermark;
     private transient Counter late;
 
@@ -34,9 +39,21 @@ final class TimeBuckets<T> extends AbstractStreamOperator<T> implements OneInput
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        checkpointedWatermark = CheckpointedWatermark.restore(context.getOperatorStateStore());
+        watermark = checkpointedWatermark.effective(Long.MIN_VALUE);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        checkpointedWatermark.snapshot();
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
-        watermark = Long.MIN_VALUE;
         late = getMetricGroup().counter("numLateRecordsDropped");
     }
 
@@ -51,7 +68,7 @@ final class TimeBuckets<T> extends AbstractStreamOperator<T> implements OneInput
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        watermark = mark.getTimestamp();
+        watermark = checkpointedWatermark.effective(mark.getTimestamp());
         super.processWatermark(mark);
     }
 }

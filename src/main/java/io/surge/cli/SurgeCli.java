@@ -2,7 +2,9 @@ package io.surge.cli;
 
 import io.surge.alerts.RuleException;
 import io.surge.config.ConfigException;
+import io.surge.io.kafka.KafkaSetupException;
 import io.surge.io.registry.RegistryException;
+import io.surge.recovery.RecoveryException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +42,7 @@ public final class SurgeCli implements Runnable {
     public static CommandLine commandLine(Object command) {
         return new CommandLine(command).setExecutionExceptionHandler((e, cli, parsed) -> {
             if (e instanceof ConfigException || e instanceof RuleException || e instanceof RegistryException
+                    || e instanceof KafkaSetupException || e instanceof RecoveryException
                     || e instanceof IllegalStateException) {
                 cli.getErr().println("surge: " + e.getMessage());
                 return 2;

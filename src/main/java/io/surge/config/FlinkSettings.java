@@ -14,13 +14,13 @@ public final class FlinkSettings {
 
     public static Configuration of(SurgeConfig config) {
         Configuration flink = new Configuration();
-        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
+        Checkpointing checkpointing = config.checkpointing();
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointing.interval());
+        flink.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpointing.timeout());
         flink.set(StateBackendOptions.STATE_BACKEND, config.stateBackend().flinkName());
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        if (config.checkpointDir() != null) {
-            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
-            flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (checkpointing.dir() != null) {
+            retainCheckpointsIn(flink, checkpointing.dir());
         }
         flink.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.watermarkInterval());
         flink.set(ExecutionOptions.BUFFER_TIMEOUT, config.bufferTimeout());
@@ -31,5 +31,16 @@ public final class FlinkSettings {
         // Every type on the wire has a Flink serializer; a silent fallback to Kryo would be a bug, so it fails.
         flink.set(PipelineOptions.GENERIC_TYPES, false);
         return flink;
+    }
+
+    /**
+     * Keeps checkpoints in {@code directory} after the job ends, cancelled or crashed, and the two newest of them, so
+     * that a restart can fall back to the older one when the newest turns out unreadable.
+     */
+    public static void retainCheckpointsIn(Configuration flink, String directory) {
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directory);
+        flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        flink.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
     }
 }

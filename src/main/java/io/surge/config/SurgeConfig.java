@@ -43,8 +43,7 @@ public record SurgeConfig(
         Duration maxFutureSkew,
         boolean boundedInput,
         boolean exactlyOnce,
-        Duration checkpointInterval,
-        String checkpointDir,
+        Checkpointing checkpointing,
         StateBackendKind stateBackend)
         implements Serializable {
 
@@ -68,6 +67,8 @@ public record SurgeConfig(
     /** Parses layers of options over the defaults; a later layer overrides an earlier one, key by key. */
     public static SurgeConfig fromLayers(List<Layer> layers) {
         Options values = new Options(layers);
+        boolean exactlyOnce =
+                values.oneOf(SurgeOption.OUTPUT_DELIVERY, "exactly-once", "at-least-once").equals("exactly-once");
         Duration size = values.duration(SurgeOption.WINDOW_SIZE);
         Duration slide = values.duration(SurgeOption.WINDOW_SLIDE);
         if (size.toMillis() % slide.toMillis() != 0) {
@@ -100,7 +101,7 @@ public record SurgeConfig(
                         values.required(SurgeOption.TOPIC_LATE_EVENTS),
                         values.required(SurgeOption.TOPIC_DEAD_LETTERS)),
                 values.integer(SurgeOption.TOPIC_PARTITIONS, 1, 10_000),
-                values.required(SurgeOption.JOB_NAME),
+                jobName(values),
                 Path.of(values.required(SurgeOption.ALERTS_DIR)),
                 values.duration(SurgeOption.ALERTS_TIME_BUCKET),
                 window,
@@ -112,10 +113,41 @@ public record SurgeConfig(
                 values.integer(SurgeOption.H3_RESOLUTION, 0, 15),
                 values.duration(SurgeOption.MAX_FUTURE_SKEW),
                 values.bool(SurgeOption.INPUT_BOUNDED),
-                values.oneOf(SurgeOption.OUTPUT_DELIVERY, "exactly-once", "at-least-once").equals("exactly-once"),
-                values.duration(SurgeOption.CHECKPOINT_INTERVAL),
-                values.optional(SurgeOption.CHECKPOINT_DIR),
+                exactlyOnce,
+                checkpointing(values, exactlyOnce),
                 values.choice(SurgeOption.STATE_BACKEND, StateBackendKind.class));
+    }
+
+    private static Checkpointing checkpointing(Options values, boolean exactlyOnce) {
+        Checkpointing checkpointing = new Checkpointing(
+                values.duration(SurgeOption.CHECKPOINT_INTERVAL),
+                values.duration(SurgeOption.CHECKPOINT_TIMEOUT),
+                values.optional(SurgeOption.CHECKPOINT_DIR),
+                values.path(SurgeOption.STATE_DIR),
+                values.duration(SurgeOption.KAFKA_TRANSACTION_TIMEOUT),
+                values.duration(SurgeOption.RECOVERY_MAX_DOWNTIME));
+        if (exactlyOnce && checkpointing.transactionTimeout().compareTo(checkpointing.longestTransaction()) < 0) {
+            throw values.invalid(SurgeOption.KAFKA_TRANSACTION_TIMEOUT,
+                    format(checkpointing.transactionTimeout()) + " is shorter than checkpoint.interval ("
+                            + format(checkpointing.interval()) + ") + checkpoint.timeout ("
+                            + format(checkpointing.timeout()) + ") + recovery.max-downtime ("
+                            + format(checkpointing.maxDowntime()) + ") = "
+                            + format(checkpointing.longestTransaction())
+                            + ", so the broker could abort results after their checkpoint counted them as delivered",
+                    "raise kafka.transaction-timeout (and the broker's transaction.max.timeout.ms if needed), or"
+                            + " lower checkpoint.timeout or recovery.max-downtime");
+        }
+        return checkpointing;
+    }
+
+    /** A name that is safe as a directory, a consumer group and a transactional-id prefix alike. */
+    private static String jobName(Options values) {
+        String name = values.required(SurgeOption.JOB_NAME);
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+            throw values.invalid(SurgeOption.JOB_NAME, "'" + name + "' is not a plain name",
+                    "use letters, digits, '.', '_' and '-' only, starting with a letter or digit, at most 100");
+        }
+        return name;
     }
 
     private static KafkaSettings kafka(Options values) {
@@ -173,6 +205,14 @@ public record SurgeConfig(
                     sources.put(entry.getKey(), layer.source());
                 }
             }
+        }
+
+        /** A local path; a leading {@code ~/} is this user's home directory. */
+        Path path(SurgeOption option) {
+            String raw = required(option);
+            return raw.equals("~") || raw.startsWith("~/")
+                    ? Path.of(System.getProperty("user.home"), raw.substring(1).replaceFirst("^/", ""))
+                    : Path.of(raw);
         }
 
         String required(SurgeOption option) {

@@ -92,11 +92,34 @@ public enum SurgeOption {
                     + " once; a failure may repeat results already written)."),
     CHECKPOINT_INTERVAL(
             "checkpoint.interval", "5s", "Checkpoint period; exactly-once output becomes visible at each checkpoint."),
+    CHECKPOINT_TIMEOUT(
+            "checkpoint.timeout",
+            "5min",
+            "A checkpoint not complete after this long is abandoned; part of the transaction-timeout rule (see"
+                    + " kafka.transaction-timeout)."),
     CHECKPOINT_DIR(
             "checkpoint.dir",
             "",
-            "Where checkpoints are kept (file://, s3://, ...), retained when the job is cancelled so that it can be"
-                    + " restarted from them; empty keeps them in the JobManager's memory, for local runs only."),
+            "Where checkpoints are kept (file://, s3://, ...), retained on cancellation and crash. surge run keeps"
+                    + " a job's under <checkpoint.dir>/<job.name>, and by default under state.dir; on a cluster,"
+                    + " empty leaves it to the cluster's execution.checkpointing.dir."),
+    STATE_DIR(
+            "state.dir",
+            "~/.surge/state",
+            "Where surge run keeps each job's local state, in <state.dir>/<job.name>: its retained checkpoints"
+                    + " (unless checkpoint.dir is set), the Kafka cluster they belong to, and a lock. A restart with"
+                    + " the same job.name resumes from the newest complete checkpoint there."),
+    KAFKA_TRANSACTION_TIMEOUT(
+            "kafka.transaction-timeout",
+            "15min",
+            "Kafka transaction timeout of the exactly-once outputs. The broker aborts a transaction open longer, so"
+                    + " it must be at least checkpoint.interval + checkpoint.timeout + recovery.max-downtime, and at"
+                    + " most the broker's transaction.max.timeout.ms (15 min by default)."),
+    RECOVERY_MAX_DOWNTIME(
+            "recovery.max-downtime",
+            "5min",
+            "How long the job may be down (a crash until the restarted job has restored its checkpoint) and still"
+                    + " commit the results of its last checkpoint; part of the kafka.transaction-timeout rule."),
     STATE_BACKEND(
             "state.backend", "rocksdb", "rocksdb (incremental checkpoints, for production) or hashmap (on the heap).");
 

@@ -3,8 +3,10 @@ package io.surge.embedded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -13,7 +15,7 @@ import java.util.stream.Collectors;
  * this JVM's end of the shell's standard input closes, which happens however this JVM ends, {@code kill -9} included.
  * Its output goes to a log file, whose last lines go into the messages when it fails.
  */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
 
     private static final int CLOSE_TIMEOUT_SECONDS = 20;
 
@@ -31,7 +33,7 @@ final class ChildProcess implements AutoCloseable {
      * @param name for messages, e.g. "the embedded registry"
      * @param jvmArguments what follows {@code java}: flags, then the main class or {@code -jar} and its arguments
      */
-    static ChildProcess startJava(String name, List<String> jvmArguments, Path log, Path workingDirectory)
+    public static ChildProcess startJava(String name, List<String> jvmArguments, Path log, Path workingDirectory)
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // fd 3 keeps the shell's input: a background list's own input is /dev/null
@@ -47,12 +49,12 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** The shell waits for the JVM, so it lives exactly as long. */
-    boolean isAlive() {
+    public boolean isAlive() {
         return shell.isAlive();
     }
 
     /** Ends the JVM with SIGKILL, as a crash or an out-of-memory kill would: no shutdown hooks, nothing flushed. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         Optional<ProcessHandle> jvm = jvm();
         if (jvm.isPresent()) {
             jvm.get().destroyForcibly();
@@ -64,13 +66,20 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** The last lines of its output, for a message. */
-    String tail() {
+    public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
         } catch (IOException e) {
             return "(no output: " + e.getMessage() + ")";
         }
+    }
+
+    /** Its exit code once it has ended within {@code timeout}; empty while it still runs. */
+    public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return shell.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                ? OptionalInt.of(shell.exitValue())
+                : OptionalInt.empty();
     }
 
     /** Fails, with its last output, when it has exited. */

@@ -3,6 +3,7 @@ package io.surge.pricing;
 import io.surge.event.DivertedRecord;
 import io.surge.event.Reason;
 import io.surge.event.ZoneEvent;
+import io.surge.time.CheckpointedWatermark;
 import io.surge.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -14,6 +15,9 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -32,9 +36,11 @@ import org.apache.flink.util.OutputTag;
  * greatest event time; windows take the greatest across their slices. When two statuses of a driver carry the same
  * event time, "unavailable" wins, so that the result does not depend on arrival order.
  *
- * <p>Records whose every window was already emitted go to {@link #LATE}.
+ * <p>Records whose every window was already emitted go to {@link #LATE}; after a restore, by the watermark of the last
+ * checkpoint until the sources' new one passes it ({@link CheckpointedWatermark}).
  */
-public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneEvent, ZoneSurge> {
+public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneEvent, ZoneSurge>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -49,6 +55,7 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     /** The latest {@link #status} of each driver within each slice. */
     private transient MapState<SliceDriver, Long> driverStatusBySlice;
 
+    private transient CheckpointedWatermark checkpointedWatermark;
     private transient Counter counted;
     private transient Counter late;
     private transient Counter windowsEmitted;
@@ -62,6 +69,16 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     public SlicedSurgeWindows(WindowSpec window, Clock clock) {
         this.window = window;
         this.clock = clock;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        checkpointedWatermark = CheckpointedWatermark.restore(context.getOperatorStateStore());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        checkpointedWatermark.snapshot();
     }
 
     @Override
@@ -81,7 +98,7 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     @Override
     public void processElement(ZoneEvent event, Context ctx, Collector<ZoneSurge> out) throws Exception {
         long slice = window.sliceOf(event.eventTime());
-        long watermark = ctx.timerService().currentWatermark();
+        long watermark = checkpointedWatermark.effective(ctx.timerService().currentWatermark());
         if (window.isLate(slice, watermark)) {
             late.inc();
             ctx.output(LATE, lateRecord(event, slice, watermark));
@@ -111,6 +128,8 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ZoneSurge> out) throws Exception {
+        // what this emits must count as emitted after a restore, even if no record comes before the next checkpoint
+        checkpointedWatermark.effective(ctx.timerService().currentWatermark());
         long endSlice = window.endSliceEmittedAt(timestamp);
         // The next window starts one slice later: slices before that are needed by no window still to come.
         long firstSliceStillNeeded = endSlice - window.slicesPerWindow() + 1;

@@ -22,7 +22,7 @@ class SurgeConfigTest {
         assertThat(config.idleness()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.zoneScheme()).isEqualTo(ZoneScheme.GRID);
         assertThat(config.maxFutureSkew()).isEqualTo(Duration.ofHours(1));
-        assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.checkpointing().interval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.stateBackend()).isEqualTo(StateBackendKind.ROCKSDB);
     }
 
@@ -105,5 +105,38 @@ class SurgeConfigTest {
         assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("kafka.sasl.mechanism", "kerberos"), "env"))
                 .hasMessage("env: option kafka.sasl.mechanism: 'kerberos' is not one of scram-sha-256,"
                         + " scram-sha-512, plain; use one of scram-sha-256, scram-sha-512, plain.");
+    }
+
+    @Test
+    void aTransactionTimeoutThatCannotOutliveACheckpointAndTheLongestDowntimeIsRefusedNamingTheOptions() {
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(
+                        Map.of("kafka.transaction-timeout", "8min", "checkpoint.timeout", "4min"), "surge.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("surge.yaml: option kafka.transaction-timeout: 8 min is shorter than checkpoint.interval"
+                        + " (5 s) + checkpoint.timeout (4 min) + recovery.max-downtime (5 min) = 545 s, so the broker"
+                        + " could abort results after their checkpoint counted them as delivered; raise"
+                        + " kafka.transaction-timeout (and the broker's transaction.max.timeout.ms if needed), or lower"
+                        + " checkpoint.timeout or recovery.max-downtime.");
+        assertThat(SurgeConfig.fromOptions(Map.of("kafka.transaction-timeout", "8min", "checkpoint.timeout", "4min",
+                        "output.delivery", "at-least-once"), "surge.yaml").checkpointing().transactionTimeout())
+                .as("without transactions there is nothing to abort")
+                .isEqualTo(Duration.ofMinutes(8));
+        assertThat(SurgeConfig.defaults().checkpointing().longestTransaction())
+                .isLessThanOrEqualTo(SurgeConfig.defaults().checkpointing().transactionTimeout());
+    }
+
+    @Test
+    void theStateDirectoryDefaultsToOneUnderTheUsersHome() {
+        assertThat(SurgeConfig.defaults().checkpointing().stateDir())
+                .isEqualTo(Path.of(System.getProperty("user.home"), ".surge", "state"));
+        assertThat(SurgeConfig.fromOptions(Map.of("state.dir", "/var/lib/surge"), "test").checkpointing().stateDir())
+                .isEqualTo(Path.of("/var/lib/surge"));
+    }
+
+    @Test
+    void aJobNameMustBeUsableAsADirectoryAConsumerGroupAndATransactionalIdPrefix() {
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("job.name", "../surge"), "env"))
+                .hasMessage("env: option job.name: '../surge' is not a plain name; use letters, digits, '.', '_' and"
+                        + " '-' only, starting with a letter or digit, at most 100.");
     }
 }

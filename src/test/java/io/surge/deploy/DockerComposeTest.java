@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.surge.SurgeJob;
 import io.surge.cli.SurgeCli;
+import io.surge.config.JobArguments;
+import io.surge.config.SurgeConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +58,9 @@ class DockerComposeTest {
 
         assertThat(command).containsSubsequence("standalone-job", "--job-classname", SurgeJob.class.getName());
         List<String> jobArgs = command.subList(command.indexOf(SurgeJob.class.getName()) + 1, command.size());
-        DeployFiles.assertFlagsExist(new CommandLine(new SurgeCli()).getSubcommands().get("run"), jobArgs);
+        // what the job's main class parses them with: an unknown flag or option fails here
+        SurgeConfig config = JobArguments.load(jobArgs.toArray(String[]::new), Map.of());
+        assertThat(config.alertsDir()).isEqualTo(Path.of("/opt/surge/alerts"));
     }
 
     @Test

@@ -3,12 +3,15 @@ package io.surge.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surge.SurgeJob;
-import io.surge.cli.SurgeCli;
+import io.surge.config.Checkpointing;
+import io.surge.config.JobArguments;
+import io.surge.config.SurgeConfig;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,6 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * deploy/kubernetes cannot run here (no Kubernetes), so what it names is checked against the code and the build: the
@@ -54,8 +56,23 @@ class KubernetesManifestTest {
         assertThat(job.get("jarURI")).isEqualTo("local:///opt/flink/usrlib/surge-job.jar");
         assertThat(job.get("entryClass")).isEqualTo(SurgeJob.class.getName());
         assertThat(job.get("upgradeMode")).isEqualTo("savepoint");
-        DeployFiles.assertFlagsExist(new CommandLine(new SurgeCli()).getSubcommands().get("run"), args);
-        assertThat(args).contains("alerts.dir=/opt/surge/alerts");
+        SurgeConfig config = JobArguments.load(args.toArray(String[]::new), Map.of());
+        assertThat(config.alertsDir()).isEqualTo(Path.of("/opt/surge/alerts"));
+    }
+
+    @Test
+    void theJobsTransactionsOutliveACheckpointAndTheOutageItRidesOutWithinTheBrokersDefaultMaximum()
+            throws IOException {
+        List<String> args = DeployFiles.words(map(spec().get("job")).get("args"));
+        // the job refuses a transaction timeout below interval + checkpoint timeout + downtime when it loads them
+        Checkpointing checkpointing = JobArguments.load(args.toArray(String[]::new), Map.of()).checkpointing();
+
+        assertThat(checkpointing.transactionTimeout())
+                .isGreaterThanOrEqualTo(checkpointing.longestTransaction())
+                .as("a default broker's transaction.max.timeout.ms")
+                .isLessThanOrEqualTo(Duration.ofMinutes(15));
+        assertThat(map(spec().get("flinkConfiguration")))
+                .containsEntry(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION.key(), "RETAIN_ON_CANCELLATION");
     }
 
     @Test

@@ -195,6 +195,29 @@ class SlicedSurgeWindowsTest {
         assertThat(after.numEventTimeTimers()).isZero();
     }
 
+    @Test
+    void afterARestoreARecordLateBeforeTheFailureIsStillLateBeforeAnyNewWatermark() throws Exception {
+        var before = openOnRocksDb(THIRTY_BY_FIVE, null);
+        process(before, ride("A").at(12));
+        before.processWatermark(at(100));
+        List<ZoneSurge> emitted = new ArrayList<>(before.extractOutputValues());
+        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
+
+        // replayed after the restore, before the sources' first watermark: its windows were emitted already
+        var after = openOnRocksDb(THIRTY_BY_FIVE, snapshot);
+        ZoneEvent replayed = ride("A").at(14);
+        process(after, replayed);
+        after.processWatermark(at(200));
+        emitted.addAll(after.extractOutputValues());
+
+        assertThat(emitted).as("each window of zone A once").containsExactlyElementsOf(windowsEnding("A", 15, 40, 1, 0, 5.0));
+        assertThat(after.getSideOutput(SlicedSurgeWindows.LATE))
+                .extracting(StreamRecord::getValue)
+                .singleElement()
+                .satisfies(late -> assertThat(late.origin()).usingRecursiveComparison().isEqualTo(replayed.origin()));
+        assertThat(after.numEventTimeTimers()).isZero();
+    }
+
     /** d1 goes available, unavailable and available again; d2 is available once; four rides. */
     private static List<ZoneEvent> toggleScenario() {
         return List.of(

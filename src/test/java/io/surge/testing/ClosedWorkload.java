@@ -61,6 +61,11 @@ public final class ClosedWorkload {
         return workload.size();
     }
 
+    /** The event time of the record at {@code index}, give or take its jitter. */
+    public long eventTimeAt(int index) {
+        return at(0) + index * STEP_MILLIS;
+    }
+
     /** Every (zone, window_end) the job must emit once, with its values. */
     public List<ZoneSurge> expected() {
         return expected;

@@ -33,4 +33,10 @@ public final class SurgeResults {
         }
         return windows;
     }
+
+    /** A job on the system clock stamps computed_at with when it ran, which no oracle knows. */
+    public static ZoneSurge withoutComputedAt(ZoneSurge surge) {
+        return new ZoneSurge(surge.zoneId(), surge.windowStart(), surge.windowEnd(), surge.demand(), surge.supply(),
+                surge.multiplier(), 0);
+    }
 }

@@ -23,12 +23,6 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  */
 public final class KafkaEndpoints {
 
-    /**
-     * Above the time a checkpoint may take, below the broker's default {@code transaction.max.timeout.ms} (15 min);
-     * the connector's own default (1 h) is refused by a default broker.
-     */
-    static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
-
     private KafkaEndpoints() {}
 
     /** Both input topics in one source, so watermarks are tracked per partition across them. */
@@ -65,7 +59,10 @@ public final class KafkaEndpoints {
                 .setTransactionalIdPrefix(config.jobName() + "-" + name)
                 // reuses a bounded pool of transactional ids instead of a new one per checkpoint
                 .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
-                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                // checked against the checkpoints at configuration (Checkpointing); the connector's default (1 h) is
+                // above a default broker's transaction.max.timeout.ms
+                .setProperty("transaction.timeout.ms",
+                        String.valueOf(config.checkpointing().transactionTimeout().toMillis()))
                 .build();
     }
 

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,18 +24,6 @@ public final class TopicSetup {
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
     private TopicSetup() {}
-
-    private static String fix(KafkaSettings kafka, Exception failure) {
-        if (failure.getCause() instanceof SaslAuthenticationException) {
-            return "the broker refused user '" + kafka.username() + "' with " + kafka.saslMechanism()
-                    + ": check kafka.sasl.username, kafka.sasl.password and kafka.sasl.mechanism";
-        }
-        if (!kafka.authenticates()) {
-            return "check kafka.bootstrap and that the broker is up; if it requires authentication, set"
-                    + " kafka.security-protocol, kafka.sasl.username and kafka.sasl.password-file";
-        }
-        return "check kafka.bootstrap, kafka.security-protocol and that the broker is up";
-    }
 
     public static void ensureTopics(SurgeConfig config) {
         Topics topics = config.topics();
@@ -63,8 +50,8 @@ public final class TopicSetup {
                 }
             }
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create surge's topics on Kafka at " + config.bootstrapServers()
-                    + ": " + e.getMessage() + "; " + fix(config.kafka(), e), e);
+            throw new KafkaSetupException("cannot create surge's topics on Kafka at " + config.bootstrapServers()
+                    + ": " + e.getMessage() + "; " + KafkaSetupException.fix(config.kafka(), e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

@@ -1,0 +1,26 @@
+package io.surge.io.kafka;
+
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+
+/** Kafka cannot be reached, refuses surge's credentials, or is set up in a way the job cannot run with. */
+public final class KafkaSetupException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public KafkaSetupException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** What to check when a call to Kafka failed with {@code failure}. */
+    static String fix(KafkaSettings kafka, Exception failure) {
+        if (failure.getCause() instanceof SaslAuthenticationException) {
+            return "the broker refused user '" + kafka.username() + "' with " + kafka.saslMechanism()
+                    + ": check kafka.sasl.username, kafka.sasl.password and kafka.sasl.mechanism";
+        }
+        if (!kafka.authenticates()) {
+            return "check kafka.bootstrap and that the broker is up; if it requires authentication, set"
+                    + " kafka.security-protocol, kafka.sasl.username and kafka.sasl.password-file";
+        }
+        return "check kafka.bootstrap, kafka.security-protocol and that the broker is up";
+    }
+}

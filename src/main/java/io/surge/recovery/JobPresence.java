@@ -1,0 +1,147 @@
+package io.surge.recovery;
+
+import io.surge.config.SurgeConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running {@code surge run} on its Kafka cluster: a member of the consumer group {@code <job.name>-running} for as
+ * long as its process lives. It reads nothing; Kafka keeps a member while it heartbeats and drops it a session timeout
+ * after it stops. Two jobs of one name would share a consumer group and transactional ids and fence each other's
+ * transactions, so a start that finds another member there refuses.
+ *
+ * <p>A restart after a crash finds its dead predecessor's member still there for up to the session timeout; it knows
+ * that member by the name recorded in the {@link StateDirectory}, whose lock proves the predecessor gone, and does not
+ * wait for it. A member it does not know may be a job that crashed elsewhere: it waits a session timeout for that one
+ * to go before refusing.
+ */
+public final class JobPresence implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobPresence.class);
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final KafkaConsumer<byte[], byte[]> member;
+    private final Thread heartbeat;
+
+    private JobPresence(KafkaConsumer<byte[], byte[]> member, Thread heartbeat) {
+        this.member = member;
+        this.heartbeat = heartbeat;
+    }
+
+    static String group(String jobName) {
+        return jobName + "-running";
+    }
+
+    /** Joins the job's presence group, once no other live job of the same name is in it. */
+    public static JobPresence claim(SurgeConfig config, StateDirectory state) throws IOException, InterruptedException {
+        String group = group(config.jobName());
+        Optional<String> predecessor = state.previousInstance();
+        awaitNoOtherMember(config, group, predecessor);
+        String self = config.jobName() + "-" + InetAddress.getLocalHost().getHostName() + "-"
+                + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        state.recordInstance(self);
+        KafkaConsumer<byte[], byte[]> member = new KafkaConsumer<>(config.kafka().clientProperties(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.CLIENT_ID_CONFIG, self,
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis(),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)));
+        member.subscribe(List.of(config.topics().deadLetters()), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                // membership is the point, not the records
+                member.pause(partitions);
+            }
+        });
+        Thread heartbeat = new Thread(() -> stayMember(member), "surge-job-presence");
+        heartbeat.setDaemon(true);
+        heartbeat.start();
+        LOG.info("job present on Kafka group={} member={}", group, self);
+        return new JobPresence(member, heartbeat);
+    }
+
+    private static void awaitNoOtherMember(SurgeConfig config, String group, Optional<String> predecessor)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + SESSION_TIMEOUT.plusSeconds(3).toNanos();
+        try (Admin admin = Admin.create(config.kafka().clientProperties())) {
+            List<MemberDescription> others = otherMembers(admin, group, predecessor);
+            while (!others.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new RecoveryException("job '" + config.jobName() + "' is already running against this"
+                            + " Kafka: " + others.stream().map(m -> m.clientId() + " from " + m.host())
+                                    .collect(Collectors.joining(", "))
+                            + " is in its consumer group " + group + ". Two jobs of one name would fence each"
+                            + " other's transactions; stop that one first, or give this one another job.name");
+                }
+                Thread.sleep(POLL.toMillis());
+                others = otherMembers(admin, group, predecessor);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new RecoveryException("cannot ask Kafka at " + config.bootstrapServers() + " whether job '"
+                    + config.jobName() + "' is already running (" + e.getMessage() + "); check kafka.bootstrap");
+        }
+    }
+
+    private static List<MemberDescription> otherMembers(Admin admin, String group, Optional<String> predecessor)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        ConsumerGroupDescription description;
+        try {
+            description = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return List.of();
+            }
+            throw e;
+        }
+        return description.members().stream()
+                .filter(member -> predecessor.map(known -> !known.equals(member.clientId())).orElse(true))
+                .toList();
+    }
+
+    private static void stayMember(KafkaConsumer<byte[], byte[]> member) {
+        try {
+            while (true) {
+                member.poll(POLL);
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.warn("job presence on Kafka lost; a second job of this name would no longer be refused", e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        member.wakeup();
+        heartbeat.join(TimeUnit.SECONDS.toMillis(5));
+        member.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,136 @@
+package io.surge.recovery;
+
+import io.surge.config.FlinkSettings;
+import io.surge.config.SurgeConfig;
+import io.surge.io.kafka.KafkaCluster;
+import io.surge.io.kafka.TopicSetup;
+import java.io.IOException;
+import java.time.Instant;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code surge run} does around the job so that a process killed and started again with the same command
+ * resumes exactly: it takes the job's {@link StateDirectory}, makes sure no other job of that name runs
+ * ({@link JobPresence}), keeps checkpoints where the next start finds them, and picks the {@link StartPoint}.
+ *
+ * <p>A job's checkpoints live in {@code <state.dir>/<job.name>/checkpoints}, or {@code <checkpoint.dir>/<job.name>}
+ * when {@code checkpoint.dir} is set, together with the id of the Kafka cluster whose offsets they hold.
+ */
+public final class LocalRun implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
+
+    private final StateDirectory state;
+    private final JobPresence presence;
+    private final RetainedCheckpoints checkpoints;
+    private final StartPoint start;
+
+    private LocalRun(StateDirectory state, JobPresence presence, RetainedCheckpoints checkpoints, StartPoint start) {
+        this.state = state;
+        this.presence = presence;
+        this.checkpoints = checkpoints;
+        this.start = start;
+    }
+
+    /**
+     * @param fresh start with empty state whatever is retained (which is moved aside, not deleted)
+     * @param savepoint a savepoint directory to resume from instead of the retained checkpoints, or null
+     */
+    public static LocalRun prepare(SurgeConfig config, boolean fresh, String savepoint, Instant now)
+            throws IOException, InterruptedException {
+        StateDirectory state = StateDirectory.lock(config.checkpointing().stateDir(), config.jobName());
+        JobPresence presence = null;
+        try {
+            KafkaCluster kafka = KafkaCluster.inspect(config);
+            kafka.checkTransactionTimeout(config);
+            TopicSetup.ensureTopics(config);
+            // before anything is decided or moved: the retained state may be another live job's
+            presence = JobPresence.claim(config, state);
+            RetainedCheckpoints checkpoints = checkpoints(config, state);
+            StartPoint start = startPoint(config, checkpoints, kafka, fresh, savepoint, now);
+            LOG.info("{}", start.description());
+            warnWhenDownTooLong(config, start, savepoint == null, now);
+            return new LocalRun(state, presence, checkpoints, start);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (presence != null) {
+                presence.close();
+            }
+            state.close();
+            throw e;
+        }
+    }
+
+    private static StartPoint startPoint(SurgeConfig config, RetainedCheckpoints checkpoints, KafkaCluster kafka,
+            boolean fresh, String savepoint, Instant now) throws IOException {
+        if (fresh) {
+            Path aside = checkpoints.setAside(now);
+            checkpoints.recordKafkaCluster(kafka.id());
+            return StartPoint.fresh("starting with empty state, as asked (--fresh), from the committed offsets of"
+                    + " consumer group " + config.jobName()
+                    + (aside == null ? "" : "; the checkpoints that were in " + checkpoints.location()
+                            + " are kept in " + aside + " (delete it when no longer needed)"));
+        }
+        if (savepoint != null) {
+            return StartPoint.savepoint(RetainedCheckpoints.inspect(new Path(savepoint)));
+        }
+        var retained = checkpoints.list();
+        var recorded = checkpoints.kafkaCluster();
+        if (recorded.isPresent() && !recorded.get().equals(kafka.id())
+                && retained.stream().anyMatch(RetainedCheckpoint::completed)) {
+            throw new RecoveryException("the checkpoints in " + checkpoints.location() + " hold offsets of Kafka"
+                    + " cluster " + recorded.get() + ", but kafka.bootstrap (" + config.bootstrapServers()
+                    + ") reaches cluster " + kafka.id() + "; point kafka.bootstrap at the cluster the job ran on, or"
+                    + " start over on this one with --fresh");
+        }
+        StartPoint start = StartPoint.choose(
+                retained, checkpoints.location().toString(), config.jobName(), kafka.groupHasOffsets(), now);
+        checkpoints.prune(retained);
+        checkpoints.recordKafkaCluster(kafka.id());
+        return start;
+    }
+
+    /**
+     * A checkpoint's results commit once it completes, or, after a crash, when the restored job commits them; the
+     * broker aborts their transaction once it has been open longer than the transaction timeout. It opened about a
+     * checkpoint interval before the checkpoint completed.
+     */
+    private static void warnWhenDownTooLong(SurgeConfig config, StartPoint start, boolean checkpoint, Instant now) {
+        var checkpointing = config.checkpointing();
+        if (checkpoint && start.from() != null && start.from().age(now).plus(checkpointing.interval())
+                .compareTo(checkpointing.transactionTimeout()) > 0) {
+            LOG.warn("checkpoint {} completed {} ago, longer than kafka.transaction-timeout ({}) allows: Kafka has"
+                    + " likely aborted the results it was committing, and the windows emitted in its last interval"
+                    + " are missing from the outputs; recovery.max-downtime says how long an outage the settings"
+                    + " ride out", start.from().id(), start.from().age(now), checkpointing.transactionTimeout());
+        }
+    }
+
+    private static RetainedCheckpoints checkpoints(SurgeConfig config, StateDirectory state) {
+        String dir = config.checkpointing().dir();
+        return dir != null
+                ? new RetainedCheckpoints(new Path(new Path(dir), config.jobName()))
+                : RetainedCheckpoints.local(state.directory().resolve("checkpoints"));
+    }
+
+    public StartPoint start() {
+        return start;
+    }
+
+    /** Retains the job's checkpoints where the next start looks, and restores from the start point. */
+    public void configure(Configuration flink) {
+        FlinkSettings.retainCheckpointsIn(flink, checkpoints.location().toString());
+        start.applyTo(flink);
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            presence.close();
+        } finally {
+            state.close();
+        }
+    }
+}

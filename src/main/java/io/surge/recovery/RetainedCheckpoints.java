@@ -1,0 +1,199 @@
+package io.surge.recovery;
+
+import java.io.DataInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.FileSystem.WriteMode;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.state.IncrementalRemoteKeyedStateHandle;
+import org.apache.flink.runtime.state.StateObject;
+import org.apache.flink.runtime.state.StreamStateHandle;
+
+/**
+ * The checkpoints retained under one job's checkpoint location, across the Flink jobs that ran there: Flink writes
+ * {@code <location>/<flink job id>/chk-<n>/_metadata}, the metadata last, and every start of {@code surge run} is a new
+ * Flink job id. Read through Flink's file systems, so the location may be any URI Flink can read.
+ */
+public final class RetainedCheckpoints {
+
+    static final String METADATA = "_metadata";
+    private static final String KAFKA_CLUSTER = "kafka-cluster-id";
+    private static final Pattern CHECKPOINT_DIRECTORY = Pattern.compile("chk-(\\d+)");
+
+    private final Path location;
+
+    public RetainedCheckpoints(Path location) {
+        this.location = location;
+    }
+
+    /** A location on this machine's file system. */
+    public static RetainedCheckpoints local(java.nio.file.Path directory) {
+        return new RetainedCheckpoints(new Path("file", null, directory.toAbsolutePath().toString()));
+    }
+
+    public Path location() {
+        return location;
+    }
+
+    /** The Kafka cluster whose offsets these checkpoints hold, as recorded by {@link #recordKafkaCluster}. */
+    public Optional<String> kafkaCluster() throws IOException {
+        Path marker = new Path(location, KAFKA_CLUSTER);
+        FileSystem fs = location.getFileSystem();
+        if (!fs.exists(marker)) {
+            return Optional.empty();
+        }
+        try (FSDataInputStream in = fs.open(marker)) {
+            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    public void recordKafkaCluster(String clusterId) throws IOException {
+        FileSystem fs = location.getFileSystem();
+        fs.mkdirs(location);
+        try (FSDataOutputStream out = fs.create(new Path(location, KAFKA_CLUSTER), WriteMode.OVERWRITE)) {
+            out.write(clusterId.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Moves the whole location aside, to a sibling named after {@code now}, for a fresh start that keeps what was
+     * there; returns where it went, or null when there was nothing.
+     */
+    public Path setAside(Instant now) throws IOException {
+        FileSystem fs = location.getFileSystem();
+        if (!fs.exists(location)) {
+            return null;
+        }
+        Path aside = new Path(location.getParent(),
+                location.getName() + ".replaced-" + now.toString().replace(':', '-'));
+        if (!fs.rename(location, aside)) {
+            throw new IOException("cannot move " + location + " to " + aside);
+        }
+        return aside;
+    }
+
+    /** Every checkpoint directory under the location, newest first, each checked for whether it can be restored. */
+    public List<RetainedCheckpoint> list() throws IOException {
+        List<RetainedCheckpoint> found = new ArrayList<>();
+        for (FileStatus job : children(location)) {
+            if (!job.isDir()) {
+                continue;
+            }
+            for (FileStatus checkpoint : children(job.getPath())) {
+                Matcher name = CHECKPOINT_DIRECTORY.matcher(checkpoint.getPath().getName());
+                if (checkpoint.isDir() && name.matches()) {
+                    found.add(inspect(Long.parseLong(name.group(1)), checkpoint.getPath()));
+                }
+            }
+        }
+        // ids go on from the restored checkpoint's, so they order checkpoints across jobs; time breaks a tie
+        found.sort(Comparator.comparingLong(RetainedCheckpoint::id)
+                .thenComparing(c -> c.completedAt() == null ? Instant.MIN : c.completedAt())
+                .reversed());
+        return found;
+    }
+
+    /**
+     * Deletes what earlier Flink jobs left that no restart can need: job directories holding neither of the two newest
+     * restorable checkpoints nor anything newer (a damaged newest checkpoint stays for a look). A job restored from a
+     * checkpoint makes its first checkpoint a full one (Flink's NO_CLAIM mode), so no job's checkpoints need another
+     * job's files.
+     *
+     * @param newestFirst what {@link #list()} returned
+     */
+    public void prune(List<RetainedCheckpoint> newestFirst) throws IOException {
+        List<RetainedCheckpoint> kept = newestFirst.stream().filter(RetainedCheckpoint::restorable).limit(2).toList();
+        if (kept.isEmpty()) {
+            return;
+        }
+        long oldestKept = kept.get(kept.size() - 1).id();
+        List<Path> needed = newestFirst.stream()
+                .filter(checkpoint -> kept.contains(checkpoint) || checkpoint.id() > oldestKept)
+                .map(checkpoint -> checkpoint.directory().getParent())
+                .toList();
+        for (FileStatus job : children(location)) {
+            if (job.isDir() && !needed.contains(job.getPath())) {
+                location.getFileSystem().delete(job.getPath(), true);
+            }
+        }
+    }
+
+    /** A savepoint, or any one checkpoint, checked as {@link #list()} checks those it finds. */
+    public static RetainedCheckpoint inspect(Path directory) throws IOException {
+        Matcher name = CHECKPOINT_DIRECTORY.matcher(directory.getName());
+        return inspect(name.matches() ? Long.parseLong(name.group(1)) : -1, directory);
+    }
+
+    private static RetainedCheckpoint inspect(long id, Path directory) throws IOException {
+        FileSystem fs = directory.getFileSystem();
+        Path metadata = new Path(directory, METADATA);
+        if (!fs.exists(metadata)) {
+            return new RetainedCheckpoint(id, directory, null, "no " + METADATA + ": it never completed");
+        }
+        Instant completedAt = Instant.ofEpochMilli(fs.getFileStatus(metadata).getModificationTime());
+        CheckpointMetadata loaded;
+        try (FSDataInputStream in = fs.open(metadata)) {
+            loaded = Checkpoints.loadCheckpointMetadata(
+                    new DataInputStream(in), RetainedCheckpoints.class.getClassLoader(), directory.toString());
+        } catch (IOException | RuntimeException e) {
+            return new RetainedCheckpoint(id, directory, completedAt, METADATA + " cannot be read (" + e + ")");
+        }
+        Optional<Path> missing = stateFiles(loaded).filter(file -> !exists(file)).findFirst();
+        if (missing.isPresent()) {
+            return new RetainedCheckpoint(id, directory, completedAt, "its state file " + missing.get() + " is missing");
+        }
+        return new RetainedCheckpoint(loaded.getCheckpointId(), directory, completedAt, null);
+    }
+
+    /** The files a checkpoint's state lives in; small state is inline in the metadata and has none. */
+    private static Stream<Path> stateFiles(CheckpointMetadata metadata) {
+        return metadata.getOperatorStates().stream()
+                .map(OperatorState::getStates)
+                .flatMap(subtasks -> subtasks.stream().flatMap(RetainedCheckpoints::handles))
+                .flatMap(handle -> handle.maybeGetPath().stream());
+    }
+
+    private static Stream<StreamStateHandle> handles(OperatorSubtaskState subtask) {
+        return Stream.of(subtask.getManagedOperatorState(), subtask.getRawOperatorState(),
+                        subtask.getManagedKeyedState(), subtask.getRawKeyedState())
+                .flatMap(collection -> collection.stream().map(StateObject.class::cast))
+                .flatMap(handle -> handle instanceof IncrementalRemoteKeyedStateHandle incremental
+                        ? incremental.streamSubHandles()
+                        : handle instanceof StreamStateHandle stream ? Stream.of(stream) : Stream.empty());
+    }
+
+    private static boolean exists(Path file) {
+        try {
+            return file.getFileSystem().exists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<FileStatus> children(Path directory) throws IOException {
+        try {
+            FileStatus[] listed = directory.getFileSystem().listStatus(directory);
+            return listed == null ? List.of() : List.of(listed);
+        } catch (FileNotFoundException e) {
+            return List.of();
+        }
+    }
+}

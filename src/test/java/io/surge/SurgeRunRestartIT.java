@@ -1,0 +1,343 @@
+package io.surge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surge.avro.RideRequest;
+import io.surge.config.SurgeConfig;
+import io.surge.embedded.EmbeddedKafka;
+import io.surge.io.kafka.DivertedRecordSerializer;
+import io.surge.testing.ClosedWorkload;
+import io.surge.testing.Inputs;
+import io.surge.testing.KafkaClients;
+import io.surge.testing.SurgeResults;
+import io.surge.testing.SurgeRunProcess;
+import io.surge.testing.SurgeStack;
+import io.surge.time.Waiting;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code surge run} killed and started again with the same command, as a process supervisor does: each run its own
+ * JVM, killed with SIGKILL, against the embedded broker and registry, with traffic arriving live from a producer of
+ * the test's. The restarted process must resume from the checkpoints the killed one retained, so that a read_committed
+ * consumer sees every (zone, window_end) once with the oracle's values, every alert once, and every late and
+ * dead-lettered input once, told apart by its source topic, partition and offset.
+ */
+@Tag("slow")
+class SurgeRunRestartIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SurgeRunRestartIT.class);
+    private static final String JOB = "restart";
+    private static final int EVENTS = 120_000;
+    private static final int EVENTS_PER_SECOND = 3_000;
+    private static final Duration PATIENCE = Duration.ofSeconds(180);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void resultsAreExactlyOnceAcrossKillsOfTheWholeProcess() throws Exception {
+        try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB))) {
+            SurgeConfig config = stack.config();
+            ClosedWorkload workload = ClosedWorkload.generate(16L, EVENTS, config.topicPartitions());
+            Path state = work.resolve("state");
+            List<String> arguments = arguments(stack, state);
+            Strays strays = new Strays();
+            SurgeRunProcess run = SurgeRunProcess.start(work, "run-0", arguments);
+            CountDownLatch windowsUnderWay = new CountDownLatch(1);
+            CompletableFuture<Void> feeding =
+                    CompletableFuture.runAsync(() -> feed(workload, stack, strays, windowsUnderWay));
+            List<Long> restarts = new ArrayList<>();
+            try (KafkaConsumer<byte[], byte[]> multipliers =
+                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers());
+                    KafkaConsumer<byte[], byte[]> alerts =
+                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().alerts())) {
+                List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
+                KafkaClients.pollUntil(multipliers, results, read -> !read.isEmpty(), PATIENCE, "a first result");
+                windowsUnderWay.countDown();
+                Random random = new Random(23L);
+                double[] shares = {0.15 + random.nextDouble() * 0.15, 0.40 + random.nextDouble() * 0.15,
+                        0.65 + random.nextDouble() * 0.15};
+                for (int kill = 0; kill < shares.length; kill++) {
+                    int target = (int) (workload.expected().size() * shares[kill]);
+                    KafkaClients.pollUntil(multipliers, results, read -> read.size() >= target, PATIENCE,
+                            target + " results before kill " + (kill + 1));
+                    Path inProgress = kill == shares.length - 1 ? awaitCheckpointInProgress(state) : null;
+                    long killedAt = System.currentTimeMillis();
+                    run.kill();
+                    if (inProgress != null) {
+                        LOG.info("kill {} came while checkpoint {} was in progress: {}", kill + 1,
+                                inProgress.getFileName(), !Files.exists(inProgress.resolve("_metadata")));
+                    }
+                    run = SurgeRunProcess.start(work, "run-" + (kill + 1), arguments);
+                    assertThat(run.awaitLine("LocalRun", PATIENCE))
+                            .as("restart %d resumes from the checkpoint the killed process retained", kill + 1)
+                            .contains("resuming from checkpoint id=");
+                    KafkaClients.pollUntil(multipliers, results,
+                            read -> read.stream().anyMatch(record -> record.timestamp() > killedAt), PATIENCE,
+                            "a result written after kill " + (kill + 1));
+                    restarts.add(System.currentTimeMillis() - killedAt);
+                }
+                feeding.get(5, TimeUnit.MINUTES);
+                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
+                        PATIENCE, workload.expected().size() + " results");
+                KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
+                LOG.info("restart times (SIGKILL to the first result written after it, committed) ms={}", restarts);
+
+                assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))
+                        .as("every (zone, window_end) exactly once, equal to the oracle")
+                        .containsExactlyInAnyOrderElementsOf(
+                                workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
+                List<ConsumerRecord<byte[], byte[]>> raised = KafkaClients.records();
+                KafkaClients.pollFor(alerts, raised, Duration.ofSeconds(3));
+                assertThat(raised.stream().map(ClosedWorkload::alertId))
+                        .as("every alert exactly once")
+                        .doesNotHaveDuplicates();
+                assertThat(diverted(stack, config.topics().lateEvents(), strays.late.size()))
+                        .as("every late input once in the late-events topic")
+                        .containsExactlyInAnyOrderElementsOf(strays.late.keySet().stream()
+                                .map(where -> where + " late").toList());
+                assertThat(diverted(stack, config.topics().deadLetters(), strays.deadLetters.size()))
+                        .as("every rejected input once in the dead-letters topic, with its reason")
+                        .containsExactlyInAnyOrderElementsOf(strays.deadLetters.entrySet().stream()
+                                .map(entry -> entry.getKey() + " " + entry.getValue()).toList());
+            } finally {
+                feeding.cancel(true);
+                run.close();
+            }
+        }
+    }
+
+    @Test
+    void aDamagedNewestCheckpointFallsBackNoneRestorableRefusesAndFreshStartsOver() throws Exception {
+        try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB));
+                KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
+            Path state = work.resolve("state");
+            List<String> arguments = arguments(stack, state);
+            ClosedWorkload workload = ClosedWorkload.generate(5L, 6_000, stack.config().topicPartitions());
+            workload.send(producer, stack, 0, 3_000);
+
+            SurgeRunProcess first = SurgeRunProcess.start(work, "first", arguments);
+            awaitCompletedCheckpoints(state, 2);
+            first.kill();
+            List<Path> completed = completedCheckpoints(state);
+            Path newest = completed.get(0);
+            Path previous = completed.get(1);
+            truncate(newest.resolve("_metadata"));
+
+            SurgeRunProcess fallback = SurgeRunProcess.start(work, "fallback", arguments);
+            assertThat(fallback.awaitLine("LocalRun", PATIENCE))
+                    .contains("resuming from checkpoint id=" + checkpointId(previous) + " ")
+                    .contains(newest.getFileName() + ": _metadata cannot be read")
+                    .contains("twice, with equal values");
+            workload.send(producer, stack, 3_000, 6_000);
+            awaitCheckpointAfter(state, checkpointId(newest));
+            fallback.kill();
+
+            for (Path checkpoint : completedCheckpoints(state)) {
+                truncate(checkpoint.resolve("_metadata"));
+            }
+            SurgeRunProcess refused = SurgeRunProcess.start(work, "refused", arguments);
+            assertThat(refused.awaitExit(PATIENCE)).as("exit code").isEqualTo(2);
+            assertThat(refused.log())
+                    .contains("surge: no checkpoint in file:" + state.resolve(JOB).resolve("checkpoints").toAbsolutePath()
+                            + " can be restored")
+                    .contains("start over with --fresh");
+
+            List<String> fresh = new ArrayList<>(arguments);
+            fresh.add("--fresh");
+            try (SurgeRunProcess again = SurgeRunProcess.start(work, "fresh", fresh)) {
+                assertThat(again.awaitLine("LocalRun", PATIENCE))
+                        .contains("starting with empty state, as asked (--fresh)")
+                        .contains("are kept in");
+                awaitCompletedCheckpoints(state, 1);
+            }
+
+            try (EmbeddedKafka other = EmbeddedKafka.start()) {
+                List<String> elsewhere = new ArrayList<>(arguments);
+                elsewhere.set(elsewhere.indexOf("--bootstrap") + 1, other.bootstrapServers());
+                SurgeRunProcess wrongCluster = SurgeRunProcess.start(work, "other-cluster", elsewhere);
+                assertThat(wrongCluster.awaitExit(PATIENCE)).as("exit code").isEqualTo(2);
+                assertThat(wrongCluster.log()).contains("hold offsets of Kafka cluster")
+                        .contains("reaches cluster");
+            }
+        }
+    }
+
+    @Test
+    void aSecondJobOfTheSameNameIsRefusedWhileTheFirstRuns() throws Exception {
+        try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB));
+                SurgeRunProcess running = SurgeRunProcess.start(work, "running", arguments(stack, work.resolve("a")))) {
+            running.awaitLine("LocalRun", PATIENCE);
+            awaitCompletedCheckpoints(work.resolve("a"), 1);
+
+            SurgeRunProcess sameMachine = SurgeRunProcess.start(work, "same-state", arguments(stack, work.resolve("a")));
+            assertThat(sameMachine.awaitExit(PATIENCE)).as("exit code").isEqualTo(2);
+            assertThat(sameMachine.log()).contains("job '" + JOB + "' is already running on this machine");
+
+            SurgeRunProcess elsewhere = SurgeRunProcess.start(work, "other-state", arguments(stack, work.resolve("b")));
+            assertThat(elsewhere.awaitExit(PATIENCE)).as("exit code").isEqualTo(2);
+            assertThat(elsewhere.log()).contains("job '" + JOB + "' is already running against this Kafka")
+                    .contains("consumer group " + JOB + "-running");
+
+            assertThat(running.isAlive()).as("the first job runs on").isTrue();
+            awaitCheckpointAfter(work.resolve("a"), checkpointId(completedCheckpoints(work.resolve("a")).get(0)));
+        }
+    }
+
+    private static List<String> arguments(SurgeStack stack, Path state) {
+        return List.of(
+                "--bootstrap", stack.bootstrapServers(),
+                "--registry", stack.config().registry().url(),
+                "--set", "job.name=" + JOB,
+                "--set", "state.dir=" + state.toAbsolutePath(),
+                "--set", "checkpoint.interval=1s",
+                "--set", "alerts.dir=" + Path.of("alerts").toAbsolutePath());
+    }
+
+    /** Inputs that end up elsewhere than in a window, by where they were written. */
+    private static final class Strays {
+        final Map<String, String> late = new ConcurrentHashMap<>();
+        final Map<String, String> deadLetters = new ConcurrentHashMap<>();
+    }
+
+    /**
+     * The workload at a steady rate, a second of traffic at a time; after each second, once a first window was
+     * emitted (so every input partition has moved the watermark), a ride request two hours older than the workload,
+     * late whatever order the job reads the partitions in, one with an impossible latitude and one that is not Avro
+     * at all; then the ticks that close every window.
+     */
+    private static void feed(ClosedWorkload workload, SurgeStack stack, Strays strays, CountDownLatch strayFrom) {
+        String rides = stack.config().topics().rideRequests();
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
+            for (int from = 0; from < workload.size(); from += EVENTS_PER_SECOND) {
+                int to = Math.min(from + EVENTS_PER_SECOND, workload.size());
+                workload.sendAtRate(producer, stack, from, to, EVENTS_PER_SECOND);
+                if (strayFrom.getCount() > 0) {
+                    continue;
+                }
+                RideRequest late = Inputs.rideRequest("late-" + from, 40.71, -74.01,
+                        workload.eventTimeAt(0) - 2 * 3_600_000);
+                strays.late.put(where(KafkaClients.send(producer,
+                        new ProducerRecord<>(rides, null, stack.wire(late)))), "late");
+                RideRequest invalid = Inputs.rideRequest("invalid-" + from, 95.0, -74.01, workload.eventTimeAt(from));
+                strays.deadLetters.put(where(KafkaClients.send(producer,
+                        new ProducerRecord<>(rides, null, stack.wire(invalid)))), "invalid-field");
+                strays.deadLetters.put(where(KafkaClients.send(producer, new ProducerRecord<>(rides, null,
+                        ("not avro " + from).getBytes(StandardCharsets.UTF_8)))), "undecodable");
+            }
+            workload.close(producer, stack);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String where(RecordMetadata written) {
+        return written.topic() + "/" + written.partition() + "@" + written.offset();
+    }
+
+    /** Each committed record of a diverted-records topic as "topic/partition@offset reason", by its headers. */
+    private static List<String> diverted(SurgeStack stack, String topic, int expected) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.committedReader(stack.bootstrapServers(), topic)) {
+            List<ConsumerRecord<byte[], byte[]>> read = KafkaClients.records();
+            KafkaClients.pollUntil(consumer, read, records -> records.size() >= expected, PATIENCE,
+                    expected + " records in " + topic);
+            KafkaClients.pollFor(consumer, read, Duration.ofSeconds(2));
+            return read.stream()
+                    .map(record -> header(record, DivertedRecordSerializer.SOURCE_TOPIC) + "/"
+                            + header(record, DivertedRecordSerializer.SOURCE_PARTITION) + "@"
+                            + header(record, DivertedRecordSerializer.SOURCE_OFFSET) + " "
+                            + header(record, DivertedRecordSerializer.REASON))
+                    .toList();
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    // The checkpoints as Flink lays them out under the job's state directory: checkpoints/<flink job>/chk-<n>/_metadata
+
+    private static List<Path> checkpointDirectories(Path state) throws IOException {
+        Path location = state.resolve(JOB).resolve("checkpoints");
+        if (!Files.isDirectory(location)) {
+            return List.of();
+        }
+        try (Stream<Path> jobs = Files.list(location)) {
+            List<Path> found = new ArrayList<>();
+            for (Path job : jobs.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> checkpoints = Files.list(job)) {
+                    checkpoints.filter(dir -> dir.getFileName().toString().startsWith("chk-")).forEach(found::add);
+                }
+            }
+            found.sort(Comparator.comparingLong(SurgeRunRestartIT::checkpointId).reversed());
+            return found;
+        } catch (java.nio.file.NoSuchFileException e) {
+            // Flink deleted a subsumed checkpoint while it was being listed
+            return checkpointDirectories(state);
+        }
+    }
+
+    private static List<Path> completedCheckpoints(Path state) throws IOException {
+        return checkpointDirectories(state).stream().filter(dir -> Files.exists(dir.resolve("_metadata"))).toList();
+    }
+
+    private static List<Path> awaitCompletedCheckpoints(Path state, int count) throws Exception {
+        Waiting.until(() -> completedCheckpoints(state).size() >= count, PATIENCE, count + " completed checkpoints");
+        return completedCheckpoints(state);
+    }
+
+    private static void awaitCheckpointAfter(Path state, long id) throws Exception {
+        Waiting.until(() -> completedCheckpoints(state).stream().anyMatch(dir -> checkpointId(dir) > id), PATIENCE,
+                "a checkpoint completed after checkpoint " + id);
+    }
+
+    /** A checkpoint directory that Flink created and has not written metadata into yet. */
+    private static Path awaitCheckpointInProgress(Path state) throws Exception {
+        Set<Path> before = new HashSet<>(checkpointDirectories(state));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (Path checkpoint : checkpointDirectories(state)) {
+                if (!before.contains(checkpoint) && !Files.exists(checkpoint.resolve("_metadata"))) {
+                    return checkpoint;
+                }
+            }
+        }
+        throw new AssertionError("no checkpoint in progress seen within 60 s");
+    }
+
+    private static long checkpointId(Path checkpoint) {
+        return Long.parseLong(checkpoint.getFileName().toString().substring("chk-".length()));
+    }
+
+    private static void truncate(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
+    }
+}

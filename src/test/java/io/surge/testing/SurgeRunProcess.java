@@ -1,0 +1,94 @@
+package io.surge.testing;
+
+import io.surge.embedded.ChildProcess;
+import io.surge.time.Waiting;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code surge run} as a process of its own, started the way the {@code surge} script starts it (the built classes
+ * and {@code target/surge.classpath}, main class {@code io.surge.cli.SurgeCli}); its output, the job's log, in a file.
+ * Needs {@code package} to have run, so the tests using it are Failsafe's.
+ */
+public final class SurgeRunProcess implements AutoCloseable {
+
+    private static final Path CLASSPATH = Path.of("target", "surge.classpath");
+
+    private final ChildProcess process;
+    private final Path log;
+
+    private SurgeRunProcess(ChildProcess process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * @param work a directory of the test's: the log goes there, as the JVM's temporary files do, so that a killed
+     *     process leaves nothing behind once the test's directory is gone
+     * @param name names the log, e.g. "run-2"
+     * @param arguments what follows {@code surge run}
+     */
+    public static SurgeRunProcess start(Path work, String name, List<String> arguments) throws IOException {
+        Path tmp = Files.createDirectories(work.resolve("tmp").resolve(name));
+        Path log = work.resolve(name + ".log");
+        List<String> jvm = new ArrayList<>(List.of(
+                "-Xmx1g",
+                "-Djava.io.tmpdir=" + tmp.toAbsolutePath(),
+                "-cp", Path.of("target", "classes").toAbsolutePath() + ":" + Files.readString(CLASSPATH).trim(),
+                "io.surge.cli.SurgeCli", "run"));
+        jvm.addAll(arguments);
+        return new SurgeRunProcess(ChildProcess.startJava("surge run (" + name + ")", jvm, log, Path.of("").toAbsolutePath()), log);
+    }
+
+    /** Waits for the first line of its log containing {@code fragment}, and returns it. */
+    public String awaitLine(String fragment, Duration timeout) throws Exception {
+        try {
+            Waiting.until(() -> line(fragment).isPresent() || !process.isAlive(), timeout, "'" + fragment + "'");
+        } catch (TimeoutException e) {
+            throw new AssertionError("surge run never logged '" + fragment + "' within " + timeout.toSeconds()
+                    + " s; its log ends:\n" + process.tail());
+        }
+        return line(fragment).orElseThrow(() -> new AssertionError(
+                "surge run exited without logging '" + fragment + "'; its log ends:\n" + process.tail()));
+    }
+
+    /** Its exit code, failing when it has not ended within {@code timeout}. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        OptionalInt code = process.awaitExit(timeout);
+        if (code.isEmpty()) {
+            throw new AssertionError("surge run still runs after " + timeout.toSeconds() + " s; its log ends:\n"
+                    + process.tail());
+        }
+        return code.getAsInt();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** SIGKILL, as an out-of-memory kill or a lost machine ends it. */
+    public void kill() throws InterruptedException {
+        process.kill();
+    }
+
+    private Optional<String> line(String fragment) throws IOException {
+        return Files.readAllLines(log).stream().filter(line -> line.contains(fragment)).findFirst();
+    }
+
+    /** SIGTERM, as a supervisor stops it. */
+    @Override
+    public void close() throws Exception {
+        process.close();
+    }
+}
