@@ -77,12 +77,12 @@ public final class SurgeJob {
         }
         outputs.lateEvents()
                 .sinkTo(KafkaEndpoints.sink(config, "late-events",
-                        new DivertedRecordSerializer(config.topics().lateEvents())))
+                        new DivertedRecordSerializer(config.topics().lateEvents(), config.divertedMaxBytes())))
                 .name("Late events to Kafka")
                 .uid("late-events-sink");
         outputs.deadLetters()
                 .sinkTo(KafkaEndpoints.sink(config, "dead-letters",
-                        new DivertedRecordSerializer(config.topics().deadLetters())))
+                        new DivertedRecordSerializer(config.topics().deadLetters(), config.divertedMaxBytes())))
                 .name("Dead letters to Kafka")
                 .uid("dead-letters-sink");
     }

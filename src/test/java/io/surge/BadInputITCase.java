@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.testing.CityWorkload;
+import io.surge.testing.JobMetrics;
 import io.surge.testing.KafkaClients;
+import io.surge.testing.OtherTeams;
 import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeStack;
 import java.nio.ByteBuffer;
@@ -23,10 +25,7 @@ import java.util.Random;
 import java.util.concurrent.Future;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,12 +45,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BadInputITCase {
 
     private static final Path CORPUS = Path.of("src/test/resources/bad-inputs");
-    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+    private static final JobMetrics METRICS = new JobMetrics();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .setConfiguration(METRICS.configuration())
             .build());
 
     private record Entry(String file, String topic, String framing, String reason) {}
@@ -104,9 +103,9 @@ class BadInputITCase {
                 assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
 
                 long consumed = produced;
-                awaitCounter(job.getJobID(), "eventsIn", consumed);
-                assertThat(counter(job.getJobID(), "eventsDeadLettered")).isEqualTo(corpus.size());
-                assertThat(accounted(job.getJobID(), consumed))
+                METRICS.awaitCounter(job.getJobID(), "eventsIn", consumed);
+                assertThat(METRICS.counter(job.getJobID(), "eventsDeadLettered")).isEqualTo(corpus.size());
+                assertThat(METRICS.accounted(job.getJobID(), consumed))
                         .as("consumed = counted + late + dead-lettered")
                         .isEqualTo(consumed);
             } finally {
@@ -116,8 +115,9 @@ class BadInputITCase {
     }
 
     /**
-     * Valid wire-format records with random damage: bytes flipped, cut off or appended, the schema id changed. Some
-     * still decode (as odd but valid records, or as late ones), most do not; none may stop the job or go missing.
+     * Valid wire-format records with random damage: bytes flipped, cut off or appended, the schema id changed, or put
+     * behind the id of a schema of another team's (recursive, with an array of nulls, a plain string, JSON Schema).
+     * Some still decode (as odd but valid records, or as late ones), most do not; none may stop the job or go missing.
      */
     @Test
     void randomlyDamagedRecordsNeverStopTheJobNorGoUnaccounted() throws Exception {
@@ -125,20 +125,29 @@ class BadInputITCase {
             SurgeConfig config = stack.config();
             Random random = new Random(20261125L);
             CityWorkload traffic = CityWorkload.generate(6L, 3000, at(0), 20, 4_000, 0.0, 0.0);
+            String registry = config.registry().url();
+            List<Integer> otherTeams = List.of(
+                    OtherTeams.register(registry, "fuzz-recursive-value", "AVRO",
+                            Files.readString(CORPUS.resolve("ride-recursive.avsc"))),
+                    OtherTeams.register(registry, "fuzz-nothings-value", "AVRO",
+                            Files.readString(CORPUS.resolve("ride-with-nothings.avsc"))),
+                    OtherTeams.register(registry, "fuzz-string-value", "AVRO", "\"string\""),
+                    OtherTeams.register(registry, "fuzz-json-value", "JSON",
+                            "{\"type\": \"object\", \"properties\": {\"lat\": {\"type\": \"number\"}}}"));
             try (KafkaProducer<byte[], byte[]> producer = producer(stack)) {
                 for (Object input : traffic.inputs()) {
                     byte[] value = stack.wire(input);
-                    producer.send(new ProducerRecord<>(
-                            stack.topicOf(input), random.nextBoolean() ? damage(value, random) : value));
+                    producer.send(new ProducerRecord<>(stack.topicOf(input),
+                            random.nextBoolean() ? damage(value, random, otherTeams) : value));
                 }
             }
 
             JobClient job = SurgeOnMiniCluster.start(config, at(900), 2, null);
             try {
-                awaitCounter(job.getJobID(), "eventsIn", traffic.size());
+                METRICS.awaitCounter(job.getJobID(), "eventsIn", traffic.size());
                 assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
-                assertThat(counter(job.getJobID(), "eventsDeadLettered")).as("most damage is caught").isPositive();
-                assertThat(accounted(job.getJobID(), traffic.size()))
+                assertThat(METRICS.counter(job.getJobID(), "eventsDeadLettered")).as("most damage is caught").isPositive();
+                assertThat(METRICS.accounted(job.getJobID(), traffic.size()))
                         .as("consumed = counted + late + dead-lettered")
                         .isEqualTo(traffic.size());
             } finally {
@@ -147,9 +156,9 @@ class BadInputITCase {
         }
     }
 
-    private static byte[] damage(byte[] value, Random random) {
+    private static byte[] damage(byte[] value, Random random, List<Integer> otherTeams) {
         byte[] damaged = value.clone();
-        switch (random.nextInt(4)) {
+        switch (random.nextInt(5)) {
             case 0 -> {
                 for (int i = 0; i < 1 + random.nextInt(3); i++) {
                     damaged[random.nextInt(damaged.length)] ^= (byte) (1 + random.nextInt(255));
@@ -162,7 +171,8 @@ class BadInputITCase {
                     damaged[i] = (byte) random.nextInt(256);
                 }
             }
-            default -> damaged[1 + random.nextInt(4)] = (byte) random.nextInt(256);
+            case 3 -> damaged[1 + random.nextInt(4)] = (byte) random.nextInt(256);
+            default -> ByteBuffer.wrap(damaged).putInt(1, otherTeams.get(random.nextInt(otherTeams.size())));
         }
         return damaged;
     }
@@ -183,7 +193,17 @@ class BadInputITCase {
         if (entry.framing().equals("raw")) {
             return file;
         }
-        int id = entry.framing().equals("unknown-id") ? 999_999 : stack.schemaIdOf(entry.topic());
+        String registry = stack.config().registry().url();
+        int id = switch (entry.framing().replaceAll("=.*", "")) {
+            case "unknown-id" -> 999_999;
+            case "writer" -> OtherTeams.register(registry, "other-team-" + entry.file() + "-value", "AVRO",
+                    Files.readString(CORPUS.resolve(entry.framing().substring("writer=".length()))));
+            case "json-schema" -> OtherTeams.register(registry, "other-team-json-value", "JSON",
+                    "{\"type\": \"object\", \"properties\": {\"lat\": {\"type\": \"number\"}}}");
+            case "protobuf-schema" -> OtherTeams.register(registry, "other-team-proto-value", "PROTOBUF",
+                    "syntax = \"proto3\"; message Ride { double lat = 1; }");
+            default -> stack.schemaIdOf(entry.topic());
+        };
         byte magic = (byte) (entry.framing().equals("bad-magic") ? 1 : 0);
         return ByteBuffer.allocate(5 + file.length).put(magic).putInt(id).put(file).array();
     }
@@ -200,33 +220,4 @@ class BadInputITCase {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
-    /**
-     * Records counted, late or dead-lettered, once they add up to {@code consumed} or 60 s have passed: the source
-     * counts a record before the windows downstream do, so the sum may lag the source's count for a moment.
-     */
-    private static long accounted(JobID job, long consumed) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (sumOfOutcomes(job) < consumed && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        return sumOfOutcomes(job);
-    }
-
-    private static long sumOfOutcomes(JobID job) {
-        return counter(job, "eventsCounted") + counter(job, "eventsLate") + counter(job, "eventsDeadLettered");
-    }
-
-    private static void awaitCounter(JobID job, String name, long value) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (counter(job, name) < value && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(counter(job, name)).as(name).isEqualTo(value);
-    }
-
-    private static long counter(JobID job, String name) {
-        return METRICS.findMetrics(job, "\\.surge\\." + name + "$").values().stream()
-                .mapToLong(metric -> ((Counter) metric).getCount())
-                .sum();
-    }
 }

@@ -4,6 +4,7 @@ import io.surge.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +30,11 @@ final class AlertMatchFunction<T> extends PatternProcessFunction<T, ZoneAlert> {
         Map<String, List<Object>> steps = new LinkedHashMap<>();
         Map<String, String> details = new TreeMap<>();
         RuleInput input = rule.input();
+        List<String> matched = new ArrayList<>();
         for (RuleStep step : rule.steps()) {
             List<Object> records = List.copyOf(match.get(step.name()));
             steps.put(step.name(), records);
+            records.forEach(record -> matched.add(input.identity(record)));
             details.put(step.name() + ".count", Integer.toString(records.size()));
             Object last = records.get(records.size() - 1);
             for (String field : input.fields().keySet()) {
@@ -45,7 +48,7 @@ final class AlertMatchFunction<T> extends PatternProcessFunction<T, ZoneAlert> {
         long firstTime = input.eventTime(first);
         long lastTime = input.eventTime(last);
         out.collect(new ZoneAlert(
-                alertId(rule.name(), zone, firstTime, lastTime),
+                alertId(rule.name(), zone, matched),
                 rule.name(),
                 rule.severity(),
                 zone,
@@ -56,11 +59,16 @@ final class AlertMatchFunction<T> extends PatternProcessFunction<T, ZoneAlert> {
                 clock.millis()));
     }
 
-    /** The same rule, zone and matched time span always give the same id, so consumers can deduplicate. */
-    static String alertId(String rule, String zone, long firstTime, long lastTime) {
+    /**
+     * The same rule, zone and matched records always give the same id, so consumers can deduplicate, and two matches
+     * of a rule never share one, even over the same time span ({@code after-match: no-skip}, no cooldown).
+     *
+     * @param matched the {@link RuleInput#identity} of every record of the match, step by step
+     */
+    static String alertId(String rule, String zone, List<String> matched) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((rule + "|" + zone + "|" + firstTime + "|" + lastTime).getBytes(StandardCharsets.UTF_8));
+                    .digest((rule + "|" + zone + "|" + String.join(",", matched)).getBytes(StandardCharsets.UTF_8));
             return rule + "-" + HexFormat.of().formatHex(digest, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);

@@ -27,6 +27,9 @@ public record AlertRule(
         AfterMatch afterMatch)
         implements Serializable {
 
+    /** The longest {@code within}: each zone keeps a rule's records and partial matches for that long. */
+    public static final Duration MAX_WITHIN = Duration.ofHours(1);
+
     /** What happens to overlapping partial matches once a match is found. */
     public enum AfterMatch {
         /** Every match is reported (cooldown still applies). */

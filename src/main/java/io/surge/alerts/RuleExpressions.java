@@ -15,12 +15,24 @@ import java.util.Map;
 
 /**
  * Rule conditions in CEL, the Common Expression Language: type-checked against the fields of the rule's input and the
- * steps before, and sandboxed by design (no I/O, no access to Java classes, every expression terminates).
+ * steps before, and sandboxed by design (no I/O, no access to Java classes, every expression terminates). Their cost
+ * is bounded too, since each runs for every record of its zone: no comprehension macros ({@code all}, {@code exists},
+ * {@code map}: a rule's fields are single values, so there is nothing to loop over, and nested loops over literal
+ * lists would cost their product), at most {@value #MAX_LENGTH} characters and {@value #MAX_NESTING} levels of
+ * nesting, and regular expressions (RE2: linear time) of at most {@value #MAX_REGEX_SIZE} program steps. So a
+ * condition costs at most in proportion to its length.
  */
 final class RuleExpressions {
 
-    private static final CelOptions OPTIONS =
-            CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+    static final int MAX_LENGTH = 4_096;
+    static final int MAX_NESTING = 32;
+    static final int MAX_REGEX_SIZE = 1_000;
+    private static final CelOptions OPTIONS = CelOptions.current()
+            .enableHeterogeneousNumericComparisons(true)
+            .maxExpressionCodePointSize(MAX_LENGTH)
+            .maxParseRecursionDepth(MAX_NESTING)
+            .maxRegexProgramSize(MAX_REGEX_SIZE)
+            .build();
     private static final CelRuntime RUNTIME =
             CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
 

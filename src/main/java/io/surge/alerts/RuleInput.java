@@ -2,6 +2,7 @@ package io.surge.alerts;
 
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
+import io.surge.event.RecordOrigin;
 import io.surge.event.ZoneEvent;
 import io.surge.pricing.ZoneSurge;
 import java.util.LinkedHashMap;
@@ -81,6 +82,20 @@ public enum RuleInput {
             case "multiplier" -> surge.multiplier();
             default -> throw new IllegalArgumentException("multipliers have no field " + field);
         };
+    }
+
+    /**
+     * What tells the record apart from every other record of its zone, the same in every replay: an event's source
+     * topic, partition and offset, a window's end.
+     */
+    public String identity(Object record) {
+        if (record instanceof ZoneEvent event) {
+            RecordOrigin origin = event.origin();
+            return origin == null
+                    ? "event@" + event.eventTime()
+                    : origin.topic() + "/" + origin.partition() + "@" + origin.offset();
+        }
+        return "window@" + ((ZoneSurge) record).windowEnd();
     }
 
     /** When the record happened: an event's time, or the end of a surge window. */

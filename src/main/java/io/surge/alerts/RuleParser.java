@@ -107,6 +107,11 @@ public final class RuleParser {
             Duration within = duration(keys, "within", root, null,
                     "every rule needs a time bound, e.g. 'within: 30s'; it bounds how long partial matches are"
                             + " kept");
+            if (within.compareTo(AlertRule.MAX_WITHIN) > 0) {
+                throw error(keys.get("within").getValueNode(), "'within' is " + TimeUtils.formatWithHighestUnit(within)
+                        + ", above the longest a rule may wait, " + TimeUtils.formatWithHighestUnit(AlertRule.MAX_WITHIN)
+                        + ": every zone keeps its records and partial matches that long");
+            }
             Duration cooldown = duration(keys, "cooldown", root, Duration.ZERO, null);
             Severity severity = choice(keys, "severity", root, Severity.class, Severity.WARNING);
             AlertRule.AfterMatch afterMatch = afterMatch(keys, root);

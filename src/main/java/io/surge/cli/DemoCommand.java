@@ -68,6 +68,8 @@ final class DemoCommand implements Callable<Integer> {
             int uiPort = FreePort.pick();
             Configuration flink = FlinkSettings.of(surge);
             flink.set(RestOptions.PORT, uiPort);
+            // the demo is for this machine: its web UI is not to be reached from others
+            flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             env.setParallelism(2);
             SurgeJob.build(env, surge, Clock.system());

@@ -41,6 +41,13 @@ public enum SurgeOption {
     TOPIC_LATE_EVENTS("topics.late-events", "surge-late-events", "Where late input records go, unchanged."),
     TOPIC_DEAD_LETTERS("topics.dead-letters", "surge-dead-letters", "Where rejected input records go, unchanged."),
     TOPIC_PARTITIONS("topics.partitions", "4", "Partitions of the topics surge creates when they are missing."),
+    DIVERTED_MAX_BYTES(
+            "output.diverted-max-bytes",
+            "524288",
+            "A late or dead-lettered record whose key and value take more bytes than this is written as a bounded"
+                    + " copy (key cut to 1 KiB, value to what is left), with headers giving the original sizes and"
+                    + " SHA-256; keep it below the producer's max.request.size and the topics' max.message.bytes"
+                    + " (about 1 MB by default)."),
     JOB_NAME(
             "job.name",
             "surge",

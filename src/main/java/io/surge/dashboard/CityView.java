@@ -3,6 +3,7 @@ package io.surge.dashboard;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.zone.ZoneBoundaries;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,12 +14,16 @@ import java.util.Map;
 /**
  * What the dashboard shows, built from the result topics as they are read: each zone's latest multiplier, the latest
  * alerts, and the input rate. Fed by one thread, read by the server's; every method is synchronized.
+ *
+ * <p>A zone whose latest result is more than {@link #QUIET_ZONE_KEPT} of event time older than the latest window
+ * anywhere is dropped, so the view stays as large as the zones that are active.
  */
 final class CityView {
 
     static final int ALERTS_SHOWN = 30;
     /** The input rate is averaged over this many one-second samples: results arrive in bursts, one per checkpoint. */
     private static final int RATE_SAMPLES = 5;
+    static final Duration QUIET_ZONE_KEPT = Duration.ofMinutes(10);
 
     /** One zone as drawn: its latest result and its corners as {lat, lon} pairs. */
     record Zone(String id, long demand, long supply, double multiplier, long windowStart, long windowEnd,
@@ -30,15 +35,17 @@ final class CityView {
      * @param zonesActive zones with a result for the latest window
      * @param maxMultiplier the highest multiplier among them
      * @param lastUpdate wall-clock time of the latest result or alert read, epoch ms; 0 before the first
+     * @param feedError why the topics cannot be read right now, or null while they can
      */
     record Snapshot(long eventsPerSecond, int zonesActive, double maxMultiplier, long latestWindowEnd,
-            long lastUpdate, List<Zone> zones, List<Alert> alerts) {}
+            long lastUpdate, String feedError, List<Zone> zones, List<Alert> alerts) {}
 
     private final Map<String, Zone> zones = new HashMap<>();
     private final Deque<Alert> alerts = new ArrayDeque<>();
     private final Deque<long[]> inputSamples = new ArrayDeque<>();
     private long latestWindowEnd;
     private long lastUpdate;
+    private String feedError;
 
     synchronized void take(SurgeMultiplier result) {
         long windowEnd = result.getWindowEnd().toEpochMilli();
@@ -69,11 +76,17 @@ final class CityView {
         }
     }
 
+    synchronized void feedError(String error) {
+        feedError = error;
+    }
+
     synchronized Snapshot snapshot() {
+        long keptFrom = latestWindowEnd - QUIET_ZONE_KEPT.toMillis();
+        zones.values().removeIf(zone -> zone.windowEnd() < keptFrom);
         List<Zone> all = new ArrayList<>(zones.values());
         List<Zone> active = all.stream().filter(zone -> zone.windowEnd() == latestWindowEnd).toList();
         double max = active.stream().mapToDouble(Zone::multiplier).max().orElse(0);
-        return new Snapshot(eventsPerSecond(), active.size(), max, latestWindowEnd, lastUpdate, all,
+        return new Snapshot(eventsPerSecond(), active.size(), max, latestWindowEnd, lastUpdate, feedError, all,
                 List.copyOf(alerts));
     }
 

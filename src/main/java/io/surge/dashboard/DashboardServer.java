@@ -19,29 +19,40 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live surge map: one page, and a stream of what it shows, pushed to every open page once a second as
  * server-sent events. It reads only the public result topics (read_committed, through the registry), as any consumer
  * of surge would, and the input topics' end offsets for the input rate. Read-only: it answers GET and nothing else.
  *
- * <p>Built on the JDK's own HTTP server: server-sent events need nothing more than a response that stays open.
+ * <p>Built on the JDK's own HTTP server: server-sent events need nothing more than a response that stays open. Each
+ * open page has a writer thread of its own that sends it the latest view, so a page that stops reading holds up no
+ * other; one whose send has not gone through within {@value #STALLED_SECONDS} s is dropped. At most
+ * {@value #MAX_SUBSCRIBERS} pages are served at once; more are answered 503. When reading the topics fails, the pages
+ * say so and the log does, and the feed tries again.
  */
 public final class DashboardServer implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PUSH_EVERY = Duration.ofSeconds(1);
+    static final int MAX_SUBSCRIBERS = 64;
+    static final int STALLED_SECONDS = 10;
 
     private final SurgeConfig config;
     private final HttpServer http;
     private final ExecutorService handlers = Executors.newCachedThreadPool(daemon("surge-dashboard-http"));
     private final CityView view = new CityView();
-    private final List<OutputStream> subscribers = new CopyOnWriteArrayList<>();
+    private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final OutputsReader outputs;
     private final Admin admin;
     private final Thread feed;
@@ -127,12 +138,73 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private void subscribe(HttpExchange exchange) throws IOException {
+        if (subscribers.size() >= MAX_SUBSCRIBERS) {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+            return;
+        }
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
-        OutputStream stream = exchange.getResponseBody();
-        push(stream, JSON.writeValueAsBytes(view.snapshot()));
-        subscribers.add(stream);
+        Subscriber subscriber = new Subscriber(exchange);
+        subscribers.add(subscriber);
+        subscriber.offer(JSON.writeValueAsBytes(view.snapshot()));
+    }
+
+    /**
+     * One open page and the thread that writes to it: the latest view waits in a one-place mailbox, so a page that
+     * reads slowly skips views instead of queueing them.
+     */
+    private final class Subscriber {
+        private final HttpExchange exchange;
+        private final AtomicReference<byte[]> latest = new AtomicReference<>();
+        private final Thread writer;
+        /** When the send in progress began, in nanoseconds; 0 while none is. */
+        private volatile long sendingSince;
+
+        Subscriber(HttpExchange exchange) {
+            this.exchange = exchange;
+            this.writer = new Thread(this::write, "surge-dashboard-page");
+            this.writer.setDaemon(true);
+            this.writer.start();
+        }
+
+        void offer(byte[] snapshot) {
+            latest.set(snapshot);
+            LockSupport.unpark(writer);
+        }
+
+        boolean stalled(long now) {
+            long since = sendingSince;
+            return since != 0 && now - since > TimeUnit.SECONDS.toNanos(STALLED_SECONDS);
+        }
+
+        /** Ends the page's stream; interrupting a send closes its socket (the JDK server's channels are interruptible). */
+        void drop() {
+            subscribers.remove(this);
+            writer.interrupt();
+        }
+
+        private void write() {
+            OutputStream stream = exchange.getResponseBody();
+            try {
+                while (!closed && !Thread.currentThread().isInterrupted()) {
+                    byte[] snapshot = latest.getAndSet(null);
+                    if (snapshot == null) {
+                        LockSupport.park(this);
+                        continue;
+                    }
+                    sendingSince = System.nanoTime();
+                    push(stream, snapshot);
+                    sendingSince = 0;
+                }
+            } catch (IOException e) {
+                // the page was closed, or dropped as stalled
+            } finally {
+                subscribers.remove(this);
+                exchange.close();
+            }
+        }
     }
 
     private static void send(HttpExchange exchange, String type, byte[] body) throws IOException {
@@ -143,23 +215,45 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
-    /** Reads the topics; once a second samples the input offsets and pushes the view to every open page. */
+    /**
+     * Reads the topics; once a second samples the input offsets and offers the view to every open page, dropping
+     * pages that have stopped reading. A failure to read is shown and logged, then tried again a second later.
+     */
     private void feed() {
         long nextPush = 0;
+        String failing = null;
         try {
             while (!closed) {
-                outputs.poll(Duration.ofMillis(200), view::take, view::take);
+                try {
+                    outputs.poll(Duration.ofMillis(200), view::take, view::take);
+                    if (failing != null) {
+                        LOG.info("dashboard reads the result topics again");
+                        failing = null;
+                        view.feedError(null);
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    if (failing == null) {
+                        LOG.warn("dashboard cannot read the result topics; the page shows it and it tries again", e);
+                    }
+                    failing = e.toString();
+                    view.feedError("cannot read the result topics: " + failing);
+                    sleepQuietly(PUSH_EVERY);
+                }
                 if (System.currentTimeMillis() >= nextPush) {
                     long inputRecords = inputRecords();
                     if (inputRecords >= 0) {
                         view.inputRecords(inputRecords, System.currentTimeMillis());
                     }
                     byte[] snapshot = JSON.writeValueAsBytes(view.snapshot());
-                    for (OutputStream subscriber : subscribers) {
-                        try {
-                            push(subscriber, snapshot);
-                        } catch (IOException e) {
-                            subscribers.remove(subscriber); // the page was closed
+                    long now = System.nanoTime();
+                    for (Subscriber subscriber : subscribers) {
+                        if (subscriber.stalled(now)) {
+                            LOG.info("dashboard drops a page that stopped reading for {} s", STALLED_SECONDS);
+                            subscriber.drop();
+                        } else {
+                            subscriber.offer(snapshot);
                         }
                     }
                     nextPush = System.currentTimeMillis() + PUSH_EVERY.toMillis();
@@ -171,7 +265,15 @@ public final class DashboardServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         } finally {
             outputs.close();
-            subscribers.forEach(DashboardServer::closeQuietly);
+            subscribers.forEach(Subscriber::drop);
+        }
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -200,14 +302,6 @@ public final class DashboardServer implements AutoCloseable {
                     .sum();
         } catch (Exception e) {
             return -1;
-        }
-    }
-
-    private static void closeQuietly(OutputStream stream) {
-        try {
-            stream.close();
-        } catch (IOException e) {
-            // already gone
         }
     }
 

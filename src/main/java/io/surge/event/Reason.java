@@ -6,6 +6,10 @@ public enum Reason {
     UNDECODABLE("undecodable"),
     /** The registry does not know the writer schema id in the value. */
     UNKNOWN_SCHEMA("unknown-schema"),
+    /** The registry's entry for the id is not a plain Avro record schema: JSON Schema, Protobuf, references. */
+    UNSUPPORTED_SCHEMA("unsupported-schema"),
+    /** The registry refuses to give out the schema of the id (HTTP 401, 403 or another final 4xx). */
+    REGISTRY_REFUSED("registry-refused"),
     /** The record decoded, but a field is impossible: coordinates, ids or timestamps. */
     INVALID_FIELD("invalid-field"),
     /** Every window the record belongs to had already been emitted when it arrived. */

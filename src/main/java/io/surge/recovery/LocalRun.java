@@ -7,6 +7,7 @@ import io.surge.io.kafka.TopicSetup;
 import java.io.IOException;
 import java.time.Instant;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,10 +120,14 @@ public final class LocalRun implements AutoCloseable {
         return start;
     }
 
-    /** Retains the job's checkpoints where the next start looks, and restores from the start point. */
+    /**
+     * Retains the job's checkpoints where the next start looks, restores from the start point, and keeps the
+     * in-process Flink's web UI and REST API to this machine.
+     */
     public void configure(Configuration flink) {
         FlinkSettings.retainCheckpointsIn(flink, checkpoints.location().toString());
         start.applyTo(flink);
+        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     }
 
     @Override

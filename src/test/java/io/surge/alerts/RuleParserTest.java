@@ -35,6 +35,61 @@ class RuleParserTest {
     }
 
     @Test
+    void aWithinLongerThanAnHourIsRefused() throws IOException {
+        Path file = rule("""
+                name: r
+                input: multipliers
+                steps:
+                  - name: first
+                    where: multiplier > 2.0
+                within: 2h
+                summary: "x"
+                """);
+
+        assertThatThrownBy(() -> RuleParser.parse(file))
+                .isInstanceOf(RuleException.class)
+                .hasMessageStartingWith(file + ":6: 'within' is 2 h, above the longest a rule may wait, 1 h");
+    }
+
+    @Test
+    void aConditionLongerThanTheBoundIsRefusedWhenTheRuleLoads() throws IOException {
+        String condition = "multiplier > 2.0" + " && multiplier > 2.0".repeat(RuleExpressions.MAX_LENGTH / 19);
+        Path file = rule("""
+                name: r
+                input: multipliers
+                steps:
+                  - name: first
+                    where: "%s"
+                within: 10s
+                summary: "x"
+                """.formatted(condition));
+
+        assertThatThrownBy(() -> RuleParser.parse(file))
+                .isInstanceOf(RuleException.class)
+                .hasMessageContaining("exceeds")
+                .hasMessageContaining(String.valueOf(RuleExpressions.MAX_LENGTH));
+    }
+
+    @Test
+    void aConditionCannotLoopSoItsCostStaysInProportionToItsLength() throws IOException {
+        // three nested comprehensions over 200 items would be 8 million evaluations per record
+        String list = "[" + "1,".repeat(199) + "1]";
+        Path file = rule("""
+                name: r
+                input: multipliers
+                steps:
+                  - name: first
+                    where: "%s.all(a, %s.all(b, %s.all(c, multiplier > 0.0)))"
+                within: 10s
+                summary: "x"
+                """.formatted(list, list, list));
+
+        assertThatThrownBy(() -> RuleParser.parse(file))
+                .isInstanceOf(RuleException.class)
+                .hasMessageContaining("unknown name 'all'");
+    }
+
+    @Test
     void anUnknownFieldIsNamedWithTheFieldsThereAre() throws IOException {
         Path file = rule("""
                 name: r

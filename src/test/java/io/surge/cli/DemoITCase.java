@@ -7,9 +7,11 @@ import io.surge.embedded.EmbeddedRegistry;
 import io.surge.testing.ClosedWorkload;
 import io.surge.testing.HeadlessChromium;
 import io.surge.testing.KafkaClients;
+import io.surge.testing.Listeners;
 import io.surge.testing.WireRecords;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -42,6 +44,7 @@ class DemoITCase {
     private static final Pattern BOOTSTRAP = Pattern.compile("bootstrap=(\\S+)");
     private static final Pattern UI = Pattern.compile("Flink web UI: (http://\\S+)");
     private static final Pattern DASHBOARD = Pattern.compile("dashboard: (http://\\S+)");
+    private static final Pattern REGISTRY = Pattern.compile("registry=(http://\\S+)");
     private static final Pattern TOOLTIP = Pattern.compile(
             "(\\S+) · demand (\\d+) · supply (\\d+) · ([\\d.]+)x · window \\S+–(\\d\\d:\\d\\d:\\d\\d)");
 
@@ -52,7 +55,13 @@ class DemoITCase {
                 .setOut(new PrintWriter(out, true))
                 .execute("demo", "--duration", "100s", "--rate", "300", "--dashboard-port", "0"));
         String bootstrap = awaitLine(out, BOOTSTRAP, demo);
-        assertThat(awaitLine(out, UI, demo)).startsWith("http://localhost:");
+        String ui = awaitLine(out, UI, demo);
+        assertThat(ui).startsWith("http://localhost:");
+        // every listener the demo opens is for this machine only
+        Listeners.assertLoopbackOnly("the Flink web UI", URI.create(ui).getPort());
+        Listeners.assertLoopbackOnly("Kafka", Integer.parseInt(bootstrap.replaceAll(".*:", "")));
+        Listeners.assertLoopbackOnly("the registry", URI.create(awaitLine(out, REGISTRY, demo)).getPort());
+        Listeners.assertLoopbackOnly("the dashboard", URI.create(awaitLine(out, DASHBOARD, demo)).getPort());
 
         try (KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(bootstrap, "surge-multipliers");
                 KafkaConsumer<byte[], byte[]> alerts = KafkaClients.committedReader(bootstrap, "surge-alerts")) {

@@ -40,6 +40,28 @@ class CityViewTest {
     }
 
     @Test
+    void zonesQuietForLongerThanTheViewKeepsThemAreDropped() {
+        CityView view = new CityView();
+        long kept = CityView.QUIET_ZONE_KEPT.toMillis();
+        view.take(result("zone_1_1", 1_000_000, 5, 5));
+        view.take(result("zone_1_2", 1_000_000 + kept, 5, 5));
+        view.take(result("zone_1_3", 1_005_000 + kept, 5, 5));
+
+        assertThat(view.snapshot().zones()).extracting(CityView.Zone::id)
+                .as("zone_1_1 last reported more than the kept time before the latest window")
+                .containsExactlyInAnyOrder("zone_1_2", "zone_1_3");
+    }
+
+    @Test
+    void aFailingFeedIsPartOfWhatThePageShows() {
+        CityView view = new CityView();
+        view.feedError("cannot read the result topics: broker down");
+        assertThat(view.snapshot().feedError()).isEqualTo("cannot read the result topics: broker down");
+        view.feedError(null);
+        assertThat(view.snapshot().feedError()).isNull();
+    }
+
+    @Test
     void theFeedKeepsTheNewestAlertsFirst() {
         CityView view = new CityView();
         for (int i = 0; i < CityView.ALERTS_SHOWN + 5; i++) {

@@ -7,6 +7,7 @@ import io.surge.avro.SurgeMultiplier;
 import io.surge.io.kafka.InputWriter;
 import io.surge.pricing.ZoneSurge;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,10 +72,16 @@ public final class ClosedWorkload {
         return expected;
     }
 
-    /** Sends the events from index {@code from} (inclusive) to {@code to} (exclusive), keyed as surge's inputs are. */
+    /**
+     * Sends the events from index {@code from} (inclusive) to {@code to} (exclusive), keyed as surge's inputs are, each
+     * to a partition below the workload's partition count chosen by its key: an input topic with more partitions
+     * gets nothing of the workload in the others.
+     */
     public void send(KafkaProducer<byte[], byte[]> producer, SurgeStack stack, int from, int to) {
         for (Object input : workload.inputs().subList(from, to)) {
-            producer.send(new ProducerRecord<>(stack.topicOf(input), InputWriter.keyOf(input), stack.wire(input)));
+            byte[] key = InputWriter.keyOf(input);
+            producer.send(new ProducerRecord<>(stack.topicOf(input), Math.floorMod(Arrays.hashCode(key), partitions),
+                    key, stack.wire(input)));
         }
         producer.flush();
     }

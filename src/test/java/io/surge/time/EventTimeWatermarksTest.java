@@ -74,6 +74,24 @@ class EventTimeWatermarksTest {
         assertThat(output.idle).as("silent for 11 s").isTrue();
     }
 
+    @Test
+    void aPartitionReceivingOnlyRejectedRecordsGoesIdleLikeASilentOne() {
+        offer(Ingested.accepted(ride("A").at(20)));
+        generator.onPeriodicEmit(output);
+        for (int second = 0; second < 11; second++) {
+            offer(Ingested.diverted(Reason.UNDECODABLE, "not Avro", Events.origin("ride-requests")), at(30));
+            generator.onPeriodicEmit(output);
+            activity.advanceTime(Duration.ofSeconds(1));
+        }
+        generator.onPeriodicEmit(output);
+
+        assertThat(output.idle).as("11 s of nothing but garbage").isTrue();
+        offer(Ingested.accepted(ride("A").at(40)));
+        generator.onPeriodicEmit(output);
+        assertThat(output.idle).as("a valid record wakes it").isFalse();
+        assertThat(output.last()).isEqualTo(at(35) - 1);
+    }
+
     private void offer(Ingested ingested) {
         offer(ingested, Long.MIN_VALUE);
     }

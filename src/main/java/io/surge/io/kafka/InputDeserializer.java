@@ -4,26 +4,37 @@ import io.surge.avro.DriverStatus;
 import io.surge.avro.RideRequest;
 import io.surge.config.Topics;
 import io.surge.event.Ingested;
+import io.surge.event.Reason;
 import io.surge.event.RecordOrigin;
 import io.surge.ingest.InputValidation;
+import io.surge.io.registry.RegistryException;
 import io.surge.io.registry.RegistrySettings;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.io.serde.AvroDecoder;
 import io.surge.io.serde.UndecodableException;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns each consumed input record into exactly one {@link Ingested}: decoded through the registry and validated, or
  * diverted with the reason it cannot be used. Decoding happens here, inside the source, so that watermarks are
  * generated per Kafka partition from valid event times only.
+ *
+ * <p>No record can fail the job: whatever decoding or validating one throws, {@code Error}s included, diverts that
+ * record; only a wait for the registry, which an outage prolongs, is not the record's to pay for, and when the job
+ * stops during one, that ends it.
  */
 public final class InputDeserializer implements KafkaRecordDeserializationSchema<Ingested> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(InputDeserializer.class);
 
     private final RegistrySettings registrySettings;
     private final Topics topics;
@@ -31,6 +42,8 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
 
     private transient AvroDecoder<RideRequest> rideRequests;
     private transient AvroDecoder<DriverStatus> driverStatuses;
+    /** Unexpected failures already logged with their stack: a bug to report once, not once per record. */
+    private transient Set<Class<?>> logged;
 
     public InputDeserializer(RegistrySettings registrySettings, Topics topics, InputValidation validation) {
         this.registrySettings = registrySettings;
@@ -41,8 +54,9 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         SchemaRegistryClient registry = new SchemaRegistryClient(registrySettings);
-        rideRequests = new AvroDecoder<>(registry::schemaById, RideRequest.getClassSchema());
-        driverStatuses = new AvroDecoder<>(registry::schemaById, DriverStatus.getClassSchema());
+        rideRequests = new AvroDecoder<>(registry::awaitSchemaById, RideRequest.getClassSchema());
+        driverStatuses = new AvroDecoder<>(registry::awaitSchemaById, DriverStatus.getClassSchema());
+        logged = new HashSet<>();
     }
 
     @Override
@@ -57,6 +71,15 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
             }
         } catch (UndecodableException e) {
             out.collect(Ingested.diverted(e.reason(), e.getMessage(), origin));
+        } catch (RegistryException e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            if (logged.add(e.getClass())) {
+                LOG.warn("an input record failed to decode unexpectedly; it is dead-lettered, and so will be others"
+                        + " failing alike, without this log line topic={} partition={} offset={}",
+                        record.topic(), record.partition(), record.offset(), e);
+            }
+            out.collect(Ingested.diverted(Reason.UNDECODABLE, "decoding it failed: " + e, origin));
         }
     }
 

@@ -20,9 +20,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client for Confluent's Schema Registry REST API, enough for surge: register and look up schemas under a subject,
@@ -31,18 +34,24 @@ import org.apache.avro.Schema;
  * bodies do not carry Confluent's error codes).
  *
  * <p>Schemas by id are immutable, so they are cached forever: once a job has seen an id, a registry outage no longer
- * affects it. Calls retry with backoff while the registry cannot be reached or answers 5xx, for at most
- * {@link RegistrySettings#retryFor()}; other answers are final.
+ * affects it. Calls retry with backoff while the registry cannot be reached, times out, or answers 5xx or 429, for at
+ * most {@link RegistrySettings#retryFor()}, except {@link #awaitSchemaById}, which waits out an outage however long;
+ * other answers are final. Answers are read up to {@value #MAX_ANSWER_BYTES} bytes.
  */
 public final class SchemaRegistryClient {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final int MAX_ANSWER_BYTES = 2 * 1024 * 1024;
+    private static final long MAX_BACKOFF_MILLIS = 2_000;
 
     private final RegistrySettings settings;
     private final String baseUrl;
     private final HttpClient http;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    /** When the outage that {@link #awaitSchemaById} is waiting out began, in nanoseconds; 0 when there is none. */
+    private final AtomicLong outageSince = new AtomicLong();
 
     public SchemaRegistryClient(RegistrySettings settings) {
         this.settings = settings;
@@ -83,16 +92,61 @@ public final class SchemaRegistryClient {
         }
     }
 
-    /** The writer schema with this id; throws a {@link RegistryException} with status 404 for an unknown id. */
+    /**
+     * The writer schema with this id, retrying an unreachable registry for {@link RegistrySettings#retryFor()}.
+     *
+     * @throws RegistryException with the HTTP status, 404 for an unknown id
+     * @throws UnusableSchemaException when the entry is not a plain Avro schema
+     */
     public Schema schemaById(int id) {
+        return schemaById(id, false);
+    }
+
+    /**
+     * The same, waiting out an outage of the registry however long it lasts, with one log line when it starts and one
+     * when it ends: for the job's sources, which hold their input back meanwhile instead of failing the job.
+     */
+    public Schema awaitSchemaById(int id) {
+        return schemaById(id, true);
+    }
+
+    private Schema schemaById(int id, boolean waitOutOutages) {
         Schema cached = schemasById.get(id);
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = call("fetching schema id " + id, "GET", "/schemas/ids/" + id, null);
-        Schema schema = new Schema.Parser().parse(answer.path("schema").asText());
+        JsonNode answer;
+        try {
+            answer = call("fetching schema id " + id, "GET", "/schemas/ids/" + id, null, waitOutOutages);
+        } catch (RegistryException e) {
+            if (e.httpStatus() / 100 == 2) {
+                throw new UnusableSchemaException(e.getMessage());
+            }
+            throw e;
+        }
+        Schema schema = avro(id, answer);
         schemasById.putIfAbsent(id, schema);
         return schema;
+    }
+
+    /** The Avro schema in an answer for an id; Confluent leaves schemaType out for Avro. */
+    private static Schema avro(int id, JsonNode answer) {
+        String type = answer.path("schemaType").asText("AVRO");
+        if (!type.equalsIgnoreCase("AVRO")) {
+            throw new UnusableSchemaException("schema id " + id + " is a " + type + " schema, not Avro");
+        }
+        if (answer.path("references").size() > 0) {
+            throw new UnusableSchemaException("schema id " + id + " refers to other schemas (references), which"
+                    + " surge does not resolve");
+        }
+        if (!answer.path("schema").isTextual()) {
+            throw new UnusableSchemaException("the registry's answer for schema id " + id + " holds no schema");
+        }
+        try {
+            return new Schema.Parser().parse(answer.get("schema").asText());
+        } catch (RuntimeException e) {
+            throw new UnusableSchemaException("schema id " + id + " does not parse as Avro: " + e.getMessage());
+        }
     }
 
     /**
@@ -127,25 +181,16 @@ public final class SchemaRegistryClient {
                 body);
     }
 
-    /** Whether the schema may be registered under the subject, given the subject's compatibility level. */
-    public boolean isCompatible(String subject, Schema schema) {
-        try {
-            JsonNode answer = call("checking a schema against subject " + subject, "POST",
-                    "/compatibility/subjects/" + encode(subject) + "/versions/latest", schemaBody(schema));
-            return answer.path("is_compatible").asBoolean(false);
-        } catch (RegistryException e) {
-            if (e.isNotFound()) {
-                return true; // nothing registered yet: anything is compatible
-            }
-            throw e;
-        }
-    }
-
     private static ObjectNode schemaBody(Schema schema) {
         return JSON.createObjectNode().put("schema", schema.toString());
     }
 
     private JsonNode call(String what, String method, String path, JsonNode body) {
+        return call(what, method, path, body, false);
+    }
+
+    /** @param waitOutOutages retry an unreachable or overloaded registry for as long as it takes */
+    private JsonNode call(String what, String method, String path, JsonNode body, boolean waitOutOutages) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Accept", CONTENT_TYPE + ", application/json")
@@ -166,14 +211,22 @@ public final class SchemaRegistryClient {
         while (true) {
             RegistryException failure;
             try {
-                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
-                if (status / 100 == 2) {
-                    return JSON.readTree(response.body());
+                String answer = boundedBody(response);
+                if (answer == null) {
+                    outageOver(waitOutOutages);
+                    throw new RegistryException(where + " failed: its answer (HTTP " + status + ") is larger than "
+                            + MAX_ANSWER_BYTES + " bytes", status, null);
                 }
-                failure = new RegistryException(where + " failed: HTTP " + status + " " + errorMessage(response.body())
+                if (status / 100 == 2) {
+                    outageOver(waitOutOutages);
+                    return json(answer, where, status);
+                }
+                failure = new RegistryException(where + " failed: HTTP " + status + " " + errorMessage(answer)
                         + (status == 401 || status == 403 ? "; " + credentialsFix(status) : ""), status, null);
-                if (status < 500) {
+                if (status < 500 && status != 429) {
+                    outageOver(waitOutOutages);
                     throw failure;
                 }
             } catch (IOException e) {
@@ -184,13 +237,43 @@ public final class SchemaRegistryClient {
                 Thread.currentThread().interrupt();
                 throw new RegistryException(where + " was interrupted", 0, e);
             }
-            if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
+            if (waitOutOutages) {
+                if (outageSince.compareAndSet(0, System.nanoTime())) {
+                    LOG.warn("registry unavailable, input waits for it url={} cause={}", baseUrl,
+                            failure.getMessage());
+                }
+            } else if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
                 throw new RegistryException(
                         failure.getMessage() + " (gave up after retrying for " + settings.retryFor().toSeconds()
                                 + " s)", failure.httpStatus(), failure.getCause());
             }
             sleep(backoffMillis);
-            backoffMillis = Math.min(backoffMillis * 2, 2_000);
+            backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+        }
+    }
+
+    private void outageOver(boolean waitOutOutages) {
+        long since = waitOutOutages ? outageSince.getAndSet(0) : 0;
+        if (since != 0) {
+            LOG.info("registry available again url={} after={}s", baseUrl,
+                    Duration.ofNanos(System.nanoTime() - since).toSeconds());
+        }
+    }
+
+    private static JsonNode json(String answer, String where, int status) {
+        try {
+            return JSON.readTree(answer);
+        } catch (IOException e) {
+            throw new RegistryException(where + " failed: its answer (HTTP " + status + ") is not JSON: "
+                    + errorMessage(answer), status, e);
+        }
+    }
+
+    /** The answer's body as text, or null when it is larger than any answer surge needs. */
+    private static String boundedBody(HttpResponse<InputStream> response) throws IOException {
+        try (InputStream in = response.body()) {
+            byte[] read = in.readNBytes(MAX_ANSWER_BYTES + 1);
+            return read.length > MAX_ANSWER_BYTES ? null : new String(read, StandardCharsets.UTF_8);
         }
     }
 

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.surge.avro.RideRequest;
 import io.surge.event.Reason;
 import io.surge.io.registry.RegistryException;
+import io.surge.io.registry.UnusableSchemaException;
 import io.surge.testing.Inputs;
+import io.surge.testing.OtherTeams;
 import io.surge.testing.WireRecords;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -60,11 +62,11 @@ class AvroDecoderTest {
 
     @Test
     void truncatedOverLongAndUnresolvableBodiesAreUndecodable() {
-        assertRejected(Arrays.copyOf(valid, valid.length - 3), Reason.UNDECODABLE, "does not decode");
+        assertRejected(Arrays.copyOf(valid, valid.length - 3), Reason.UNDECODABLE, "bytes early");
         assertRejected(Arrays.copyOf(valid, valid.length + 2), Reason.UNDECODABLE, "bytes left over");
         byte[] incompatible = valid.clone();
         ByteBuffer.wrap(incompatible).putInt(1, INCOMPATIBLE);
-        assertRejected(incompatible, Reason.UNDECODABLE, "schema id " + INCOMPATIBLE);
+        assertRejected(incompatible, Reason.UNDECODABLE, "writer schema id " + INCOMPATIBLE);
     }
 
     @Test
@@ -75,10 +77,79 @@ class AvroDecoderTest {
         encoder.writeLong(1_000_000_000L); // request_id's length, with no bytes behind it
         encoder.flush();
 
-        assertRejected(out.toByteArray(), Reason.UNDECODABLE, "does not decode");
+        assertRejected(out.toByteArray(), Reason.UNDECODABLE, "claims 1000000000 bytes");
+    }
+
+    private static final int RECURSIVE = 9;
+    private static final int NOTHINGS = 10;
+    private static final int A_STRING = 11;
+    private static final int JSON_SCHEMA = 12;
+    private static final int FORBIDDEN = 13;
+
+    private int registryCalls;
+    private final AvroDecoder<RideRequest> evolved = new AvroDecoder<>(id -> {
+        registryCalls++;
+        return switch (id) {
+            case RECURSIVE -> OtherTeams.RECURSIVE_RIDE;
+            case NOTHINGS -> OtherTeams.RIDE_WITH_NOTHINGS;
+            case A_STRING -> Schema.create(Schema.Type.STRING);
+            case JSON_SCHEMA -> throw new UnusableSchemaException("schema id 12 is a JSON schema, not Avro");
+            case FORBIDDEN -> throw new RegistryException("HTTP 403 forbidden", 403, null);
+            default -> throw new RegistryException("no schema " + id, 404, null);
+        };
+    }, RideRequest.getClassSchema());
+
+    @Test
+    void aRecursiveEvolutionDecodesWhileShallowAndIsRejectedBeyondTheDepthBound() throws Exception {
+        assertThat(evolved.decode(OtherTeams.framed(RECURSIVE, OtherTeams.nestedRide(ride, AvroBodyCheck.MAX_DEPTH - 1))))
+                .isEqualTo(ride);
+
+        // 20,000 levels would overflow Avro's recursive reader; the walk stops at the bound instead
+        assertThatThrownBy(() -> evolved.decode(OtherTeams.framed(RECURSIVE, OtherTeams.nestedRide(ride, 20_000))))
+                .isInstanceOfSatisfying(UndecodableException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.UNDECODABLE))
+                .hasMessageContaining("nests deeper than " + AvroBodyCheck.MAX_DEPTH + " levels");
+    }
+
+    @Test
+    void aBlockClaimingBillionsOfItemsThatTakeNoBytesIsRejectedAtOnce() throws Exception {
+        byte[] nothings = OtherTeams.framed(NOTHINGS, OtherTeams.twoBillionNothings(ride));
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> evolved.decode(nothings))
+                .isInstanceOf(UndecodableException.class)
+                .hasMessageContaining("more array or map items than its");
+        assertThat(System.nanoTime() - started).as("rejected without walking the items").isLessThan(1_000_000_000L);
+    }
+
+    @Test
+    void schemasThatAreNotAvroRecordsOrThatTheRegistryWithholdsAreNamedAndRememberedForTheirId() {
+        byte[] string = WireRecords.encode(A_STRING, Schema.create(Schema.Type.STRING), "a ride?");
+        assertRejectedBy(evolved, string, Reason.UNSUPPORTED_SCHEMA, "schema id 11 is an Avro string, not a record");
+        assertRejectedBy(evolved, withId(JSON_SCHEMA), Reason.UNSUPPORTED_SCHEMA, "is a JSON schema, not Avro");
+        assertRejectedBy(evolved, withId(FORBIDDEN), Reason.REGISTRY_REFUSED, "HTTP 403");
+        assertRejectedBy(evolved, withId(4242), Reason.UNKNOWN_SCHEMA, "no schema with id 4242");
+        int asked = registryCalls;
+
+        for (int i = 0; i < 1_000; i++) {
+            assertRejectedBy(evolved, withId(4242), Reason.UNKNOWN_SCHEMA, "no schema with id 4242");
+            assertRejectedBy(evolved, withId(JSON_SCHEMA), Reason.UNSUPPORTED_SCHEMA, "JSON");
+            assertRejectedBy(evolved, withId(FORBIDDEN), Reason.REGISTRY_REFUSED, "403");
+        }
+        assertThat(registryCalls).as("refused ids are not asked for again").isEqualTo(asked);
+    }
+
+    private byte[] withId(int id) {
+        byte[] framed = valid.clone();
+        ByteBuffer.wrap(framed).putInt(1, id);
+        return framed;
     }
 
     private void assertRejected(byte[] value, Reason reason, String detail) {
+        assertRejectedBy(decoder, value, reason, detail);
+    }
+
+    private static void assertRejectedBy(AvroDecoder<RideRequest> decoder, byte[] value, Reason reason, String detail) {
         assertThatThrownBy(() -> decoder.decode(value))
                 .isInstanceOfSatisfying(UndecodableException.class, e -> assertThat(e.reason()).isEqualTo(reason))
                 .hasMessageContaining(detail);
