@@ -8,6 +8,7 @@ import io.surge.time.Clock;
 import io.surge.time.EventTimeWatermarks;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -29,14 +30,14 @@ public final class Backtest {
         flink.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         DataStream<Ingested> replay = env.fromData(inputs, TypeInformation.of(Ingested.class))
-                .assignTimestampsAndWatermarks(EventTimeWatermarks.strategy(config.outOfOrderness(), config.idleness()))
+                .assignTimestampsAndWatermarks(EventTimeWatermarks.strategy(config.watermarks().outOfOrderness(), config.watermarks().idleness()))
                 .name("Recorded inputs");
-        DataStream<ZoneAlert> alerts = SurgePipeline.build(replay, config, rules, Clock.system()).alerts();
+        Optional<DataStream<ZoneAlert>> alerts = SurgePipeline.build(replay, config, rules, Clock.system()).alerts();
         List<ZoneAlert> raised = new ArrayList<>();
-        if (alerts == null) {
+        if (alerts.isEmpty()) {
             return raised;
         }
-        try (CloseableIterator<ZoneAlert> results = alerts.executeAndCollect("surge-backtest")) {
+        try (CloseableIterator<ZoneAlert> results = alerts.get().executeAndCollect("surge-backtest")) {
             results.forEachRemaining(raised::add);
         }
         raised.sort((a, b) -> Long.compare(a.lastEventTime(), b.lastEventTime()));

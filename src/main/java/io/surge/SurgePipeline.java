@@ -11,6 +11,7 @@ import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -44,12 +45,11 @@ public final class SurgePipeline {
     /**
      * The streams the pipeline produces; sinks attach to these.
      *
-     * @param alerts every alert the rules raise, or null when there are no rules
+     * @param alerts every alert the rules raise; empty when there are no rules
      */
     public record Outputs(
-            KeyedStream<ZoneEvent, String> zoneEvents,
             DataStream<ZoneSurge> multipliers,
-            DataStream<ZoneAlert> alerts,
+            Optional<DataStream<ZoneAlert>> alerts,
             DataStream<DivertedRecord> lateEvents,
             DataStream<DivertedRecord> deadLetters) {}
 
@@ -74,9 +74,8 @@ public final class SurgePipeline {
                 .uid("surge-windows");
 
         return new Outputs(
-                zoneEvents,
                 multipliers,
-                Alerting.attach(zoneEvents, multipliers, rules, config.alertsTimeBucket(), clock),
+                Alerting.attach(zoneEvents, multipliers, rules, config.rules().timeBucket(), clock),
                 multipliers.getSideOutput(SlicedSurgeWindows.LATE),
                 accepted.getSideOutput(DEAD_LETTERS));
     }

@@ -50,7 +50,7 @@ class BrokerRestartITCase {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "broker-restart", "checkpoint.interval", "1s",
                 "watermark.idleness", "1min"))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(33L, 40_000, config.topicPartitions());
+            ClosedWorkload workload = ClosedWorkload.generate(33L, 40_000, config.topics().partitions());
             JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
             // traffic goes on through the restart: the producer waits for the broker to come back
             CompletableFuture<Void> traffic = CompletableFuture.runAsync(() -> {

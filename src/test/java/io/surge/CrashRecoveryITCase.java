@@ -56,7 +56,7 @@ class CrashRecoveryITCase {
         try (SurgeStack stack = SurgeStack.start(Map.of(
                 "checkpoint.interval", "1s", "checkpoint.dir", checkpoints.toUri().toString(), "job.name", "crash"))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(99L, EVENTS, config.topicPartitions());
+            ClosedWorkload workload = ClosedWorkload.generate(99L, EVENTS, config.topics().partitions());
             List<?> expected = workload.expected();
             JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
             CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> feed(workload, stack));

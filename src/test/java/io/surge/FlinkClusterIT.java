@@ -76,7 +76,7 @@ class FlinkClusterIT {
                 "--set", "checkpoint.interval=1s",
                 "--set", "checkpoint.dir=" + checkpoints.toUri(),
                 "--set", "alerts.dir=" + Path.of("alerts").toAbsolutePath());
-        ClosedWorkload workload = ClosedWorkload.generate(8L, EVENTS, config.topicPartitions());
+        ClosedWorkload workload = ClosedWorkload.generate(8L, EVENTS, config.topics().partitions());
         int half = workload.size() / 2;
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
                 KafkaConsumer<byte[], byte[]> multipliers =

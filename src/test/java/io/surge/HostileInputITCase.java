@@ -7,14 +7,12 @@ import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.testing.ClosedWorkload;
 import io.surge.testing.Inputs;
-import io.surge.testing.OtherTeams;
 import io.surge.testing.JobMetrics;
 import io.surge.testing.KafkaClients;
+import io.surge.testing.OtherTeams;
 import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeResults;
 import io.surge.testing.SurgeStack;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +23,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -103,7 +98,7 @@ class HostileInputITCase {
                     RecordMetadata sent = KafkaClients.send(producer,
                             new ProducerRecord<>(rides, partition, null, record.value()));
                     expected.put(sent.topic() + "/" + sent.partition() + "@" + sent.offset(), record.reason());
-                    if (record.value().length > config.divertedMaxBytes()) {
+                    if (record.value().length > config.output().divertedMaxBytes()) {
                         truncated.add(sent.topic() + "/" + sent.partition() + "@" + sent.offset());
                     }
                     produced++;

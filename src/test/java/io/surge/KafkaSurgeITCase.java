@@ -11,8 +11,8 @@ import io.surge.avro.SurgeMultiplier;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.embedded.EmbeddedKafka;
-import io.surge.embedded.FreePort;
 import io.surge.embedded.EmbeddedRegistry;
+import io.surge.embedded.FreePort;
 import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.io.kafka.TopicSetup;
 import io.surge.io.registry.RegistryException;
@@ -90,7 +90,7 @@ class KafkaSurgeITCase {
                 Map.of("registry.retry-for", "2s"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
 
-        assertThatThrownBy(() -> SurgeJob.build(env, config, () -> COMPUTED_AT))
+        assertThatThrownBy(() -> SurgeJob.buildOnKafka(env, config, () -> COMPUTED_AT))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("Schema Registry at http://127.0.0.1:" + closedPort)
                 .hasMessageContaining("cannot be reached")
@@ -124,7 +124,7 @@ class KafkaSurgeITCase {
             produceWorkload(producer, workload, ids, rideV2, expectedDeadLetters);
             producePoisonPills(producer, ids, expectedDeadLetters);
             produceDriverExodus(producer, ids, observations);
-            produceTicks(producer, ids, at(300), observations, config.topicPartitions());
+            produceTicks(producer, ids, at(300), observations, config.topics().partitions());
         }
 
         JobClient job = SurgeOnMiniCluster.start(config, COMPUTED_AT, 2, null);
@@ -180,7 +180,7 @@ class KafkaSurgeITCase {
                     send(producer, input, ids, null, false);
                 }
                 observations.addAll(later.validInArrivalOrder());
-                produceTicks(producer, ids, at(500), observations, config.topicPartitions());
+                produceTicks(producer, ids, at(500), observations, config.topics().partitions());
             }
             List<ZoneSurge> expectedAfterOutage = expectedUpTo(observations, at(500));
             KafkaClients.pollUntil(multipliers, results, read -> read.size() >= expectedAfterOutage.size(),

@@ -40,7 +40,7 @@ class SavepointRescaleITCase {
     void stopWithSavepointAndResumeAtParallelismOneTwoOneGivesExactResults() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "rescale", "checkpoint.interval", "1s"))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(21L, 30_000, config.topicPartitions());
+            ClosedWorkload workload = ClosedWorkload.generate(21L, 30_000, config.topics().partitions());
             int third = workload.size() / 3;
             List<Stage> stages = List.of(
                     new Stage(1, 0, third, 0.15),

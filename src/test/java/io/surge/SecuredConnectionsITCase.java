@@ -64,7 +64,7 @@ class SecuredConnectionsITCase {
                 SurgeStack stack = SurgeStack.start(Map.of(), CREDENTIALS)) {
             SurgeConfig config = ConfigLoader.load(null, environment(stack), Map.of(
                     "job.name", "secured", "checkpoint.interval", "1s"));
-            ClosedWorkload workload = ClosedWorkload.generate(7L, 4_000, config.topicPartitions());
+            ClosedWorkload workload = ClosedWorkload.generate(7L, 4_000, config.topics().partitions());
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.config().kafka())) {
                 workload.sendAll(producer, stack);
             }
@@ -149,7 +149,7 @@ class SecuredConnectionsITCase {
 
     private static void buildJob(Map<String, String> environment) {
         SurgeConfig config = ConfigLoader.load(null, environment, Map.of("job.name", "refused"));
-        SurgeJob.build(StreamExecutionEnvironment.getExecutionEnvironment(), config, () -> 0L);
+        SurgeJob.buildOnKafka(StreamExecutionEnvironment.getExecutionEnvironment(), config, () -> 0L);
     }
 
     private static String get(URI uri) throws Exception {

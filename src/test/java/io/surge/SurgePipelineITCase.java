@@ -53,13 +53,13 @@ class SurgePipelineITCase {
         CityWorkload workload = CityWorkload.generate(20261125L, 4000, Events.at(0), 40, 4_500, 0.02, 0.03);
         // All event times are before this clock, except the deliberately far-future ones.
         InputValidation validation =
-                new InputValidation(config.zoneResolver(), config.maxFutureSkew(), () -> Events.at(600));
+                new InputValidation(config.input().zoneResolver(), config.input().maxFutureSkew(), () -> Events.at(600));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
         env.setParallelism(2);
         DataStream<Ingested> inputs = env.fromData(workload.ingest(validation), TypeInformation.of(Ingested.class))
                 .assignTimestampsAndWatermarks(new WatermarkOnEveryEvent<>(
-                        EventTimeWatermarks.strategy(config.outOfOrderness(), config.idleness())))
+                        EventTimeWatermarks.strategy(config.watermarks().outOfOrderness(), config.watermarks().idleness())))
                 .setParallelism(1);
         SurgePipeline.Outputs outputs = SurgePipeline.build(inputs, config, List.of(), () -> COMPUTED_AT);
         CloseableIterator<ZoneSurge> multipliers = outputs.multipliers().collectAsync();

@@ -65,7 +65,7 @@ class SurgeRunRestartIT {
     void resultsAreExactlyOnceAcrossKillsOfTheWholeProcess() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(16L, EVENTS, config.topicPartitions());
+            ClosedWorkload workload = ClosedWorkload.generate(16L, EVENTS, config.topics().partitions());
             Path state = work.resolve("state");
             List<String> arguments = arguments(stack, state);
             Strays strays = new Strays();
@@ -140,7 +140,7 @@ class SurgeRunRestartIT {
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
             Path state = work.resolve("state");
             List<String> arguments = arguments(stack, state);
-            ClosedWorkload workload = ClosedWorkload.generate(5L, 6_000, stack.config().topicPartitions());
+            ClosedWorkload workload = ClosedWorkload.generate(5L, 6_000, stack.config().topics().partitions());
             workload.send(producer, stack, 0, 3_000);
 
             SurgeRunProcess first = SurgeRunProcess.start(work, "first", arguments);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.cep.CEP;
@@ -31,9 +32,9 @@ public final class Alerting {
 
     /**
      * @param timeBucket the resolution at which rules on zone events hand records to CEP ({@link TimeBuckets})
-     * @return every alert raised, after cooldown; empty rules give an empty stream
+     * @return every alert raised, after cooldown; nothing when there are no rules
      */
-    public static DataStream<ZoneAlert> attach(KeyedStream<ZoneEvent, String> zoneEvents,
+    public static Optional<DataStream<ZoneAlert>> attach(KeyedStream<ZoneEvent, String> zoneEvents,
             DataStream<ZoneSurge> multipliers, List<AlertRule> rules, Duration timeBucket, Clock clock) {
         KeyedStream<ZoneSurge, String> multipliersByZone =
                 DataStreamUtils.reinterpretAsKeyedStream(multipliers, ZoneSurge::zoneId);
@@ -44,7 +45,7 @@ public final class Alerting {
                     : matches(multipliersByZone, ZoneSurge::zoneId, rule, 1, clock));
         }
         if (alerts.isEmpty()) {
-            return null;
+            return Optional.empty();
         }
         DataStream<ZoneAlert> all = alerts.get(0);
         for (DataStream<ZoneAlert> more : alerts.subList(1, alerts.size())) {
@@ -52,11 +53,11 @@ public final class Alerting {
         }
         Map<String, Long> cooldowns =
                 rules.stream().collect(Collectors.toMap(AlertRule::name, rule -> rule.cooldown().toMillis()));
-        return DataStreamUtils.reinterpretAsKeyedStream(all, ZoneAlert::zoneId)
+        return Optional.of(DataStreamUtils.reinterpretAsKeyedStream(all, ZoneAlert::zoneId)
                 .process(new AlertCooldown(cooldowns))
                 .returns(ZoneAlert.TYPE)
                 .name("Alert cooldown per zone and rule")
-                .uid("alert-cooldown");
+                .uid("alert-cooldown"));
     }
 
     private static <T> DataStream<ZoneAlert> matches(

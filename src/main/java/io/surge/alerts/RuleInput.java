@@ -14,14 +14,14 @@ import java.util.Map;
  */
 public enum RuleInput {
     /** Raw per-zone ride requests and driver statuses. */
-    ZONE_EVENTS("zone-events", ZoneEvent.class, Map.of(
+    ZONE_EVENTS("zone-events", Map.of(
             "zone_id", SimpleType.STRING,
             "event_time", SimpleType.INT,
             "kind", SimpleType.STRING,
             "driver_id", SimpleType.STRING,
             "available", SimpleType.BOOL)),
     /** The per-zone surge of each window, as it is emitted. */
-    MULTIPLIERS("multipliers", ZoneSurge.class, Map.of(
+    MULTIPLIERS("multipliers", Map.of(
             "zone_id", SimpleType.STRING,
             "window_start", SimpleType.INT,
             "window_end", SimpleType.INT,
@@ -30,21 +30,15 @@ public enum RuleInput {
             "multiplier", SimpleType.DOUBLE));
 
     private final String wireName;
-    private final Class<?> recordType;
     private final Map<String, CelType> fields;
 
-    RuleInput(String wireName, Class<?> recordType, Map<String, CelType> fields) {
+    RuleInput(String wireName, Map<String, CelType> fields) {
         this.wireName = wireName;
-        this.recordType = recordType;
         this.fields = fields;
     }
 
     public String wireName() {
         return wireName;
-    }
-
-    public Class<?> recordType() {
-        return recordType;
     }
 
     public Map<String, CelType> fields() {
@@ -62,7 +56,8 @@ public enum RuleInput {
 
     /** One field of the record as a CEL value, without building the others. */
     public Object value(Object record, String field) {
-        if (record instanceof ZoneEvent event) {
+        if (this == ZONE_EVENTS) {
+            ZoneEvent event = (ZoneEvent) record;
             return switch (field) {
                 case "zone_id" -> event.zoneId();
                 case "event_time" -> event.eventTime();
@@ -89,10 +84,10 @@ public enum RuleInput {
      * topic, partition and offset, a window's end.
      */
     public String identity(Object record) {
-        if (record instanceof ZoneEvent event) {
-            RecordOrigin origin = event.origin();
+        if (this == ZONE_EVENTS) {
+            RecordOrigin origin = ((ZoneEvent) record).origin();
             return origin == null
-                    ? "event@" + event.eventTime()
+                    ? "event@" + eventTime(record)
                     : origin.topic() + "/" + origin.partition() + "@" + origin.offset();
         }
         return "window@" + ((ZoneSurge) record).windowEnd();
@@ -100,7 +95,7 @@ public enum RuleInput {
 
     /** When the record happened: an event's time, or the end of a surge window. */
     public long eventTime(Object record) {
-        return record instanceof ZoneEvent event ? event.eventTime() : ((ZoneSurge) record).windowEnd();
+        return this == ZONE_EVENTS ? ((ZoneEvent) record).eventTime() : ((ZoneSurge) record).windowEnd();
     }
 
     public static RuleInput byWireName(String name) {

@@ -1,6 +1,7 @@
 package io.surge.bench;
 
 import io.surge.config.SurgeConfig;
+import io.surge.config.SurgeOption;
 import io.surge.io.kafka.InputWriter;
 import io.surge.io.kafka.TopicSetup;
 import java.io.PrintWriter;
@@ -46,7 +47,7 @@ public final class Bench {
     }
 
     public BenchReport run() throws Exception {
-        SurgeConfig inputs = configs.apply(Map.of("job.name", "bench"));
+        SurgeConfig inputs = configs.apply(Map.of(SurgeOption.JOB_NAME.key(), "bench"));
         TopicSetup.ensureTopics(inputs);
         long started = System.nanoTime();
         // in the past by more than the span, so that no event is ahead of the clock of the jobs that read it;
@@ -84,8 +85,8 @@ public final class Bench {
         String delivery = delivery(exactlyOnce);
         String id = "bench-latency-" + delivery;
         Map<String, String> options = new HashMap<>(ownJobAndOutputs(id, exactlyOnce));
-        options.put("topics.ride-requests", id + "-ride-requests");
-        options.put("topics.driver-status", id + "-driver-status");
+        options.put(SurgeOption.TOPIC_RIDE_REQUESTS.key(), id + "-ride-requests");
+        options.put(SurgeOption.TOPIC_DRIVER_STATUS.key(), id + "-driver-status");
         SurgeConfig config = configs.apply(options);
         say("latency, %s: offering %,.0f events/s for %d s", delivery, eventsPerSecond, latencyRun.toSeconds());
         int rate = (int) eventsPerSecond;
@@ -119,7 +120,7 @@ public final class Bench {
         Path noRules = Files.createTempDirectory("surge-bench-no-rules");
         try {
             Map<String, String> options = options(contender, true);
-            options.put("alerts.dir", noRules.toString());
+            options.put(SurgeOption.ALERTS_DIR.key(), noRules.toString());
             return Contenders.surge(contender.label(), configs.apply(options), parallelism, events);
         } finally {
             Files.delete(noRules);
@@ -133,19 +134,19 @@ public final class Bench {
 
     private static Map<String, String> options(Contender contender, boolean exactlyOnce) {
         Map<String, String> options = new HashMap<>(ownJobAndOutputs("bench-" + contender.id(), exactlyOnce));
-        options.put("input.bounded", "true");
+        options.put(SurgeOption.INPUT_BOUNDED.key(), "true");
         return options;
     }
 
     /** A job name and output topics named after {@code id}, and the delivery. */
     private static Map<String, String> ownJobAndOutputs(String id, boolean exactlyOnce) {
         return Map.of(
-                "job.name", id,
-                "topics.multipliers", id + "-multipliers",
-                "topics.alerts", id + "-alerts",
-                "topics.late-events", id + "-late-events",
-                "topics.dead-letters", id + "-dead-letters",
-                "output.delivery", delivery(exactlyOnce));
+                SurgeOption.JOB_NAME.key(), id,
+                SurgeOption.TOPIC_MULTIPLIERS.key(), id + "-multipliers",
+                SurgeOption.TOPIC_ALERTS.key(), id + "-alerts",
+                SurgeOption.TOPIC_LATE_EVENTS.key(), id + "-late-events",
+                SurgeOption.TOPIC_DEAD_LETTERS.key(), id + "-dead-letters",
+                SurgeOption.OUTPUT_DELIVERY.key(), delivery(exactlyOnce));
     }
 
     private static String delivery(boolean exactlyOnce) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * A seeded city at peak for benchmarks: events over a grid of zones whose popularity follows a Zipf law (a few
@@ -51,18 +52,15 @@ public record BenchWorkload(long seed, int events, int zones, int eventsPerSecon
                 }
             }
             Instant now = Instant.ofEpochMilli(Math.max(due, System.currentTimeMillis()));
-            if (event instanceof RideRequest ride) {
-                ride.setEventTime(now);
-            } else {
-                ((DriverStatus) event).setEventTime(now);
-            }
+            // every input has an event_time, which a live replay sets to now
+            event.put(event.getSchema().getField("event_time").pos(), now);
             inputs.send(event);
         });
         inputs.flush();
     }
 
     /** Hands every event, a {@link RideRequest} or a {@link DriverStatus}, to {@code each} in order. */
-    public void forEach(long startMillis, Consumer<Object> each) {
+    public void forEach(long startMillis, Consumer<SpecificRecord> each) {
         Random random = new Random(seed);
         double[] popularity = cumulativePopularity();
         int drivers = Math.max(1, events / 20);

@@ -1,15 +1,14 @@
 package io.surge.bench;
 
 import io.surge.SurgeJob;
-import io.surge.avro.DriverStatus;
-import io.surge.avro.RideRequest;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
+import io.surge.io.kafka.KafkaEndpoints;
 import io.surge.io.kafka.TopicSetup;
 import io.surge.io.kafka.TopicSnapshot;
 import io.surge.io.registry.SchemaRegistryClient;
-import io.surge.io.serde.AvroDecoder;
+import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
 import io.surge.time.Clock;
 import java.lang.management.ManagementFactory;
@@ -31,7 +30,7 @@ final class Contenders {
      * would run it.
      */
     static Measurement surge(String label, SurgeConfig config, int parallelism, long events) throws Exception {
-        return flinkJob(label, config, parallelism, events, env -> SurgeJob.build(env, config, Clock.system()));
+        return flinkJob(label, config, parallelism, events, env -> SurgeJob.buildOnKafka(env, config, Clock.system()));
     }
 
     /** The seed design's way of computing the same multipliers: Flink's sliding windows and an aggregate. */
@@ -43,7 +42,7 @@ final class Contenders {
     /** Creates a contender's topics and registers its multipliers schema; returns the schema id. */
     static int prepareMultipliers(SurgeConfig config) {
         TopicSetup.ensureTopics(config);
-        return SurgeJob.outputSchemas(config).prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema());
+        return KafkaEndpoints.outputSchemas(config).prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema());
     }
 
     /** The same multipliers in Flink SQL. */
@@ -67,19 +66,12 @@ final class Contenders {
 
     /** The ceiling: a plain consumer that reads every input record and decodes it, nothing more. */
     static Measurement decodeOnly(SurgeConfig config) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
-        AvroDecoder<RideRequest> rides = new AvroDecoder<>(registry::schemaById, RideRequest.getClassSchema());
-        AvroDecoder<DriverStatus> statuses = new AvroDecoder<>(registry::schemaById, DriverStatus.getClassSchema());
-        String rideTopic = config.topics().rideRequests();
+        TopicDecoders decoders = decoders(config);
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
-        long events = TopicSnapshot.forEachCommitted(config, config.topics().inputs(), record -> {
+        long events = TopicSnapshot.forEachCommitted(config, config.topics().inputTopics(), record -> {
             try {
-                if (record.topic().equals(rideTopic)) {
-                    rides.decode(record.value());
-                } else {
-                    statuses.decode(record.value());
-                }
+                decoders.decode(record.topic(), record.value());
             } catch (UndecodableException e) {
                 throw new IllegalStateException("the benchmark's own input does not decode: " + e.getMessage(), e);
             }
@@ -108,16 +100,18 @@ final class Contenders {
     }
 
     private static void forEachMultiplier(SurgeConfig config, Consumer<SurgeMultiplier> each) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
-        AvroDecoder<SurgeMultiplier> decoder =
-                new AvroDecoder<>(registry::schemaById, SurgeMultiplier.getClassSchema());
+        TopicDecoders decoders = decoders(config);
         TopicSnapshot.forEachCommitted(config, List.of(config.topics().multipliers()), record -> {
             try {
-                each.accept(decoder.decode(record.value()));
+                each.accept((SurgeMultiplier) decoders.decode(record.topic(), record.value()));
             } catch (UndecodableException e) {
                 throw new IllegalStateException("a result does not decode: " + e.getMessage(), e);
             }
         });
+    }
+
+    private static TopicDecoders decoders(SurgeConfig config) {
+        return new TopicDecoders(config.topics(), new SchemaRegistryClient(config.registry())::schemaById);
     }
 
     static long processCpuNanos() {

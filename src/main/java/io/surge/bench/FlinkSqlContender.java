@@ -4,6 +4,7 @@ import io.surge.SurgeJob;
 import io.surge.config.SurgeConfig;
 import io.surge.event.Ingested;
 import io.surge.event.ZoneEvent;
+import io.surge.io.kafka.KafkaEndpoints;
 import io.surge.pricing.Multiplier;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
@@ -55,7 +56,7 @@ final class FlinkSqlContender {
         tables.getConfig().set("table.exec.mini-batch.size", "5000");
         tables.getConfig().set("table.optimizer.agg-phase-strategy", "TWO_PHASE");
 
-        var events = SurgeJob.inputs(env, config, clock)
+        var events = SurgeJob.inputs(env, config, KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)))
                 .filter(Ingested::isAccepted)
                 .map(ingested -> row(ingested.event()), Types.ROW_NAMED(
                         new String[] {"zone_id", "driver_id", "available", "event_time"},
@@ -76,11 +77,11 @@ final class FlinkSqlContender {
                     return new ZoneSurge(row.getFieldAs("zone_id"), end - sizeMillis, end, demand, supply,
                             Multiplier.of(demand, supply), clock.millis());
                 }, TypeInformation.of(ZoneSurge.class))
-                .sinkTo(SurgeJob.multipliersSink(config, schemaId));
+                .sinkTo(KafkaEndpoints.multipliers(config, schemaId));
     }
 
     private static Row row(ZoneEvent event) {
-        return Row.of(event.zoneId(), event.isRideRequest() ? null : event.driverId(), event.available(),
+        return Row.of(event.zoneId(), event.driverId(), event.available(),
                 event.eventTime());
     }
 }

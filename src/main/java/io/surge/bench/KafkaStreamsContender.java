@@ -7,7 +7,7 @@ import io.surge.event.ZoneEvent;
 import io.surge.ingest.InputValidation;
 import io.surge.io.kafka.AvroValueSerializer;
 import io.surge.io.kafka.InputDeserializer;
-import io.surge.io.kafka.OutputRecords;
+import io.surge.io.kafka.OutputSerializers;
 import io.surge.pricing.Multiplier;
 import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.ZoneSurge;
@@ -33,7 +33,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -105,8 +104,8 @@ final class KafkaStreamsContender {
         long slide = config.window().slideMillis();
         long size = config.window().sizeMillis();
         InputValidation validation =
-                new InputValidation(config.zoneResolver(), config.maxFutureSkew(), Clock.system());
-        builder.stream(config.topics().inputs(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                new InputValidation(config.input().zoneResolver(), config.input().maxFutureSkew(), Clock.system());
+        builder.stream(config.topics().inputTopics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .process(() -> new Decode(new InputDeserializer(config.registry(), config.topics(), validation)))
                 .groupByKey(Grouped.with("zones", Serdes.String(), EVENTS))
                 .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(size), GRACE)
@@ -114,7 +113,7 @@ final class KafkaStreamsContender {
                 .aggregate(Window::new, (zone, event, window) -> window.add(event),
                         Materialized.with(Serdes.String(), WINDOWS))
                 .toStream()
-                .process(() -> new Encode(OutputRecords.multipliers(config.topics().multipliers(), schemaId)))
+                .process(() -> new Encode(OutputSerializers.multipliers(config.topics().multipliers(), schemaId)))
                 .to(config.topics().multipliers(), Produced.with(Serdes.String(), Serdes.ByteArray()));
         return builder.build();
     }
@@ -185,11 +184,10 @@ final class KafkaStreamsContender {
         final Map<String, Long> statusByDriver = new HashMap<>();
 
         Window add(ZoneEvent event) {
-            if (event.isRideRequest()) {
-                demand++;
-            } else {
-                statusByDriver.merge(event.driverId(), SlicedSurgeWindows.status(event.eventTime(), event.available()),
-                        Math::max);
+            switch (event.kind()) {
+                case RIDE_REQUEST -> demand++;
+                case DRIVER_STATUS -> statusByDriver.merge(event.driverId(),
+                        SlicedSurgeWindows.status(event.eventTime(), event.available()), Math::max);
             }
             return this;
         }
@@ -202,9 +200,12 @@ final class KafkaStreamsContender {
     /** A zone event between the re-keying and the windows: kind, time, availability and driver, no origin. */
     private static final Serde<ZoneEvent> EVENTS = Serdes.serdeFrom(
             (topic, event) -> {
-                byte[] driver = event.isRideRequest() ? new byte[0] : event.driverId().getBytes(StandardCharsets.UTF_8);
+                byte[] driver = event.driverId() == null ? new byte[0] : event.driverId().getBytes(StandardCharsets.UTF_8);
                 return ByteBuffer.allocate(1 + 8 + driver.length)
-                        .put((byte) (event.isRideRequest() ? 0 : event.available() ? 1 : 2))
+                        .put((byte) switch (event.kind()) {
+                            case RIDE_REQUEST -> 0;
+                            case DRIVER_STATUS -> event.available() ? 1 : 2;
+                        })
                         .putLong(event.eventTime())
                         .put(driver)
                         .array();
@@ -249,7 +250,7 @@ final class KafkaStreamsContender {
     private static boolean consumedAll(Admin admin, String application, SurgeConfig config) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed =
                 admin.listConsumerGroupOffsets(application).partitionsToOffsetAndMetadata().get();
-        List<String> topics = new ArrayList<>(config.topics().inputs());
+        List<String> topics = new ArrayList<>(config.topics().inputTopics());
         topics.add(application + "-zones-repartition");
         Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
         for (var description : admin.describeTopics(topics).allTopicNames().get().values()) {

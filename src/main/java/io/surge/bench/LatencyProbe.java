@@ -5,22 +5,20 @@ import io.surge.avro.SurgeMultiplier;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.InputWriter;
+import io.surge.io.kafka.KafkaReaders;
 import io.surge.io.registry.SchemaRegistryClient;
-import io.surge.io.serde.AvroDecoder;
+import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
 import io.surge.time.Clock;
 import io.surge.time.Waiting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Surge under a fixed offered load in real time: the benchmark's workload, played at a set rate while the job runs
@@ -42,16 +40,16 @@ final class LatencyProbe {
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, FlinkSettings.of(config));
-        SurgeJob.build(env, config, Clock.system());
+        SurgeJob.buildOnKafka(env, config, Clock.system());
         AtomicBoolean reading = new AtomicBoolean(true);
-        Reader uncommitted = new Reader(config, "read_uncommitted", registry, reading);
-        Reader committed = new Reader(config, "read_committed", registry, reading);
+        Reader uncommitted = new Reader(config, KafkaReaders.Isolation.UNCOMMITTED, registry, reading);
+        Reader committed = new Reader(config, KafkaReaders.Isolation.COMMITTED, registry, reading);
         JobClient job = env.executeAsync(config.jobName());
         long sendStart;
         long sendEnd;
         long sent;
         // windows that closed once the job had warmed up (two slides in) and before the traffic stopped
-        long bound = config.outOfOrderness().toMillis();
+        long bound = config.watermarks().outOfOrderness().toMillis();
         long slide = config.window().slideMillis();
         long from;
         long until;
@@ -90,21 +88,16 @@ final class LatencyProbe {
     /** When each result (its window end) became readable to one consumer. */
     private static final class Reader extends Thread {
         private final KafkaConsumer<byte[], byte[]> consumer;
-        private final AvroDecoder<SurgeMultiplier> decoder;
+        private final TopicDecoders decoders;
         private final AtomicBoolean reading;
         /** Per result read: its window end and when it was read; written by this thread, read by the prober. */
         private final List<long[]> arrivals = new ArrayList<>();
 
-        Reader(SurgeConfig config, String isolation, SchemaRegistryClient registry, AtomicBoolean reading) {
+        Reader(SurgeConfig config, KafkaReaders.Isolation isolation, SchemaRegistryClient registry, AtomicBoolean reading) {
             super("latency-" + isolation);
-            this.consumer = new KafkaConsumer<>(config.kafka().clientProperties(Map.of(
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
-                    ConsumerConfig.GROUP_ID_CONFIG, config.jobName() + "-" + isolation,
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)));
+            this.consumer = KafkaReaders.create(config.kafka(), config.jobName() + "-" + isolation, isolation, true);
             this.consumer.subscribe(List.of(config.topics().multipliers()));
-            this.decoder = new AvroDecoder<>(registry::schemaById, SurgeMultiplier.getClassSchema());
+            this.decoders = new TopicDecoders(config.topics(), registry::schemaById);
             this.reading = reading;
         }
 
@@ -115,7 +108,8 @@ final class LatencyProbe {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
                         long now = System.currentTimeMillis();
                         try {
-                            long windowEnd = decoder.decode(record.value()).getWindowEnd().toEpochMilli();
+                            long windowEnd = ((SurgeMultiplier) decoders.decode(record.topic(), record.value()))
+                                    .getWindowEnd().toEpochMilli();
                             synchronized (arrivals) {
                                 arrivals.add(new long[] {windowEnd, now});
                             }

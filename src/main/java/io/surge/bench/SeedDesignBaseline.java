@@ -4,6 +4,7 @@ import io.surge.SurgeJob;
 import io.surge.config.SurgeConfig;
 import io.surge.event.Ingested;
 import io.surge.event.ZoneEvent;
+import io.surge.io.kafka.KafkaEndpoints;
 import io.surge.pricing.Multiplier;
 import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.ZoneSurge;
@@ -33,7 +34,7 @@ final class SeedDesignBaseline {
     static void build(StreamExecutionEnvironment env, SurgeConfig config) {
         int schemaId = Contenders.prepareMultipliers(config);
         Clock clock = Clock.system();
-        SurgeJob.inputs(env, config, clock)
+        SurgeJob.inputs(env, config, KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)))
                 .filter(Ingested::isAccepted)
                 .map(Ingested::event, TypeInformation.of(ZoneEvent.class))
                 .keyBy(ZoneEvent::zoneId, Types.STRING)
@@ -43,7 +44,7 @@ final class SeedDesignBaseline {
                         Types.TUPLE(Types.LONG, Types.MAP(Types.STRING, Types.LONG)),
                         Types.TUPLE(Types.LONG, Types.LONG),
                         TypeInformation.of(ZoneSurge.class))
-                .sinkTo(SurgeJob.multipliersSink(config, schemaId));
+                .sinkTo(KafkaEndpoints.multipliers(config, schemaId));
     }
 
     /**
@@ -60,11 +61,10 @@ final class SeedDesignBaseline {
 
         @Override
         public Tuple2<Long, Map<String, Long>> add(ZoneEvent event, Tuple2<Long, Map<String, Long>> acc) {
-            if (event.isRideRequest()) {
-                acc.f0++;
-            } else {
-                acc.f1.merge(event.driverId(), SlicedSurgeWindows.status(event.eventTime(), event.available()),
-                        Math::max);
+            switch (event.kind()) {
+                case RIDE_REQUEST -> acc.f0++;
+                case DRIVER_STATUS -> acc.f1.merge(event.driverId(),
+                        SlicedSurgeWindows.status(event.eventTime(), event.available()), Math::max);
             }
             return acc;
         }

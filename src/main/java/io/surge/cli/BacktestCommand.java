@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Replays recorded events through rules and prints the alerts they would raise. */
 @Command(name = "backtest", mixinStandardHelpOptions = true,
@@ -53,7 +53,7 @@ final class BacktestCommand implements Callable<Integer> {
         SurgeConfig surge = config.load();
         List<AlertRule> ruleSet = RuleParser.parseDirectory(rules);
         InputValidation validation =
-                new InputValidation(surge.zoneResolver(), surge.maxFutureSkew(), Clock.system());
+                new InputValidation(surge.input().zoneResolver(), surge.input().maxFutureSkew(), Clock.system());
         Path file = Path.of(input);
         List<Ingested> inputs = Files.isRegularFile(file)
                 ? RecordedInputs.read(file, surge.topics(), validation)

@@ -1,9 +1,10 @@
 package io.surge.cli;
 
 import io.surge.bench.Bench;
-import io.surge.bench.Contender;
 import io.surge.bench.BenchReport;
 import io.surge.bench.BenchWorkload;
+import io.surge.bench.Contender;
+import io.surge.config.SurgeOption;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,12 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Pre-loads a peak workload and measures surge on it against the other ways of computing it, in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -74,19 +75,19 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         BenchWorkload workload = new BenchWorkload(seed, events, zones, rate);
         Map<String, String> fixed = new LinkedHashMap<>(Map.of(
-                "topics.ride-requests", "bench-ride-requests",
-                "topics.driver-status", "bench-driver-status"));
+                SurgeOption.TOPIC_RIDE_REQUESTS.key(), "bench-ride-requests",
+                SurgeOption.TOPIC_DRIVER_STATUS.key(), "bench-driver-status"));
         // the shipped rules wherever it runs from, unless told otherwise
-        if (!config.set.containsKey("alerts.dir")) {
-            fixed.put("alerts.dir", SurgeCli.home().resolve("alerts").toString());
+        if (!config.set.containsKey(SurgeOption.ALERTS_DIR.key())) {
+            fixed.put(SurgeOption.ALERTS_DIR.key(), SurgeCli.home().resolve("alerts").toString());
         }
         InfraCommand.Infrastructure infra = null;
         if (config.bootstrap == null) {
             out.println("surge bench: starting an embedded Kafka and Schema Registry...");
             out.flush();
             infra = InfraCommand.Infrastructure.start(0, 0);
-            fixed.put("kafka.bootstrap", infra.kafka().bootstrapServers());
-            fixed.put("registry.url", infra.registry().url());
+            fixed.put(SurgeOption.KAFKA_BOOTSTRAP.key(), infra.kafka().bootstrapServers());
+            fixed.put(SurgeOption.REGISTRY_URL.key(), infra.registry().url());
         }
         try {
             BenchReport report = new Bench(workload, parallelism, EnumSet.copyOf(contenders),

@@ -21,10 +21,10 @@ final class CityOptions {
 
     CityTraffic city(Instant start, String scenario) {
         if (!scenario.equals("incidents") && !scenario.equals("steady")) {
-            throw new IllegalStateException("--scenario " + scenario + " is unknown; use incidents or steady");
+            throw new FlagException("--scenario " + scenario + " is unknown; use incidents or steady");
         }
         if (zones < 1 || rate <= 0) {
-            throw new IllegalStateException("--zones and --rate must be positive");
+            throw new FlagException("--zones and --rate must be positive");
         }
         return new CityTraffic(seed, zones, rate, start.toEpochMilli(), scenario.equals("incidents"));
     }

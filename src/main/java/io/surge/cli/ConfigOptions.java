@@ -2,6 +2,7 @@ package io.surge.cli;
 
 import io.surge.config.ConfigLoader;
 import io.surge.config.SurgeConfig;
+import io.surge.config.SurgeOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,10 +34,10 @@ final class ConfigOptions {
     SurgeConfig load(Map<String, String> fixed) {
         Map<String, String> flags = new LinkedHashMap<>(set);
         if (bootstrap != null) {
-            flags.put("kafka.bootstrap", bootstrap);
+            flags.put(SurgeOption.KAFKA_BOOTSTRAP.key(), bootstrap);
         }
         if (registry != null) {
-            flags.put("registry.url", registry);
+            flags.put(SurgeOption.REGISTRY_URL.key(), registry);
         }
         flags.putAll(fixed);
         return ConfigLoader.load(file, SurgeCli.environment(), flags);

@@ -3,6 +3,7 @@ package io.surge.cli;
 import io.surge.SurgeJob;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
+import io.surge.config.SurgeOption;
 import io.surge.dashboard.DashboardServer;
 import io.surge.embedded.FreePort;
 import io.surge.generator.TrafficProducer;
@@ -62,9 +63,9 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
         try (InfraCommand.Infrastructure infra = InfraCommand.Infrastructure.start(0, 0)) {
             SurgeConfig surge = config.load(Map.of(
-                    "kafka.bootstrap", infra.kafka().bootstrapServers(),
-                    "registry.url", infra.registry().url(),
-                    "alerts.dir", SurgeCli.home().resolve("alerts").toString()));
+                    SurgeOption.KAFKA_BOOTSTRAP.key(), infra.kafka().bootstrapServers(),
+                    SurgeOption.REGISTRY_URL.key(), infra.registry().url(),
+                    SurgeOption.ALERTS_DIR.key(), SurgeCli.home().resolve("alerts").toString()));
             int uiPort = FreePort.pick();
             Configuration flink = FlinkSettings.of(surge);
             flink.set(RestOptions.PORT, uiPort);
@@ -72,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
             flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             env.setParallelism(2);
-            SurgeJob.build(env, surge, Clock.system());
+            SurgeJob.buildOnKafka(env, surge, Clock.system());
             JobClient job = env.executeAsync("surge-demo");
             out.println("Flink web UI: http://localhost:" + uiPort);
             out.println("bootstrap=" + surge.bootstrapServers());

@@ -61,7 +61,7 @@ final class GenerateCommand implements Callable<Integer> {
         try {
             return TimeUtils.parseDuration(duration);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("--duration " + duration + " is not a duration; write it like 60s or 10min");
+            throw new FlagException("--duration " + duration + " is not a duration; write it like 60s or 10min");
         }
     }
 }

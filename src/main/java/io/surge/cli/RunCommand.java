@@ -51,7 +51,7 @@ public final class RunCommand implements Callable<Integer> {
             Configuration flink = FlinkSettings.of(surge);
             run.configure(flink);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-            SurgeJob.build(env, surge, Clock.system());
+            SurgeJob.buildOnKafka(env, surge, Clock.system());
             env.execute(surge.jobName());
         }
         return 0;

@@ -2,6 +2,7 @@ package io.surge.cli;
 
 import io.surge.alerts.RuleException;
 import io.surge.config.ConfigException;
+import io.surge.config.ConfigLoader;
 import io.surge.io.kafka.KafkaSetupException;
 import io.surge.io.registry.RegistryException;
 import io.surge.recovery.RecoveryException;
@@ -31,19 +32,20 @@ import picocli.CommandLine.Command;
         })
 public final class SurgeCli implements Runnable {
 
-    /** Set by the {@code surge} script: the repository, where the embedded registry's jar is built. */
-    static final String HOME_VARIABLE = "SURGE_HOME";
-
     public static void main(String[] args) {
         System.exit(commandLine(new SurgeCli()).execute(args));
     }
 
-    /** A command line that reports expected failures (bad configuration or rules, services down) in one message. */
+    /**
+     * A command line that reports the failures of the user's making in one message, exit code 2: bad configuration,
+     * flags or rules, a registry or Kafka that cannot be reached or refuses, a job that cannot resume. Anything else is
+     * a bug, and picocli prints it with its stack trace.
+     */
     public static CommandLine commandLine(Object command) {
         return new CommandLine(command).setExecutionExceptionHandler((e, cli, parsed) -> {
-            if (e instanceof ConfigException || e instanceof RuleException || e instanceof RegistryException
-                    || e instanceof KafkaSetupException || e instanceof RecoveryException
-                    || e instanceof IllegalStateException) {
+            if (e instanceof ConfigException || e instanceof FlagException || e instanceof RuleException
+                    || e instanceof RegistryException || e instanceof KafkaSetupException
+                    || e instanceof RecoveryException) {
                 cli.getErr().println("surge: " + e.getMessage());
                 return 2;
             }
@@ -74,8 +76,7 @@ public final class SurgeCli implements Runnable {
     }
 
     static Path home() {
-        String home = environment().get(HOME_VARIABLE);
-        return home == null ? Path.of("") : Path.of(home);
+        return ConfigLoader.home(environment());
     }
 
     @Override

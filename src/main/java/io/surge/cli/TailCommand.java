@@ -4,21 +4,19 @@ import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.DivertedRecordSerializer;
+import io.surge.io.kafka.KafkaReaders;
 import io.surge.io.registry.SchemaRegistryClient;
-import io.surge.io.serde.AvroDecoder;
+import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,26 +54,18 @@ final class TailCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SurgeConfig surge = config.load();
-        SchemaRegistryClient registry = new SchemaRegistryClient(surge.registry());
-        AvroDecoder<? extends SpecificRecord> decoder = topic.equals(surge.topics().multipliers())
-                ? new AvroDecoder<>(registry::schemaById, SurgeMultiplier.getClassSchema())
-                : topic.equals(surge.topics().alerts())
-                        ? new AvroDecoder<>(registry::schemaById, SurgeAlert.getClassSchema())
-                        : null;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(surge.kafka().clientProperties(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, "surge-tail-" + ProcessHandle.current().pid(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, uncommitted ? "read_uncommitted" : "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)))) {
+        TopicDecoders decoders =
+                new TopicDecoders(surge.topics(), new SchemaRegistryClient(surge.registry())::schemaById);
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaReaders.create(surge.kafka(),
+                "surge-tail-" + ProcessHandle.current().pid(),
+                uncommitted ? KafkaReaders.Isolation.UNCOMMITTED : KafkaReaders.Isolation.COMMITTED, fromBeginning)) {
             consumer.subscribe(List.of(topic));
             PrintWriter out = spec.commandLine().getOut();
             long printed = 0;
             while (printed < limit && !Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (printed++ < limit) {
-                        out.println(decoder == null ? diverted(record) : decoded(decoder, record));
+                        out.println(decoders.decodes(topic) ? decoded(decoders, record) : diverted(record));
                     }
                 }
                 out.flush();
@@ -84,9 +74,9 @@ final class TailCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String decoded(AvroDecoder<? extends SpecificRecord> decoder, ConsumerRecord<byte[], byte[]> record) {
+    private String decoded(TopicDecoders decoders, ConsumerRecord<byte[], byte[]> record) {
         try {
-            SpecificRecord value = decoder.decode(record.value());
+            SpecificRecord value = decoders.decode(record.topic(), record.value());
             if (json) {
                 return value.toString();
             }

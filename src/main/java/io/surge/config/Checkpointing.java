@@ -18,10 +18,11 @@ import java.time.Duration;
  * @param stateDir where {@code surge run} keeps each job's local state, one directory per job name
  * @param transactionTimeout {@code transaction.timeout.ms} of the exactly-once sinks
  * @param maxDowntime the longest crash-to-restore downtime after which the last checkpoint's results still commit
+ * @param backend where the job's state lives between checkpoints
  */
 public record Checkpointing(
         Duration interval, Duration timeout, String dir, Path stateDir, Duration transactionTimeout,
-        Duration maxDowntime) implements Serializable {
+        Duration maxDowntime, StateBackendKind backend) implements Serializable {
 
     /** The longest a transaction can have to stay open for its results to be committed. */
     public Duration longestTransaction() {

@@ -45,6 +45,15 @@ public final class ConfigLoader {
         return SurgeConfig.fromLayers(layers);
     }
 
+    /**
+     * Where surge is installed, as the {@code surge} script says in {@code SURGE_HOME}: the repository, with the
+     * shipped rules and the embedded registry's jar; the working directory when it is not set.
+     */
+    public static Path home(Map<String, String> environment) {
+        String home = environment.get("SURGE_HOME");
+        return home == null ? Path.of("") : Path.of(home);
+    }
+
     public static String environmentName(SurgeOption option) {
         return "SURGE_" + option.key().toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }

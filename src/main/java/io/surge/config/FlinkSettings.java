@@ -17,12 +17,12 @@ public final class FlinkSettings {
         Checkpointing checkpointing = config.checkpointing();
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointing.interval());
         flink.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpointing.timeout());
-        flink.set(StateBackendOptions.STATE_BACKEND, config.stateBackend().flinkName());
+        flink.set(StateBackendOptions.STATE_BACKEND, config.checkpointing().backend().flinkName());
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         if (checkpointing.dir() != null) {
             retainCheckpointsIn(flink, checkpointing.dir());
         }
-        flink.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.watermarkInterval());
+        flink.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.watermarks().interval());
         flink.set(ExecutionOptions.BUFFER_TIMEOUT, config.bufferTimeout());
         // fixed, so that a savepoint resumes at any parallelism up to it: zones move between subtasks in 128 key groups
         flink.set(PipelineOptions.MAX_PARALLELISM, 128);

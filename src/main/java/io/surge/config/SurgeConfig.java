@@ -3,7 +3,6 @@ package io.surge.config;
 import io.surge.io.kafka.KafkaSettings;
 import io.surge.io.registry.RegistrySettings;
 import io.surge.pricing.WindowSpec;
-import io.surge.zone.ZoneResolver;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -20,32 +19,25 @@ import org.apache.flink.util.TimeUtils;
 
 /**
  * The typed configuration of a surge job, built in one place from string options (see {@link SurgeOption} for the
- * keys and defaults). Whatever the options came from, a flag, the environment or a file, they are checked here and
- * an error names the source, the option and the fix. Options left empty, such as {@code checkpointDir} or the
- * registry credentials, are null.
+ * keys and defaults), in settings by concern. Whatever the options came from, a flag, the environment or a file, they
+ * are checked here and an error names the source, the option and the fix. Options left empty, such as
+ * {@code checkpoint.dir} or the registry credentials, are null.
+ *
+ * @param jobName the Flink job's name, the consumer group, the transactional-id prefix and the state directory's
+ * @param bufferTimeout the longest a record waits in a part-filled network buffer between operators
  */
 public record SurgeConfig(
+        String jobName,
         KafkaSettings kafka,
         RegistrySettings registry,
-        boolean autoRegisterSchemas,
         Topics topics,
-        int topicPartitions,
-        int divertedMaxBytes,
-        String jobName,
-        Path alertsDir,
-        Duration alertsTimeBucket,
+        InputSettings input,
         WindowSpec window,
-        Duration outOfOrderness,
-        Duration idleness,
-        Duration watermarkInterval,
-        Duration bufferTimeout,
-        ZoneScheme zoneScheme,
-        int h3Resolution,
-        Duration maxFutureSkew,
-        boolean boundedInput,
-        boolean exactlyOnce,
+        WatermarkSettings watermarks,
+        RuleSettings rules,
+        OutputSettings output,
         Checkpointing checkpointing,
-        StateBackendKind stateBackend)
+        Duration bufferTimeout)
         implements Serializable {
 
     public static SurgeConfig defaults() {
@@ -83,6 +75,7 @@ public record SurgeConfig(
         WindowSpec window = new WindowSpec(
                 size.toMillis(), slide.toMillis(), values.duration(SurgeOption.ALLOWED_LATENESS, true).toMillis());
         return new SurgeConfig(
+                jobName(values),
                 kafka(values),
                 new RegistrySettings(
                         values.required(SurgeOption.REGISTRY_URL),
@@ -93,31 +86,33 @@ public record SurgeConfig(
                                 .orElse(null),
                         values.optional(SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD),
                         values.duration(SurgeOption.REGISTRY_RETRY_FOR)),
-                values.bool(SurgeOption.REGISTRY_AUTO_REGISTER),
                 new Topics(
-                        values.required(SurgeOption.TOPIC_RIDE_REQUESTS),
-                        values.required(SurgeOption.TOPIC_DRIVER_STATUS),
+                        Arrays.stream(Input.values()).collect(Collectors.toMap(
+                                input -> input, input -> values.required(input.topicOption()))),
                         values.required(SurgeOption.TOPIC_MULTIPLIERS),
                         values.required(SurgeOption.TOPIC_ALERTS),
                         values.required(SurgeOption.TOPIC_LATE_EVENTS),
-                        values.required(SurgeOption.TOPIC_DEAD_LETTERS)),
-                values.integer(SurgeOption.TOPIC_PARTITIONS, 1, 10_000),
-                values.integer(SurgeOption.DIVERTED_MAX_BYTES, 4_096, Integer.MAX_VALUE),
-                jobName(values),
-                Path.of(values.required(SurgeOption.ALERTS_DIR)),
-                values.duration(SurgeOption.ALERTS_TIME_BUCKET),
+                        values.required(SurgeOption.TOPIC_DEAD_LETTERS),
+                        values.integer(SurgeOption.TOPIC_PARTITIONS, 1, 10_000)),
+                new InputSettings(
+                        values.choice(SurgeOption.ZONES, ZoneScheme.class),
+                        values.integer(SurgeOption.H3_RESOLUTION, 0, 15),
+                        values.duration(SurgeOption.MAX_FUTURE_SKEW),
+                        values.bool(SurgeOption.INPUT_BOUNDED)),
                 window,
-                values.duration(SurgeOption.OUT_OF_ORDERNESS, true),
-                values.duration(SurgeOption.IDLENESS),
-                values.duration(SurgeOption.WATERMARK_INTERVAL),
-                values.duration(SurgeOption.BUFFER_TIMEOUT, true),
-                values.choice(SurgeOption.ZONES, ZoneScheme.class),
-                values.integer(SurgeOption.H3_RESOLUTION, 0, 15),
-                values.duration(SurgeOption.MAX_FUTURE_SKEW),
-                values.bool(SurgeOption.INPUT_BOUNDED),
-                exactlyOnce,
+                new WatermarkSettings(
+                        values.duration(SurgeOption.OUT_OF_ORDERNESS, true),
+                        values.duration(SurgeOption.IDLENESS),
+                        values.duration(SurgeOption.WATERMARK_INTERVAL)),
+                new RuleSettings(
+                        Path.of(values.required(SurgeOption.ALERTS_DIR)),
+                        values.duration(SurgeOption.ALERTS_TIME_BUCKET)),
+                new OutputSettings(
+                        exactlyOnce,
+                        values.bool(SurgeOption.REGISTRY_AUTO_REGISTER),
+                        values.integer(SurgeOption.DIVERTED_MAX_BYTES, 4_096, Integer.MAX_VALUE)),
                 checkpointing(values, exactlyOnce),
-                values.choice(SurgeOption.STATE_BACKEND, StateBackendKind.class));
+                values.duration(SurgeOption.BUFFER_TIMEOUT, true));
     }
 
     private static Checkpointing checkpointing(Options values, boolean exactlyOnce) {
@@ -127,7 +122,8 @@ public record SurgeConfig(
                 values.optional(SurgeOption.CHECKPOINT_DIR),
                 values.path(SurgeOption.STATE_DIR),
                 values.duration(SurgeOption.KAFKA_TRANSACTION_TIMEOUT),
-                values.duration(SurgeOption.RECOVERY_MAX_DOWNTIME));
+                values.duration(SurgeOption.RECOVERY_MAX_DOWNTIME),
+                values.choice(SurgeOption.STATE_BACKEND, StateBackendKind.class));
         if (exactlyOnce && checkpointing.transactionTimeout().compareTo(checkpointing.longestTransaction()) < 0) {
             throw values.invalid(SurgeOption.KAFKA_TRANSACTION_TIMEOUT,
                     format(checkpointing.transactionTimeout()) + " is shorter than checkpoint.interval ("
@@ -175,10 +171,6 @@ public record SurgeConfig(
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
-    }
-
-    public ZoneResolver zoneResolver() {
-        return zoneScheme.resolver(h3Resolution);
     }
 
     private static String format(Duration duration) {

@@ -1,24 +1,51 @@
 package io.surge.config;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
-/** The one place that knows surge's topic names. */
+/**
+ * The one place that knows surge's topic names.
+ *
+ * @param inputs the topic of every {@link Input}
+ * @param partitions of the topics surge creates when they are missing
+ */
 public record Topics(
-        String rideRequests,
-        String driverStatus,
+        Map<Input, String> inputs,
         String multipliers,
         String alerts,
         String lateEvents,
-        String deadLetters)
+        String deadLetters,
+        int partitions)
         implements Serializable {
 
-    public List<String> inputs() {
-        return List.of(rideRequests, driverStatus);
+    public Topics {
+        inputs = Collections.unmodifiableMap(new EnumMap<>(inputs));
+    }
+
+    public String input(Input input) {
+        return inputs.get(input);
+    }
+
+    public String rideRequests() {
+        return input(Input.RIDE_REQUESTS);
+    }
+
+    public String driverStatus() {
+        return input(Input.DRIVER_STATUS);
+    }
+
+    public List<String> inputTopics() {
+        return List.copyOf(inputs.values());
     }
 
     public List<String> all() {
-        return List.of(rideRequests, driverStatus, multipliers, alerts, lateEvents, deadLetters);
+        List<String> all = new ArrayList<>(inputs.values());
+        all.addAll(List.of(multipliers, alerts, lateEvents, deadLetters));
+        return all;
     }
 
     /** Confluent's TopicNameStrategy: the subject of a topic's values. */

@@ -3,6 +3,7 @@ package io.surge.dashboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.surge.config.ConfigException;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.OutputsReader;
 import java.io.IOException;
@@ -79,8 +80,8 @@ public final class DashboardServer implements AutoCloseable {
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("the dashboard cannot listen on " + host + ":" + port
-                    + " (is the port taken? choose another with --dashboard-port or --port)", e);
+            throw new ConfigException("the dashboard cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "); is the port taken? choose another with --dashboard-port or --port");
         }
         DashboardServer server = new DashboardServer(config, http);
         http.setExecutor(server.handlers);

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * A city's ride requests and driver statuses, simulated in 100 ms steps: a grid of zones around Times Square with
@@ -87,8 +88,8 @@ public final class CityTraffic {
     }
 
     /** The events of the next 100 ms of city time, in the order they are sent. */
-    public List<Object> step() {
-        List<Object> events = new ArrayList<>();
+    public List<SpecificRecord> step() {
+        List<SpecificRecord> events = new ArrayList<>();
         long stepEnd = now + STEP_MILLIS;
         double demand = ridesPerSecond * peakFactor(now) * STEP_MILLIS / 1000.0;
         for (int i = 0; i < poisson(demand); i++) {
@@ -110,7 +111,7 @@ public final class CityTraffic {
         return now;
     }
 
-    private void playIncidents(List<Object> events) {
+    private void playIncidents(List<SpecificRecord> events) {
         long sinceStart = now - start;
         if (sinceStart >= CONCERT_AT && sinceStart < CONCERT_AT + 10_000) {
             for (int i = 0; i < poisson(1.0); i++) { // 10 requests a second for 10 s
@@ -235,7 +236,7 @@ public final class CityTraffic {
             this.nextHeartbeat = now + heartbeatOffset;
         }
 
-        void advance(List<Object> events, long stepEnd) {
+        void advance(List<SpecificRecord> events, long stepEnd) {
             if (becomeBusy) {
                 becomeBusy = false;
                 available = false;
@@ -268,7 +269,7 @@ public final class CityTraffic {
             }
         }
 
-        void goOffDuty(List<Object> events, long at) {
+        void goOffDuty(List<SpecificRecord> events, long at) {
             available = false;
             busyUntil = now + 600_000;
             events.add(status(at));

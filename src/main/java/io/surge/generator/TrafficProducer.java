@@ -3,6 +3,7 @@ package io.surge.generator;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.InputWriter;
 import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Plays {@link CityTraffic} into the input topics, either in real time (each event sent when the city clock reaches
@@ -34,7 +35,7 @@ public final class TrafficProducer implements AutoCloseable {
                     Thread.sleep(wait);
                 }
             }
-            for (Object event : city.step()) {
+            for (SpecificRecord event : city.step()) {
                 inputs.send(event);
             }
         }

@@ -2,8 +2,7 @@ package io.surge.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.surge.avro.DriverStatus;
-import io.surge.avro.RideRequest;
+import io.surge.config.Input;
 import io.surge.config.Topics;
 import io.surge.event.Ingested;
 import io.surge.event.Reason;
@@ -16,7 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Recorded inputs as JSON lines, for backtests and hand-written scenarios: one record per line,
@@ -54,29 +59,37 @@ public final class RecordedInputs {
         try {
             JsonNode record = JSON.readTree(line);
             String type = record.path("type").asText();
-            if (type.equals("ride_request")) {
-                return validation.rideRequest(RideRequest.newBuilder()
-                        .setRequestId(text(record, "request_id"))
-                        .setUserId(text(record, "user_id"))
-                        .setLat(number(record, "lat"))
-                        .setLon(number(record, "lon"))
-                        .setEventTime(time(record))
-                        .build(), withTopic(origin, topics.rideRequests()));
+            Optional<Input> input = Input.ofRecordedName(type);
+            if (input.isEmpty()) {
+                return Ingested.diverted(Reason.UNDECODABLE, "line " + number + ": 'type' is '" + type + "', not "
+                        + Arrays.stream(Input.values()).map(Input::recordedName).collect(Collectors.joining(" or ")),
+                        origin);
             }
-            if (type.equals("driver_status")) {
-                return validation.driverStatus(DriverStatus.newBuilder()
-                        .setDriverId(text(record, "driver_id"))
-                        .setLat(number(record, "lat"))
-                        .setLon(number(record, "lon"))
-                        .setAvailable(record.path("available").asBoolean())
-                        .setEventTime(time(record))
-                        .build(), withTopic(origin, topics.driverStatus()));
-            }
-            return Ingested.diverted(Reason.UNDECODABLE, "line " + number + ": 'type' is '" + type
-                    + "', not ride_request or driver_status", origin);
+            return input.get().validate(validation, fromJson(record, input.get().schema()),
+                    withTopic(origin, topics.input(input.get())));
         } catch (IOException | IllegalArgumentException | java.time.DateTimeException e) {
             return Ingested.diverted(Reason.UNDECODABLE, "line " + number + ": " + e.getMessage(), origin);
         }
+    }
+
+    /** The input record a JSON line describes, field by field of the input's schema. */
+    private static SpecificRecord fromJson(JsonNode json, Schema schema) {
+        SpecificRecord record = (SpecificRecord) SpecificData.get().newRecord(null, schema);
+        for (Schema.Field field : schema.getFields()) {
+            if (!json.has(field.name()) && field.hasDefaultValue()) {
+                record.put(field.pos(), SpecificData.get().getDefaultValue(field));
+                continue;
+            }
+            record.put(field.pos(), switch (field.schema().getType()) {
+                case STRING -> text(json, field.name());
+                case DOUBLE -> number(json, field.name());
+                case BOOLEAN -> bool(json, field.name());
+                case LONG -> time(json, field.name());
+                default -> throw new IllegalArgumentException("'" + field.name() + "' has a type recorded inputs do"
+                        + " not take");
+            });
+        }
+        return record;
     }
 
     private static RecordOrigin withTopic(RecordOrigin origin, String topic) {
@@ -99,10 +112,19 @@ public final class RecordedInputs {
         return value.asDouble();
     }
 
-    private static Instant time(JsonNode record) {
-        JsonNode value = record.get("event_time");
+    private static boolean bool(JsonNode record, String field) {
+        JsonNode value = record.get(field);
+        if (value == null || !value.isBoolean()) {
+            throw new IllegalArgumentException("'" + field + "' is missing or not true or false");
+        }
+        return value.asBoolean();
+    }
+
+    /** A timestamp, the one kind of long the inputs have: an ISO-8601 instant or epoch milliseconds. */
+    private static Instant time(JsonNode record, String field) {
+        JsonNode value = record.get(field);
         if (value == null) {
-            throw new IllegalArgumentException("'event_time' is missing");
+            throw new IllegalArgumentException("'" + field + "' is missing");
         }
         return value.isNumber() ? Instant.ofEpochMilli(value.asLong()) : Instant.parse(value.asText());
     }

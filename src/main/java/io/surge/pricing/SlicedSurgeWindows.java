@@ -110,17 +110,18 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
                     .registerEventTimeTimer(window.emitTime(window.firstPendingEndSlice(slice, watermark)));
             demand = 0L;
         }
-        if (event.isRideRequest()) {
-            demandBySlice.put(slice, demand + 1);
-        } else {
-            if (demand == 0L) {
-                demandBySlice.put(slice, demand);
-            }
-            SliceDriver driver = new SliceDriver(slice, event.driverId());
-            long status = status(event.eventTime(), event.available());
-            Long previous = driverStatusBySlice.get(driver);
-            if (previous == null || status > previous) {
-                driverStatusBySlice.put(driver, status);
+        switch (event.kind()) {
+            case RIDE_REQUEST -> demandBySlice.put(slice, demand + 1);
+            case DRIVER_STATUS -> {
+                if (demand == 0L) {
+                    demandBySlice.put(slice, demand);
+                }
+                SliceDriver driver = new SliceDriver(slice, event.driverId());
+                long status = status(event.eventTime(), event.available());
+                Long previous = driverStatusBySlice.get(driver);
+                if (previous == null || status > previous) {
+                    driverStatusBySlice.put(driver, status);
+                }
             }
         }
         counted.inc();

@@ -1,6 +1,7 @@
 package io.surge.recovery;
 
 import io.surge.config.SurgeConfig;
+import io.surge.io.kafka.KafkaReaders;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,14 +63,11 @@ public final class JobPresence implements AutoCloseable {
         String self = config.jobName() + "-" + InetAddress.getLocalHost().getHostName() + "-"
                 + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         state.recordInstance(self);
-        KafkaConsumer<byte[], byte[]> member = new KafkaConsumer<>(config.kafka().clientProperties(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.CLIENT_ID_CONFIG, self,
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis(),
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)));
+        KafkaConsumer<byte[], byte[]> member = KafkaReaders.create(config.kafka(), group,
+                KafkaReaders.Isolation.COMMITTED, false, Map.of(
+                        ConsumerConfig.CLIENT_ID_CONFIG, self,
+                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis(),
+                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3));
         member.subscribe(List.of(config.topics().deadLetters()), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}

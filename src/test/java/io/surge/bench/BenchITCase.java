@@ -58,7 +58,7 @@ class BenchITCase {
                             "surge, no rules, exactly-once");
             assertThat(measurements.get(0).events()).as("records the ceiling read").isEqualTo(workload.events());
             assertThat(measurements).allSatisfy(m -> assertThat(m.seconds()).isPositive());
-            ResultDigest expected = oracleDigest(workload, SurgeConfig.defaults().zoneResolver(),
+            ResultDigest expected = oracleDigest(workload, SurgeConfig.defaults().input().zoneResolver(),
                     progressStart(progress.toString()));
             for (Measurement contender : measurements.subList(1, measurements.size())) {
                 assertThat(contender.results()).as(contender.contender() + " results").isEqualTo(expected);

@@ -18,12 +18,12 @@ class SurgeConfigTest {
         SurgeConfig config = SurgeConfig.defaults();
 
         assertThat(config.window()).isEqualTo(new WindowSpec(30_000, 5_000, 0));
-        assertThat(config.outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(config.idleness()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(config.zoneScheme()).isEqualTo(ZoneScheme.GRID);
-        assertThat(config.maxFutureSkew()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.watermarks().outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.watermarks().idleness()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.input().zones()).isEqualTo(ZoneScheme.GRID);
+        assertThat(config.input().maxFutureSkew()).isEqualTo(Duration.ofHours(1));
         assertThat(config.checkpointing().interval()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(config.stateBackend()).isEqualTo(StateBackendKind.ROCKSDB);
+        assertThat(config.checkpointing().backend()).isEqualTo(StateBackendKind.ROCKSDB);
     }
 
     @Test
@@ -33,7 +33,7 @@ class SurgeConfigTest {
                 "test");
 
         assertThat(config.window()).isEqualTo(new WindowSpec(60_000, 10_000, 0));
-        assertThat(config.zoneResolver().zoneOf(37.775938728915946, -122.41795063018799)).startsWith("h3_87");
+        assertThat(config.input().zoneResolver().zoneOf(37.775938728915946, -122.41795063018799)).startsWith("h3_87");
     }
 
     @Test

@@ -60,7 +60,7 @@ class DockerComposeTest {
         List<String> jobArgs = command.subList(command.indexOf(SurgeJob.class.getName()) + 1, command.size());
         // what the job's main class parses them with: an unknown flag or option fails here
         SurgeConfig config = JobArguments.load(jobArgs.toArray(String[]::new), Map.of());
-        assertThat(config.alertsDir()).isEqualTo(Path.of("/opt/surge/alerts"));
+        assertThat(config.rules().dir()).isEqualTo(Path.of("/opt/surge/alerts"));
     }
 
     @Test
@@ -70,6 +70,9 @@ class DockerComposeTest {
         List<String> command = DeployFiles.words(generator.get("command"));
 
         assertThat(entrypoint).endsWith(SurgeCli.class.getName());
+        // the command line is in surge-cli.jar, not in the lean job jar
+        String jar = entrypoint.get(entrypoint.indexOf("-cp") + 1).split(":")[0];
+        assertThat(DeployFiles.words(generator.get("volumes"))).contains("./target/surge-cli.jar:" + jar + ":ro");
         CommandLine subcommand = new CommandLine(new SurgeCli()).getSubcommands().get(command.get(0));
         assertThat(subcommand).as("surge " + command.get(0)).isNotNull();
         DeployFiles.assertFlagsExist(subcommand, command.subList(1, command.size()));
@@ -83,7 +86,7 @@ class DockerComposeTest {
                 String source = volume.split(":")[0];
                 if (source.startsWith("./")) {
                     assertThat(source).as("a file of the repository or the build")
-                            .isIn("./target/surge-job.jar", "./alerts");
+                            .isIn("./target/surge-job.jar", "./target/surge-cli.jar", "./alerts");
                 }
             }
             for (String port : DeployFiles.words(service.getValue().getOrDefault("ports", List.of()))) {
@@ -91,7 +94,8 @@ class DockerComposeTest {
             }
         }
         assertThat(Files.isDirectory(Path.of("alerts"))).isTrue();
-        assertThat(Files.readString(Path.of("pom.xml"))).contains("${project.build.directory}/surge-job.jar");
+        assertThat(Files.readString(Path.of("pom.xml"))).contains("${project.build.directory}/surge-job.jar")
+                .contains("${project.build.directory}/surge-cli.jar");
     }
 
     @SuppressWarnings("unchecked")

@@ -57,7 +57,7 @@ class KubernetesManifestTest {
         assertThat(job.get("entryClass")).isEqualTo(SurgeJob.class.getName());
         assertThat(job.get("upgradeMode")).isEqualTo("savepoint");
         SurgeConfig config = JobArguments.load(args.toArray(String[]::new), Map.of());
-        assertThat(config.alertsDir()).isEqualTo(Path.of("/opt/surge/alerts"));
+        assertThat(config.rules().dir()).isEqualTo(Path.of("/opt/surge/alerts"));
     }
 
     @Test

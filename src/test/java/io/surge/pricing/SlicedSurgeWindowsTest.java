@@ -8,7 +8,6 @@ import static io.surge.testing.SurgeResults.surge;
 import static io.surge.testing.SurgeResults.windowsEnding;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.surge.event.DivertedRecord;
 import io.surge.event.Reason;
 import io.surge.event.ZoneEvent;
 import java.util.ArrayList;

@@ -4,12 +4,13 @@ import static io.surge.testing.Events.at;
 
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
-import io.surge.io.kafka.InputWriter;
+import io.surge.config.Input;
 import io.surge.pricing.ZoneSurge;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -79,7 +80,7 @@ public final class ClosedWorkload {
      */
     public void send(KafkaProducer<byte[], byte[]> producer, SurgeStack stack, int from, int to) {
         for (Object input : workload.inputs().subList(from, to)) {
-            byte[] key = InputWriter.keyOf(input);
+            byte[] key = Input.of((SpecificRecord) input).key((SpecificRecord) input);
             producer.send(new ProducerRecord<>(stack.topicOf(input), Math.floorMod(Arrays.hashCode(key), partitions),
                     key, stack.wire(input)));
         }

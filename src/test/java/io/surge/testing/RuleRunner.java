@@ -40,7 +40,8 @@ public final class RuleRunner {
                         .withTimestampAssigner((surge, ts) -> surge.windowEnd() - 1)));
         DataStream<ZoneAlert> alerts =
                 Alerting.attach(zoneEvents.keyBy(ZoneEvent::zoneId), multipliers, rules,
-                        SurgeConfig.defaults().alertsTimeBucket(), () -> 7L);
+                        SurgeConfig.defaults().rules().timeBucket(), () -> 7L)
+                        .orElseThrow(() -> new IllegalArgumentException("no rules to run"));
         List<ZoneAlert> raised = new ArrayList<>();
         try (CloseableIterator<ZoneAlert> results = alerts.executeAndCollect("rules")) {
             results.forEachRemaining(raised::add);

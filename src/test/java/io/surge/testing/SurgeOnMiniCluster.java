@@ -37,7 +37,7 @@ public final class SurgeOnMiniCluster {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(parallelism);
-        SurgeJob.build(env, config, () -> now);
+        SurgeJob.buildOnKafka(env, config, () -> now);
         return env.executeAsync(config.jobName() + "-p" + parallelism);
     }
 }

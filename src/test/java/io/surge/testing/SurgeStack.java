@@ -2,6 +2,7 @@ package io.surge.testing;
 
 import io.surge.avro.DriverStatus;
 import io.surge.avro.RideRequest;
+import io.surge.config.Input;
 import io.surge.config.SurgeConfig;
 import io.surge.embedded.EmbeddedKafka;
 import io.surge.embedded.EmbeddedRegistry;
@@ -99,7 +100,7 @@ public final class SurgeStack implements AutoCloseable {
 
     /** The input topic of a ride request or driver status. */
     public String topicOf(Object input) {
-        return input instanceof RideRequest ? config.topics().rideRequests() : config.topics().driverStatus();
+        return config.topics().input(Input.of((SpecificRecord) input));
     }
 
     /** The input in the wire format under the schema id registered for its topic. */

@@ -1,7 +1,6 @@
 package io.surge.io.kafka;
 
-import io.surge.avro.DriverStatus;
-import io.surge.avro.RideRequest;
+import io.surge.config.Input;
 import io.surge.config.Topics;
 import io.surge.event.Ingested;
 import io.surge.event.Reason;
@@ -10,9 +9,11 @@ import io.surge.ingest.InputValidation;
 import io.surge.io.registry.RegistryException;
 import io.surge.io.registry.RegistrySettings;
 import io.surge.io.registry.SchemaRegistryClient;
-import io.surge.io.serde.AvroDecoder;
+import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -40,8 +41,8 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
     private final Topics topics;
     private final InputValidation validation;
 
-    private transient AvroDecoder<RideRequest> rideRequests;
-    private transient AvroDecoder<DriverStatus> driverStatuses;
+    private transient TopicDecoders decoders;
+    private transient Map<String, Input> inputs;
     /** Unexpected failures already logged with their stack: a bug to report once, not once per record. */
     private transient Set<Class<?>> logged;
 
@@ -54,8 +55,9 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         SchemaRegistryClient registry = new SchemaRegistryClient(registrySettings);
-        rideRequests = new AvroDecoder<>(registry::awaitSchemaById, RideRequest.getClassSchema());
-        driverStatuses = new AvroDecoder<>(registry::awaitSchemaById, DriverStatus.getClassSchema());
+        decoders = new TopicDecoders(topics, registry::awaitSchemaById);
+        inputs = new HashMap<>();
+        topics.inputs().forEach((input, topic) -> inputs.put(topic, input));
         logged = new HashSet<>();
     }
 
@@ -64,11 +66,8 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
         RecordOrigin origin =
                 new RecordOrigin(record.topic(), record.partition(), record.offset(), record.key(), record.value());
         try {
-            if (record.topic().equals(topics.rideRequests())) {
-                out.collect(validation.rideRequest(rideRequests.decode(record.value()), origin));
-            } else {
-                out.collect(validation.driverStatus(driverStatuses.decode(record.value()), origin));
-            }
+            Input input = inputs.get(record.topic());
+            out.collect(input.validate(validation, decoders.decode(record.topic(), record.value()), origin));
         } catch (UndecodableException e) {
             out.collect(Ingested.diverted(e.reason(), e.getMessage(), origin));
         } catch (RegistryException e) {

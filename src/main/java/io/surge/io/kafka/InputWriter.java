@@ -1,15 +1,15 @@
 package io.surge.io.kafka;
 
-import io.surge.avro.DriverStatus;
-import io.surge.avro.RideRequest;
+import io.surge.config.Input;
 import io.surge.config.SurgeConfig;
 import io.surge.config.Topics;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.io.serde.AvroEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,8 +23,7 @@ public final class InputWriter implements AutoCloseable {
 
     private final Topics topics;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final AvroEncoder<RideRequest> rides;
-    private final AvroEncoder<DriverStatus> statuses;
+    private final Map<Input, AvroEncoder<SpecificRecord>> encoders = new EnumMap<>(Input.class);
     private final AtomicLong sent = new AtomicLong();
 
     public InputWriter(SurgeConfig config) {
@@ -38,12 +37,10 @@ public final class InputWriter implements AutoCloseable {
     public InputWriter(SurgeConfig config, Duration linger) {
         this.topics = config.topics();
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
-        this.rides = new AvroEncoder<>(
-                registry.register(Topics.valueSubject(topics.rideRequests()), RideRequest.getClassSchema()),
-                RideRequest.getClassSchema());
-        this.statuses = new AvroEncoder<>(
-                registry.register(Topics.valueSubject(topics.driverStatus()), DriverStatus.getClassSchema()),
-                DriverStatus.getClassSchema());
+        for (Input input : Input.values()) {
+            encoders.put(input, new AvroEncoder<>(
+                    registry.register(Topics.valueSubject(topics.input(input)), input.schema()), input.schema()));
+        }
         this.producer = new KafkaProducer<>(config.kafka().clientProperties(Map.of(
                 ProducerConfig.LINGER_MS_CONFIG, Long.toString(linger.toMillis()),
                 ProducerConfig.BATCH_SIZE_CONFIG, "65536",
@@ -52,24 +49,11 @@ public final class InputWriter implements AutoCloseable {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
     }
 
-    /** Sends a {@link RideRequest} or a {@link DriverStatus}. */
-    public void send(Object event) {
-        if (event instanceof RideRequest ride) {
-            producer.send(new ProducerRecord<>(topics.rideRequests(), keyOf(ride), rides.encode(ride)));
-        } else {
-            DriverStatus status = (DriverStatus) event;
-            producer.send(new ProducerRecord<>(topics.driverStatus(), keyOf(status), statuses.encode(status)));
-        }
+    /** Sends a record of one of the {@link Input}s to its topic. */
+    public void send(SpecificRecord record) {
+        Input input = Input.of(record);
+        producer.send(new ProducerRecord<>(topics.input(input), input.key(record), encoders.get(input).encode(record)));
         sent.incrementAndGet();
-    }
-
-    /**
-     * The Kafka key of an input record: its request or driver id, so that every partition gets its share of the
-     * traffic all along and one driver's statuses stay in order.
-     */
-    public static byte[] keyOf(Object event) {
-        String id = event instanceof RideRequest ride ? ride.getRequestId() : ((DriverStatus) event).getDriverId();
-        return id.getBytes(StandardCharsets.UTF_8);
     }
 
     public void flush() {

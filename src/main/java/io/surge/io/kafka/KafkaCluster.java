@@ -48,7 +48,7 @@ public record KafkaCluster(String id, boolean groupHasOffsets, Optional<Duration
     /** Refuses a transaction timeout the brokers would refuse anyway, at the first checkpoint rather than now. */
     public void checkTransactionTimeout(SurgeConfig config) {
         Duration asked = config.checkpointing().transactionTimeout();
-        transactionMaxTimeout.filter(max -> config.exactlyOnce() && asked.compareTo(max) > 0).ifPresent(max -> {
+        transactionMaxTimeout.filter(max -> config.output().exactlyOnce() && asked.compareTo(max) > 0).ifPresent(max -> {
             throw new KafkaSetupException("kafka.transaction-timeout (" + asked.toMillis() + " ms) is above the"
                     + " brokers' transaction.max.timeout.ms (" + max.toMillis() + " ms), so they would refuse the"
                     + " job's transactions; lower kafka.transaction-timeout (it must stay at least checkpoint.interval"

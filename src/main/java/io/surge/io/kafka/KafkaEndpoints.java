@@ -1,8 +1,13 @@
 package io.surge.io.kafka;
 
+import io.surge.alerts.ZoneAlert;
 import io.surge.config.SurgeConfig;
+import io.surge.event.DivertedRecord;
 import io.surge.event.Ingested;
 import io.surge.ingest.InputValidation;
+import io.surge.io.registry.OutputSchemas;
+import io.surge.io.registry.SchemaRegistryClient;
+import io.surge.pricing.ZoneSurge;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -29,17 +34,37 @@ public final class KafkaEndpoints {
     public static KafkaSource<Ingested> inputs(SurgeConfig config, InputValidation validation) {
         KafkaSourceBuilder<Ingested> builder = KafkaSource.<Ingested>builder()
                 .setProperties(properties(config))
-                .setTopics(config.topics().inputs())
+                .setTopics(config.topics().inputTopics())
                 .setGroupId(config.jobName())
                 .setClientIdPrefix(config.jobName() + "-inputs")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new InputDeserializer(config.registry(), config.topics(), validation))
                 // inputs written by transactional producers count only once committed
                 .setProperty("isolation.level", "read_committed");
-        if (config.boundedInput()) {
+        if (config.input().bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
+    }
+
+    /** The output schemas of the configured registry, registered or looked up as configured. */
+    public static OutputSchemas outputSchemas(SurgeConfig config) {
+        return new OutputSchemas(new SchemaRegistryClient(config.registry()), config.output().autoRegisterSchemas());
+    }
+
+    /** The multipliers topic, in the wire format under {@code schemaId}. */
+    public static KafkaSink<ZoneSurge> multipliers(SurgeConfig config, int schemaId) {
+        return sink(config, "multipliers", OutputSerializers.multipliers(config.topics().multipliers(), schemaId));
+    }
+
+    /** The alerts topic, in the wire format under {@code schemaId}. */
+    public static KafkaSink<ZoneAlert> alerts(SurgeConfig config, int schemaId) {
+        return sink(config, "alerts", OutputSerializers.alerts(config.topics().alerts(), schemaId));
+    }
+
+    /** A topic of late or dead-lettered input records, as they were consumed. */
+    public static KafkaSink<DivertedRecord> diverted(SurgeConfig config, String name, String topic) {
+        return sink(config, name, new DivertedRecordSerializer(topic, config.output().divertedMaxBytes()));
     }
 
     /**
@@ -48,11 +73,11 @@ public final class KafkaEndpoints {
      * @param name distinguishes this sink's transactional ids from the job's other sinks; keep it stable across
      *     releases, or restarts cannot abort the transactions a crash left open
      */
-    public static <T> KafkaSink<T> sink(SurgeConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
+    private static <T> KafkaSink<T> sink(SurgeConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
         KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(properties(config))
                 .setRecordSerializer(serializer);
-        if (!config.exactlyOnce()) {
+        if (!config.output().exactlyOnce()) {
             return builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
         }
         return builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)

@@ -33,7 +33,7 @@ public final class TopicSetup {
             List<NewTopic> missing = topics.all().stream()
                     .filter(topic -> !existing.contains(topic))
                     .map(topic -> {
-                        NewTopic newTopic = new NewTopic(topic, config.topicPartitions(), (short) -1);
+                        NewTopic newTopic = new NewTopic(topic, config.topics().partitions(), (short) -1);
                         return topic.equals(topics.multipliers())
                                 ? newTopic.configs(Map.of("cleanup.policy", "compact,delete"))
                                 : newTopic;

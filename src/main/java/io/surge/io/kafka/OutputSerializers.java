@@ -6,19 +6,19 @@ import io.surge.avro.SurgeMultiplier;
 import io.surge.pricing.ZoneSurge;
 import java.time.Instant;
 
-/** The job's results as the public records of {@code schemas/}. */
-public final class OutputRecords {
+/** How the job's results are written: as the public records of {@code schemas/}, in the wire format, keyed by zone. */
+public final class OutputSerializers {
 
-    private OutputRecords() {}
+    private OutputSerializers() {}
 
     public static AvroValueSerializer<ZoneSurge, SurgeMultiplier> multipliers(String topic, int schemaId) {
         return new AvroValueSerializer<>(
-                topic, schemaId, SurgeMultiplier.getClassSchema(), OutputRecords::surgeMultiplier, ZoneSurge::zoneId);
+                topic, schemaId, SurgeMultiplier.getClassSchema(), OutputSerializers::surgeMultiplier, ZoneSurge::zoneId);
     }
 
     public static AvroValueSerializer<ZoneAlert, SurgeAlert> alerts(String topic, int schemaId) {
         return new AvroValueSerializer<>(
-                topic, schemaId, SurgeAlert.getClassSchema(), OutputRecords::surgeAlert, ZoneAlert::zoneId);
+                topic, schemaId, SurgeAlert.getClassSchema(), OutputSerializers::surgeAlert, ZoneAlert::zoneId);
     }
 
     static SurgeMultiplier surgeMultiplier(ZoneSurge surge) {
