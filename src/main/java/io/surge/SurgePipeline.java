@@ -6,15 +6,19 @@ import io.surge.alerts.ZoneAlert;
 import io.surge.config.SurgeConfig;
 import io.surge.event.DivertedRecord;
 import io.surge.event.Ingested;
+import io.surge.event.Reason;
 import io.surge.event.ZoneEvent;
 import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -80,17 +84,25 @@ public final class SurgePipeline {
                 accepted.getSideOutput(DEAD_LETTERS));
     }
 
-    /** Passes zone events on and sends diverted inputs to the dead letters, counting both. */
+    /** Passes zone events on and sends diverted inputs to the dead letters, counting both, and the latter by reason. */
     static final class DivertRejected extends ProcessFunction<Ingested, ZoneEvent> {
         private static final long serialVersionUID = 1L;
         private transient Counter inputs;
         private transient Counter deadLettered;
+        private transient Map<Reason, Counter> deadLetteredByReason;
 
         @Override
         public void open(OpenContext openContext) {
-            var metrics = getRuntimeContext().getMetricGroup().addGroup("surge");
+            MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("surge");
             inputs = metrics.counter("eventsIn");
             deadLettered = metrics.counter("eventsDeadLettered");
+            deadLetteredByReason = new EnumMap<>(Reason.class);
+            for (Reason reason : Reason.values()) {
+                if (reason != Reason.LATE) {
+                    deadLetteredByReason.put(reason,
+                            metrics.addGroup("reason", reason.wireName()).counter("deadLettered"));
+                }
+            }
         }
 
         @Override
@@ -100,6 +112,7 @@ public final class SurgePipeline {
                 out.collect(ingested.event());
             } else {
                 deadLettered.inc();
+                deadLetteredByReason.get(ingested.diverted().reason()).inc();
                 ctx.output(DEAD_LETTERS, ingested.diverted());
             }
         }

@@ -35,6 +35,11 @@ final class AlertCooldown extends KeyedProcessFunction<String, ZoneAlert, ZoneAl
                 .getMapState(new MapStateDescriptor<>("last-reported-alert", Types.STRING, Types.LONG));
         metrics = getRuntimeContext().getMetricGroup().addGroup("surge");
         counters = new HashMap<>();
+        // every rule's counters from the start, so that a dashboard shows a rule that never fired as zero
+        for (String rule : cooldownMillisByRule.keySet()) {
+            counter("alertsRaised", rule);
+            counter("alertsSuppressed", rule);
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.surge.avro.SurgeMultiplier;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.OutputsReader;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +34,7 @@ final class ConsoleView implements AutoCloseable {
     private final PrintWriter out;
     private final String jobUrl;
     private final String dashboardUrl;
+    private final Path log;
     private final LongSupplier eventsSent;
     private final OutputsReader outputs;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -45,10 +47,13 @@ final class ConsoleView implements AutoCloseable {
     private long alertsSeen;
     private long lastWindowEnd;
 
-    ConsoleView(SurgeConfig config, PrintWriter out, String jobUrl, String dashboardUrl, LongSupplier eventsSent) {
+    /** @param log where the demo's log goes, named at the bottom of the screen */
+    ConsoleView(SurgeConfig config, PrintWriter out, String jobUrl, String dashboardUrl, Path log,
+            LongSupplier eventsSent) {
         this.out = out;
         this.jobUrl = jobUrl;
         this.dashboardUrl = dashboardUrl;
+        this.log = log;
         this.eventsSent = eventsSent;
         this.outputs = new OutputsReader(config, "surge-demo-console");
     }
@@ -118,7 +123,8 @@ final class ConsoleView implements AutoCloseable {
         if (latestAlerts.isEmpty()) {
             screen.append("  none yet: a concert lets out after 20 s and drivers lose their app after 35 s\n");
         }
-        screen.append("\nlive map: ").append(dashboardUrl).append("   Ctrl-C stops everything.\n");
+        screen.append("\nlive map: ").append(dashboardUrl).append("   log: ").append(log)
+                .append("   Ctrl-C stops everything.\n");
         out.print(screen);
         out.flush();
     }

@@ -9,6 +9,7 @@ import io.surge.embedded.FreePort;
 import io.surge.generator.TrafficProducer;
 import io.surge.time.Clock;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -43,6 +44,9 @@ final class DemoCommand implements Callable<Integer> {
     CityOptions city;
 
     @Mixin
+    MetricsOptions metrics;
+
+    @Mixin
     ConfigOptions config;
 
     @Spec
@@ -59,9 +63,11 @@ final class DemoCommand implements Callable<Integer> {
             awaitQuietly(done);
         }, "surge-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(stopOnCtrlC);
-        out.println("surge demo: starting Kafka, the Schema Registry and Flink...");
+        Path log = Path.of(System.getProperty("java.io.tmpdir"), "surge-demo.log");
+        out.println("surge demo: starting Kafka, the Schema Registry and Flink... (log: " + log + ")");
         out.flush();
-        try (InfraCommand.Infrastructure infra = InfraCommand.Infrastructure.start(0, 0)) {
+        try (DemoLog quiet = DemoLog.to(log);
+                InfraCommand.Infrastructure infra = InfraCommand.Infrastructure.start(0, 0)) {
             SurgeConfig surge = config.load(Map.of(
                     SurgeOption.KAFKA_BOOTSTRAP.key(), infra.kafka().bootstrapServers(),
                     SurgeOption.REGISTRY_URL.key(), infra.registry().url(),
@@ -71,6 +77,7 @@ final class DemoCommand implements Callable<Integer> {
             flink.set(RestOptions.PORT, uiPort);
             // the demo is for this machine: its web UI is not to be reached from others
             flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            metrics.apply(flink, out);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             env.setParallelism(2);
             SurgeJob.buildOnKafka(env, surge, Clock.system());
@@ -83,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
             try (DashboardServer dashboard = DashboardServer.start(surge, "127.0.0.1", dashboardPort);
                     TrafficProducer traffic = new TrafficProducer(city.city(Instant.now(), "incidents"), surge);
                     ConsoleView console = new ConsoleView(surge, out,
-                            "http://localhost:" + uiPort + "/jobs/" + job.getJobID(), dashboard.url(),
+                            "http://localhost:" + uiPort + "/jobs/" + job.getJobID(), dashboard.url(), log,
                             traffic::sent)) {
                 out.println("dashboard: " + dashboard.url());
                 out.flush();

@@ -3,11 +3,14 @@ package io.surge.cli;
 import io.surge.SurgeJob;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
+import io.surge.embedded.FreePort;
 import io.surge.recovery.LocalRun;
 import io.surge.time.Clock;
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +41,14 @@ public final class RunCommand implements Callable<Integer> {
             description = "Resume from this savepoint (or retained checkpoint) directory instead.")
     String savepoint;
 
+    @Option(names = "--rest-port", paramLabel = "PORT", defaultValue = "8081",
+            description = "Port of the in-process Flink's web UI and REST API (on 127.0.0.1), which 'surge status"
+                    + " --flink' reads; 0 for a free one. Default: ${DEFAULT-VALUE}.")
+    int restPort;
+
+    @Mixin
+    MetricsOptions metrics;
+
     @Spec
     CommandSpec spec;
 
@@ -50,6 +61,12 @@ public final class RunCommand implements Callable<Integer> {
         try (LocalRun run = LocalRun.prepare(surge, fresh, savepoint, Instant.now())) {
             Configuration flink = FlinkSettings.of(surge);
             run.configure(flink);
+            PrintWriter out = spec.commandLine().getOut();
+            int rest = restPort == 0 ? FreePort.pick() : restPort;
+            flink.set(RestOptions.PORT, rest);
+            out.println("Flink web UI: http://localhost:" + rest);
+            out.flush();
+            metrics.apply(flink, out);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
             SurgeJob.buildOnKafka(env, surge, Clock.system());
             env.execute(surge.jobName());

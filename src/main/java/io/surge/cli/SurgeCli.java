@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             InfraCommand.class,
             ClusterCommand.class,
             TailCommand.class,
+            StatusCommand.class,
             DashboardCommand.class,
             RulesCommand.class,
             BenchCommand.class,

@@ -1,6 +1,7 @@
 package io.surge.config;
 
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -31,6 +32,18 @@ public final class FlinkSettings {
         // Every type on the wire has a Flink serializer; a silent fallback to Kryo would be a bug, so it fails.
         flink.set(PipelineOptions.GENERIC_TYPES, false);
         return flink;
+    }
+
+    /**
+     * Flink's Prometheus reporter on {@code port}, as on a cluster: every metric at {@code http://host:port/metrics},
+     * named as docker-compose's and the Kubernetes manifest's reporters name them, so one dashboard serves all. Flink's
+     * reporter listens on every interface of the machine.
+     */
+    public static void exposeMetrics(Configuration flink, int port) {
+        flink.set(ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flink.set(ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(),
+                String.valueOf(port));
     }
 
     /**

@@ -9,11 +9,12 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * A JVM started as a child of this one that cannot outlive it: a shell starts it, waits for it, and kills it as soon as
- * this JVM's end of the shell's standard input closes, which happens however this JVM ends, {@code kill -9} included.
- * Its output goes to a log file, whose last lines go into the messages when it fails.
+ * A JVM, or another program, started as a child of this one that cannot outlive it: a shell starts it, waits for it,
+ * and kills it as soon as this JVM's end of the shell's standard input closes, which happens however this JVM ends,
+ * {@code kill -9} included. Its output goes to a log file, whose last lines go into the messages when it fails.
  */
 public final class ChildProcess implements AutoCloseable {
 
@@ -36,11 +37,16 @@ public final class ChildProcess implements AutoCloseable {
     public static ChildProcess startJava(String name, List<String> jvmArguments, Path log, Path workingDirectory)
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return start(name, Stream.concat(Stream.of(java), jvmArguments.stream()).toList(), log, workingDirectory);
+    }
+
+    /** The same for any program: {@code command} is the program and its arguments. */
+    public static ChildProcess start(String name, List<String> command, Path log, Path workingDirectory)
+            throws IOException {
         // fd 3 keeps the shell's input: a background list's own input is /dev/null
-        String command = "exec 3<&0; " + quote(java) + " " + jvmArguments.stream().map(ChildProcess::quote)
-                .collect(Collectors.joining(" "))
+        String line = "exec 3<&0; " + command.stream().map(ChildProcess::quote).collect(Collectors.joining(" "))
                 + " & child=$!; { cat <&3 > /dev/null; kill $child 2> /dev/null; } & wait $child";
-        Process shell = new ProcessBuilder("sh", "-c", command)
+        Process shell = new ProcessBuilder("sh", "-c", line)
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -83,7 +89,7 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /** Fails, with its last output, when it has exited. */
-    void checkAlive() {
+    public void checkAlive() {
         if (!isAlive()) {
             throw new IllegalStateException(name + " exited:\n" + tail());
         }

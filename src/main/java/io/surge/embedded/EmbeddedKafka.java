@@ -1,6 +1,7 @@
 package io.surge.embedded;
 
 import io.surge.io.kafka.KafkaSettings;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.HashMap;
@@ -98,8 +99,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         EmbeddedKafka kafka = new EmbeddedKafka(cluster, client);
         PrintStream stdout = System.out;
         try {
-            // Formatting prints to stdout, which belongs to the command's own output (surge infra's bootstrap= line).
-            System.setOut(System.err);
+            // Formatting narrates each directory on stdout, which belongs to the command's own output (surge infra's
+            // bootstrap= line, the demo's screen); a failure to format still surfaces as the exception it throws.
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
             try {
                 cluster.format();
             } finally {

@@ -9,11 +9,14 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -40,7 +43,7 @@ import org.apache.flink.util.OutputTag;
  * checkpoint until the sources' new one passes it ({@link CheckpointedWatermark}).
  */
 public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneEvent, ZoneSurge>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, CheckpointListener {
 
     private static final long serialVersionUID = 1L;
 
@@ -62,6 +65,15 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     /** The highest multiplier among this subtask's zones in the latest window it emitted: the city's peak price. */
     private transient double latestMaxMultiplier;
     private transient long latestWindowEnd;
+    /** When the first result since the last checkpoint barrier was emitted (processing time); 0 when none was. */
+    private transient long firstEmittedSinceBarrier;
+    /** Per checkpoint taken and not yet complete, when its first result was emitted. */
+    private transient NavigableMap<Long, Long> firstEmittedByCheckpoint;
+    /**
+     * How long the results of the latest completed checkpoint waited for it, from the first of them emitted: what an
+     * exactly-once consumer waits beyond the window arithmetic, as the sinks commit at that checkpoint.
+     */
+    private transient long commitLatency;
 
     /** A driver within a slice; public with a canonical constructor so that Flink serializes it as a POJO. */
     public record SliceDriver(long slice, String driverId) {}
@@ -79,6 +91,20 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         checkpointedWatermark.snapshot();
+        if (firstEmittedSinceBarrier != 0) {
+            firstEmittedByCheckpoint.put(context.getCheckpointId(), firstEmittedSinceBarrier);
+            firstEmittedSinceBarrier = 0;
+        }
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        // a completed checkpoint commits the results of every earlier one too
+        var committed = firstEmittedByCheckpoint.headMap(checkpointId, true);
+        if (!committed.isEmpty()) {
+            commitLatency = clock.millis() - committed.firstEntry().getValue();
+            committed.clear();
+        }
     }
 
     @Override
@@ -93,6 +119,8 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
         late = metrics.counter("eventsLate");
         windowsEmitted = metrics.counter("windowsEmitted");
         metrics.gauge("maxMultiplier", () -> latestMaxMultiplier);
+        metrics.gauge("commitLatency", () -> commitLatency);
+        firstEmittedByCheckpoint = new TreeMap<>();
     }
 
     @Override
@@ -177,6 +205,9 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
                     clock.millis()));
             windowsEmitted.inc();
             trackMaxMultiplier(window.windowEnd(endSlice), multiplier);
+            if (firstEmittedSinceBarrier == 0) {
+                firstEmittedSinceBarrier = clock.millis();
+            }
         }
         if (nextSlice == Long.MAX_VALUE) {
             // Iterator removal can leave an empty map behind on the heap backend; the zone is done, drop it all.

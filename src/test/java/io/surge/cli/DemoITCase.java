@@ -8,7 +8,10 @@ import io.surge.testing.ClosedWorkload;
 import io.surge.testing.HeadlessChromium;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.Listeners;
+import io.surge.testing.Monitoring;
+import io.surge.testing.PrometheusServer;
 import io.surge.testing.WireRecords;
+import io.surge.time.Waiting;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -26,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -45,15 +49,20 @@ class DemoITCase {
     private static final Pattern UI = Pattern.compile("Flink web UI: (http://\\S+)");
     private static final Pattern DASHBOARD = Pattern.compile("dashboard: (http://\\S+)");
     private static final Pattern REGISTRY = Pattern.compile("registry=(http://\\S+)");
+    private static final Pattern METRICS = Pattern.compile("metrics: (http://\\S+)");
     private static final Pattern TOOLTIP = Pattern.compile(
             "(\\S+) · demand (\\d+) · supply (\\d+) · ([\\d.]+)x · window \\S+–(\\d\\d:\\d\\d:\\d\\d)");
+
+    @TempDir
+    Path work;
 
     @Test
     void theDemoShowsMultipliersAndAlertsAndStopsCleanly() throws Exception {
         StringWriter out = new StringWriter();
         CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> SurgeCli.commandLine(new SurgeCli())
                 .setOut(new PrintWriter(out, true))
-                .execute("demo", "--duration", "100s", "--rate", "300", "--dashboard-port", "0"));
+                .execute("demo", "--duration", "100s", "--rate", "300", "--dashboard-port", "0",
+                        "--metrics-port", "0"));
         String bootstrap = awaitLine(out, BOOTSTRAP, demo);
         String ui = awaitLine(out, UI, demo);
         assertThat(ui).startsWith("http://localhost:");
@@ -78,6 +87,9 @@ class DemoITCase {
             if (HeadlessChromium.installed()) {
                 checkTheDashboard(awaitLine(out, DASHBOARD, demo), multipliers, results, alerts, raised);
             }
+            if (PrometheusServer.installed()) {
+                checkTheMetrics(URI.create(awaitLine(out, METRICS, demo)), work.resolve("prometheus"));
+            }
         }
 
         assertThat(demo.get()).isZero();
@@ -85,6 +97,40 @@ class DemoITCase {
         assertThat(ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().orElse("").contains(EmbeddedRegistry.DEFAULT_JAR.toString())))
                 .as("no registry left running").isEmpty();
+    }
+
+    /**
+     * A real Prometheus (Debian's package, which .ci/run installs) scrapes the demo's metrics endpoint: every metric the
+     * Grafana dashboard and the alerting rules query must be there, every panel's query must return data, and the
+     * figures must make sense for a demo that has been running a minute with its incidents.
+     */
+    private static void checkTheMetrics(URI metrics, Path work) throws Exception {
+        try (PrometheusServer prometheus = PrometheusServer.scraping(metrics.getHost() + ":" + metrics.getPort(),
+                work)) {
+            Waiting.until(() -> prometheus.value("sum(flink_taskmanager_job_task_operator_surge_eventsIn)") > 0
+                            && !prometheus.query("rate(flink_taskmanager_job_task_operator_surge_eventsIn[5s])").isEmpty(),
+                    Duration.ofSeconds(60), "Prometheus to have scraped the demo twice");
+            for (String metric : Monitoring.metricsQueried()) {
+                assertThat(prometheus.query(metric)).as("metric " + metric + " in Prometheus").isNotEmpty();
+            }
+            for (String query : Monitoring.dashboardQueries()) {
+                assertThat(prometheus.query(query)).as("the dashboard's query " + query).isNotEmpty();
+            }
+            assertThat(prometheus.value("max(flink_taskmanager_job_task_operator_surge_maxMultiplier)"))
+                    .isBetween(1.0, 5.0);
+            assertThat(prometheus.value("max(flink_jobmanager_job_numRestarts)")).isZero();
+            assertThat(prometheus.value("sum(flink_taskmanager_job_task_operator_surge_rule_alertsRaised)"))
+                    .as("alerts raised by the scripted incidents").isPositive();
+            assertThat(prometheus.value("time() * 1000 - max(flink_jobmanager_job_lastCheckpointCompletedTimestamp)"))
+                    .as("ms since the last checkpoint").isBetween(0.0, 30_000.0);
+            assertThat(prometheus.value("max(flink_taskmanager_job_task_operator_surge_commitLatency)"))
+                    .as("ms a result waits for its checkpoint").isBetween(1.0, 30_000.0);
+            assertThat(prometheus.value("sum(flink_taskmanager_job_task_operator_surge_eventsIn)"))
+                    .as("events in: at least those counted")
+                    .isGreaterThanOrEqualTo(prometheus.value("sum(flink_taskmanager_job_task_operator_surge_eventsCounted)"));
+            // the alerting rules hold nothing against a healthy demo
+            assertThat(prometheus.value("absent(flink_jobmanager_job_uptime)")).isNaN();
+        }
     }
 
     /**

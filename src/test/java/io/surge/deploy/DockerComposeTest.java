@@ -50,6 +50,8 @@ class DockerComposeTest {
         for (String flink : List.of("jobmanager", "taskmanager", "generator")) {
             assertThat(image(services, flink)).isEqualTo("flink:" + EnvironmentInformation.getVersion() + "-java17");
         }
+        assertThat(image(services, "prometheus")).startsWith("prom/prometheus:v");
+        assertThat(image(services, "grafana")).startsWith("grafana/grafana:");
     }
 
     @Test
@@ -86,7 +88,10 @@ class DockerComposeTest {
                 String source = volume.split(":")[0];
                 if (source.startsWith("./")) {
                     assertThat(source).as("a file of the repository or the build")
-                            .isIn("./target/surge-job.jar", "./target/surge-cli.jar", "./alerts");
+                            .isIn("./target/surge-job.jar", "./target/surge-cli.jar", "./alerts",
+                                    "./deploy/prometheus/prometheus.yml", "./deploy/prometheus/alerts.yml",
+                                    "./deploy/grafana/provisioning", "./deploy/grafana/dashboards");
+                    assertThat(Path.of(source)).as("mounted " + source).exists();
                 }
             }
             for (String port : DeployFiles.words(service.getValue().getOrDefault("ports", List.of()))) {

@@ -77,6 +77,14 @@ public final class SurgeRunProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** The last warnings and errors of its log, with their causes, for a failure message. */
+    public String problems() throws IOException {
+        List<String> lines = Files.readAllLines(log).stream()
+                .filter(line -> line.contains(" WARN ") || line.contains(" ERROR ") || line.startsWith("Caused by"))
+                .toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
     /** SIGKILL, as an out-of-memory kill or a lost machine ends it. */
     public void kill() throws InterruptedException {
         process.kill();
