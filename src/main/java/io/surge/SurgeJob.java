@@ -1,7 +1,7 @@
 package io.surge;
 
-import io.surge.alerts.AlertRule;
-import io.surge.alerts.RuleParser;
+import io.surge.alerts.RuleSetVersion;
+import io.surge.alerts.RuleSets;
 import io.surge.alerts.ZoneAlert;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
@@ -13,12 +13,15 @@ import io.surge.event.DivertedRecord;
 import io.surge.event.Ingested;
 import io.surge.ingest.InputValidation;
 import io.surge.io.kafka.KafkaEndpoints;
+import io.surge.io.kafka.RuleSetTopic;
 import io.surge.io.kafka.TopicSetup;
 import io.surge.io.registry.OutputSchemas;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
 import io.surge.time.EventTimeWatermarks;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -58,13 +61,18 @@ public final class SurgeJob {
     }
 
     /**
-     * The product: the rules of {@code alerts.dir} between Kafka inputs and exactly-once Kafka outputs. Checks the
-     * rules, creates missing topics and prepares the output schemas first, so it fails fast, with a message naming
-     * what to fix, on a bad rule file or when Kafka or the registry cannot be reached.
+     * The product: the rules of {@code alerts.dir} as version 0 and the versions deployed to {@code surge-rules},
+     * between Kafka inputs and exactly-once Kafka outputs. Checks the rules, creates missing topics and prepares the
+     * output schemas first, so it fails fast, with a message naming what to fix, on a bad rule file or when Kafka or
+     * the registry cannot be reached. The versions deployed so far are read here, so that the job knows them all
+     * before its first record; those deployed later reach it through its rule sets source.
      */
     public static void buildOnKafka(StreamExecutionEnvironment env, SurgeConfig config, Clock clock) {
-        List<AlertRule> rules = RuleParser.parseDirectory(config.rules().dir());
+        RuleSetVersion fromDirectory = RuleSetVersion.fromDirectory(config.rules().dir());
+        fromDirectory.rules();
         TopicSetup.ensureTopics(config);
+        List<RuleSetVersion> known = new ArrayList<>(List.of(fromDirectory));
+        known.addAll(RuleSetTopic.readAll(config));
         OutputSchemas schemas = KafkaEndpoints.outputSchemas(config);
         Sinks sinks = new Sinks(
                 KafkaEndpoints.multipliers(config,
@@ -72,7 +80,12 @@ public final class SurgeJob {
                 KafkaEndpoints.alerts(config, schemas.prepare(config.topics().alerts(), SurgeAlert.getClassSchema())),
                 KafkaEndpoints.diverted(config, "late-events", config.topics().lateEvents()),
                 KafkaEndpoints.diverted(config, "dead-letters", config.topics().deadLetters()));
-        build(env, config, KafkaEndpoints.inputs(config, validation(config, clock)), rules, sinks, clock);
+        DataStream<RuleSetVersion> deployed = env.fromSource(RuleSetTopic.source(config),
+                        WatermarkStrategy.noWatermarks(), "Rule set versions from Kafka")
+                .uid("kafka-rule-sets")
+                .setParallelism(1);
+        build(env, config, KafkaEndpoints.inputs(config, validation(config, clock)), new RuleSets(known, deployed),
+                sinks, clock);
     }
 
     /**
@@ -80,11 +93,10 @@ public final class SurgeJob {
      * output, every operator named and with a stable uid.
      */
     public static void build(StreamExecutionEnvironment env, SurgeConfig config, Source<Ingested, ?, ?> source,
-            List<AlertRule> rules, Sinks sinks, Clock clock) {
+            RuleSets rules, Sinks sinks, Clock clock) {
         SurgePipeline.Outputs outputs = SurgePipeline.build(inputs(env, config, source), config, rules, clock);
         outputs.multipliers().sinkTo(sinks.multipliers()).name("Surge multipliers to Kafka").uid("multipliers-sink");
-        outputs.alerts().ifPresent(alerts ->
-                alerts.sinkTo(sinks.alerts()).name("Surge alerts to Kafka").uid("alerts-sink"));
+        outputs.alerts().sinkTo(sinks.alerts()).name("Surge alerts to Kafka").uid("alerts-sink");
         outputs.lateEvents().sinkTo(sinks.lateEvents()).name("Late events to Kafka").uid("late-events-sink");
         outputs.deadLetters().sinkTo(sinks.deadLetters()).name("Dead letters to Kafka").uid("dead-letters-sink");
     }

@@ -1,7 +1,7 @@
 package io.surge;
 
-import io.surge.alerts.AlertRule;
 import io.surge.alerts.Alerting;
+import io.surge.alerts.RuleSets;
 import io.surge.alerts.ZoneAlert;
 import io.surge.config.SurgeConfig;
 import io.surge.event.DivertedRecord;
@@ -12,9 +12,7 @@ import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -33,7 +31,9 @@ import org.apache.flink.util.OutputTag;
  *   inputs ─▶ divert rejected ─▶ zone events, keyed by zone ─┬─▶ surge windows ─┬─▶ multipliers
  *                    │                                       │                  ├─▶ late events
  *                    ▼                                       │                  ▼
- *               dead letters                                 └───────────▶ alert rules ─▶ cooldown ─▶ alerts
+ *               dead letters                                 └───────────▶ alert rules ─▶ alerts
+ *                                                                                      ▲
+ *                                                                      rule set versions (broadcast)
  * </pre>
  *
  * The zone events are keyed once; the surge windows and the rules on zone events share that keyed stream, and the
@@ -49,20 +49,20 @@ public final class SurgePipeline {
     /**
      * The streams the pipeline produces; sinks attach to these.
      *
-     * @param alerts every alert the rules raise; empty when there are no rules
+     * @param alerts every alert the rules raise, after cooldown
      */
     public record Outputs(
             DataStream<ZoneSurge> multipliers,
-            Optional<DataStream<ZoneAlert>> alerts,
+            DataStream<ZoneAlert> alerts,
             DataStream<DivertedRecord> lateEvents,
             DataStream<DivertedRecord> deadLetters) {}
 
     /**
      * @param inputs ride requests and driver statuses as the sources ingested them, with event-time timestamps and
      *     watermarks already assigned
-     * @param rules the alert rules, run on the same per-zone streams
+     * @param rules the alert rules, run on the same per-zone streams, in the rule set version of each record's time
      */
-    public static Outputs build(DataStream<Ingested> inputs, SurgeConfig config, List<AlertRule> rules, Clock clock) {
+    public static Outputs build(DataStream<Ingested> inputs, SurgeConfig config, RuleSets rules, Clock clock) {
         SingleOutputStreamOperator<ZoneEvent> accepted = inputs
                 .process(new DivertRejected())
                 .name("Divert rejected inputs")

@@ -2,6 +2,7 @@ package io.surge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.surge.alerts.RuleSets;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.event.DivertedRecord;
@@ -11,6 +12,7 @@ import io.surge.ingest.InputValidation;
 import io.surge.pricing.ZoneSurge;
 import io.surge.testing.CityWorkload;
 import io.surge.testing.Events;
+import io.surge.testing.RuleVersions;
 import io.surge.testing.SurgeOracle;
 import io.surge.testing.WatermarkOnEveryEvent;
 import io.surge.time.EventTimeWatermarks;
@@ -61,7 +63,8 @@ class SurgePipelineITCase {
                 .assignTimestampsAndWatermarks(new WatermarkOnEveryEvent<>(
                         EventTimeWatermarks.strategy(config.watermarks().outOfOrderness(), config.watermarks().idleness())))
                 .setParallelism(1);
-        SurgePipeline.Outputs outputs = SurgePipeline.build(inputs, config, List.of(), () -> COMPUTED_AT);
+        SurgePipeline.Outputs outputs = SurgePipeline.build(inputs, config,
+                RuleSets.fixed(env, List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of()))), () -> COMPUTED_AT);
         CloseableIterator<ZoneSurge> multipliers = outputs.multipliers().collectAsync();
         CloseableIterator<DivertedRecord> late = outputs.lateEvents().collectAsync();
         CloseableIterator<DivertedRecord> deadLetters = outputs.deadLetters().collectAsync();

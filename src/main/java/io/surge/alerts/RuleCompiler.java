@@ -11,7 +11,7 @@ public final class RuleCompiler {
     private RuleCompiler() {}
 
     /**
-     * @param bucketMillis the resolution of the timestamps CEP sees ({@link TimeBuckets}); above 1 ms the pattern's
+     * @param bucketMillis the resolution of the timestamps CEP sees ({@link ZoneRules#bucketEnd}); above 1 ms the pattern's
      *     window is widened by one bucket and every step checks the rule's window against the records' own times
      */
     public static <T> Pattern<T, T> compile(AlertRule rule, long bucketMillis) {

@@ -10,7 +10,7 @@ import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 /**
  * A step's CEL condition as a CEP condition: the record's own fields, plus {@code step.field} for the last record of
  * every earlier step of the partial match, and the step's {@code distinct} field checked against its records so far.
- * When CEP sees bucketed timestamps ({@link TimeBuckets}), it also holds the rule's window on the records' own times:
+ * When CEP sees bucketed timestamps ({@link ZoneRules#bucketEnd}), it also holds the rule's window on the records' own times:
  * a record no longer within it of the partial match's first record does not extend the match.
  */
 final class RuleCondition<T> extends IterativeCondition<T> {

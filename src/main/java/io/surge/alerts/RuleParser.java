@@ -4,7 +4,7 @@ import dev.cel.common.CelIssue;
 import dev.cel.common.CelValidationException;
 import io.surge.avro.Severity;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -47,24 +49,44 @@ public final class RuleParser {
 
     /** Every {@code *.yaml} / {@code *.yml} rule in the directory, in file-name order. */
     public static List<AlertRule> parseDirectory(Path dir) {
+        Map<String, String> files = readDirectory(dir);
+        return parseFiles(files, name -> dir.resolve(name));
+    }
+
+    /**
+     * The text of every {@code *.yaml} / {@code *.yml} file of a rule directory, by file name, in file-name order:
+     * what a rule set version carries.
+     */
+    public static Map<String, String> readDirectory(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new RuleException(dir, 0, "not a directory of alert rules; point alerts.dir at one");
         }
-        List<Path> files;
+        Map<String, String> texts = new TreeMap<>();
         try (Stream<Path> listing = Files.list(dir)) {
-            files = listing.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-                    .sorted()
-                    .toList();
+            for (Path file : listing.filter(RuleParser::isRuleFile).toList()) {
+                texts.put(file.getFileName().toString(), Files.readString(file));
+            }
         } catch (IOException e) {
-            throw new RuleException(dir, 0, "cannot list the directory: " + e.getMessage());
+            throw new RuleException(dir, 0, "cannot read the directory: " + e.getMessage());
         }
+        return texts;
+    }
+
+    /**
+     * The rules of a set of rule files, each checked completely and their names unique.
+     *
+     * @param texts each file's text by file name
+     * @param origin where a file name came from, for the messages (a path, or a rule set version)
+     */
+    public static List<AlertRule> parseFiles(Map<String, String> texts, Function<String, Path> origin) {
         List<AlertRule> rules = new ArrayList<>();
         Map<String, Path> seen = new LinkedHashMap<>();
-        for (Path file : files) {
-            AlertRule rule = parse(file);
-            Path other = seen.putIfAbsent(rule.name(), file);
+        for (Map.Entry<String, String> file : new TreeMap<>(texts).entrySet()) {
+            Path path = origin.apply(file.getKey());
+            AlertRule rule = parse(path, file.getValue());
+            Path other = seen.putIfAbsent(rule.name(), path);
             if (other != null) {
-                throw new RuleException(file, 1, "rule name '" + rule.name() + "' is already used by " + other
+                throw new RuleException(path, 1, "rule name '" + rule.name() + "' is already used by " + other
                         + "; rule names must be unique");
             }
             rules.add(rule);
@@ -73,19 +95,31 @@ public final class RuleParser {
     }
 
     public static AlertRule parse(Path file) {
-        Node root;
-        try (Reader reader = Files.newBufferedReader(file)) {
-            root = new Yaml(new LoaderOptions()).compose(reader);
-        } catch (MarkedYAMLException e) {
-            throw new RuleException(file, e.getProblemMark().getLine() + 1, "not valid YAML: " + e.getProblem());
+        try {
+            return parse(file, Files.readString(file));
         } catch (IOException e) {
             throw new RuleException(file, 0, "cannot read: " + e.getMessage());
+        }
+    }
+
+    /** @param file where the text came from, for the messages */
+    public static AlertRule parse(Path file, String text) {
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            throw new RuleException(file, e.getProblemMark().getLine() + 1, "not valid YAML: " + e.getProblem());
         }
         if (!(root instanceof MappingNode mapping)) {
             throw new RuleException(file, root == null ? 1 : line(root), "a rule file holds one mapping of keys"
                     + " (name, input, steps, within, ...)");
         }
         return new FileParser(file).rule(mapping);
+    }
+
+    private static boolean isRuleFile(Path file) {
+        String name = file.getFileName().toString();
+        return Files.isRegularFile(file) && (name.endsWith(".yaml") || name.endsWith(".yml"));
     }
 
     private static int line(Node node) {

@@ -10,6 +10,7 @@ import org.apache.flink.api.common.typeinfo.Types;
  *
  * @param alertId derived from the rule, the zone and the match, so the same match always has the same id
  * @param details each step's last record's fields as {@code step.field}, and {@code step.count}
+ * @param ruleSetVersion the version of the rule set whose rule raised it; 0 for the job's {@code alerts.dir}
  */
 public record ZoneAlert(
         String alertId,
@@ -20,7 +21,8 @@ public record ZoneAlert(
         long lastEventTime,
         String summary,
         Map<String, String> details,
-        long detectedAt) {
+        long detectedAt,
+        long ruleSetVersion) {
 
     /** Its Flink type: a POJO whose details map has a map serializer rather than Kryo. */
     public static final TypeInformation<ZoneAlert> TYPE =
@@ -33,5 +35,6 @@ public record ZoneAlert(
                     "lastEventTime", Types.LONG,
                     "summary", Types.STRING,
                     "details", Types.MAP(Types.STRING, Types.STRING),
-                    "detectedAt", Types.LONG));
+                    "detectedAt", Types.LONG,
+                    "ruleSetVersion", Types.LONG));
 }

@@ -1,19 +1,21 @@
 package io.surge.cli;
 
 import io.surge.Backtest;
-import io.surge.alerts.AlertRule;
-import io.surge.alerts.RuleParser;
+import io.surge.alerts.RuleException;
+import io.surge.alerts.RuleSetVersion;
 import io.surge.alerts.ZoneAlert;
 import io.surge.config.SurgeConfig;
 import io.surge.event.Ingested;
 import io.surge.ingest.InputValidation;
 import io.surge.io.RecordedInputs;
+import io.surge.io.kafka.RuleSetTopic;
 import io.surge.io.kafka.TopicSnapshot;
 import io.surge.time.Clock;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,8 +32,13 @@ import picocli.CommandLine.Spec;
 final class BacktestCommand implements Callable<Integer> {
 
     @Option(names = "--rules", paramLabel = "DIR", defaultValue = "alerts",
-            description = "Rule directory. Default: ${DEFAULT-VALUE}.")
+            description = "Rule directory, as version 0. Default: ${DEFAULT-VALUE}.")
     Path rules;
+
+    @Option(names = "--deployed",
+            description = "Also every rule set version deployed to the rules topic, each from its effective_from, as"
+                    + " the job applies them.")
+    boolean deployed;
 
     @Option(names = "--input", paramLabel = "FILE|TOPIC[,TOPIC]", required = true,
             description = "Recorded inputs: a file of one JSON record per line (see README, Alert rules), or input"
@@ -51,20 +58,31 @@ final class BacktestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SurgeConfig surge = config.load();
-        List<AlertRule> ruleSet = RuleParser.parseDirectory(rules);
+        List<RuleSetVersion> versions = new ArrayList<>(List.of(RuleSetVersion.fromDirectory(rules)));
+        Map<String, Integer> perRule = new TreeMap<>();
+        versions.get(0).rules().forEach(rule -> perRule.put(rule.name(), 0));
+        if (deployed) {
+            for (RuleSetVersion version : RuleSetTopic.readAll(surge)) {
+                try {
+                    version.rules().forEach(rule -> perRule.put(rule.name(), 0));
+                    versions.add(version);
+                } catch (RuleException e) {
+                    out().printf("version %d left out, as the job refuses it: %s%n", version.version(),
+                            e.getMessage());
+                }
+            }
+        }
         InputValidation validation =
                 new InputValidation(surge.input().zoneResolver(), surge.input().maxFutureSkew(), Clock.system());
         Path file = Path.of(input);
         List<Ingested> inputs = Files.isRegularFile(file)
                 ? RecordedInputs.read(file, surge.topics(), validation)
                 : TopicSnapshot.read(surge, List.of(input.split(",")), validation);
-        List<ZoneAlert> alerts = Backtest.alerts(inputs, surge, ruleSet);
+        List<ZoneAlert> alerts = Backtest.alerts(inputs, surge, versions);
 
-        Map<String, Integer> perRule = new TreeMap<>();
-        ruleSet.forEach(rule -> perRule.put(rule.name(), 0));
         for (ZoneAlert alert : alerts) {
-            out().printf("%s  %-8s %-16s %-22s %s%n", Instant.ofEpochMilli(alert.lastEventTime()),
-                    alert.severity(), alert.rule(), alert.zoneId(), alert.summary());
+            out().printf("%s  %-8s %-16s v%-3d %-22s %s%n", Instant.ofEpochMilli(alert.lastEventTime()),
+                    alert.severity(), alert.rule(), alert.ruleSetVersion(), alert.zoneId(), alert.summary());
             perRule.merge(alert.rule(), 1, Integer::sum);
         }
         long rejected = inputs.stream().filter(in -> !in.isAccepted()).count();

@@ -1,23 +1,20 @@
 package io.surge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.io.kafka.KafkaReaders;
 import io.surge.io.kafka.KafkaSetupException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -50,7 +47,6 @@ import picocli.CommandLine.Spec;
 final class StatusCommand implements Callable<Integer> {
 
     private static final Duration RECENT = Duration.ofMinutes(1);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--flink", paramLabel = "URL",
             description = "Flink's REST API (its web UI address), for the job's state, checkpoints and watermark.")
@@ -100,18 +96,14 @@ final class StatusCommand implements Callable<Integer> {
     /** The job's state, uptime, last checkpoint and the windows' watermark, from Flink's REST API. */
     private void job(SurgeConfig surge, Instant now, PrintWriter out, List<String> problems)
             throws IOException, InterruptedException {
-        JsonNode job = null;
-        for (JsonNode candidate : rest("/jobs/overview").path("jobs")) {
-            if (candidate.path("name").asText().equals(surge.jobName())
-                    && (job == null || candidate.path("start-time").asLong() > job.path("start-time").asLong())) {
-                job = candidate;
-            }
-        }
-        if (job == null) {
+        FlinkRest rest = new FlinkRest(flink);
+        Optional<JsonNode> newest = rest.newestJob(surge.jobName());
+        if (newest.isEmpty()) {
             out.printf("job            none named %s on %s%n", surge.jobName(), flink);
             problems.add("no job named " + surge.jobName() + " on " + flink);
             return;
         }
+        JsonNode job = newest.get();
         String id = job.path("jid").asText();
         String state = job.path("state").asText();
         out.printf("job            %s, %s for %s (%s)%n", id, state,
@@ -120,7 +112,7 @@ final class StatusCommand implements Callable<Integer> {
             problems.add("the job is " + state);
             return;
         }
-        JsonNode completed = rest("/jobs/" + id + "/checkpoints").path("latest").path("completed");
+        JsonNode completed = rest.get("/jobs/" + id + "/checkpoints").path("latest").path("completed");
         if (completed.isMissingNode() || completed.isNull()) {
             out.println("checkpoint     none completed yet");
             problems.add("no checkpoint completed yet: exactly-once results are not visible");
@@ -134,19 +126,12 @@ final class StatusCommand implements Callable<Integer> {
                 problems.add("the last checkpoint completed " + duration(age) + " ago: results are not committed");
             }
         }
-        for (JsonNode vertex : rest("/jobs/" + id).path("vertices")) {
-            if (vertex.path("name").asText().startsWith("Surge windows per zone")) {
-                long watermark = Long.MAX_VALUE;
-                for (JsonNode subtask : rest("/jobs/" + id + "/vertices/" + vertex.path("id").asText() + "/watermarks")) {
-                    watermark = Math.min(watermark, subtask.path("value").asLong());
-                }
-                if (watermark == Long.MAX_VALUE || watermark < 0) {
-                    out.println("watermark      none yet");
-                } else {
-                    out.printf("watermark      %s, %s behind the clock%n", Instant.ofEpochMilli(watermark),
-                            duration(Duration.between(Instant.ofEpochMilli(watermark), now)));
-                }
-            }
+        OptionalLong watermark = rest.watermark(id, "Surge windows per zone");
+        if (watermark.isEmpty()) {
+            out.println("watermark      none yet");
+        } else {
+            out.printf("watermark      %s, %s behind the clock%n", Instant.ofEpochMilli(watermark.getAsLong()),
+                    duration(Duration.between(Instant.ofEpochMilli(watermark.getAsLong()), now)));
         }
     }
 
@@ -251,27 +236,6 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** Flink's answer to a GET; an IOException when nothing answers there. */
-    private JsonNode rest(String path) throws IOException, InterruptedException {
-        HttpResponse<String> answer;
-        try {
-            answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(flink.replaceAll("/+$", "") + path)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IllegalArgumentException e) {
-            throw new FlagException("--flink " + flink + " is not a URL (" + e.getMessage() + ")");
-        }
-        if (answer.statusCode() != 200) {
-            throw new FlagException("Flink's REST API at " + flink + " answered " + answer.statusCode() + " to "
-                    + path + "; check --flink");
-        }
-        try {
-            return JSON.readTree(answer.body());
-        } catch (IOException e) {
-            throw new FlagException(flink + " does not answer like Flink's REST API (" + e.getMessage()
-                    + "); check --flink");
-        }
-    }
-
     private static String duration(Duration duration) {
         long seconds = Math.max(0, duration.toSeconds());
         return seconds < 120 ? seconds + " s" : seconds < 7200 ? seconds / 60 + " min" : seconds / 3600 + " h";

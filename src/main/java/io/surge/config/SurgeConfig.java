@@ -93,6 +93,7 @@ public record SurgeConfig(
                         values.required(SurgeOption.TOPIC_ALERTS),
                         values.required(SurgeOption.TOPIC_LATE_EVENTS),
                         values.required(SurgeOption.TOPIC_DEAD_LETTERS),
+                        values.required(SurgeOption.TOPIC_RULES),
                         values.integer(SurgeOption.TOPIC_PARTITIONS, 1, 10_000)),
                 new InputSettings(
                         values.choice(SurgeOption.ZONES, ZoneScheme.class),

@@ -40,6 +40,8 @@ public enum SurgeOption {
     TOPIC_ALERTS("topics.alerts", "surge-alerts", "Output topic of SurgeAlert records."),
     TOPIC_LATE_EVENTS("topics.late-events", "surge-late-events", "Where late input records go, unchanged."),
     TOPIC_DEAD_LETTERS("topics.dead-letters", "surge-dead-letters", "Where rejected input records go, unchanged."),
+    TOPIC_RULES("topics.rules", "surge-rules",
+            "Compacted topic of the RuleSet versions 'surge rules deploy' publishes; the job reads every version."),
     TOPIC_PARTITIONS("topics.partitions", "4", "Partitions of the topics surge creates when they are missing."),
     DIVERTED_MAX_BYTES(
             "output.diverted-max-bytes",

@@ -11,6 +11,7 @@ import java.util.Map;
  * The one place that knows surge's topic names.
  *
  * @param inputs the topic of every {@link Input}
+ * @param ruleSets the deployed rule set versions, one partition, compacted
  * @param partitions of the topics surge creates when they are missing
  */
 public record Topics(
@@ -19,6 +20,7 @@ public record Topics(
         String alerts,
         String lateEvents,
         String deadLetters,
+        String ruleSets,
         int partitions)
         implements Serializable {
 
@@ -44,7 +46,7 @@ public record Topics(
 
     public List<String> all() {
         List<String> all = new ArrayList<>(inputs.values());
-        all.addAll(List.of(multipliers, alerts, lateEvents, deadLetters));
+        all.addAll(List.of(multipliers, alerts, lateEvents, deadLetters, ruleSets));
         return all;
     }
 

@@ -139,17 +139,26 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private void subscribe(HttpExchange exchange) throws IOException {
-        if (subscribers.size() >= MAX_SUBSCRIBERS) {
-            exchange.sendResponseHeaders(503, -1);
-            exchange.close();
-            return;
+        Subscriber subscriber;
+        // pages are admitted by several handler threads at once: the limit holds only if counting and adding are one
+        synchronized (subscribers) {
+            if (subscribers.size() >= MAX_SUBSCRIBERS) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+            exchange.sendResponseHeaders(200, 0);
+            subscriber = new Subscriber(exchange);
+            subscribers.add(subscriber);
         }
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.sendResponseHeaders(200, 0);
-        Subscriber subscriber = new Subscriber(exchange);
-        subscribers.add(subscriber);
         subscriber.offer(JSON.writeValueAsBytes(view.snapshot()));
+    }
+
+    /** How many pages it serves now. */
+    int pagesServed() {
+        return subscribers.size();
     }
 
     /**

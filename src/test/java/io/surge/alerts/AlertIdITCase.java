@@ -26,7 +26,7 @@ class AlertIdITCase {
 
     @Test
     void overlappingMatchesOverTheSameSpanGetDifferentIds() throws Exception {
-        AlertRule pairs = RuleParser.parse(Files.writeString(dir.resolve("pairs.yaml"), """
+        Path pairs = Files.writeString(dir.resolve("pairs.yaml"), """
                 name: pairs
                 input: zone-events
                 steps:
@@ -38,7 +38,7 @@ class AlertIdITCase {
                 within: 10s
                 after-match: no-skip
                 summary: "a driver after a request in {zone_id}"
-                """));
+                """);
 
         // two requests at 1 s, a driver at 4 s: either request, then the driver, both over the span 1 s .. 4 s
         List<ZoneAlert> alerts = RuleRunner.alerts(List.of(pairs), List.of(

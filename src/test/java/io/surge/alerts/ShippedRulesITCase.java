@@ -29,9 +29,9 @@ class ShippedRulesITCase {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberSlotsPerTaskManager(1).build());
 
-    private static final AlertRule SURGE_SPIKE = RuleParser.parse(Path.of("alerts/surge-spike.yaml"));
-    private static final AlertRule SUPPLY_COLLAPSE = RuleParser.parse(Path.of("alerts/supply-collapse.yaml"));
-    private static final AlertRule DRIVER_EXODUS = RuleParser.parse(Path.of("alerts/driver-exodus.yaml"));
+    private static final Path SURGE_SPIKE = Path.of("alerts/surge-spike.yaml");
+    private static final Path SUPPLY_COLLAPSE = Path.of("alerts/supply-collapse.yaml");
+    private static final Path DRIVER_EXODUS = Path.of("alerts/driver-exodus.yaml");
 
     @Test
     void surgeSpikeFiresWhenACalmZoneReachesThreeWithinThirtySeconds() throws Exception {
@@ -134,11 +134,11 @@ class ShippedRulesITCase {
                 driver("d4", "A", false).at(9), driver("d5", "A", false).at(12)))).isEmpty();
     }
 
-    private static List<ZoneAlert> onSurges(AlertRule rule, ZoneSurge... surges) throws Exception {
+    private static List<ZoneAlert> onSurges(Path rule, ZoneSurge... surges) throws Exception {
         return RuleRunner.alerts(List.of(rule), List.of(), List.of(surges));
     }
 
-    private static List<ZoneAlert> onEvents(AlertRule rule, List<ZoneEvent> events) throws Exception {
+    private static List<ZoneAlert> onEvents(Path rule, List<ZoneEvent> events) throws Exception {
         return RuleRunner.alerts(List.of(rule), events, List.of());
     }
 

@@ -52,13 +52,13 @@ class RulesCommandTest {
         assertThat(run.out().lines()).containsSubsequence(
                 // the 30 s window ending at 65 s: 6 regular rides and 30 concert rides for 6 drivers, after calm
                 // windows; the earliest calm window less than 30 s before it ends at 40 s
-                "2026-11-25T08:01:05Z  WARNING  surge-spike      zone_4071_-7401        Surge in zone_4071_-7401"
+                "2026-11-25T08:01:05Z  WARNING  surge-spike      v0   zone_4071_-7401        Surge in zone_4071_-7401"
                         + " jumped from 1x to 5x in 25 s (demand 36, supply 6)",
                 // the fifth driver, at 103.2 s
-                "2026-11-25T08:01:43.200Z  WARNING  driver-exodus    zone_4073_-7399        5 drivers went"
+                "2026-11-25T08:01:43.200Z  WARNING  driver-exodus    v0   zone_4073_-7399        5 drivers went"
                         + " unavailable in zone_4073_-7399 within 3.2 s",
                 // the window ending at 105 s sees only 2 available drivers; 8 in the one ending at 95 s
-                "2026-11-25T08:01:45Z  CRITICAL supply-collapse  zone_4073_-7399        Supply in zone_4073_-7399"
+                "2026-11-25T08:01:45Z  CRITICAL supply-collapse  v0   zone_4073_-7399        Supply in zone_4073_-7399"
                         + " collapsed from 8 to 2 drivers in 10 s",
                 "",
                 "427 records replayed (1 rejected), 3 alerts",

@@ -60,14 +60,17 @@ class DashboardServerITCase {
                     assertThat(healthy).isNotDone();
 
                     List<Integer> statuses = new ArrayList<>();
+                    int mostServed = 0;
                     for (int page = 0; page < DashboardServer.MAX_SUBSCRIBERS + 5; page++) {
                         Socket socket = stalledPage(events);
                         stalled.add(socket);
                         statuses.add(status(socket));
+                        mostServed = Math.max(mostServed, dashboard.pagesServed());
                     }
                     assertThat(statuses).as("pages past the limit are turned away").contains(503);
-                    assertThat(statuses.stream().filter(status -> status == 200).count())
-                            .as("pages served at once").isLessThanOrEqualTo(DashboardServer.MAX_SUBSCRIBERS);
+                    // counted as the server holds them: on a slow machine the first of these stalled pages are dropped
+                    // before the last are opened, and their places are given to new ones
+                    assertThat(mostServed).as("pages served at once").isLessThanOrEqualTo(DashboardServer.MAX_SUBSCRIBERS);
                 } finally {
                     for (Socket socket : stalled) {
                         socket.close();

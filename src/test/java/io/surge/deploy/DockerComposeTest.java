@@ -91,7 +91,10 @@ class DockerComposeTest {
                             .isIn("./target/surge-job.jar", "./target/surge-cli.jar", "./alerts",
                                     "./deploy/prometheus/prometheus.yml", "./deploy/prometheus/alerts.yml",
                                     "./deploy/grafana/provisioning", "./deploy/grafana/dashboards");
-                    assertThat(Path.of(source)).as("mounted " + source).exists();
+                    if (!source.startsWith("./target/")) {
+                        // the build's jars exist once it packages, after this test
+                        assertThat(Path.of(source)).as("mounted " + source).exists();
+                    }
                 }
             }
             for (String port : DeployFiles.words(service.getValue().getOrDefault("ports", List.of()))) {

@@ -1,11 +1,12 @@
 package io.surge.testing;
 
-import io.surge.alerts.AlertRule;
 import io.surge.alerts.Alerting;
+import io.surge.alerts.RuleSets;
 import io.surge.alerts.ZoneAlert;
 import io.surge.config.SurgeConfig;
 import io.surge.event.ZoneEvent;
 import io.surge.pricing.ZoneSurge;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,8 @@ public final class RuleRunner {
 
     private RuleRunner() {}
 
-    public static List<ZoneAlert> alerts(List<AlertRule> rules, List<ZoneEvent> events, List<ZoneSurge> surges)
+    /** @param ruleFiles the rules, as version 0 */
+    public static List<ZoneAlert> alerts(List<Path> ruleFiles, List<ZoneEvent> events, List<ZoneSurge> surges)
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
@@ -38,10 +40,9 @@ public final class RuleRunner {
                 .assignTimestampsAndWatermarks(new WatermarkOnEveryEvent<>(WatermarkStrategy
                         .<ZoneSurge>forBoundedOutOfOrderness(BOUND)
                         .withTimestampAssigner((surge, ts) -> surge.windowEnd() - 1)));
-        DataStream<ZoneAlert> alerts =
-                Alerting.attach(zoneEvents.keyBy(ZoneEvent::zoneId), multipliers, rules,
-                        SurgeConfig.defaults().rules().timeBucket(), () -> 7L)
-                        .orElseThrow(() -> new IllegalArgumentException("no rules to run"));
+        DataStream<ZoneAlert> alerts = Alerting.attach(zoneEvents.keyBy(ZoneEvent::zoneId), multipliers,
+                RuleSets.fixed(env, List.of(RuleVersions.version(0, Long.MIN_VALUE, ruleFiles))),
+                SurgeConfig.defaults().rules().timeBucket(), () -> 7L);
         List<ZoneAlert> raised = new ArrayList<>();
         try (CloseableIterator<ZoneAlert> results = alerts.executeAndCollect("rules")) {
             results.forEachRemaining(raised::add);

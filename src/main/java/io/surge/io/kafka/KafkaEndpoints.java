@@ -91,7 +91,7 @@ public final class KafkaEndpoints {
                 .build();
     }
 
-    private static Properties properties(SurgeConfig config) {
+    static Properties properties(SurgeConfig config) {
         Properties properties = new Properties();
         properties.putAll(config.kafka().clientProperties());
         return properties;

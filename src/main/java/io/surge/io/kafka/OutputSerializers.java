@@ -44,6 +44,7 @@ public final class OutputSerializers {
                 .setSummary(alert.summary())
                 .setDetails(alert.details())
                 .setDetectedAt(Instant.ofEpochMilli(alert.detectedAt()))
+                .setRuleSetVersion(alert.ruleSetVersion())
                 .build();
     }
 }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates surge's topics that do not exist yet. The multipliers topic is compacted as well as time-retained: the
- * latest value per zone is what a pricing service reads, and compaction keeps it however old.
+ * latest value per zone is what a pricing service reads, and compaction keeps it however old. The rule sets topic is
+ * compacted only: every version is kept, for replays, backtests and rollbacks.
  */
 public final class TopicSetup {
 
@@ -32,12 +33,13 @@ public final class TopicSetup {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.all().stream()
                     .filter(topic -> !existing.contains(topic))
-                    .map(topic -> {
-                        NewTopic newTopic = new NewTopic(topic, config.topics().partitions(), (short) -1);
-                        return topic.equals(topics.multipliers())
-                                ? newTopic.configs(Map.of("cleanup.policy", "compact,delete"))
-                                : newTopic;
-                    })
+                    .map(topic -> topic.equals(topics.ruleSets())
+                            // one partition: versions in deploy order; each version its own key, so all are kept
+                            ? new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))
+                            : topic.equals(topics.multipliers())
+                                    ? new NewTopic(topic, topics.partitions(), (short) -1)
+                                            .configs(Map.of("cleanup.policy", "compact,delete"))
+                                    : new NewTopic(topic, topics.partitions(), (short) -1))
                     .toList();
             for (NewTopic topic : missing) {
                 try {

@@ -10,23 +10,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.cep.functions.PatternProcessFunction;
-import org.apache.flink.util.Collector;
 
 /** Turns a rule's match into a {@link ZoneAlert} with a deterministic id, the rendered summary and the details. */
-final class AlertMatchFunction<T> extends PatternProcessFunction<T, ZoneAlert> {
+final class AlertBuilder<T> {
 
-    private static final long serialVersionUID = 1L;
     private final AlertRule rule;
     private final Clock clock;
 
-    AlertMatchFunction(AlertRule rule, Clock clock) {
+    AlertBuilder(AlertRule rule, Clock clock) {
         this.rule = rule;
         this.clock = clock;
     }
 
-    @Override
-    public void processMatch(Map<String, List<T>> match, Context ctx, Collector<ZoneAlert> out) {
+    /** @param match the records of each step, as flink-cep's NFA returns them */
+    ZoneAlert alert(Map<String, List<T>> match, long ruleSetVersion) {
         Map<String, List<Object>> steps = new LinkedHashMap<>();
         Map<String, String> details = new TreeMap<>();
         RuleInput input = rule.input();
@@ -47,7 +44,7 @@ final class AlertMatchFunction<T> extends PatternProcessFunction<T, ZoneAlert> {
         String zone = (String) input.value(first, "zone_id");
         long firstTime = input.eventTime(first);
         long lastTime = input.eventTime(last);
-        out.collect(new ZoneAlert(
+        return new ZoneAlert(
                 alertId(rule.name(), zone, matched),
                 rule.name(),
                 rule.severity(),
@@ -56,7 +53,8 @@ final class AlertMatchFunction<T> extends PatternProcessFunction<T, ZoneAlert> {
                 lastTime,
                 SummaryTemplate.render(rule.summary(), input, steps, lastTime - firstTime),
                 details,
-                clock.millis()));
+                clock.millis(),
+                ruleSetVersion);
     }
 
     /**

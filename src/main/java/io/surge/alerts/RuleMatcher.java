@@ -1,0 +1,143 @@
+package io.surge.alerts;
+
+import io.surge.time.Clock;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.cep.configuration.SharedBufferCacheConfig;
+import org.apache.flink.cep.nfa.NFA;
+import org.apache.flink.cep.nfa.NFAState;
+import org.apache.flink.cep.nfa.NFAStateSerializer;
+import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.nfa.sharedbuffer.SharedBuffer;
+import org.apache.flink.cep.nfa.sharedbuffer.SharedBufferAccessor;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.cep.time.TimerService;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * One rule inside {@link ZoneRules}: its filter, flink-cep's NFA for its pattern, and, per zone, the NFA's state and
+ * shared buffer, as flink-cep's own operator keeps them for its one pattern.
+ */
+final class RuleMatcher<T> {
+
+    private final AlertRule rule;
+    private final String identity;
+    private final RuleFilter<T> filter;
+    private final NFA<T> nfa;
+    private final AfterMatchSkipStrategy skip;
+    private final RuleStateStore store;
+    private final SharedBuffer<T> buffer;
+    private final ValueState<NFAState> states;
+    private final AlertBuilder<T> alerts;
+
+    RuleMatcher(AlertRule rule, KeyedStateStore zoneState, TypeSerializer<T> records, SharedBufferCacheConfig cache,
+            long bucketMillis, RuntimeContext context, Clock clock) throws Exception {
+        this.rule = rule;
+        this.identity = identity(rule);
+        this.filter = rule.filter() == null ? null : new RuleFilter<>(rule.input(), rule.filter());
+        Pattern<T, T> pattern = RuleCompiler.compile(rule, bucketMillis);
+        this.nfa = NFACompiler.compileFactory(pattern, false).createNFA();
+        this.nfa.open(context, new Configuration());
+        this.skip = pattern.getAfterMatchSkipStrategy();
+        this.store = new RuleStateStore(zoneState, identity);
+        this.buffer = new SharedBuffer<>(store, records, cache);
+        this.states = store.getState(nfaStates());
+        this.alerts = new AlertBuilder<>(rule, clock);
+    }
+
+    /**
+     * The rule's name and a digest of everything it declares: a rule whose file changes in anything but comments and
+     * layout is a new rule, with state of its own.
+     */
+    static String identity(AlertRule rule) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(rule.toString().getBytes(StandardCharsets.UTF_8));
+            return rule.name() + "@" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** Registers the keyed states a matcher keeps on {@code store}: for clearing those of a rule no longer known. */
+    static <T> void registerStates(RuleStateStore store, TypeSerializer<T> records) {
+        new SharedBuffer<>(store, records).releaseCacheStatisticsTimer();
+        store.getState(nfaStates());
+    }
+
+    private static ValueStateDescriptor<NFAState> nfaStates() {
+        return new ValueStateDescriptor<>("nfa", new NFAStateSerializer());
+    }
+
+    AlertRule rule() {
+        return rule;
+    }
+
+    String identity() {
+        return identity;
+    }
+
+    /** Whether the record can take part in the rule's matches: it meets the rule's filter. */
+    boolean accepts(T record) {
+        return filter == null || filter.filter(record);
+    }
+
+    /** The current zone's partial matches. */
+    NFAState state() throws IOException {
+        NFAState state = states.value();
+        return state != null ? state : nfa.createInitialNFAState();
+    }
+
+    void update(NFAState state) throws IOException {
+        if (state.isStateChanged()) {
+            state.resetStateChanged();
+            state.resetNewStartPartialMatch();
+            states.update(state);
+        }
+    }
+
+    /** Prunes what {@code within} no longer allows; returns any match that completes by time alone. */
+    Collection<Map<String, List<T>>> advance(NFAState state, long time) throws Exception {
+        try (SharedBufferAccessor<T> access = buffer.getAccessor()) {
+            return nfa.advanceTime(access, state, time, skip).f0;
+        }
+    }
+
+    Collection<Map<String, List<T>>> process(NFAState state, T record, long time, TimerService timers)
+            throws Exception {
+        try (SharedBufferAccessor<T> access = buffer.getAccessor()) {
+            return nfa.process(access, state, record, time, skip, timers);
+        }
+    }
+
+    /** How long a partial match may live, in the time CEP sees; 0 for no bound. */
+    long windowMillis() {
+        return nfa.getWindowTime();
+    }
+
+    ZoneAlert alert(Map<String, List<T>> match, long ruleSetVersion) {
+        return alerts.alert(match, ruleSetVersion);
+    }
+
+    /** Every keyed state the rule keeps, for clearing it in all zones once the rule is retired. */
+    List<StateDescriptor<?, ?>> keyedStates() {
+        return store.states();
+    }
+
+    void close() throws Exception {
+        nfa.close();
+        buffer.releaseCacheStatisticsTimer();
+    }
+}

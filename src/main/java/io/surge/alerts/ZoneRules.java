@@ -1,0 +1,472 @@
+package io.surge.alerts;
+
+import io.surge.time.CheckpointedWatermark;
+import io.surge.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.State;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.cep.configuration.SharedBufferCacheConfig;
+import org.apache.flink.cep.nfa.NFAState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every alert rule on one input, for each zone, under the rule set version in force at each record's own time.
+ *
+ * <p>Open-source Flink CEP fixes its pattern when the job starts. This operator hosts flink-cep's own NFA and shared
+ * buffer once per rule ({@link RuleMatcher}), as flink-cep's operator hosts its one, so rule set versions arriving on
+ * the second, broadcast input change the rules while the job runs. Each zone's records wait, by CEP time, until the
+ * watermark passes them, as in flink-cep, and are then matched in time order by the rules of the version in force at
+ * each record's own time: a version switch is a point in event time, the same in a replay, a backtest and the live
+ * job. A rule unchanged across versions ({@link RuleMatcher#identity}) is the same matcher, partial matches and all; a
+ * changed rule is a new matcher, fed from the new version's {@code effectiveFrom}; once the watermark has passed the
+ * switch, the rules the new version no longer has are retired and their state cleared in every zone. A version that
+ * does not compile is refused, logged and counted; the one in force stays.
+ *
+ * <p>Rules on zone events see CEP times bucketed ({@link #bucketEnd}): flink-cep does its state work per zone and
+ * distinct timestamp (a timer, scans of the buffered records and of the event counters, each a RocksDB seek), and a
+ * busy zone's events nearly all have different milliseconds; stamped with their bucket's end, they cost that work once
+ * per bucket. The matches are the same, since each rule's conditions hold its window on the records' own times
+ * ({@link RuleCompiler}) and records of one bucket are matched in their own time order. A record the rules of its time cannot use
+ * (none has its input, or none's filter lets it through) is not kept at all. The cooldown is applied here too, per
+ * zone and rule name: one incident, one alert.
+ *
+ * <p>After a restore, records at or behind the last checkpoint's watermark are late until the new one passes it
+ * ({@link CheckpointedWatermark}); a rule the restored state has but no version in force any more is cleared.
+ */
+public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
+        implements TwoInputStreamOperator<T, RuleSetVersion, ZoneAlert>, Triggerable<String, VoidNamespace> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ZoneRules.class);
+
+    private final RuleInput input;
+    private final TypeSerializer<T> records;
+    private final List<RuleSetVersion> known;
+    private final long bucketMillis;
+    private final Clock clock;
+
+    private transient InternalTimerService<VoidNamespace> timers;
+    private transient MapState<Long, List<T>> waiting;
+    /** Per rule name, the event time until which the zone's further matches of it are in cooldown. */
+    private transient MapState<String, Long> cooldownUntil;
+    private transient BroadcastState<Long, RuleSetVersion> deployed;
+    private transient ListState<String> matchersWithState;
+    private transient Set<String> restoredMatchers;
+    private transient CheckpointedWatermark checkpointedWatermark;
+    private transient long watermark;
+    /** The highest own time of a record not kept because no rule of its time could use it. */
+    private transient long lastUnused;
+    /** The versions not yet behind the watermark, by the event time they take effect. */
+    private transient NavigableMap<Long, InForce<T>> timeline;
+    private transient Map<String, RuleMatcher<T>> matchers;
+    private transient StreamRecord<ZoneAlert> reuse;
+    private transient MetricGroup metrics;
+    private transient Map<String, Counter> ruleCounters;
+    private transient Counter refused;
+    /** The newest version taken: a deploy has reached the job once this shows it. */
+    private transient long latest;
+    private transient Counter late;
+
+    /** A version and its rules on this operator's input, in file-name order. */
+    private record InForce<T>(RuleSetVersion version, List<RuleMatcher<T>> rules) {}
+
+    /**
+     * @param known the versions known when the job is built: {@code alerts.dir} as version 0, and any already
+     *     deployed; later ones arrive on the second input
+     * @param bucketMillis the resolution of CEP time for this input ({@link #bucketEnd}); 1 for none
+     */
+    public ZoneRules(RuleInput input, TypeSerializer<T> records, List<RuleSetVersion> known, long bucketMillis,
+            Clock clock) {
+        this.input = input;
+        this.records = records;
+        this.known = List.copyOf(known);
+        this.bucketMillis = bucketMillis;
+        this.clock = clock;
+    }
+
+    /** The end of the bucket holding {@code timestamp}: never earlier than it, so never later for the watermark. */
+    static long bucketEnd(long timestamp, long bucketMillis) {
+        return Math.floorDiv(timestamp + bucketMillis - 1, bucketMillis) * bucketMillis;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        checkpointedWatermark = CheckpointedWatermark.restore(context.getOperatorStateStore());
+        watermark = checkpointedWatermark.effective(Long.MIN_VALUE);
+        deployed = context.getOperatorStateStore().getBroadcastState(
+                new MapStateDescriptor<>("rule-set-versions", Types.LONG, RuleSetVersion.TYPE));
+        matchersWithState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("rules-with-state", Types.STRING));
+        restoredMatchers = new HashSet<>();
+        matchersWithState.get().forEach(restoredMatchers::add);
+        waiting = context.getKeyedStateStore().getMapState(new MapStateDescriptor<>(
+                "records-by-time", LongSerializer.INSTANCE, new ListSerializer<>(records)));
+        cooldownUntil = context.getKeyedStateStore().getMapState(
+                new MapStateDescriptor<>("cooldown-until", Types.STRING, Types.LONG));
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        timers = getInternalTimerService("rule-times", VoidNamespaceSerializer.INSTANCE, this);
+        metrics = getMetricGroup().addGroup("surge");
+        ruleCounters = new HashMap<>();
+        refused = metrics.counter("ruleSetsRefused");
+        metrics.gauge("ruleSetVersion", () -> inForceAt(watermark).version().version());
+        metrics.gauge("latestRuleSetVersion", () -> latest);
+        late = getMetricGroup().counter("numLateRecordsDropped");
+        reuse = new StreamRecord<>(null);
+        timeline = new TreeMap<>();
+        matchers = new LinkedHashMap<>();
+        lastUnused = Long.MIN_VALUE;
+        // a restored version is kept as it took effect, which may be later than it asked
+        List<RuleSetVersion> restored = new ArrayList<>();
+        deployed.entries().forEach(entry -> restored.add(entry.getValue()));
+        for (RuleSetVersion version : known) {
+            if (restored.stream().noneMatch(taken -> taken.version() == version.version())) {
+                take(version, false);
+            }
+        }
+        restored.sort(Comparator.comparingLong(RuleSetVersion::version));
+        for (RuleSetVersion version : restored) {
+            take(version, false);
+        }
+        retireBehind(watermark);
+        clearRestoredWithout();
+    }
+
+    @Override
+    public void processElement1(StreamRecord<T> element) throws Exception {
+        long timestamp = element.getTimestamp();
+        if (timestamp <= watermark) {
+            late.inc();
+            return;
+        }
+        T record = element.getValue();
+        long recordTime = input.eventTime(record);
+        if (!usable(record, recordTime)) {
+            lastUnused = Math.max(lastUnused, recordTime);
+            return;
+        }
+        long time = bucketEnd(timestamp, bucketMillis);
+        List<T> atTime = waiting.get(time);
+        if (atTime == null) {
+            atTime = new ArrayList<>();
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, time);
+        }
+        atTime.add(record);
+        waiting.put(time, atTime);
+    }
+
+    /** A newly deployed version: known ones (read again after a restore) are ignored. */
+    @Override
+    public void processElement2(StreamRecord<RuleSetVersion> element) throws Exception {
+        RuleSetVersion version = element.getValue();
+        if (!deployed.contains(version.version())) {
+            take(version, true);
+        }
+    }
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        watermark = checkpointedWatermark.effective(mark.getTimestamp());
+        super.processWatermark(mark);
+        retireBehind(watermark);
+    }
+
+    /** Rule set versions carry no event time of their own: only the records' watermark counts. */
+    @Override
+    public void processWatermark2(Watermark mark) {}
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
+        if (index == 0) {
+            super.processWatermarkStatus(status);
+        }
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        long now = timers.currentWatermark();
+        Map<RuleMatcher<T>, NFAState> touched = new LinkedHashMap<>();
+        Map<RuleMatcher<T>, Long> advancedTo = new HashMap<>();
+        for (long time : due(now)) {
+            List<T> atTime = new ArrayList<>(waiting.get(time));
+            atTime.sort(Comparator.comparingLong(input::eventTime));
+            for (T record : atTime) {
+                InForce<T> version = inForceAt(input.eventTime(record));
+                for (RuleMatcher<T> rule : version.rules()) {
+                    if (!rule.accepts(record)) {
+                        continue;
+                    }
+                    NFAState state = touched.get(rule);
+                    if (state == null) {
+                        state = rule.state();
+                        touched.put(rule, state);
+                    }
+                    if (advancedTo.getOrDefault(rule, Long.MIN_VALUE) < time) {
+                        raise(rule, rule.advance(state, time), version, time);
+                        advancedTo.put(rule, time);
+                    }
+                    raise(rule, rule.process(state, record, time, timers::currentProcessingTime), version, time);
+                    if (rule.windowMillis() > 0 && state.isNewStartPartialMatch()) {
+                        timers.registerEventTimeTimer(VoidNamespace.INSTANCE, time + rule.windowMillis());
+                    }
+                }
+            }
+            waiting.remove(time);
+        }
+        InForce<T> current = inForceAt(now);
+        for (RuleMatcher<T> rule : matchers.values()) {
+            NFAState state = touched.containsKey(rule) ? touched.get(rule) : rule.state();
+            raise(rule, rule.advance(state, now), current, now);
+            rule.update(state);
+        }
+        for (Iterator<Map.Entry<String, Long>> it = cooldownUntil.iterator(); it.hasNext(); ) {
+            Map.Entry<String, Long> cooldown = it.next();
+            if (cooldownKeptUntil(cooldown.getKey(), cooldown.getValue()) <= now) {
+                it.remove();
+            }
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        checkpointedWatermark.snapshot();
+        matchersWithState.update(new ArrayList<>(matchers.keySet()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        super.close();
+        if (matchers != null) {
+            for (RuleMatcher<T> rule : matchers.values()) {
+                rule.close();
+            }
+        }
+    }
+
+    /** Whether a rule in force at the record's time can use it, so that it must be kept until the watermark. */
+    private boolean usable(T record, long recordTime) {
+        for (RuleMatcher<T> rule : inForceAt(recordTime).rules()) {
+            if (rule.accepts(record)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The CEP times of the current zone's waiting records that the watermark has passed, in order. */
+    private List<Long> due(long now) throws Exception {
+        PriorityQueue<Long> times = new PriorityQueue<>();
+        for (Long time : waiting.keys()) {
+            if (time <= now) {
+                times.add(time);
+            }
+        }
+        List<Long> inOrder = new ArrayList<>(times.size());
+        while (!times.isEmpty()) {
+            inOrder.add(times.poll());
+        }
+        return inOrder;
+    }
+
+    private void raise(RuleMatcher<T> rule, Collection<Map<String, List<T>>> matches, InForce<T> version, long time)
+            throws Exception {
+        for (Map<String, List<T>> match : matches) {
+            ZoneAlert alert = rule.alert(match, version.version().version());
+            String name = rule.rule().name();
+            Long until = cooldownUntil.get(name);
+            if (until != null && alert.firstEventTime() < until) {
+                counter(name, "alertsSuppressed").inc();
+                continue;
+            }
+            output.collect(reuse.replace(alert, time));
+            counter(name, "alertsRaised").inc();
+            long cooldown = rule.rule().cooldown().toMillis();
+            if (cooldown > 0) {
+                long end = alert.lastEventTime() + cooldown;
+                cooldownUntil.put(name, end);
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, cooldownKeptUntil(name, end));
+            }
+        }
+    }
+
+    /**
+     * When a cooldown can be forgotten: a match that began within it can complete up to the rule's window later, and
+     * is still to be suppressed. A rule no longer in force is given the longest window.
+     */
+    private long cooldownKeptUntil(String rule, long until) {
+        long within = AlertRule.MAX_WITHIN.toMillis();
+        for (RuleMatcher<T> matcher : inForceAt(until).rules()) {
+            if (matcher.rule().name().equals(rule)) {
+                within = matcher.rule().within().toMillis();
+            }
+        }
+        return until + within + bucketMillis;
+    }
+
+    private InForce<T> inForceAt(long recordTime) {
+        Map.Entry<Long, InForce<T>> entry = timeline.floorEntry(recordTime);
+        return entry != null ? entry.getValue() : timeline.firstEntry().getValue();
+    }
+
+    /**
+     * Compiles a version's rules for this input and puts it on the timeline, or refuses it. A version that arrives
+     * when the watermark, or a record set aside as unusable, is already at its {@code effectiveFrom} takes effect just
+     * after them instead, and is kept so, so that a restore replays the same switch.
+     *
+     * @param arriving whether it arrived while the job runs, rather than being known at start
+     */
+    private void take(RuleSetVersion version, boolean arriving) throws Exception {
+        List<AlertRule> rules;
+        try {
+            rules = version.rules();
+        } catch (RuleException e) {
+            refused.inc();
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                LOG.warn("rule set version {} refused, the version in force stays: {}", version.version(),
+                        e.getMessage());
+            }
+            return;
+        }
+        RuleSetVersion effective = version;
+        long earliest = Math.max(watermark, lastUnused);
+        if (arriving && earliest != Long.MIN_VALUE && version.effectiveFrom() <= earliest) {
+            effective = version.effectiveAt(earliest + 1);
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                LOG.warn("rule set version {} arrived with effective_from {} already behind the job's event time;"
+                        + " it takes effect at {}", version.version(), version.effectiveFrom(), earliest + 1);
+            }
+        }
+        List<RuleMatcher<T>> own = new ArrayList<>();
+        for (AlertRule rule : rules) {
+            if (rule.input() == input) {
+                own.add(matcher(rule));
+            }
+        }
+        latest = Math.max(latest, effective.version());
+        InForce<T> previous = timeline.get(effective.effectiveFrom());
+        if (previous == null || previous.version().version() < effective.version()) {
+            timeline.put(effective.effectiveFrom(), new InForce<>(effective, own));
+        }
+        if (effective.version() > 0 || arriving) {
+            deployed.put(effective.version(), effective);
+        }
+        LOG.info("rule set version {} on {}: {} rule(s), effective from {}", effective.version(), input.wireName(),
+                own.size(), effective.effectiveFrom());
+    }
+
+    private RuleMatcher<T> matcher(AlertRule rule) throws Exception {
+        String identity = RuleMatcher.identity(rule);
+        RuleMatcher<T> matcher = matchers.get(identity);
+        if (matcher == null) {
+            matcher = new RuleMatcher<>(rule, getKeyedStateStore(), records,
+                    SharedBufferCacheConfig.of(getOperatorConfig().getConfiguration()), bucketMillis,
+                    getRuntimeContext(), clock);
+            matchers.put(identity, matcher);
+            // every rule's counters from the start, so that a dashboard shows a rule that never fired as zero
+            counter(rule.name(), "alertsRaised");
+            counter(rule.name(), "alertsSuppressed");
+        }
+        return matcher;
+    }
+
+    /**
+     * Drops the versions the watermark has left behind: those followed by a version whose switch it has passed, with
+     * every record before the switch matched. Their rules that no later version has are retired.
+     */
+    private void retireBehind(long now) throws Exception {
+        boolean retired = false;
+        while (timeline.size() > 1) {
+            long nextFrom = timeline.higherKey(timeline.firstKey());
+            if (bucketEnd(nextFrom - 1, bucketMillis) > now) {
+                break;
+            }
+            timeline.pollFirstEntry();
+            retired = true;
+        }
+        if (!retired) {
+            return;
+        }
+        Set<String> inUse = new HashSet<>();
+        timeline.values().forEach(version -> version.rules().forEach(rule -> inUse.add(rule.identity())));
+        for (Iterator<RuleMatcher<T>> it = matchers.values().iterator(); it.hasNext(); ) {
+            RuleMatcher<T> rule = it.next();
+            if (!inUse.contains(rule.identity())) {
+                clearEverywhere(rule.keyedStates());
+                rule.close();
+                it.remove();
+                LOG.info("rule {} retired on {}: its state is cleared in every zone", rule.identity(),
+                        input.wireName());
+            }
+        }
+    }
+
+    /** Clears the state of rules a checkpoint had and no version in force has any more (removed, renamed, changed). */
+    private void clearRestoredWithout() throws Exception {
+        for (String identity : restoredMatchers) {
+            if (!matchers.containsKey(identity)) {
+                RuleStateStore store = new RuleStateStore(getKeyedStateStore(), identity);
+                RuleMatcher.registerStates(store, records);
+                clearEverywhere(store.states());
+                LOG.info("rule {} is in the restored state but in no rule set version in force: its state is"
+                        + " cleared", identity);
+            }
+        }
+        restoredMatchers.clear();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void clearEverywhere(List<StateDescriptor<?, ?>> states) throws Exception {
+        for (StateDescriptor<?, ?> state : states) {
+            getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    (StateDescriptor) state, (key, value) -> ((State) value).clear());
+        }
+    }
+
+    private Counter counter(String rule, String name) {
+        return ruleCounters.computeIfAbsent(rule + "/" + name, key -> metrics.addGroup("rule", rule).counter(name));
+    }
+}

@@ -1,0 +1,162 @@
+package io.surge.io.kafka;
+
+import io.surge.alerts.RuleSetVersion;
+import io.surge.avro.RuleSet;
+import io.surge.config.SurgeConfig;
+import io.surge.io.registry.RegistrySettings;
+import io.surge.io.registry.SchemaRegistryClient;
+import io.surge.io.serde.AvroDecoder;
+import io.surge.io.serde.AvroEncoder;
+import io.surge.io.serde.UndecodableException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deployed rule set versions on {@code surge-rules}: published by {@code surge rules deploy}, listed by
+ * {@code surge rules list}, read whole when the job is built and followed by the running job. Each version is its own
+ * record, keyed by its number, so compaction keeps them all. A record that is not a readable {@code RuleSet} is
+ * skipped with a warning: it is no version, and must not stop the alerts.
+ */
+public final class RuleSetTopic {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuleSetTopic.class);
+
+    private RuleSetTopic() {}
+
+    /**
+     * The running job's input of versions: the whole topic, then every version deployed while it runs; with bounded
+     * input ({@code input.bounded}), what is there at start, so that the job ends with its inputs.
+     */
+    public static KafkaSource<RuleSetVersion> source(SurgeConfig config) {
+        KafkaSourceBuilder<RuleSetVersion> builder = KafkaSource.<RuleSetVersion>builder()
+                .setProperties(KafkaEndpoints.properties(config))
+                .setTopics(config.topics().ruleSets())
+                .setGroupId(config.jobName() + "-rules")
+                .setClientIdPrefix(config.jobName() + "-rules")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setProperty("commit.offsets.on.checkpoint", "false")
+                .setDeserializer(new Deserializer(config.registry()));
+        if (config.input().bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /** Every version deployed so far, in version order. */
+    public static List<RuleSetVersion> readAll(SurgeConfig config) {
+        AvroDecoder<RuleSet> decoder = decoder(config.registry());
+        List<RuleSetVersion> versions = new ArrayList<>();
+        TopicSnapshot.forEachCommitted(config, List.of(config.topics().ruleSets()),
+                record -> decode(decoder, record).ifPresent(versions::add));
+        versions.sort(Comparator.comparingLong(RuleSetVersion::version));
+        return versions;
+    }
+
+    /**
+     * Publishes a rule set as the next version: one more than the newest deployed. Two deploys at the same moment
+     * can take the same number; the later record then wins, so deploys go one at a time, as from one pipeline.
+     *
+     * @param effectiveFrom event time from which it applies
+     * @return the version as published
+     */
+    public static RuleSetVersion publish(SurgeConfig config, Map<String, String> files, Instant effectiveFrom,
+            String deployedBy, Instant now) {
+        long version = readAll(config).stream().mapToLong(RuleSetVersion::version).max().orElse(0) + 1;
+        RuleSet record = RuleSet.newBuilder()
+                .setVersion(version)
+                .setEffectiveFrom(effectiveFrom)
+                .setRules(Map.copyOf(files))
+                .setDeployedBy(deployedBy)
+                .setDeployedAt(now)
+                .build();
+        int schemaId = KafkaEndpoints.outputSchemas(config).prepare(config.topics().ruleSets(), RuleSet.getClassSchema());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config.kafka().clientProperties(Map.of(
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
+            producer.send(new ProducerRecord<>(config.topics().ruleSets(),
+                            Long.toString(version).getBytes(StandardCharsets.UTF_8),
+                            new AvroEncoder<RuleSet>(schemaId, RuleSet.getClassSchema()).encode(record)))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaSetupException("cannot publish rule set version " + version + " to "
+                    + config.topics().ruleSets() + " on " + config.bootstrapServers() + ": " + e.getMessage() + "; "
+                    + KafkaSetupException.fix(config.kafka(), e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing a rule set", e);
+        }
+        return version(record);
+    }
+
+    static RuleSetVersion version(RuleSet record) {
+        return new RuleSetVersion(record.getVersion(), record.getEffectiveFrom().toEpochMilli(), record.getRules(),
+                record.getDeployedBy());
+    }
+
+    private static AvroDecoder<RuleSet> decoder(RegistrySettings settings) {
+        SchemaRegistryClient registry = new SchemaRegistryClient(settings);
+        return new AvroDecoder<>(registry::awaitSchemaById, RuleSet.getClassSchema());
+    }
+
+    private static Optional<RuleSetVersion> decode(AvroDecoder<RuleSet> decoder,
+            ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return Optional.of(version(decoder.decode(record.value())));
+        } catch (UndecodableException | RuntimeException e) {
+            LOG.warn("{}/{}@{} is no rule set version and is skipped: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Decodes each record of the topic into a version, skipping any that is none. */
+    private static final class Deserializer implements KafkaRecordDeserializationSchema<RuleSetVersion> {
+
+        private static final long serialVersionUID = 1L;
+        private final RegistrySettings registry;
+        private transient AvroDecoder<RuleSet> decoder;
+
+        Deserializer(RegistrySettings registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public void open(DeserializationSchema.InitializationContext context) {
+            decoder = decoder(registry);
+        }
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RuleSetVersion> out)
+                throws IOException {
+            decode(decoder, record).ifPresent(out::collect);
+        }
+
+        @Override
+        public TypeInformation<RuleSetVersion> getProducedType() {
+            return RuleSetVersion.TYPE;
+        }
+    }
+}

@@ -1,0 +1,429 @@
+package io.surge.alerts;
+
+import static io.surge.testing.SurgeResults.surge;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surge.event.ZoneEvent;
+import io.surge.pricing.ZoneSurge;
+import io.surge.testing.Events;
+import io.surge.testing.RuleVersions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.StreamOperatorFactory;
+import org.apache.flink.streaming.api.transformations.OneInputTransformation;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rules operator raises exactly what plain flink-cep raises: each rule's own {@code CEP.pattern} operator on the
+ * records' raw timestamps, fed the records its filter lets through, with the cooldown applied after it, here written
+ * out plainly. Over thousands of disordered zone events with late ones among them, for the shipped rules, a rule of
+ * several steps and one of strict contiguity; and across a rule set version that changes, adds and removes rules at
+ * an event time, where each rule's oracle is fed the records of the times the rule is in force.
+ */
+class ZoneRulesTest {
+
+    private static final long BUCKET_MILLIS = 100;
+    private static final long OUT_OF_ORDERNESS_MILLIS = 2_000;
+    private static final Path DRIVER_EXODUS = Path.of("alerts/driver-exodus.yaml");
+    private static final Path SURGE_SPIKE = Path.of("alerts/surge-spike.yaml");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theShippedDriverExodusRuleRaisesWhatPlainCepRaises() throws Exception {
+        // beyond its 2 min cooldown, several times over
+        assertSameAlerts(DRIVER_EXODUS, 1, 15_000);
+    }
+
+    @Test
+    void aRuleOfSeveralStepsKeepsItsTimeBoundOnTheEventsOwnTimes() throws Exception {
+        assertSameAlerts(rule("rush-then-exodus", """
+                name: rush-then-exodus
+                input: zone-events
+                steps:
+                  - name: rush
+                    where: kind == 'RIDE_REQUEST'
+                    times: 3
+                  - name: gone
+                    where: kind == 'DRIVER_STATUS' && !available
+                    at-least: 2
+                    distinct: driver_id
+                within: 1500ms
+                after-match: no-skip
+                summary: "{gone.count} drivers left {zone_id}"
+                """), 2, 2_000);
+    }
+
+    @Test
+    void strictContiguityStillEndsAPartialMatchAtTheFirstEventThatBreaksIt() throws Exception {
+        assertSameAlerts(rule("back-to-back", """
+                name: back-to-back
+                input: zone-events
+                steps:
+                  - name: asked
+                    where: kind == 'RIDE_REQUEST'
+                  - name: left
+                    contiguity: next
+                    where: kind == 'DRIVER_STATUS' && !available
+                    times: 2
+                within: 700ms
+                summary: "riders asked, drivers left {zone_id}"
+                """), 3, 2_000);
+    }
+
+    /**
+     * Version 0 has {@code exodus} (kept), {@code burst} (changed in version 1) and {@code quiet} (removed); version 1,
+     * effective at 150 s, adds {@code asked}. Unchanged, {@code exodus} keeps its partial matches across the switch.
+     */
+    @Test
+    void aVersionChangesAddsAndRemovesRulesAtItsEffectiveEventTime() throws Exception {
+        Path exodus = DRIVER_EXODUS;
+        Path burst = rule("burst", burst(3));
+        Path burstChanged = Files.writeString(dir.resolve("v1-burst.yaml"), burst(4));
+        Path quiet = rule("quiet", """
+                name: quiet
+                input: zone-events
+                steps:
+                  - name: back
+                    where: kind == 'DRIVER_STATUS' && available
+                    times: 2
+                within: 1s
+                summary: "drivers back in {zone_id}"
+                """);
+        Path asked = rule("asked", """
+                name: asked
+                input: zone-events
+                steps:
+                  - name: asked
+                    where: kind == 'RIDE_REQUEST'
+                  - name: again
+                    where: kind == 'RIDE_REQUEST'
+                within: 200ms
+                summary: "asked twice in {zone_id}"
+                """);
+        long switchAt = Events.at(150);
+        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(exodus, burst, quiet));
+        RuleSetVersion v1 = RuleVersions.version(1, switchAt, List.of(exodus, burstChanged, asked));
+        List<Object> traffic = traffic(7, 15_000);
+
+        List<ZoneAlert> expected = new ArrayList<>();
+        expected.addAll(plainCep(exodus, traffic, time -> true, switchAt));
+        expected.addAll(plainCep(burst, traffic, time -> time < switchAt, switchAt));
+        expected.addAll(plainCep(quiet, traffic, time -> time < switchAt, switchAt));
+        expected.addAll(plainCep(burstChanged, traffic, time -> time >= switchAt, switchAt));
+        expected.addAll(plainCep(asked, traffic, time -> time >= switchAt, switchAt));
+        assertThat(expected).as("every rule fires on either side of the switch")
+                .extracting(ZoneAlert::rule).contains("driver-exodus", "burst", "quiet", "asked");
+        assertThat(expected).filteredOn(alert -> alert.rule().equals("driver-exodus"))
+                .extracting(ZoneAlert::ruleSetVersion).contains(0L, 1L);
+
+        try (var rules = zoneEventRules(List.of(v0), null)) {
+            // the version is deployed while the job's event time is still before its switch
+            feed(rules, traffic.subList(0, 200));
+            rules.processElement2(new StreamRecord<>(v1));
+            feed(rules, traffic.subList(200, traffic.size()));
+            assertThat(sorted(rules.extractOutputValues())).isEqualTo(sorted(expected));
+        }
+    }
+
+    @Test
+    void aVersionThatDoesNotCompileIsRefusedAndTheRulesInForceStay() throws Exception {
+        List<Object> traffic = traffic(11, 2_000);
+        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS));
+        RuleSetVersion broken = new RuleSetVersion(1, Events.at(5),
+                Map.of("exodus.yaml", "name: exodus\ninput: zone-events\nsteps: []\n"), "test");
+        List<ZoneAlert> expected = plainCep(DRIVER_EXODUS, traffic, time -> true, Long.MAX_VALUE);
+        assertThat(expected).isNotEmpty();
+
+        try (var rules = zoneEventRules(List.of(v0), null)) {
+            rules.processElement2(new StreamRecord<>(broken));
+            feed(rules, traffic);
+            assertThat(sorted(rules.extractOutputValues())).isEqualTo(sorted(expected));
+        }
+    }
+
+    @Test
+    void aPartialMatchAndADeployedVersionSurviveARestore() throws Exception {
+        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE));
+        Path lowerSpike = Files.writeString(dir.resolve("spike.yaml"),
+                Files.readString(SURGE_SPIKE).replace("multiplier >= 3.0", "multiplier >= 2.0"));
+        RuleSetVersion v1 = RuleVersions.version(1, Events.at(60), List.of(lowerSpike));
+        OperatorSubtaskState snapshot;
+        try (var before = multiplierRules(List.of(v0), null)) {
+            before.processElement2(new StreamRecord<>(v1));
+            process(before, surge("A", 5, 5, 5, 1.0), surge("B", 5, 9, 3, 3.0));
+            before.processWatermark1(new Watermark(Events.at(6)));
+            assertThat(before.extractOutputValues()).as("only a partial match so far").isEmpty();
+            snapshot = before.snapshot(1L, 1L);
+        }
+
+        try (var after = multiplierRules(List.of(v0), snapshot)) {
+            process(after, surge("A", 10, 20, 5, 4.0), surge("C", 65, 5, 5, 1.0), surge("C", 70, 10, 4, 2.5));
+            after.processWatermark1(new Watermark(Events.at(100)));
+
+            assertThat(after.extractOutputValues()).hasSize(2).satisfiesExactlyInAnyOrder(
+                    alert -> {
+                        assertThat(alert.zoneId()).isEqualTo("A");
+                        assertThat(alert.firstEventTime()).isEqualTo(Events.at(5));
+                        assertThat(alert.ruleSetVersion()).isZero();
+                    },
+                    alert -> {
+                        assertThat(alert.zoneId()).as("the restored version 1 lowered the spike to 2.0x")
+                                .isEqualTo("C");
+                        assertThat(alert.ruleSetVersion()).isEqualTo(1);
+                    });
+        }
+    }
+
+    @Test
+    void aRuleGoneFromTheRestoredRulesIsClearedInEveryZone() throws Exception {
+        Path collapse = Path.of("alerts/supply-collapse.yaml");
+        RuleSetVersion both = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE, collapse));
+        String collapseState = "rule:" + RuleMatcher.identity(RuleParser.parse(collapse)) + ":nfa";
+        OperatorSubtaskState snapshot;
+        try (var before = multiplierRules(List.of(both), null)) {
+            // supply falling in two zones: partial matches of supply-collapse
+            process(before, surge("A", 5, 5, 10, 1.0), surge("B", 5, 5, 10, 1.0));
+            before.processWatermark1(new Watermark(Events.at(6)));
+            assertThat(zonesWithState(before, collapseState)).isEqualTo(2);
+            snapshot = before.snapshot(1L, 1L);
+        }
+
+        RuleSetVersion spikeOnly = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE));
+        try (var after = multiplierRules(List.of(spikeOnly), snapshot)) {
+            assertThat(zonesWithState(after, collapseState)).as("the removed rule's partial matches").isZero();
+            process(after, surge("A", 10, 5, 2, 1.0));
+            after.processWatermark1(new Watermark(Events.at(100)));
+            assertThat(after.extractOutputValues()).as("the removed rule raises nothing").isEmpty();
+        }
+    }
+
+    @Test
+    void aRetiredRulesStateIsClearedOnceTheWatermarkPassesTheSwitch() throws Exception {
+        Path collapse = Path.of("alerts/supply-collapse.yaml");
+        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE, collapse));
+        RuleSetVersion v1 = RuleVersions.version(1, Events.at(30), List.of(SURGE_SPIKE));
+        String collapseState = "rule:" + RuleMatcher.identity(RuleParser.parse(collapse)) + ":nfa";
+        try (var rules = multiplierRules(List.of(v0), null)) {
+            rules.processElement2(new StreamRecord<>(v1));
+            process(rules, surge("A", 25, 5, 10, 1.0), surge("B", 25, 5, 10, 1.0));
+            rules.processWatermark1(new Watermark(Events.at(29)));
+            assertThat(zonesWithState(rules, collapseState)).as("before the switch").isEqualTo(2);
+            rules.processWatermark1(new Watermark(Events.at(31)));
+            assertThat(zonesWithState(rules, collapseState)).as("after the switch").isZero();
+        }
+    }
+
+    private static String burst(int requests) {
+        return """
+                name: burst
+                input: zone-events
+                steps:
+                  - name: asked
+                    where: kind == 'RIDE_REQUEST'
+                    times: %d
+                within: 300ms
+                summary: "{asked.count} requests in {zone_id}"
+                """.formatted(requests);
+    }
+
+    /** The rules operator's alerts on the traffic equal plain CEP's, after cooldown (there must be some). */
+    private void assertSameAlerts(Path rule, long seed, int events) throws Exception {
+        List<Object> traffic = traffic(seed, events);
+        assertThat(lateEvents(traffic)).as("the traffic includes events behind the watermark").isPositive();
+        List<ZoneAlert> expected = plainCep(rule, traffic, time -> true, Long.MAX_VALUE);
+        assertThat(expected).as("alerts of plain CEP").hasSizeGreaterThan(3);
+        try (var rules = zoneEventRules(List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of(rule))), null)) {
+            feed(rules, traffic);
+            assertThat(sorted(rules.extractOutputValues())).isEqualTo(sorted(expected));
+        }
+    }
+
+    /**
+     * Three zones, 15 drivers, an event every 20 ms with up to 2.5 s of disorder against a watermark bound of 2 s,
+     * so some arrive late; a watermark every 10 events, then one at the end.
+     */
+    private static List<Object> traffic(long seed, int events) {
+        Random random = new Random(seed);
+        List<Object> traffic = new ArrayList<>();
+        long maxSeen = Long.MIN_VALUE;
+        for (int i = 0; i < events; i++) {
+            double seconds = i * 0.02 - random.nextInt(2_500) / 1000.0;
+            String zone = "zone-" + random.nextInt(3);
+            ZoneEvent event = random.nextDouble() < 0.4
+                    ? Events.ride(zone).at(seconds)
+                    : Events.driver("driver-" + random.nextInt(15), zone, random.nextDouble() < 0.3).at(seconds);
+            traffic.add(new StreamRecord<>(event, event.eventTime()));
+            maxSeen = Math.max(maxSeen, event.eventTime());
+            if (i % 10 == 9) {
+                traffic.add(new Watermark(maxSeen - OUT_OF_ORDERNESS_MILLIS - 1));
+            }
+        }
+        traffic.add(new Watermark(Long.MAX_VALUE));
+        return traffic;
+    }
+
+    /**
+     * The oracle: the rule's flink-cep operator on raw timestamps, fed the records its filter passes whose time
+     * {@code inForce} accepts, with the cooldown per zone applied to its alerts in the order it raised them.
+     *
+     * @param switchAt alerts whose last record is at or after it carry version 1, else 0
+     */
+    @SuppressWarnings("unchecked")
+    private static List<ZoneAlert> plainCep(Path file, List<Object> traffic, Predicate<Long> inForce, long switchAt)
+            throws Exception {
+        AlertRule rule = RuleParser.parse(file);
+        RuleFilter<ZoneEvent> filter = rule.filter() == null ? null : new RuleFilter<>(rule.input(), rule.filter());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        DataStream<ZoneAlert> alerts = CEP.pattern(env.fromData(Events.ride("A").at(0)).keyBy(ZoneEvent::zoneId),
+                        RuleCompiler.<ZoneEvent>compile(rule, 1),
+                        (first, second) -> Long.compare(first.eventTime(), second.eventTime()))
+                .inEventTime()
+                .process(new PatternProcessFunction<ZoneEvent, ZoneAlert>() {
+                    @Override
+                    public void processMatch(Map<String, List<ZoneEvent>> match, Context ctx,
+                            Collector<ZoneAlert> out) {
+                        out.collect(new AlertBuilder<ZoneEvent>(rule, () -> 0L).alert(match, 0));
+                    }
+                }, ZoneAlert.TYPE);
+        StreamOperatorFactory<ZoneAlert> operator =
+                ((OneInputTransformation<ZoneEvent, ZoneAlert>) alerts.getTransformation()).getOperatorFactory();
+        List<ZoneAlert> raised;
+        try (var cep = new KeyedOneInputStreamOperatorTestHarness<>(operator, ZoneEvent::zoneId, Types.STRING,
+                serializer(ZoneEvent.class))) {
+            cep.setStateBackend(new EmbeddedRocksDBStateBackend());
+            cep.open();
+            for (Object element : traffic) {
+                if (element instanceof Watermark mark) {
+                    cep.processWatermark(mark);
+                } else {
+                    StreamRecord<ZoneEvent> record = (StreamRecord<ZoneEvent>) element;
+                    if (inForce.test(record.getTimestamp())
+                            && (filter == null || filter.filter(record.getValue()))) {
+                        cep.processElement(record);
+                    }
+                }
+            }
+            raised = cep.extractOutputValues();
+        }
+        List<ZoneAlert> reported = new ArrayList<>();
+        Map<String, Long> cooldownUntil = new HashMap<>();
+        for (ZoneAlert alert : raised) {
+            Long until = cooldownUntil.get(alert.zoneId());
+            if (until == null || alert.firstEventTime() >= until) {
+                reported.add(withVersion(alert, alert.lastEventTime() >= switchAt ? 1 : 0));
+                if (!rule.cooldown().isZero()) {
+                    cooldownUntil.put(alert.zoneId(), alert.lastEventTime() + rule.cooldown().toMillis());
+                }
+            }
+        }
+        return reported;
+    }
+
+    private static ZoneAlert withVersion(ZoneAlert alert, long version) {
+        return new ZoneAlert(alert.alertId(), alert.rule(), alert.severity(), alert.zoneId(), alert.firstEventTime(),
+                alert.lastEventTime(), alert.summary(), alert.details(), alert.detectedAt(), version);
+    }
+
+    private static long lateEvents(List<Object> traffic) {
+        long watermark = Long.MIN_VALUE;
+        long late = 0;
+        for (Object element : traffic) {
+            if (element instanceof Watermark mark) {
+                watermark = mark.getTimestamp();
+            } else if (((StreamRecord<?>) element).getTimestamp() <= watermark) {
+                late++;
+            }
+        }
+        return late;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, ZoneEvent, RuleSetVersion, ZoneAlert> rules,
+            List<Object> elements) throws Exception {
+        for (Object element : elements) {
+            if (element instanceof Watermark mark) {
+                rules.processWatermark1(mark);
+            } else {
+                rules.processElement1((StreamRecord<ZoneEvent>) element);
+            }
+        }
+    }
+
+    private static void process(KeyedTwoInputStreamOperatorTestHarness<String, ZoneSurge, RuleSetVersion, ZoneAlert>
+            rules, ZoneSurge... surges) throws Exception {
+        for (ZoneSurge surge : surges) {
+            // as the windows emit them: stamped with the window's last millisecond
+            rules.processElement1(surge, surge.windowEnd() - 1);
+        }
+    }
+
+    private static List<ZoneAlert> sorted(List<ZoneAlert> alerts) {
+        return alerts.stream().sorted(Comparator.comparing(ZoneAlert::alertId)).toList();
+    }
+
+    private Path rule(String name, String yaml) throws Exception {
+        return Files.writeString(dir.resolve(name + ".yaml"), yaml);
+    }
+
+    private static long zonesWithState(KeyedTwoInputStreamOperatorTestHarness<String, ?, ?, ?> harness, String state)
+            throws Exception {
+        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneEvent, RuleSetVersion, ZoneAlert>
+            zoneEventRules(List<RuleSetVersion> known, OperatorSubtaskState restoreFrom) throws Exception {
+        return harness(new ZoneRules<>(RuleInput.ZONE_EVENTS, serializer(ZoneEvent.class), known, BUCKET_MILLIS,
+                () -> 0L), ZoneEvent::zoneId, restoreFrom);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneSurge, RuleSetVersion, ZoneAlert>
+            multiplierRules(List<RuleSetVersion> known, OperatorSubtaskState restoreFrom) throws Exception {
+        return harness(new ZoneRules<>(RuleInput.MULTIPLIERS, serializer(ZoneSurge.class), known, 1, () -> 0L),
+                ZoneSurge::zoneId, restoreFrom);
+    }
+
+    /** The operator on RocksDB; rule set versions carry no zone, and the harness keys them all alike. */
+    private static <T> KeyedTwoInputStreamOperatorTestHarness<String, T, RuleSetVersion, ZoneAlert> harness(
+            ZoneRules<T> rules, KeySelector<T, String> zone, OperatorSubtaskState restoreFrom) throws Exception {
+        var harness = new KeyedTwoInputStreamOperatorTestHarness<>(rules, zone, version -> "", Types.STRING);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+        return harness;
+    }
+
+    private static <T> TypeSerializer<T> serializer(Class<T> type) {
+        return TypeInformation.of(type).createSerializer(StreamExecutionEnvironment.getExecutionEnvironment()
+                .getConfig().getSerializerConfig());
+    }
+}
