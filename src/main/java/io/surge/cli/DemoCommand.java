@@ -66,8 +66,8 @@ final class DemoCommand implements Callable<Integer> {
         Path log = Path.of(System.getProperty("java.io.tmpdir"), "surge-demo.log");
         out.println("surge demo: starting Kafka, the Schema Registry and Flink... (log: " + log + ")");
         out.flush();
-        try (DemoLog quiet = DemoLog.to(log);
-                InfraCommand.Infrastructure infra = InfraCommand.Infrastructure.start(0, 0)) {
+        DemoLog.to(log);
+        try (InfraCommand.Infrastructure infra = InfraCommand.Infrastructure.start(0, 0)) {
             SurgeConfig surge = config.load(Map.of(
                     SurgeOption.KAFKA_BOOTSTRAP.key(), infra.kafka().bootstrapServers(),
                     SurgeOption.REGISTRY_URL.key(), infra.registry().url(),

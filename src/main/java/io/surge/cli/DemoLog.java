@@ -1,10 +1,7 @@
 package io.surge.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.FileAppender;
 import org.apache.logging.log4j.core.config.Configuration;
@@ -12,25 +9,19 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /**
- * The demo's console is its own screen: while it runs, every log line, surge's and its libraries' alike, goes to a
- * file instead, with the levels and filters of {@code log4j2.properties} as they are.
+ * The demo's console is its own screen: from its start, every log line, surge's and its libraries' alike, goes to a
+ * file instead, with the levels and filters of {@code log4j2.properties} as they are. It stays there for the rest of
+ * the process: the demo is the process's last work, and Flink's and Kafka's clients still log while they shut down
+ * after it (a consumer that lost its broker, say), which the terminal is not to show.
  */
-final class DemoLog implements AutoCloseable {
+final class DemoLog {
 
     private static final String CONSOLE = "Console";
 
-    private final LoggerContext context;
-    private final FileAppender file;
-    private final List<LoggerConfig> moved;
+    private DemoLog() {}
 
-    private DemoLog(LoggerContext context, FileAppender file, List<LoggerConfig> moved) {
-        this.context = context;
-        this.file = file;
-        this.moved = moved;
-    }
-
-    /** Moves logging from the console to {@code file}, which it starts afresh, until closed. */
-    static DemoLog to(Path file) {
+    /** Moves logging from the console to {@code file}, which it starts afresh. */
+    static void to(Path file) {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         Configuration config = context.getConfiguration();
         FileAppender appender = FileAppender.newBuilder()
@@ -44,29 +35,12 @@ final class DemoLog implements AutoCloseable {
                 .build();
         appender.start();
         config.addAppender(appender);
-        List<LoggerConfig> moved = new ArrayList<>();
         for (LoggerConfig logger : config.getLoggers().values()) {
             if (logger.getAppenders().containsKey(CONSOLE)) {
                 logger.removeAppender(CONSOLE);
                 logger.addAppender(appender, null, null);
-                moved.add(logger);
             }
         }
         context.updateLoggers();
-        return new DemoLog(context, appender, moved);
-    }
-
-    /** Back to the console, as before the demo. */
-    @Override
-    public void close() {
-        Appender console = context.getConfiguration().getAppender(CONSOLE);
-        for (LoggerConfig logger : moved) {
-            logger.removeAppender(file.getName());
-            if (console != null) {
-                logger.addAppender(console, null, null);
-            }
-        }
-        context.updateLoggers();
-        file.stop();
     }
 }
