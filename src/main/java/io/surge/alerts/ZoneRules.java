@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -299,17 +298,14 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
 
     /** The CEP times of the current zone's waiting records that the watermark has passed, in order. */
     private List<Long> due(long now) throws Exception {
-        PriorityQueue<Long> times = new PriorityQueue<>();
+        List<Long> times = new ArrayList<>();
         for (Long time : waiting.keys()) {
             if (time <= now) {
                 times.add(time);
             }
         }
-        List<Long> inOrder = new ArrayList<>(times.size());
-        while (!times.isEmpty()) {
-            inOrder.add(times.poll());
-        }
-        return inOrder;
+        times.sort(null);
+        return times;
     }
 
     private void raise(RuleMatcher<T> rule, Collection<Map<String, List<T>>> matches, InForce<T> version, long time)
