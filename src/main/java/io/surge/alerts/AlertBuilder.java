@@ -57,6 +57,11 @@ final class AlertBuilder<T> {
                 ruleSetVersion);
     }
 
+    /** When the match began: the time of its first step's first record. */
+    long firstEventTime(Map<String, List<T>> match) {
+        return rule.input().eventTime(match.get(rule.steps().get(0).name()).get(0));
+    }
+
     /**
      * The same rule, zone and matched records always give the same id, so consumers can deduplicate, and two matches
      * of a rule never share one, even over the same time span ({@code after-match: no-skip}, no cooldown).

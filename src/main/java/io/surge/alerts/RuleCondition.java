@@ -1,6 +1,6 @@
 package io.surge.alerts;
 
-import dev.cel.runtime.CelRuntime;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ final class RuleCondition<T> extends IterativeCondition<T> {
     /** The rule's window, checked on the records' own times when CEP sees bucketed ones; 0 when it does not. */
     private final long ownTimeWithinMillis;
     /** CEL programs are not serializable: compiled on the task, once. */
-    private transient CelRuntime.Program program;
+    private transient RuleExpressions.Condition condition;
 
     RuleCondition(RuleInput input, String stepName, List<String> earlierSteps, String expression, String distinct,
             String firstStep, long ownTimeWithinMillis) {
@@ -62,19 +62,30 @@ final class RuleCondition<T> extends IterativeCondition<T> {
         if (countsOnly) {
             return true;
         }
-        if (program == null) {
-            program = RuleExpressions.program(input, earlierSteps, expression);
+        if (condition == null) {
+            condition = RuleExpressions.condition(input, earlierSteps, expression);
         }
-        Map<String, Object> variables = input.values(record);
-        for (String step : earlierSteps) {
+        Map<String, Object> lastOfStep = new HashMap<>();
+        return condition.evaluate(variable -> {
+            int dot = variable.indexOf('.');
+            if (dot < 0) {
+                return input.value(record, variable);
+            }
+            Object last = lastOfStep.computeIfAbsent(variable.substring(0, dot), step -> last(ctx, step));
+            return last == null ? null : input.value(last, variable.substring(dot + 1));
+        });
+    }
+
+    /** The last record an earlier step of the partial match took, or null when it took none. */
+    private Object last(Context<T> ctx, String step) {
+        try {
             Object last = null;
             for (Object earlier : ctx.getEventsForPattern(step)) {
                 last = earlier;
             }
-            if (last != null) {
-                input.values(last).forEach((field, value) -> variables.put(step + "." + field, value));
-            }
+            return last;
+        } catch (Exception e) {
+            throw new IllegalStateException("flink-cep could not read the records of step " + step, e);
         }
-        return RuleExpressions.evaluate(program, variables);
     }
 }

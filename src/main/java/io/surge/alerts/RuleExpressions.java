@@ -3,6 +3,7 @@ package io.surge.alerts;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.ast.CelReference;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerBuilder;
@@ -10,8 +11,12 @@ import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Rule conditions in CEL, the Common Expression Language: type-checked against the fields of the rule's input and the
@@ -58,23 +63,60 @@ final class RuleExpressions {
     }
 
     /** A condition ready to evaluate; it was checked when its rule was loaded. */
-    static CelRuntime.Program program(RuleInput input, List<String> earlierSteps, String expression) {
+    static Condition condition(RuleInput input, List<String> earlierSteps, String expression) {
         try {
-            return RUNTIME.createProgram(check(input, earlierSteps, expression));
+            CelAbstractSyntaxTree checked = check(input, earlierSteps, expression);
+            Set<String> declared = new HashSet<>(input.fields().keySet());
+            earlierSteps.forEach(step -> input.fields().keySet().forEach(field -> declared.add(step + "." + field)));
+            List<String> read = checked.getReferenceMap().values().stream()
+                    .map(CelReference::name)
+                    .filter(declared::contains)
+                    .distinct()
+                    .sorted()
+                    .toList();
+            return new Condition(RUNTIME.createProgram(checked), read);
         } catch (CelValidationException | CelEvaluationException e) {
             throw new IllegalStateException("a checked rule condition no longer compiles: " + expression, e);
         }
     }
 
     /**
-     * A condition that fails on a record (say, an integer division by zero) is false for it: a rule must never stop
-     * the job that prices rides.
+     * A compiled condition and the variables it reads, which are all a record needs to provide: a record's other
+     * fields are never looked up.
      */
-    static boolean evaluate(CelRuntime.Program program, Map<String, Object> variables) {
-        try {
-            return (Boolean) program.eval(variables);
-        } catch (CelEvaluationException e) {
-            return false;
+    static final class Condition {
+        private final CelRuntime.Program program;
+        private final List<String> variables;
+
+        private Condition(CelRuntime.Program program, List<String> variables) {
+            this.program = program;
+            this.variables = variables;
+        }
+
+        /** The variables the condition reads, in a fixed order. */
+        List<String> variables() {
+            return variables;
+        }
+
+        /**
+         * A condition that fails on a record (say, an integer division by zero) is false for it: a rule must never
+         * stop the job that prices rides.
+         *
+         * @param lookup each variable's value, or null where it has none (a step without records)
+         */
+        boolean evaluate(Function<String, Object> lookup) {
+            Map<String, Object> values = new HashMap<>();
+            for (String variable : variables) {
+                Object value = lookup.apply(variable);
+                if (value != null) {
+                    values.put(variable, value);
+                }
+            }
+            try {
+                return (Boolean) program.eval(values);
+            } catch (CelEvaluationException e) {
+                return false;
+            }
         }
     }
 }

@@ -93,6 +93,15 @@ public enum RuleInput {
         return "window@" + ((ZoneSurge) record).windowEnd();
     }
 
+    /**
+     * The record as the rules keep it until it can no longer take part in a match: a zone event without its source
+     * bytes, which no rule reads ({@link #identity} needs its coordinates only).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T kept(T record) {
+        return this == ZONE_EVENTS ? (T) ((ZoneEvent) record).withoutSourceBytes() : record;
+    }
+
     /** When the record happened: an event's time, or the end of a surge window. */
     public long eventTime(Object record) {
         return this == ZONE_EVENTS ? ((ZoneEvent) record).eventTime() : ((ZoneSurge) record).windowEnd();

@@ -94,37 +94,59 @@ final class RuleMatcher<T> {
         return filter == null || filter.filter(record);
     }
 
-    /** The current zone's partial matches. */
-    NFAState state() throws IOException {
+    /**
+     * The current zone's partial matches, opened for matching at one CEP time: flink-cep's shared buffer keeps what
+     * the matching touches in a cache, written to the zone's state once when {@link InZone#close closed} rather than
+     * after every record, as flink-cep's operator does.
+     */
+    InZone inZone() throws IOException {
         NFAState state = states.value();
-        return state != null ? state : nfa.createInitialNFAState();
+        return new InZone(state != null ? state : nfa.createInitialNFAState(), buffer.getAccessor());
     }
 
-    void update(NFAState state) throws IOException {
-        if (state.isStateChanged()) {
-            state.resetStateChanged();
-            state.resetNewStartPartialMatch();
-            states.update(state);
+    /** The rule's matching in the current zone, until closed; the zone must not change before. */
+    final class InZone implements AutoCloseable {
+        private final NFAState state;
+        private final SharedBufferAccessor<T> access;
+
+        private InZone(NFAState state, SharedBufferAccessor<T> access) {
+            this.state = state;
+            this.access = access;
         }
-    }
 
-    /** Prunes what {@code within} no longer allows; returns any match that completes by time alone. */
-    Collection<Map<String, List<T>>> advance(NFAState state, long time) throws Exception {
-        try (SharedBufferAccessor<T> access = buffer.getAccessor()) {
+        /** Prunes what {@code within} no longer allows; returns any match that completes by time alone. */
+        Collection<Map<String, List<T>>> advance(long time) throws Exception {
             return nfa.advanceTime(access, state, time, skip).f0;
         }
-    }
 
-    Collection<Map<String, List<T>>> process(NFAState state, T record, long time, TimerService timers)
-            throws Exception {
-        try (SharedBufferAccessor<T> access = buffer.getAccessor()) {
+        Collection<Map<String, List<T>>> process(T record, long time, TimerService timers) throws Exception {
             return nfa.process(access, state, record, time, skip, timers);
+        }
+
+        /** Whether the last record processed began a partial match, which its window must then prune in time. */
+        boolean beganPartialMatch() {
+            return state.isNewStartPartialMatch();
+        }
+
+        /** Writes the zone's partial matches and shared buffer back to its state. */
+        @Override
+        public void close() throws Exception {
+            access.close();
+            if (state.isStateChanged()) {
+                state.resetStateChanged();
+                state.resetNewStartPartialMatch();
+                states.update(state);
+            }
         }
     }
 
     /** How long a partial match may live, in the time CEP sees; 0 for no bound. */
     long windowMillis() {
         return nfa.getWindowTime();
+    }
+
+    long firstEventTime(Map<String, List<T>> match) {
+        return alerts.firstEventTime(match);
     }
 
     ZoneAlert alert(Map<String, List<T>> match, long ruleSetVersion) {

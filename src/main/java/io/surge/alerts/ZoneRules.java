@@ -14,19 +14,23 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToLongBiFunction;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.State;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.MapSerializer;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.cep.configuration.SharedBufferCacheConfig;
-import org.apache.flink.cep.nfa.NFAState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -82,8 +86,11 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
 
     private transient InternalTimerService<VoidNamespace> timers;
     private transient MapState<Long, List<T>> waiting;
-    /** Per rule name, the event time until which the zone's further matches of it are in cooldown. */
-    private transient MapState<String, Long> cooldownUntil;
+    /**
+     * Per rule name, the event time until which the zone's further matches of it are in cooldown: one value, read once
+     * per CEP time of the zone, where a map state would cost an iteration over RocksDB each time to clean it up.
+     */
+    private transient ValueState<Map<String, Long>> cooldowns;
     private transient BroadcastState<Long, RuleSetVersion> deployed;
     private transient ListState<String> matchersWithState;
     private transient Set<String> restoredMatchers;
@@ -137,8 +144,8 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         matchersWithState.get().forEach(restoredMatchers::add);
         waiting = context.getKeyedStateStore().getMapState(new MapStateDescriptor<>(
                 "records-by-time", LongSerializer.INSTANCE, new ListSerializer<>(records)));
-        cooldownUntil = context.getKeyedStateStore().getMapState(
-                new MapStateDescriptor<>("cooldown-until", Types.STRING, Types.LONG));
+        cooldowns = context.getKeyedStateStore().getState(new ValueStateDescriptor<>(
+                "cooldowns", new MapSerializer<>(StringSerializer.INSTANCE, LongSerializer.INSTANCE)));
     }
 
     @Override
@@ -190,7 +197,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
             atTime = new ArrayList<>();
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, time);
         }
-        atTime.add(record);
+        atTime.add(input.kept(record));
         waiting.put(time, atTime);
     }
 
@@ -221,13 +228,21 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         }
     }
 
+    /**
+     * Matches the zone's records of one CEP time, which each registered a timer at it, and then moves every rule to
+     * that time. Timers of one zone fire in time order, so every earlier time is matched already; later ones wait for
+     * their own timer even when the watermark has passed them too, which is what flink-cep does: each CEP time is
+     * preceded by moving the rules to it. Moving to the timer's time rather than the watermark's prunes less at
+     * once, and never what a record still to be matched needs; the rule language has no pattern that completes by
+     * time alone, so no match depends on it. The timers a rule's window registers prune; those of a cooldown end it.
+     */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        long now = timers.currentWatermark();
-        Map<RuleMatcher<T>, NFAState> touched = new LinkedHashMap<>();
-        Map<RuleMatcher<T>, Long> advancedTo = new HashMap<>();
-        for (long time : due(now)) {
-            List<T> atTime = new ArrayList<>(waiting.get(time));
+        long time = timer.getTimestamp();
+        Cooldowns zoneCooldowns = new Cooldowns(cooldowns.value());
+        Map<RuleMatcher<T>, RuleMatcher<T>.InZone> touched = new HashMap<>();
+        List<T> atTime = waiting.get(time);
+        if (atTime != null) {
             atTime.sort(Comparator.comparingLong(input::eventTime));
             for (T record : atTime) {
                 InForce<T> version = inForceAt(input.eventTime(record));
@@ -235,34 +250,59 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                     if (!rule.accepts(record)) {
                         continue;
                     }
-                    NFAState state = touched.get(rule);
-                    if (state == null) {
-                        state = rule.state();
-                        touched.put(rule, state);
+                    RuleMatcher<T>.InZone zone = touched.get(rule);
+                    if (zone == null) {
+                        zone = rule.inZone();
+                        touched.put(rule, zone);
+                        raise(rule, zone.advance(time), version, time, zoneCooldowns);
                     }
-                    if (advancedTo.getOrDefault(rule, Long.MIN_VALUE) < time) {
-                        raise(rule, rule.advance(state, time), version, time);
-                        advancedTo.put(rule, time);
-                    }
-                    raise(rule, rule.process(state, record, time, timers::currentProcessingTime), version, time);
-                    if (rule.windowMillis() > 0 && state.isNewStartPartialMatch()) {
+                    raise(rule, zone.process(record, time, timers::currentProcessingTime), version, time,
+                            zoneCooldowns);
+                    if (rule.windowMillis() > 0 && zone.beganPartialMatch()) {
                         timers.registerEventTimeTimer(VoidNamespace.INSTANCE, time + rule.windowMillis());
                     }
                 }
             }
             waiting.remove(time);
         }
-        InForce<T> current = inForceAt(now);
+        InForce<T> current = inForceAt(time);
         for (RuleMatcher<T> rule : matchers.values()) {
-            NFAState state = touched.containsKey(rule) ? touched.get(rule) : rule.state();
-            raise(rule, rule.advance(state, now), current, now);
-            rule.update(state);
-        }
-        for (Iterator<Map.Entry<String, Long>> it = cooldownUntil.iterator(); it.hasNext(); ) {
-            Map.Entry<String, Long> cooldown = it.next();
-            if (cooldownKeptUntil(cooldown.getKey(), cooldown.getValue()) <= now) {
-                it.remove();
+            try (RuleMatcher<T>.InZone zone = touched.containsKey(rule) ? touched.get(rule) : rule.inZone()) {
+                raise(rule, zone.advance(time), current, time, zoneCooldowns);
             }
+        }
+        zoneCooldowns.forgetBy(time, this::cooldownKeptUntil);
+        if (zoneCooldowns.changed()) {
+            cooldowns.update(zoneCooldowns.values().isEmpty() ? null : zoneCooldowns.values());
+        }
+    }
+
+    /** A zone's cooldowns while one CEP time of it is matched, and whether that changed them. */
+    private static final class Cooldowns {
+        private final Map<String, Long> until;
+        private boolean changed;
+
+        Cooldowns(Map<String, Long> restored) {
+            this.until = restored == null ? new HashMap<>() : restored;
+        }
+
+        Map<String, Long> values() {
+            return until;
+        }
+
+        boolean changed() {
+            return changed;
+        }
+
+        void start(String rule, long end) {
+            until.put(rule, end);
+            changed = true;
+        }
+
+        /** Forgets the cooldowns that are kept, by {@code keptUntil}, no later than {@code time}. */
+        void forgetBy(long time, ToLongBiFunction<String, Long> keptUntil) {
+            changed |= until.entrySet().removeIf(cooldown ->
+                    keptUntil.applyAsLong(cooldown.getKey(), cooldown.getValue()) <= time);
         }
     }
 
@@ -296,34 +336,24 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         return false;
     }
 
-    /** The CEP times of the current zone's waiting records that the watermark has passed, in order. */
-    private List<Long> due(long now) throws Exception {
-        List<Long> times = new ArrayList<>();
-        for (Long time : waiting.keys()) {
-            if (time <= now) {
-                times.add(time);
-            }
-        }
-        times.sort(null);
-        return times;
-    }
-
-    private void raise(RuleMatcher<T> rule, Collection<Map<String, List<T>>> matches, InForce<T> version, long time)
-            throws Exception {
+    /** Emits the matches that no cooldown suppresses, each starting the rule's cooldown in the zone. */
+    private void raise(RuleMatcher<T> rule, Collection<Map<String, List<T>>> matches, InForce<T> version, long time,
+            Cooldowns zoneCooldowns) {
+        String name = rule.rule().name();
         for (Map<String, List<T>> match : matches) {
-            ZoneAlert alert = rule.alert(match, version.version().version());
-            String name = rule.rule().name();
-            Long until = cooldownUntil.get(name);
-            if (until != null && alert.firstEventTime() < until) {
+            Long until = zoneCooldowns.values().get(name);
+            // the alert, its summary and its id are built only for a match the cooldown lets out
+            if (until != null && rule.firstEventTime(match) < until) {
                 counter(name, "alertsSuppressed").inc();
                 continue;
             }
+            ZoneAlert alert = rule.alert(match, version.version().version());
             output.collect(reuse.replace(alert, time));
             counter(name, "alertsRaised").inc();
             long cooldown = rule.rule().cooldown().toMillis();
             if (cooldown > 0) {
                 long end = alert.lastEventTime() + cooldown;
-                cooldownUntil.put(name, end);
+                zoneCooldowns.start(name, end);
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, cooldownKeptUntil(name, end));
             }
         }

@@ -10,4 +10,10 @@ package io.surge.event;
  * @param key the original key bytes, null when the record had no key
  * @param value the original value bytes (registry wire format), null for a tombstone
  */
-public record RecordOrigin(String topic, int partition, long offset, byte[] key, byte[] value) {}
+public record RecordOrigin(String topic, int partition, long offset, byte[] key, byte[] value) {
+
+    /** Where the record was read from, without its bytes. */
+    public RecordOrigin coordinates() {
+        return new RecordOrigin(topic, partition, offset, null, null);
+    }
+}

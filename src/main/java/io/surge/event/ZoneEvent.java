@@ -14,6 +14,7 @@ package io.surge.event;
 public record ZoneEvent(
         String zoneId, long eventTime, Kind kind, String driverId, boolean available, RecordOrigin origin) {
 
+
     /**
      * What the event is to the windows: demand or supply. Every place that tells them apart switches over every kind,
      * so a new input's kind is one the compiler points out wherever it must be handled.
@@ -21,5 +22,12 @@ public record ZoneEvent(
     public enum Kind {
         RIDE_REQUEST,
         DRIVER_STATUS
+    }
+
+    /** The same event, its origin reduced to where it was read from, for keeping it where its bytes are not needed. */
+    public ZoneEvent withoutSourceBytes() {
+        return origin == null || origin.value() == null && origin.key() == null
+                ? this
+                : new ZoneEvent(zoneId, eventTime, kind, driverId, available, origin.coordinates());
     }
 }
