@@ -11,6 +11,7 @@ import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -81,21 +82,21 @@ final class RuleExpressions {
     }
 
     /**
-     * A compiled condition and the variables it reads, which are all a record needs to provide: a record's other
-     * fields are never looked up.
+     * A compiled condition and the variables it reads, which are all a record needs to provide. CEL is pure, so the
+     * outcome depends only on those variables' values: a condition on few values ({@code kind}, {@code available}, a
+     * zone's supply of drivers) is evaluated once per combination of them and remembered, since evaluating it costs
+     * more than anything else a record meets before it is matched. One on many values (times, ids) remembers its first
+     * {@value #REMEMBERED} outcomes and evaluates the rest.
      */
     static final class Condition {
+        static final int REMEMBERED = 1_024;
         private final CelRuntime.Program program;
         private final List<String> variables;
+        private final Map<List<Object>, Boolean> outcomes = new HashMap<>();
 
         private Condition(CelRuntime.Program program, List<String> variables) {
             this.program = program;
             this.variables = variables;
-        }
-
-        /** The variables the condition reads, in a fixed order. */
-        List<String> variables() {
-            return variables;
         }
 
         /**
@@ -105,15 +106,30 @@ final class RuleExpressions {
          * @param lookup each variable's value, or null where it has none (a step without records)
          */
         boolean evaluate(Function<String, Object> lookup) {
-            Map<String, Object> values = new HashMap<>();
+            List<Object> values = new ArrayList<>(variables.size());
             for (String variable : variables) {
-                Object value = lookup.apply(variable);
-                if (value != null) {
-                    values.put(variable, value);
+                values.add(lookup.apply(variable));
+            }
+            Boolean known = outcomes.get(values);
+            if (known != null) {
+                return known;
+            }
+            boolean outcome = evaluate(values);
+            if (outcomes.size() < REMEMBERED) {
+                outcomes.put(values, outcome);
+            }
+            return outcome;
+        }
+
+        private boolean evaluate(List<Object> values) {
+            Map<String, Object> bound = new HashMap<>();
+            for (int i = 0; i < variables.size(); i++) {
+                if (values.get(i) != null) {
+                    bound.put(variables.get(i), values.get(i));
                 }
             }
             try {
-                return (Boolean) program.eval(values);
+                return (Boolean) program.eval(bound);
             } catch (CelEvaluationException e) {
                 return false;
             }

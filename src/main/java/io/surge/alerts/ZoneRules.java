@@ -232,9 +232,10 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
      * Matches the zone's records of one CEP time, which each registered a timer at it, and then moves every rule to
      * that time. Timers of one zone fire in time order, so every earlier time is matched already; later ones wait for
      * their own timer even when the watermark has passed them too, which is what flink-cep does: each CEP time is
-     * preceded by moving the rules to it. Moving to the timer's time rather than the watermark's prunes less at
-     * once, and never what a record still to be matched needs; the rule language has no pattern that completes by
-     * time alone, so no match depends on it. The timers a rule's window registers prune; those of a cooldown end it.
+     * preceded by moving the rules to it. Moving to the timer's time rather than the watermark's prunes no record
+     * still to be matched; a partial match that times out later, and the completed matches it held back (a skip
+     * strategy emits matches in the order they began), are handled by the timer its window registered, at the CEP
+     * time it times out, before any later record. The timers of a cooldown end it.
      */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {

@@ -8,7 +8,7 @@ import java.util.Random;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
-/** A filter remembers outcomes per combination of the fields it reads, and so must decide exactly as CEL would. */
+/** A condition remembers outcomes per combination of the fields it reads, and so must decide exactly as CEL would. */
 class RuleFilterTest {
 
     @Test
@@ -29,7 +29,7 @@ class RuleFilterTest {
         RuleFilter<ZoneEvent> filter = new RuleFilter<>(RuleInput.ZONE_EVENTS, expression);
         Random random = new Random(7);
         int passed = 0;
-        int events = 3 * RuleFilter.REMEMBERED;
+        int events = 3 * RuleExpressions.Condition.REMEMBERED;
         for (int i = 0; i < events; i++) {
             String zone = "zone-" + random.nextInt(3);
             double seconds = random.nextInt(100_000) / 1000.0;
