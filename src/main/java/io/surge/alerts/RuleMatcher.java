@@ -101,16 +101,18 @@ final class RuleMatcher<T> {
      */
     InZone inZone() throws IOException {
         NFAState state = states.value();
-        return new InZone(state != null ? state : nfa.createInitialNFAState(), buffer.getAccessor());
+        return new InZone(state != null ? state : nfa.createInitialNFAState(), state != null, buffer.getAccessor());
     }
 
     /** The rule's matching in the current zone, until closed; the zone must not change before. */
     final class InZone implements AutoCloseable {
         private final NFAState state;
+        private final boolean stored;
         private final SharedBufferAccessor<T> access;
 
-        private InZone(NFAState state, SharedBufferAccessor<T> access) {
+        private InZone(NFAState state, boolean stored, SharedBufferAccessor<T> access) {
             this.state = state;
+            this.stored = stored;
             this.access = access;
         }
 
@@ -128,15 +130,29 @@ final class RuleMatcher<T> {
             return state.isNewStartPartialMatch();
         }
 
-        /** Writes the zone's partial matches and shared buffer back to its state. */
+        /**
+         * Writes the zone's partial matches and shared buffer back to its state. A zone with nothing in flight, as
+         * a zone that went quiet ends up once its last partial match timed out, keeps no state for the rule at all:
+         * its shared buffer is empty then, and a fresh NFA state is what it would read back.
+         */
         @Override
         public void close() throws Exception {
             access.close();
-            if (state.isStateChanged()) {
+            if (nothingInFlight()) {
+                if (stored) {
+                    states.clear();
+                }
+            } else if (state.isStateChanged()) {
                 state.resetStateChanged();
                 state.resetNewStartPartialMatch();
                 states.update(state);
             }
+        }
+
+        /** No partial match has taken a record, and no completed match waits to be emitted. */
+        private boolean nothingInFlight() {
+            return state.getCompletedMatches().isEmpty()
+                    && state.getPartialMatches().stream().allMatch(match -> match.getStartEventID() == null);
         }
     }
 

@@ -239,6 +239,23 @@ class ZoneRulesTest {
         }
     }
 
+    /** Once every partial match and cooldown is over, the zones keep no state of the rules: quiet zones cost nothing. */
+    @Test
+    void zonesThatWentQuietKeepNoRuleState() throws Exception {
+        try (var rules = zoneEventRules(List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS))),
+                null)) {
+            feed(rules, traffic(4, 3_000));
+            assertThat(rules.extractOutputValues()).as("alerts raised").isNotEmpty();
+            String rule = "rule:" + RuleMatcher.identity(RuleParser.parse(DRIVER_EXODUS)) + ":";
+            // the operator's own states, then flink-cep's NFA state and shared buffer, under the rule's prefix
+            for (String state : List.of("records-by-time", "cooldowns", rule + "nfa", rule + "sharedBuffer-events",
+                    rule + "sharedBuffer-entries-with-lockable-edges", rule + "sharedBuffer-events-count")) {
+                assertThat(zonesWithState(rules, state)).as("zones with %s", state).isZero();
+            }
+            assertThat(rules.numEventTimeTimers()).as("timers").isZero();
+        }
+    }
+
     private static String burst(int requests) {
         return """
                 name: burst
