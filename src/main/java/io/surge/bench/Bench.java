@@ -108,9 +108,10 @@ public final class Bench {
             case FLINK_SQL -> Contenders.flinkSql(config(contender, true), parallelism, events);
             case KAFKA_STREAMS -> KafkaStreamsContender.run(config(contender, true), parallelism, events,
                     Files.createTempDirectory("surge-bench-kafka-streams"));
-            case SURGE_EXACTLY_ONCE -> Contenders.surge(contender.label(), config(contender, true), parallelism, events);
+            case SURGE_EXACTLY_ONCE ->
+                    Contenders.surge(contender.label(), config(contender, true), parallelism, events, true);
             case SURGE_AT_LEAST_ONCE ->
-                    Contenders.surge(contender.label(), config(contender, false), parallelism, events);
+                    Contenders.surge(contender.label(), config(contender, false), parallelism, events, true);
             case SURGE_MULTIPLIERS_ONLY -> withoutRules(contender, events);
         };
     }
@@ -121,7 +122,7 @@ public final class Bench {
         try {
             Map<String, String> options = options(contender, true);
             options.put(SurgeOption.ALERTS_DIR.key(), noRules.toString());
-            return Contenders.surge(contender.label(), configs.apply(options), parallelism, events);
+            return Contenders.surge(contender.label(), configs.apply(options), parallelism, events, false);
         } finally {
             Files.delete(noRules);
         }

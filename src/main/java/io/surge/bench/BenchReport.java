@@ -9,32 +9,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The benchmark's outcome: one table for people, one JSON file for comparing runs. */
 public record BenchReport(
         BenchWorkload workload, List<Measurement> measurements, List<LatencyMeasurement> latencies) {
 
     /**
-     * Absolute figures, the ratio of each to the first measurement (the ceiling) and whether each computed the same
-     * results as the first contender that computed any.
+     * Absolute figures, the ratio of each to the first measurement (the ceiling), and whether each computed the same
+     * results, and raised the same alerts of the rules on multipliers, as the first contender that computed any.
      */
     public String table() {
         Measurement ceiling = measurements.get(0);
-        ResultDigest reference = measurements.stream()
-                .map(Measurement::results)
-                .filter(digest -> digest.count() > 0)
-                .findFirst()
-                .orElse(ResultDigest.NONE);
+        ResultDigest reference = firstNonEmpty(Measurement::results);
+        ResultDigest referenceAlerts = firstNonEmpty(Measurement::multiplierAlerts);
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-                "%-34s %12s %10s %12s %14s %10s %8s%n", "contender", "events/s", "seconds", "of ceiling",
-                "CPU s/M events", "results", "same"));
+                "%-34s %12s %10s %12s %14s %10s %8s %10s %8s%n", "contender", "events/s", "seconds", "of ceiling",
+                "CPU s/M events", "results", "same", "alerts*", "same"));
         for (Measurement m : measurements) {
-            table.append(String.format(Locale.ROOT, "%-34s %,12.0f %10.1f %11.0f%% %14.1f %,10d %8s%n",
+            ResultDigest alerts = m.multiplierAlerts();
+            table.append(String.format(Locale.ROOT, "%-34s %,12.0f %10.1f %11.0f%% %14.1f %,10d %8s %10s %8s%n",
                     m.contender(), m.eventsPerSecond(), m.seconds(),
                     100 * m.eventsPerSecond() / ceiling.eventsPerSecond(), m.cpuSecondsPerMillionEvents(),
-                    m.results().count(),
-                    m.results().count() == 0 ? "-" : m.results().equals(reference) ? "yes" : "NO"));
+                    m.results().count(), m.results().count() == 0 ? "-" : same(m.results(), reference),
+                    alerts == null ? "-" : String.format(Locale.ROOT, "%,d", alerts.count()),
+                    alerts == null ? "-" : same(alerts, referenceAlerts)));
         }
+        table.append("alerts*: of the rules on multipliers (surge-spike, supply-collapse), which Flink SQL expresses too\n");
         if (!latencies.isEmpty()) {
             table.append(String.format(Locale.ROOT, "%nlatency after a window could close (end + out-of-orderness"
                     + " bound), ms%n%-34s %12s %10s %8s %8s %8s %10s %8s %8s%n", "contender", "offered ev/s", "results",
@@ -47,6 +48,16 @@ public record BenchReport(
             }
         }
         return table.toString();
+    }
+
+    /** The first contender's digest that holds anything: what the others are compared with. */
+    private ResultDigest firstNonEmpty(Function<Measurement, ResultDigest> digest) {
+        return measurements.stream().map(digest).filter(d -> d != null && d.count() > 0).findFirst()
+                .orElse(ResultDigest.NONE);
+    }
+
+    private static String same(ResultDigest digest, ResultDigest reference) {
+        return digest.equals(reference) ? "yes" : "NO";
     }
 
     public void writeJson(Path file) throws IOException {
@@ -66,6 +77,10 @@ public record BenchReport(
             row.put("cpuSecondsPerMillionEvents", m.cpuSecondsPerMillionEvents());
             row.put("results", m.results().count());
             row.put("resultsHash", m.results().hash());
+            if (m.multiplierAlerts() != null) {
+                row.put("multiplierAlerts", m.multiplierAlerts().count());
+                row.put("multiplierAlertsHash", m.multiplierAlerts().hash());
+            }
             return row;
         }).toList());
         json.put("latencies", latencies);

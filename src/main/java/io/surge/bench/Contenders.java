@@ -1,6 +1,7 @@
 package io.surge.bench;
 
 import io.surge.SurgeJob;
+import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
@@ -29,13 +30,15 @@ final class Contenders {
      * The surge job itself on an in-process Flink, its input bounded to what the topics hold, as {@code surge run}
      * would run it.
      */
-    static Measurement surge(String label, SurgeConfig config, int parallelism, long events) throws Exception {
-        return flinkJob(label, config, parallelism, events, env -> SurgeJob.buildOnKafka(env, config, Clock.system()));
+    static Measurement surge(String label, SurgeConfig config, int parallelism, long events, boolean withRules)
+            throws Exception {
+        return flinkJob(label, config, parallelism, events, withRules,
+                env -> SurgeJob.buildOnKafka(env, config, Clock.system()));
     }
 
     /** The seed design's way of computing the same multipliers: Flink's sliding windows and an aggregate. */
     static Measurement seedDesign(SurgeConfig config, int parallelism, long events) throws Exception {
-        return flinkJob(Contender.SEED_DESIGN.label(), config, parallelism, events,
+        return flinkJob(Contender.SEED_DESIGN.label(), config, parallelism, events, false,
                 env -> SeedDesignBaseline.build(env, config));
     }
 
@@ -45,15 +48,24 @@ final class Contenders {
         return KafkaEndpoints.outputSchemas(config).prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema());
     }
 
-    /** The same multipliers in Flink SQL. */
+    /** Registers a contender's alerts schema; returns the schema id. */
+    static int prepareAlerts(SurgeConfig config) {
+        return KafkaEndpoints.outputSchemas(config).prepare(config.topics().alerts(), SurgeAlert.getClassSchema());
+    }
+
+    /** The same multipliers in Flink SQL, and the alerts of the rules SQL can express. */
     static Measurement flinkSql(SurgeConfig config, int parallelism, long events) throws Exception {
-        return flinkJob(Contender.FLINK_SQL.label(), config, parallelism, events,
+        return flinkJob(Contender.FLINK_SQL.label(), config, parallelism, events, true,
                 env -> FlinkSqlContender.build(env, config));
     }
 
-    /** Runs a job on bounded input, timed by Flink's own job runtime, which excludes starting the local cluster. */
+    /**
+     * Runs a job on bounded input, timed by Flink's own job runtime, which excludes starting the local cluster.
+     *
+     * @param raisesAlerts whether the job computes alerts, so that its alerts topic is read
+     */
     private static Measurement flinkJob(String label, SurgeConfig config, int parallelism, long events,
-            Consumer<StreamExecutionEnvironment> build) throws Exception {
+            boolean raisesAlerts, Consumer<StreamExecutionEnvironment> build) throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, FlinkSettings.of(config));
         build.accept(env);
@@ -61,7 +73,7 @@ final class Contenders {
         JobExecutionResult result = env.execute(config.jobName());
         double cpu = (processCpuNanos() - cpuBefore) / 1e9;
         return new Measurement(label, events, result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0, cpu,
-                multipliers(config));
+                multipliers(config), raisesAlerts ? multiplierAlerts(config) : null);
     }
 
     /** The ceiling: a plain consumer that reads every input record and decodes it, nothing more. */
@@ -77,7 +89,7 @@ final class Contenders {
             }
         });
         return new Measurement("decode only (ceiling)", events, (System.nanoTime() - start) / 1e9,
-                (processCpuNanos() - cpuBefore) / 1e9, ResultDigest.NONE);
+                (processCpuNanos() - cpuBefore) / 1e9, ResultDigest.NONE, null);
     }
 
     /** What a read_committed consumer finds in the multipliers topic: every record, duplicates included. */
@@ -85,6 +97,24 @@ final class Contenders {
         ResultDigest[] digest = {ResultDigest.NONE};
         forEachMultiplier(config, m -> digest[0] = digest[0].add(
                 m.getZoneId(), m.getWindowEnd().toEpochMilli(), m.getDemand(), m.getSupply()));
+        return digest[0];
+    }
+
+    /** What a read_committed consumer finds in the alerts topic from the rules Flink SQL can express too. */
+    static ResultDigest multiplierAlerts(SurgeConfig config) {
+        TopicDecoders decoders = decoders(config);
+        ResultDigest[] digest = {ResultDigest.NONE};
+        TopicSnapshot.forEachCommitted(config, List.of(config.topics().alerts()), record -> {
+            try {
+                SurgeAlert alert = (SurgeAlert) decoders.decode(record.topic(), record.value());
+                if (FlinkSqlContender.RULE_NAMES.contains(alert.getRule())) {
+                    digest[0] = digest[0].add(alert.getRule() + "/" + alert.getZoneId(),
+                            alert.getFirstEventTime().toEpochMilli(), alert.getLastEventTime().toEpochMilli(), 0);
+                }
+            } catch (UndecodableException e) {
+                throw new IllegalStateException("an alert does not decode: " + e.getMessage(), e);
+            }
+        });
         return digest[0];
     }
 

@@ -1,6 +1,8 @@
 package io.surge.bench;
 
 import io.surge.SurgeJob;
+import io.surge.alerts.ZoneAlert;
+import io.surge.avro.Severity;
 import io.surge.config.SurgeConfig;
 import io.surge.event.Ingested;
 import io.surge.event.ZoneEvent;
@@ -8,23 +10,44 @@ import io.surge.io.kafka.KafkaEndpoints;
 import io.surge.pricing.Multiplier;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
+import java.io.Serializable;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
+import org.apache.flink.util.Collector;
 
 /**
- * Surge's multipliers as a Flink SQL user would write them: hopping-window table-valued functions, mini-batch and
- * two-phase aggregation on. Same input, decoding, validation, watermarks and output as surge; no alert rules.
+ * Surge's multipliers and the alerts SQL can express, as a Flink SQL user would write them: hopping-window
+ * table-valued functions, mini-batch and two-phase aggregation on, and {@code MATCH_RECOGNIZE} over the windows'
+ * output. Same input, decoding, validation, watermarks and output topics as surge.
  *
  * <p>Supply counts each driver's latest status in the window, so the query aggregates twice: per zone, window and
  * driver (the latest status, packed as surge packs it: {@code event_time * 2 + unavailable}, available when even),
  * then per zone and window, through a tumbling window over the first level's window time (cascading windows).
+ *
+ * <p>The shipped rules on multipliers, {@code surge-spike} and {@code supply-collapse}, are written below as
+ * {@code MATCH_RECOGNIZE} patterns: a followed-by step is {@code other*?} (any rows, as few as possible) before it,
+ * and the default after-match strategy is {@code SKIP PAST LAST ROW}. Their cooldown is not SQL: a match suppressed
+ * by an earlier alert depends on the alerts before it, so it runs as a keyed function on the matches. The third,
+ * {@code driver-exodus} (five different drivers within 10 s), cannot be written: a pattern variable's condition can
+ * use aggregates of the rows matched so far, but Flink SQL refuses DISTINCT aggregates there, and nothing else says
+ * that a driver is not among them.
  */
 final class FlinkSqlContender {
 
@@ -36,12 +59,40 @@ final class FlinkSqlContender {
                               ELSE event_time * 2 + CASE WHEN available THEN 0 ELSE 1 END END) AS status
               FROM TABLE(HOP(TABLE zone_events, DESCRIPTOR(rowtime), INTERVAL '%1$d' SECOND, INTERVAL '%2$d' SECOND))
               GROUP BY zone_id, window_start, window_end, window_time, COALESCE(driver_id, '')
+            ), per_zone AS (
+              SELECT zone_id, window_end, window_time, CAST(SUM(demand) AS BIGINT) AS demand,
+                     CAST(SUM(CASE WHEN MOD(status, 2) = 0 THEN 1 ELSE 0 END) AS BIGINT) AS supply
+              FROM TABLE(TUMBLE(TABLE per_driver, DESCRIPTOR(hop_time), INTERVAL '%1$d' SECOND))
+              GROUP BY zone_id, window_start, window_end, window_time
             )
-            SELECT zone_id, window_end, CAST(SUM(demand) AS BIGINT) AS demand,
-                   CAST(SUM(CASE WHEN MOD(status, 2) = 0 THEN 1 ELSE 0 END) AS BIGINT) AS supply
-            FROM TABLE(TUMBLE(TABLE per_driver, DESCRIPTOR(hop_time), INTERVAL '%1$d' SECOND))
-            GROUP BY zone_id, window_start, window_end
+            SELECT zone_id, window_end, window_time, demand, supply,
+                   CASE WHEN demand = 0 THEN 1.0 WHEN supply = 0 THEN 5.0
+                        ELSE LEAST(5.0, GREATEST(1.0, CAST(demand AS DOUBLE) / supply)) END AS multiplier
+            FROM per_zone
             """;
+
+    /** A rule as a {@code MATCH_RECOGNIZE} over the multipliers: its first and last step's window ends. */
+    private record SqlRule(String name, Severity severity, Duration cooldown, String pattern)
+            implements Serializable {}
+
+    private static final List<SqlRule> RULES = List.of(
+            new SqlRule("surge-spike", Severity.WARNING, Duration.ofMinutes(5), """
+                    MEASURES FIRST(calm.window_end) AS first_end, LAST(spike.window_end) AS last_end
+                    ONE ROW PER MATCH
+                    AFTER MATCH SKIP PAST LAST ROW
+                    PATTERN (calm other*? spike) WITHIN INTERVAL '30' SECOND
+                    DEFINE calm AS calm.multiplier <= 1.5, spike AS spike.multiplier >= 3.0
+                    """),
+            new SqlRule("supply-collapse", Severity.CRITICAL, Duration.ofMinutes(5), """
+                    MEASURES FIRST(healthy.window_end) AS first_end, LAST(collapsed.window_end) AS last_end
+                    ONE ROW PER MATCH
+                    AFTER MATCH SKIP PAST LAST ROW
+                    PATTERN (healthy other*? collapsed) WITHIN INTERVAL '15' SECOND
+                    DEFINE healthy AS healthy.supply >= 5, collapsed AS collapsed.supply <= 0.3 * healthy.supply
+                    """));
+
+    /** The rules both surge and this contender compute, whose alerts the benchmark compares. */
+    static final Set<String> RULE_NAMES = RULES.stream().map(SqlRule::name).collect(Collectors.toSet());
 
     private FlinkSqlContender() {}
 
@@ -68,16 +119,64 @@ final class FlinkSqlContender {
         long slideSeconds = config.window().slideMillis() / 1000;
         long sizeSeconds = config.window().sizeMillis() / 1000;
         Table multipliers = tables.sqlQuery(String.format(QUERY, slideSeconds, sizeSeconds));
+        tables.createTemporaryView("multipliers", multipliers);
         long sizeMillis = config.window().sizeMillis();
         tables.toDataStream(multipliers)
                 .map(row -> {
-                    long end = row.<LocalDateTime>getFieldAs("window_end").toInstant(ZoneOffset.UTC).toEpochMilli();
+                    long end = epochMillis(row.getFieldAs("window_end"));
                     long demand = row.<Long>getFieldAs("demand");
                     long supply = row.<Long>getFieldAs("supply");
                     return new ZoneSurge(row.getFieldAs("zone_id"), end - sizeMillis, end, demand, supply,
                             Multiplier.of(demand, supply), clock.millis());
                 }, TypeInformation.of(ZoneSurge.class))
                 .sinkTo(KafkaEndpoints.multipliers(config, schemaId));
+
+        DataStream<ZoneAlert> alerts = null;
+        for (SqlRule rule : RULES) {
+            Table matches = tables.sqlQuery("SELECT zone_id, first_end, last_end FROM multipliers MATCH_RECOGNIZE ("
+                    + " PARTITION BY zone_id ORDER BY window_time " + rule.pattern() + ")");
+            DataStream<ZoneAlert> raised = tables.toDataStream(matches)
+                    .map(row -> alert(rule, row.getFieldAs("zone_id"), epochMillis(row.getFieldAs("first_end")),
+                            epochMillis(row.getFieldAs("last_end")), clock), ZoneAlert.TYPE)
+                    .keyBy(ZoneAlert::zoneId)
+                    .process(new Cooldown(rule.cooldown()), ZoneAlert.TYPE);
+            alerts = alerts == null ? raised : alerts.union(raised);
+        }
+        alerts.sinkTo(KafkaEndpoints.alerts(config, Contenders.prepareAlerts(config)));
+    }
+
+    private static ZoneAlert alert(SqlRule rule, String zone, long first, long last, Clock clock) {
+        return new ZoneAlert(rule.name() + "-" + zone + "-" + first + "-" + last, rule.name(), rule.severity(), zone,
+                first, last, rule.name() + " in " + zone, Map.of(), clock.millis(), 0);
+    }
+
+    /** A rule's cooldown per zone, as surge applies it: a match that began before it ends raises nothing. */
+    private static final class Cooldown extends KeyedProcessFunction<String, ZoneAlert, ZoneAlert> {
+        private static final long serialVersionUID = 1L;
+        private final long cooldownMillis;
+        private transient ValueState<Long> until;
+
+        Cooldown(Duration cooldown) {
+            this.cooldownMillis = cooldown.toMillis();
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            until = getRuntimeContext().getState(new ValueStateDescriptor<>("cooldown-until", Types.LONG));
+        }
+
+        @Override
+        public void processElement(ZoneAlert alert, Context ctx, Collector<ZoneAlert> out) throws Exception {
+            Long end = until.value();
+            if (end == null || alert.firstEventTime() >= end) {
+                out.collect(alert);
+                until.update(alert.lastEventTime() + cooldownMillis);
+            }
+        }
+    }
+
+    private static long epochMillis(LocalDateTime utc) {
+        return utc.toInstant(ZoneOffset.UTC).toEpochMilli();
     }
 
     private static Row row(ZoneEvent event) {

@@ -8,8 +8,11 @@ package io.surge.bench;
  * @param seconds from the first record read to the last result written (committed, where transactional)
  * @param cpuSeconds CPU time this process spent meanwhile, on all its threads
  * @param results the results written, or {@link ResultDigest#NONE} for a contender that computes none
+ * @param multiplierAlerts the alerts written by the rules on multipliers (which Flink SQL can express too), after
+ *     cooldown; null for a contender that computes no alerts
  */
-public record Measurement(String contender, long events, double seconds, double cpuSeconds, ResultDigest results) {
+public record Measurement(String contender, long events, double seconds, double cpuSeconds, ResultDigest results,
+        ResultDigest multiplierAlerts) {
 
     public double eventsPerSecond() {
         return events / seconds;

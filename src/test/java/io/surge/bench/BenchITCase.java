@@ -63,6 +63,13 @@ class BenchITCase {
             for (Measurement contender : measurements.subList(1, measurements.size())) {
                 assertThat(contender.results()).as(contender.contender() + " results").isEqualTo(expected);
             }
+            // the alerts of the rules on multipliers: Flink SQL's MATCH_RECOGNIZE and cooldown raise surge's
+            Measurement flinkSql = measurements.get(2);
+            Measurement surge = measurements.get(4);
+            assertThat(surge.multiplierAlerts().count()).as("surge's alerts on multipliers").isPositive();
+            assertThat(flinkSql.multiplierAlerts()).as("Flink SQL's alerts").isEqualTo(surge.multiplierAlerts());
+            assertThat(measurements.get(5).multiplierAlerts()).as("surge at-least-once alerts")
+                    .isEqualTo(surge.multiplierAlerts());
             assertThat(report.table()).contains("surge, exactly-once").doesNotContain(" NO");
 
             assertThat(report.latencies()).extracting(LatencyMeasurement::contender)
