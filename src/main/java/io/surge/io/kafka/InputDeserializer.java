@@ -65,11 +65,19 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
         RecordOrigin origin =
                 new RecordOrigin(record.topic(), record.partition(), record.offset(), record.key(), record.value());
+        out.collect(ingest(record, origin));
+    }
+
+    /**
+     * The record decoded and validated, or diverted. Only this is the record's: what the operators it is passed on to
+     * throw (Flink cancelling the task, say) is theirs, so it is not caught here.
+     */
+    private Ingested ingest(ConsumerRecord<byte[], byte[]> record, RecordOrigin origin) {
         try {
             Input input = inputs.get(record.topic());
-            out.collect(input.validate(validation, decoders.decode(record.topic(), record.value()), origin));
+            return input.validate(validation, decoders.decode(record.topic(), record.value()), origin);
         } catch (UndecodableException e) {
-            out.collect(Ingested.diverted(e.reason(), e.getMessage(), origin));
+            return Ingested.diverted(e.reason(), e.getMessage(), origin);
         } catch (RegistryException e) {
             throw e;
         } catch (RuntimeException | Error e) {
@@ -78,7 +86,7 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
                         + " failing alike, without this log line topic={} partition={} offset={}",
                         record.topic(), record.partition(), record.offset(), e);
             }
-            out.collect(Ingested.diverted(Reason.UNDECODABLE, "decoding it failed: " + e, origin));
+            return Ingested.diverted(Reason.UNDECODABLE, "decoding it failed: " + e, origin);
         }
     }
 
