@@ -5,7 +5,6 @@ import dev.cel.common.types.SimpleType;
 import io.surge.event.RecordOrigin;
 import io.surge.event.ZoneEvent;
 import io.surge.pricing.ZoneSurge;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -45,16 +44,7 @@ public enum RuleInput {
         return fields;
     }
 
-    /** The record's fields by name, as CEL values (Long, Double, String, Boolean). */
-    public Map<String, Object> values(Object record) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (String field : fields.keySet()) {
-            values.put(field, value(record, field));
-        }
-        return values;
-    }
-
-    /** One field of the record as a CEL value, without building the others. */
+    /** One field of the record as a CEL value (Long, Double, String, Boolean). */
     public Object value(Object record, String field) {
         if (this == ZONE_EVENTS) {
             ZoneEvent event = (ZoneEvent) record;

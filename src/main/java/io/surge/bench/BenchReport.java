@@ -35,7 +35,8 @@ public record BenchReport(
                     alerts == null ? "-" : String.format(Locale.ROOT, "%,d", alerts.count()),
                     alerts == null ? "-" : same(alerts, referenceAlerts)));
         }
-        table.append("alerts*: of the rules on multipliers (surge-spike, supply-collapse), which Flink SQL expresses too\n");
+        table.append("alerts*: of the rules on multipliers (surge-spike, supply-collapse), which Flink SQL"
+                + " expresses too\n");
         if (!latencies.isEmpty()) {
             table.append(String.format(Locale.ROOT, "%nlatency after a window could close (end + out-of-orderness"
                     + " bound), ms%n%-34s %12s %10s %8s %8s %8s %10s %8s %8s%n", "contender", "offered ev/s", "results",

@@ -95,24 +95,18 @@ final class Contenders {
     /** What a read_committed consumer finds in the multipliers topic: every record, duplicates included. */
     static ResultDigest multipliers(SurgeConfig config) {
         ResultDigest[] digest = {ResultDigest.NONE};
-        forEachMultiplier(config, m -> digest[0] = digest[0].add(
-                m.getZoneId(), m.getWindowEnd().toEpochMilli(), m.getDemand(), m.getSupply()));
+        forEachResult(config, config.topics().multipliers(), SurgeMultiplier.class, m -> digest[0] =
+                digest[0].add(m.getZoneId(), m.getWindowEnd().toEpochMilli(), m.getDemand(), m.getSupply()));
         return digest[0];
     }
 
     /** What a read_committed consumer finds in the alerts topic from the rules Flink SQL can express too. */
     static ResultDigest multiplierAlerts(SurgeConfig config) {
-        TopicDecoders decoders = decoders(config);
         ResultDigest[] digest = {ResultDigest.NONE};
-        TopicSnapshot.forEachCommitted(config, List.of(config.topics().alerts()), record -> {
-            try {
-                SurgeAlert alert = (SurgeAlert) decoders.decode(record.topic(), record.value());
-                if (FlinkSqlContender.RULE_NAMES.contains(alert.getRule())) {
-                    digest[0] = digest[0].add(alert.getRule() + "/" + alert.getZoneId(),
-                            alert.getFirstEventTime().toEpochMilli(), alert.getLastEventTime().toEpochMilli(), 0);
-                }
-            } catch (UndecodableException e) {
-                throw new IllegalStateException("an alert does not decode: " + e.getMessage(), e);
+        forEachResult(config, config.topics().alerts(), SurgeAlert.class, alert -> {
+            if (FlinkSqlContender.RULE_NAMES.contains(alert.getRule())) {
+                digest[0] = digest[0].add(alert.getRule() + "/" + alert.getZoneId(),
+                        alert.getFirstEventTime().toEpochMilli(), alert.getLastEventTime().toEpochMilli(), 0);
             }
         });
         return digest[0];
@@ -121,7 +115,8 @@ final class Contenders {
     /** The last record of each zone and window in the multipliers topic, for contenders that emit updates. */
     static ResultDigest lastMultiplierPerWindow(SurgeConfig config) {
         Map<String, SurgeMultiplier> last = new HashMap<>();
-        forEachMultiplier(config, m -> last.put(m.getZoneId() + "@" + m.getWindowEnd().toEpochMilli(), m));
+        forEachResult(config, config.topics().multipliers(), SurgeMultiplier.class,
+                m -> last.put(m.getZoneId() + "@" + m.getWindowEnd().toEpochMilli(), m));
         ResultDigest digest = ResultDigest.NONE;
         for (SurgeMultiplier m : last.values()) {
             digest = digest.add(m.getZoneId(), m.getWindowEnd().toEpochMilli(), m.getDemand(), m.getSupply());
@@ -129,13 +124,14 @@ final class Contenders {
         return digest;
     }
 
-    private static void forEachMultiplier(SurgeConfig config, Consumer<SurgeMultiplier> each) {
+    /** Every committed record of an output topic, decoded. */
+    private static <R> void forEachResult(SurgeConfig config, String topic, Class<R> type, Consumer<R> each) {
         TopicDecoders decoders = decoders(config);
-        TopicSnapshot.forEachCommitted(config, List.of(config.topics().multipliers()), record -> {
+        TopicSnapshot.forEachCommitted(config, List.of(topic), record -> {
             try {
-                each.accept((SurgeMultiplier) decoders.decode(record.topic(), record.value()));
+                each.accept(type.cast(decoders.decode(record.topic(), record.value())));
             } catch (UndecodableException e) {
-                throw new IllegalStateException("a result does not decode: " + e.getMessage(), e);
+                throw new IllegalStateException("a result in " + topic + " does not decode: " + e.getMessage(), e);
             }
         });
     }

@@ -14,7 +14,6 @@ package io.surge.event;
 public record ZoneEvent(
         String zoneId, long eventTime, Kind kind, String driverId, boolean available, RecordOrigin origin) {
 
-
     /**
      * What the event is to the windows: demand or supply. Every place that tells them apart switches over every kind,
      * so a new input's kind is one the compiler points out wherever it must be handled.
