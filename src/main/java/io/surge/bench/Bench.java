@@ -54,10 +54,12 @@ public final class Bench {
         // aligned to the slide, so that runs with the same seed have the same windows and results
         long slide = inputs.window().slideMillis();
         long start = (System.currentTimeMillis() - workload.spanMillis() - 120_000) / slide * slide;
+        BenchWorkload.Census census;
         try (InputWriter writer = new InputWriter(inputs)) {
-            workload.writeTo(writer, start);
+            census = workload.writeTo(writer, start);
         }
-        say("wrote %,d events, event time from %d, in %.1f s", workload.events(), start,
+        say("wrote %,d events (%,d zones with traffic, %,d drivers), event time from %d, in %.1f s",
+                workload.events(), census.zonesWithTraffic(), census.drivers(), start,
                 (System.nanoTime() - started) / 1e9);
 
         List<Measurement> measurements = new ArrayList<>();
@@ -77,7 +79,7 @@ public final class Bench {
                 }
             }
         }
-        return new BenchReport(workload, measurements, latencies);
+        return new BenchReport(workload, census, measurements, latencies);
     }
 
     /** Surge on live input at a fixed load, reading its own topics from the start. */
@@ -91,7 +93,7 @@ public final class Bench {
         say("latency, %s: offering %,.0f events/s for %d s", delivery, eventsPerSecond, latencyRun.toSeconds());
         int rate = (int) eventsPerSecond;
         BenchWorkload traffic = new BenchWorkload(workload.seed() + 1, (int) (rate * latencyRun.toSeconds()),
-                workload.zones(), rate);
+                workload.zones(), workload.drivers(), rate);
         return LatencyProbe.run("surge, " + delivery, config, parallelism, traffic);
     }
 

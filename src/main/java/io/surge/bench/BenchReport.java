@@ -12,8 +12,10 @@ import java.util.Map;
 import java.util.function.Function;
 
 /** The benchmark's outcome: one table for people, one JSON file for comparing runs. */
-public record BenchReport(
-        BenchWorkload workload, List<Measurement> measurements, List<LatencyMeasurement> latencies) {
+public record BenchReport(BenchWorkload workload, BenchWorkload.Census census, List<Measurement> measurements,
+        List<LatencyMeasurement> latencies) {
+
+    private static final double MB = 1024 * 1024;
 
     /**
      * Absolute figures, the ratio of each to the first measurement (the ceiling), and whether each computed the same
@@ -24,6 +26,9 @@ public record BenchReport(
         ResultDigest reference = firstNonEmpty(Measurement::results);
         ResultDigest referenceAlerts = firstNonEmpty(Measurement::multiplierAlerts);
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+                "%,d events over %,d zones with traffic, from %,d drivers, %,d a second of event time%n%n",
+                workload.events(), census.zonesWithTraffic(), census.drivers(), workload.eventsPerSecond()));
+        table.append(String.format(Locale.ROOT,
                 "%-34s %12s %10s %12s %14s %10s %8s %10s %8s%n", "contender", "events/s", "seconds", "of ceiling",
                 "CPU s/M events", "results", "same", "alerts*", "same"));
         for (Measurement m : measurements) {
@@ -37,18 +42,55 @@ public record BenchReport(
         }
         table.append("alerts*: of the rules on multipliers (surge-spike, supply-collapse), which Flink SQL"
                 + " expresses too\n");
+        footprints(table);
         if (!latencies.isEmpty()) {
             table.append(String.format(Locale.ROOT, "%nlatency after a window could close (end + out-of-orderness"
-                    + " bound), ms%n%-34s %12s %10s %8s %8s %8s %10s %8s %8s%n", "contender", "offered ev/s", "results",
-                    "p50", "p99", "max", "committed", "p50", "p99"));
+                    + " bound), ms%n%-34s %12s %10s %8s %8s %8s %12s %10s %8s %8s%n", "contender", "offered ev/s",
+                    "results", "p50", "p99", "max", "first p50/99", "committed", "p50", "p99"));
             for (LatencyMeasurement l : latencies) {
-                table.append(String.format(Locale.ROOT, "%-34s %,12.0f %,10d %8d %8d %8d %,10d %8d %8d%n",
+                table.append(String.format(Locale.ROOT, "%-34s %,12.0f %,10d %8d %8d %8d %12s %,10d %8d %8d%n",
                         l.contender(), l.offeredEventsPerSecond(), l.readable().results(), l.readable().p50(),
-                        l.readable().p99(), l.readable().max(), l.committed().results(), l.committed().p50(),
-                        l.committed().p99()));
+                        l.readable().p99(), l.readable().max(),
+                        l.readable().firstP50() + "/" + l.readable().firstP99(), l.committed().results(),
+                        l.committed().p50(), l.committed().p99()));
             }
+            table.append("first: the first result read of each window end, which every result of it waits for too\n");
         }
         return table.toString();
+    }
+
+    /**
+     * The Flink jobs' checkpoints and heap: how much state they keep, whether it stays flat while the traffic is
+     * steady (a third and two thirds into the checkpoints), and at the last.
+     */
+    private void footprints(StringBuilder table) {
+        table.append(String.format(Locale.ROOT, "%n%-34s %11s %14s %28s %9s %9s %8s%n", "state and memory",
+                "checkpoints", "failed/expired", "state MB: 1/3  2/3 peak last", "ckpt p50", "ckpt max", "heap MB"));
+        for (Measurement m : measurements) {
+            JobFootprint f = m.footprint();
+            if (f == null) {
+                continue;
+            }
+            table.append(String.format(Locale.ROOT, "%-34s %,11d %14s %12s %4s %4s %5s %6d ms %6d ms %8.0f%n",
+                    m.contender(), f.checkpoints(), f.failedCheckpoints() + "/" + f.expiredCheckpoints(),
+                    stateAt(f, 1, 3), stateAt(f, 2, 3),
+                    megabytes(f.peakStateBytes()), stateAt(f, 1, 1), f.checkpointMillisP50(),
+                    f.checkpointMillisMax(), f.heapAfterGcPeakBytes() / MB));
+        }
+        table.append("failed: mostly declined by tasks whose bounded input had ended; expired: timed out. state: the"
+                + " full state a checkpoint holds; heap: the most held after a collection while the job ran, above what"
+                + " was held before it (an upper bound)\n");
+    }
+
+    /** The state of the completed checkpoint that far into the run. */
+    private static String stateAt(JobFootprint footprint, int numerator, int denominator) {
+        List<Long> sizes = footprint.stateSizes();
+        return sizes.isEmpty() ? "-"
+                : megabytes(sizes.get(Math.max(0, sizes.size() * numerator / denominator - 1)));
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes / MB);
     }
 
     /** The first contender's digest that holds anything: what the others are compared with. */
@@ -69,6 +111,7 @@ public record BenchReport(
                 "java", System.getProperty("java.version"),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
         json.put("workload", workload);
+        json.put("census", census);
         json.put("measurements", measurements.stream().map(m -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("contender", m.contender());
@@ -81,6 +124,9 @@ public record BenchReport(
             if (m.multiplierAlerts() != null) {
                 row.put("multiplierAlerts", m.multiplierAlerts().count());
                 row.put("multiplierAlertsHash", m.multiplierAlerts().hash());
+            }
+            if (m.footprint() != null) {
+                row.put("footprint", m.footprint());
             }
             return row;
         }).toList());

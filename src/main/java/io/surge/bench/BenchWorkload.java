@@ -5,6 +5,7 @@ import io.surge.avro.RideRequest;
 import io.surge.io.kafka.InputWriter;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
@@ -14,21 +15,34 @@ import org.apache.avro.specific.SpecificRecord;
  * downtown zones take most of the traffic), drivers moving between zones, records a little out of order. The event
  * time advances at a fixed rate, so the number of windows and results does not depend on how fast anything runs.
  *
+ * <p>Drivers report in a seeded order that reaches every one of them before any reports again, the way drivers' apps
+ * report on a period: {@code drivers} is the number of distinct drivers whenever the statuses are at least as many.
+ *
  * @param seed the same seed gives the same events
  * @param events how many records, requests and statuses together
- * @param zones how many grid zones (0.01 degree cells, 100 to a row) carry traffic
+ * @param zones how many grid zones (0.01 degree cells, 100 to a row) traffic picks from
+ * @param drivers how many drivers report their status
  * @param eventsPerSecond how many records per second of event time
  */
-public record BenchWorkload(long seed, int events, int zones, int eventsPerSecond) {
+public record BenchWorkload(long seed, int events, int zones, int drivers, int eventsPerSecond) {
+
+    /** How many zones and drivers the records written actually hold. */
+    public record Census(int zonesWithTraffic, int drivers) {}
+
+    /** A city at peak with as many drivers as the seed design's: one per 20 records. */
+    public static BenchWorkload city(long seed, int events, int zones, int eventsPerSecond) {
+        return new BenchWorkload(seed, events, zones, Math.max(1, events / 20), eventsPerSecond);
+    }
 
     private static final int COLUMNS = 100;
     private static final double ZIPF_EXPONENT = 1.1;
     private static final int OUT_OF_ORDER_MILLIS = 2_000;
 
     /** Writes every event, the first at about {@code startMillis} of event time, and waits until all are written. */
-    public void writeTo(InputWriter inputs, long startMillis) {
-        forEach(startMillis, inputs::send);
+    public Census writeTo(InputWriter inputs, long startMillis) {
+        Census census = forEach(startMillis, inputs::send);
         inputs.flush();
+        return census;
     }
 
     /**
@@ -60,13 +74,16 @@ public record BenchWorkload(long seed, int events, int zones, int eventsPerSecon
     }
 
     /** Hands every event, a {@link RideRequest} or a {@link DriverStatus}, to {@code each} in order. */
-    public void forEach(long startMillis, Consumer<SpecificRecord> each) {
+    public Census forEach(long startMillis, Consumer<SpecificRecord> each) {
         Random random = new Random(seed);
         double[] popularity = cumulativePopularity();
-        int drivers = Math.max(1, events / 20);
+        int[] reportingOrder = shuffled(drivers, random);
+        BitSet zonesWithTraffic = new BitSet(zones);
+        long statuses = 0;
         for (int i = 0; i < events; i++) {
             long eventTime = startMillis + i * 1000L / eventsPerSecond - random.nextInt(OUT_OF_ORDER_MILLIS);
             int zone = pick(popularity, random.nextDouble());
+            zonesWithTraffic.set(zone);
             double lat = 40.50 + (zone / COLUMNS) * 0.01 + 0.001 + random.nextDouble() * 0.008;
             double lon = -74.25 + (zone % COLUMNS) * 0.01 + 0.001 + random.nextDouble() * 0.008;
             if (random.nextDouble() < 0.45) {
@@ -79,7 +96,7 @@ public record BenchWorkload(long seed, int events, int zones, int eventsPerSecon
                         .build());
             } else {
                 each.accept(DriverStatus.newBuilder()
-                        .setDriverId("driver-" + random.nextInt(drivers))
+                        .setDriverId("driver-" + reportingOrder[(int) (statuses++ % drivers)])
                         .setLat(lat)
                         .setLon(lon)
                         .setAvailable(random.nextDouble() < 0.7)
@@ -87,6 +104,7 @@ public record BenchWorkload(long seed, int events, int zones, int eventsPerSecon
                         .build());
             }
         }
+        return new Census(zonesWithTraffic.cardinality(), (int) Math.min(statuses, drivers));
     }
 
     /** Event time the workload spans. */
@@ -105,6 +123,16 @@ public record BenchWorkload(long seed, int events, int zones, int eventsPerSecon
             cumulative[rank] /= total;
         }
         return cumulative;
+    }
+
+    private static int[] shuffled(int count, Random random) {
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            int j = random.nextInt(i + 1);
+            order[i] = order[j];
+            order[j] = i;
+        }
+        return order;
     }
 
     private static int pick(double[] cumulative, double u) {

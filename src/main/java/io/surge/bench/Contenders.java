@@ -13,16 +13,28 @@ import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
 import io.surge.time.Clock;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.util.FileUtils;
 
 /** The ways of computing (or just reading) the benchmark's input that one run compares. */
 final class Contenders {
+
+    /** Checkpoints whose statistics a job keeps: every one of a long run at the default interval. */
+    private static final int CHECKPOINTS_KEPT = 10_000;
 
     private Contenders() {}
 
@@ -60,20 +72,48 @@ final class Contenders {
     }
 
     /**
-     * Runs a job on bounded input, timed by Flink's own job runtime, which excludes starting the local cluster.
+     * Runs a job on bounded input on a local cluster of its own, timed by Flink's own job runtime, which excludes
+     * starting the cluster. Its checkpoints go to disk, as {@code surge run} keeps them, rather than to the job
+     * manager's memory, which would neither cost nor allow what they do in production.
      *
      * @param raisesAlerts whether the job computes alerts, so that its alerts topic is read
      */
     private static Measurement flinkJob(String label, SurgeConfig config, int parallelism, long events,
             boolean raisesAlerts, Consumer<StreamExecutionEnvironment> build) throws Exception {
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(parallelism, FlinkSettings.of(config));
-        build.accept(env);
-        long cpuBefore = processCpuNanos();
-        JobExecutionResult result = env.execute(config.jobName());
-        double cpu = (processCpuNanos() - cpuBefore) / 1e9;
-        return new Measurement(label, events, result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0, cpu,
-                multipliers(config), raisesAlerts ? multiplierAlerts(config) : null);
+        Path checkpoints = Files.createTempDirectory("surge-bench-checkpoints");
+        try {
+            Configuration flink = FlinkSettings.of(config);
+            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+            flink.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, CHECKPOINTS_KEPT);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+            build.accept(env);
+            StreamGraph job = env.getStreamGraph();
+            job.setJobName(config.jobName());
+            MiniClusterConfiguration cluster = new MiniClusterConfiguration.Builder()
+                    .setConfiguration(flink)
+                    .setNumSlotsPerTaskManager(parallelism)
+                    .withRandomPorts()
+                    .build();
+            try (MiniCluster local = new MiniCluster(cluster)) {
+                local.start();
+                long cpuBefore = processCpuNanos();
+                JobResult result;
+                JobFootprint footprint;
+                try (HeapAfterGc heap = HeapAfterGc.watch()) {
+                    JobID id = local.submitJob(job).get().getJobID();
+                    result = local.requestJobResult(id).get();
+                    footprint = JobFootprint.of(local.getArchivedExecutionGraph(id).get()
+                            .getCheckpointStatsSnapshot(), heap.peakAboveBaseline());
+                }
+                double cpu = (processCpuNanos() - cpuBefore) / 1e9;
+                // a failed job throws here, with its cause
+                result.toJobExecutionResult(Contenders.class.getClassLoader());
+                return new Measurement(label, events, result.getNetRuntime() / 1000.0, cpu, multipliers(config),
+                        raisesAlerts ? multiplierAlerts(config) : null, footprint);
+            }
+        } finally {
+            FileUtils.deleteDirectory(checkpoints.toFile());
+        }
     }
 
     /** The ceiling: a plain consumer that reads every input record and decodes it, nothing more. */
@@ -89,7 +129,7 @@ final class Contenders {
             }
         });
         return new Measurement("decode only (ceiling)", events, (System.nanoTime() - start) / 1e9,
-                (processCpuNanos() - cpuBefore) / 1e9, ResultDigest.NONE, null);
+                (processCpuNanos() - cpuBefore) / 1e9, ResultDigest.NONE, null, null);
     }
 
     /** What a read_committed consumer finds in the multipliers topic: every record, duplicates included. */

@@ -10,9 +10,10 @@ package io.surge.bench;
  * @param results the results written, or {@link ResultDigest#NONE} for a contender that computes none
  * @param multiplierAlerts the alerts written by the rules on multipliers (which Flink SQL can express too), after
  *     cooldown; null for a contender that computes no alerts
+ * @param footprint the checkpoints and heap of a Flink job; null for a contender that is none
  */
 public record Measurement(String contender, long events, double seconds, double cpuSeconds, ResultDigest results,
-        ResultDigest multiplierAlerts) {
+        ResultDigest multiplierAlerts, JobFootprint footprint) {
 
     public double eventsPerSecond() {
         return events / seconds;

@@ -30,16 +30,24 @@ import picocli.CommandLine;
                 + " and registry.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--events", defaultValue = "200000", description = "Input records. Default: ${DEFAULT-VALUE}.")
-    int events;
+    @Option(names = "--profile", defaultValue = "city", converter = ProfileConverter.class,
+            description = "The workload's size: city (200,000 events at 10,000 a second over 500 zones, a driver per"
+                    + " 20 events) or world (2,000,000 events at 20,000 a second from 1,000,000 drivers over 140,000"
+                    + " zones, about 102,000 of which the Zipf law gives traffic); the options below override it."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Profile profile;
 
-    @Option(names = "--zones", defaultValue = "500", description = "Zones with traffic (Zipf-skewed)."
-            + " Default: ${DEFAULT-VALUE}.")
-    int zones;
+    @Option(names = "--events", description = "Input records.")
+    Integer events;
 
-    @Option(names = "--rate", defaultValue = "10000",
-            description = "Records per second of event time. Default: ${DEFAULT-VALUE}.")
-    int rate;
+    @Option(names = "--zones", description = "Zones traffic picks from (Zipf-skewed).")
+    Integer zones;
+
+    @Option(names = "--drivers", description = "Distinct drivers reporting their status.")
+    Integer drivers;
+
+    @Option(names = "--rate", description = "Records per second of event time.")
+    Integer rate;
 
     @Option(names = "--seed", defaultValue = "42", description = "Workload seed. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -73,7 +81,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        BenchWorkload workload = new BenchWorkload(seed, events, zones, rate);
+        BenchWorkload workload = profile.workload(seed, events, zones, drivers, rate);
         Map<String, String> fixed = new LinkedHashMap<>(Map.of(
                 SurgeOption.TOPIC_RIDE_REQUESTS.key(), "bench-ride-requests",
                 SurgeOption.TOPIC_DRIVER_STATUS.key(), "bench-driver-status"));
@@ -107,6 +115,46 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The workloads {@code --profile} names; the options given override each part. */
+    enum Profile {
+        CITY(200_000, 500, null, 10_000),
+        WORLD(2_000_000, 140_000, 1_000_000, 20_000);
+
+        private final int events;
+        private final int zones;
+        /** null: one per 20 events */
+        private final Integer drivers;
+        private final int rate;
+
+        Profile(int events, int zones, Integer drivers, int rate) {
+            this.events = events;
+            this.zones = zones;
+            this.drivers = drivers;
+            this.rate = rate;
+        }
+
+        BenchWorkload workload(long seed, Integer events, Integer zones, Integer drivers, Integer rate) {
+            int n = events != null ? events : this.events;
+            BenchWorkload sized = BenchWorkload.city(seed, n, zones != null ? zones : this.zones,
+                    rate != null ? rate : this.rate);
+            Integer given = drivers != null ? drivers : this.drivers;
+            return given == null ? sized
+                    : new BenchWorkload(seed, n, sized.zones(), given, sized.eventsPerSecond());
+        }
+    }
+
+    static final class ProfileConverter implements CommandLine.ITypeConverter<Profile> {
+        @Override
+        public Profile convert(String name) {
+            for (Profile profile : Profile.values()) {
+                if (profile.name().equalsIgnoreCase(name)) {
+                    return profile;
+                }
+            }
+            throw new CommandLine.TypeConversionException("no profile '" + name + "'; choose city or world");
+        }
     }
 
     static final class ContenderIds implements Iterable<String> {

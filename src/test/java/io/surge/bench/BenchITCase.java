@@ -37,7 +37,7 @@ class BenchITCase {
 
     @Test
     void everyContenderReadsTheWholeInputAndSurgeComputesTheOraclesResults() throws Exception {
-        BenchWorkload workload = new BenchWorkload(5L, 20_000, 60, 2_000);
+        BenchWorkload workload = BenchWorkload.city(5L, 20_000, 60, 2_000);
         try (SurgeStack stack = SurgeStack.start(Map.of())) {
             Map<String, String> connection = Map.of(
                     "kafka.bootstrap", stack.bootstrapServers(),
@@ -71,6 +71,19 @@ class BenchITCase {
             assertThat(measurements.get(5).multiplierAlerts()).as("surge at-least-once alerts")
                     .isEqualTo(surge.multiplierAlerts());
             assertThat(report.table()).contains("surge, exactly-once").doesNotContain(" NO");
+            // every Flink job's checkpoints, as Flink counts them; the others have none to report
+            for (Measurement job : List.of(measurements.get(1), measurements.get(2), surge, measurements.get(5),
+                    measurements.get(6))) {
+                JobFootprint footprint = job.footprint();
+                assertThat(footprint).as(job.contender()).isNotNull();
+                assertThat(footprint.checkpoints()).as(job.contender() + " checkpoints").isPositive()
+                        .isEqualTo(footprint.stateSizes().size());
+                assertThat(footprint.peakStateBytes()).as(job.contender() + " state")
+                        .isEqualTo(footprint.stateSizes().stream().mapToLong(Long::longValue).max().orElseThrow());
+                assertThat(footprint.checkpointMillisP50()).isLessThanOrEqualTo(footprint.checkpointMillisMax());
+            }
+            assertThat(measurements.get(0).footprint()).isNull();
+            assertThat(measurements.get(3).footprint()).isNull();
 
             assertThat(report.latencies()).extracting(LatencyMeasurement::contender)
                     .containsExactly("surge, exactly-once", "surge, at-least-once");
