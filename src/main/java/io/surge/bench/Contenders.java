@@ -72,9 +72,20 @@ final class Contenders {
     }
 
     /**
+     * Flink's settings for a contender's job, its checkpoints in {@code directory}: on disk, as {@code surge run} keeps
+     * them, rather than in the job manager's memory, which would neither cost nor allow what they do in production.
+     * Flink's statistics keep every checkpoint of a long run.
+     */
+    static Configuration checkpointingToDisk(SurgeConfig config, Path directory) {
+        Configuration flink = FlinkSettings.of(config);
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directory.toUri().toString());
+        flink.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, CHECKPOINTS_KEPT);
+        return flink;
+    }
+
+    /**
      * Runs a job on bounded input on a local cluster of its own, timed by Flink's own job runtime, which excludes
-     * starting the cluster. Its checkpoints go to disk, as {@code surge run} keeps them, rather than to the job
-     * manager's memory, which would neither cost nor allow what they do in production.
+     * starting the cluster, with its {@link JobFootprint}.
      *
      * @param raisesAlerts whether the job computes alerts, so that its alerts topic is read
      */
@@ -82,9 +93,7 @@ final class Contenders {
             boolean raisesAlerts, Consumer<StreamExecutionEnvironment> build) throws Exception {
         Path checkpoints = Files.createTempDirectory("surge-bench-checkpoints");
         try {
-            Configuration flink = FlinkSettings.of(config);
-            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-            flink.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, CHECKPOINTS_KEPT);
+            Configuration flink = checkpointingToDisk(config, checkpoints);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
             build.accept(env);
             StreamGraph job = env.getStreamGraph();

@@ -2,7 +2,6 @@ package io.surge.bench;
 
 import io.surge.SurgeJob;
 import io.surge.avro.SurgeMultiplier;
-import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.InputWriter;
 import io.surge.io.kafka.KafkaReaders;
@@ -11,12 +10,15 @@ import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
 import io.surge.time.Clock;
 import io.surge.time.Waiting;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
@@ -37,9 +39,19 @@ final class LatencyProbe {
      */
     static LatencyMeasurement run(String label, SurgeConfig config, int parallelism, BenchWorkload traffic)
             throws Exception {
+        Path checkpoints = Files.createTempDirectory("surge-bench-checkpoints");
+        try {
+            return measure(label, config, traffic,
+                    StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+                            Contenders.checkpointingToDisk(config, checkpoints)));
+        } finally {
+            FileUtils.deleteDirectory(checkpoints.toFile());
+        }
+    }
+
+    private static LatencyMeasurement measure(String label, SurgeConfig config, BenchWorkload traffic,
+            StreamExecutionEnvironment env) throws Exception {
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(parallelism, FlinkSettings.of(config));
         SurgeJob.buildOnKafka(env, config, Clock.system());
         AtomicBoolean reading = new AtomicBoolean(true);
         Reader uncommitted = new Reader(config, KafkaReaders.Isolation.UNCOMMITTED, registry, reading);
@@ -75,6 +87,8 @@ final class LatencyProbe {
             uncommitted.join();
             committed.join();
             job.cancel().get();
+            // ended, so that nothing writes to its checkpoint directory any more
+            job.getJobExecutionResult().handle((result, failure) -> null).get();
         }
         return new LatencyMeasurement(label, sent / ((sendEnd - sendStart) / 1000.0),
                 Latencies.of(uncommitted.arrivals(), from, until, bound),
