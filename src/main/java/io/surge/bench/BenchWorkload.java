@@ -12,11 +12,14 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * A seeded city at peak for benchmarks: events over a grid of zones whose popularity follows a Zipf law (a few
- * downtown zones take most of the traffic), drivers moving between zones, records a little out of order. The event
- * time advances at a fixed rate, so the number of windows and results does not depend on how fast anything runs.
+ * downtown zones take most of the traffic), drivers working in zones and moving between them, records a little out
+ * of order. The event time advances at a fixed rate, so the number of windows and results does not depend on how
+ * fast anything runs.
  *
  * <p>Drivers report in a seeded order that reaches every one of them before any reports again, the way drivers' apps
  * report on a period: {@code drivers} is the number of distinct drivers whenever the statuses are at least as many.
+ * A driver reports from the zone it is in, picked by the same popularity as the traffic, and is in another one at one
+ * report in {@value #REPORTS_PER_MOVE} (a 0.01 degree zone is about a kilometre: a few minutes' drive).
  *
  * @param seed the same seed gives the same events
  * @param events how many records, requests and statuses together
@@ -37,6 +40,7 @@ public record BenchWorkload(long seed, int events, int zones, int drivers, int e
     private static final int COLUMNS = 100;
     private static final double ZIPF_EXPONENT = 1.1;
     private static final int OUT_OF_ORDER_MILLIS = 2_000;
+    private static final int REPORTS_PER_MOVE = 20;
 
     /** Writes every event, the first at about {@code startMillis} of event time, and waits until all are written. */
     public Census writeTo(InputWriter inputs, long startMillis) {
@@ -78,15 +82,27 @@ public record BenchWorkload(long seed, int events, int zones, int drivers, int e
         Random random = new Random(seed);
         double[] popularity = cumulativePopularity();
         int[] reportingOrder = shuffled(drivers, random);
+        int[] zoneOfDriver = new int[drivers];
+        Arrays.fill(zoneOfDriver, -1);
         BitSet zonesWithTraffic = new BitSet(zones);
         long statuses = 0;
         for (int i = 0; i < events; i++) {
             long eventTime = startMillis + i * 1000L / eventsPerSecond - random.nextInt(OUT_OF_ORDER_MILLIS);
-            int zone = pick(popularity, random.nextDouble());
+            boolean rideRequest = random.nextDouble() < 0.45;
+            int driver = rideRequest ? -1 : reportingOrder[(int) (statuses++ % drivers)];
+            int zone;
+            if (rideRequest) {
+                zone = pick(popularity, random.nextDouble());
+            } else {
+                if (zoneOfDriver[driver] < 0 || random.nextInt(REPORTS_PER_MOVE) == 0) {
+                    zoneOfDriver[driver] = pick(popularity, random.nextDouble());
+                }
+                zone = zoneOfDriver[driver];
+            }
             zonesWithTraffic.set(zone);
             double lat = 40.50 + (zone / COLUMNS) * 0.01 + 0.001 + random.nextDouble() * 0.008;
             double lon = -74.25 + (zone % COLUMNS) * 0.01 + 0.001 + random.nextDouble() * 0.008;
-            if (random.nextDouble() < 0.45) {
+            if (rideRequest) {
                 each.accept(RideRequest.newBuilder()
                         .setRequestId("bench-ride-" + i)
                         .setUserId("rider-" + random.nextInt(1_000_000))
@@ -96,7 +112,7 @@ public record BenchWorkload(long seed, int events, int zones, int drivers, int e
                         .build());
             } else {
                 each.accept(DriverStatus.newBuilder()
-                        .setDriverId("driver-" + reportingOrder[(int) (statuses++ % drivers)])
+                        .setDriverId("driver-" + driver)
                         .setLat(lat)
                         .setLon(lon)
                         .setAvailable(random.nextDouble() < 0.7)

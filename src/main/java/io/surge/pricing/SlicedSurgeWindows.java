@@ -6,7 +6,6 @@ import io.surge.event.ZoneEvent;
 import io.surge.time.CheckpointedWatermark;
 import io.surge.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -14,6 +13,7 @@ import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -35,9 +35,10 @@ import org.apache.flink.util.OutputTag;
  * skipping empty stretches. Timers at equal times are one timer, so each window fires once. A slice is dropped as soon
  * as no window still to come needs it; when the zone's last slice goes, its state and timers are empty.
  *
- * <p>Supply needs each driver's latest status within the window, so a slice keeps, per driver, the status with the
- * greatest event time; windows take the greatest across their slices. When two statuses of a driver carry the same
- * event time, "unavailable" wins, so that the result does not depend on arrival order.
+ * <p>Supply needs each driver's latest status within the window, so the zone keeps, per driver, the status with the
+ * greatest event time in each slice ({@link SliceStatuses}, one state entry per driver); a window takes the greatest
+ * across its slices, reading each driver once. When two statuses of a driver carry the same event time,
+ * "unavailable" wins, so that the result does not depend on arrival order.
  *
  * <p>Records whose every window was already emitted go to {@link #LATE}; after a restore, by the watermark of the last
  * checkpoint until the sources' new one passes it ({@link CheckpointedWatermark}).
@@ -55,8 +56,13 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
 
     /** Ride requests per slice; an entry exists for every slice that holds any record of the zone. */
     private transient MapState<Long, Long> demandBySlice;
-    /** The latest {@link #status} of each driver within each slice. */
-    private transient MapState<SliceDriver, Long> driverStatusBySlice;
+    /** Per driver, its latest {@link #status} in each slice that holds one ({@link SliceStatuses}). */
+    private transient MapState<String, long[]> driverStatuses;
+    /**
+     * Driver statuses as checkpoints of builds before 2026-12-01 (session 9) hold them, an entry per slice and driver:
+     * folded into {@link #driverStatuses} at the zone's next firing, so that windows open at an upgrade count them.
+     */
+    private transient MapState<SliceDriver, Long> statusesOfOlderBuilds;
 
     private transient CheckpointedWatermark checkpointedWatermark;
     private transient Counter counted;
@@ -75,7 +81,10 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
      */
     private transient long commitLatency;
 
-    /** A driver within a slice; public with a canonical constructor so that Flink serializes it as a POJO. */
+    /**
+     * A driver within a slice, the key of {@link #statusesOfOlderBuilds}; public with a canonical constructor so that
+     * Flink serializes it as a POJO, as those builds did.
+     */
     public record SliceDriver(long slice, String driverId) {}
 
     public SlicedSurgeWindows(WindowSpec window, Clock clock) {
@@ -111,9 +120,10 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     public void open(OpenContext openContext) {
         demandBySlice = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("demand-by-slice", Types.LONG, Types.LONG));
-        driverStatusBySlice = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>(
-                        "driver-status-by-slice", TypeInformation.of(SliceDriver.class), Types.LONG));
+        driverStatuses = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "driver-statuses", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        statusesOfOlderBuilds = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "driver-status-by-slice", TypeInformation.of(SliceDriver.class), Types.LONG));
         var metrics = getRuntimeContext().getMetricGroup().addGroup("surge");
         counted = metrics.counter("eventsCounted");
         late = metrics.counter("eventsLate");
@@ -144,12 +154,7 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
                 if (demand == 0L) {
                     demandBySlice.put(slice, demand);
                 }
-                SliceDriver driver = new SliceDriver(slice, event.driverId());
-                long status = status(event.eventTime(), event.available());
-                Long previous = driverStatusBySlice.get(driver);
-                if (previous == null || status > previous) {
-                    driverStatusBySlice.put(driver, status);
-                }
+                keepStatus(event.driverId(), slice, status(event.eventTime(), event.available()));
             }
         }
         counted.inc();
@@ -180,20 +185,24 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
             }
         }
 
-        Map<String, Long> latestStatus = new HashMap<>();
-        for (Iterator<Map.Entry<SliceDriver, Long>> it = driverStatusBySlice.iterator(); it.hasNext(); ) {
-            Map.Entry<SliceDriver, Long> entry = it.next();
-            SliceDriver driver = entry.getKey();
-            if (window.covers(endSlice, driver.slice())) {
-                latestStatus.merge(driver.driverId(), entry.getValue(), Math::max);
+        adoptStatusesOfOlderBuilds();
+        long supply = 0;
+        for (Iterator<Map.Entry<String, long[]>> it = driverStatuses.iterator(); it.hasNext(); ) {
+            Map.Entry<String, long[]> driver = it.next();
+            long[] statuses = driver.getValue();
+            long latest = SliceStatuses.latest(statuses, slice -> window.covers(endSlice, slice));
+            if (latest != SliceStatuses.NONE && isAvailable(latest)) {
+                supply++;
             }
-            if (driver.slice() < firstSliceStillNeeded) {
+            long[] stillNeeded = SliceStatuses.from(statuses, firstSliceStillNeeded);
+            if (stillNeeded.length == 0) {
                 it.remove();
+            } else if (stillNeeded != statuses) {
+                driver.setValue(stillNeeded);
             }
         }
 
         if (windowHasRecords) {
-            long supply = latestStatus.values().stream().filter(SlicedSurgeWindows::isAvailable).count();
             double multiplier = Multiplier.of(demand, supply);
             out.collect(new ZoneSurge(
                     ctx.getCurrentKey(),
@@ -212,12 +221,33 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
         if (nextSlice == Long.MAX_VALUE) {
             // Iterator removal can leave an empty map behind on the heap backend; the zone is done, drop it all.
             demandBySlice.clear();
-            driverStatusBySlice.clear();
+            driverStatuses.clear();
         } else {
             // Skip the windows in between that would hold no record of this zone.
             long nextEndSlice = Math.max(endSlice + 1, nextSlice + 1);
             ctx.timerService().registerEventTimeTimer(window.emitTime(nextEndSlice));
         }
+    }
+
+    private void keepStatus(String driverId, long slice, long status) throws Exception {
+        long[] statuses = driverStatuses.get(driverId);
+        long[] kept = SliceStatuses.with(statuses, slice, status);
+        if (kept != statuses) {
+            driverStatuses.put(driverId, kept);
+        }
+    }
+
+    /** Nothing but a seek once no checkpoint of an older build is restored: its statuses are all folded in by then. */
+    private void adoptStatusesOfOlderBuilds() throws Exception {
+        Iterator<Map.Entry<SliceDriver, Long>> older = statusesOfOlderBuilds.iterator();
+        if (!older.hasNext()) {
+            return;
+        }
+        while (older.hasNext()) {
+            Map.Entry<SliceDriver, Long> entry = older.next();
+            keepStatus(entry.getKey().driverId(), entry.getKey().slice(), entry.getValue());
+        }
+        statusesOfOlderBuilds.clear();
     }
 
     private void trackMaxMultiplier(long windowEnd, double multiplier) {

@@ -7,8 +7,10 @@ import io.surge.avro.RideRequest;
 import io.surge.config.SurgeConfig;
 import io.surge.zone.ZoneResolver;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +41,29 @@ class BenchWorkloadTest {
                 .isEqualTo(new HashSet<>(drivers.subList(0, 1_000)));
         assertThat(census.drivers()).isEqualTo(new HashSet<>(drivers).size());
         assertThat(census.zonesWithTraffic()).isEqualTo(zonesSeen.size());
+    }
+
+    @Test
+    void aDriverReportsFromOneZoneAndMovesNowAndThen() {
+        BenchWorkload workload = new BenchWorkload(9L, 40_000, 200, 500, 2_000);
+        Map<String, String> zoneOfDriver = new HashMap<>();
+        int[] reports = {0};
+        int[] moves = {0};
+
+        workload.forEach(0, event -> {
+            if (event instanceof DriverStatus status) {
+                String zone = zones.zoneOf(status.getLat(), status.getLon());
+                String before = zoneOfDriver.put(status.getDriverId(), zone);
+                if (before != null) {
+                    reports[0]++;
+                    moves[0] += before.equals(zone) ? 0 : 1;
+                }
+            }
+        });
+
+        // one report in 20 is from a newly picked zone, which is mostly another one
+        assertThat(moves[0]).isPositive().isLessThan(reports[0] / 15);
+        assertThat(moves[0]).isGreaterThan(reports[0] / 40);
     }
 
     @Test

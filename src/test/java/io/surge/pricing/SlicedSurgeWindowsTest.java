@@ -13,9 +13,17 @@ import io.surge.event.ZoneEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -215,6 +223,64 @@ class SlicedSurgeWindowsTest {
                 .singleElement()
                 .satisfies(late -> assertThat(late.origin()).usingRecursiveComparison().isEqualTo(replayed.origin()));
         assertThat(after.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void driverStatusesOfACheckpointOfAnOlderBuildCountInTheWindowsStillToCome() throws Exception {
+        List<ZoneEvent> scenario = toggleScenario();
+        var before = openOnRocksDb(THIRTY_BY_FIVE, null);
+        process(before, scenario.subList(0, 4).toArray(ZoneEvent[]::new));
+        before.processWatermark(at(6));
+        List<ZoneSurge> emitted = new ArrayList<>(before.extractOutputValues());
+        keepStatusesAsOlderBuildsDid(before, "A");
+        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
+
+        var after = openOnRocksDb(THIRTY_BY_FIVE, snapshot);
+        process(after, scenario.subList(4, scenario.size()).toArray(ZoneEvent[]::new));
+        after.processWatermark(at(100));
+        emitted.addAll(after.extractOutputValues());
+
+        assertThat(emitted).containsExactlyElementsOf(toggleScenarioResults());
+        assertThat(olderStatuses(after, "A").isEmpty()).as("the older statuses folded in").isTrue();
+        assertThat(after.numEventTimeTimers()).isZero();
+    }
+
+    /**
+     * Moves a zone's driver statuses into the state the builds before per-driver statuses kept: an entry per slice
+     * and driver, under the name and types their checkpoints hold.
+     */
+    private static void keepStatusesAsOlderBuildsDid(
+            KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> harness, String zone)
+            throws Exception {
+        MapState<String, long[]> current = zoneState(harness, zone, new MapStateDescriptor<>(
+                "driver-statuses", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        MapState<SlicedSurgeWindows.SliceDriver, Long> older = olderStatuses(harness, zone);
+        int moved = 0;
+        for (var driver : current.entries()) {
+            long[] pairs = driver.getValue();
+            for (int i = 0; i < pairs.length; i += 2) {
+                older.put(new SlicedSurgeWindows.SliceDriver(pairs[i], driver.getKey()), pairs[i + 1]);
+                moved++;
+            }
+        }
+        current.clear();
+        assertThat(moved).as("d1 and d2 in the first slice").isEqualTo(2);
+    }
+
+    private static MapState<SlicedSurgeWindows.SliceDriver, Long> olderStatuses(
+            KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> harness, String zone)
+            throws Exception {
+        return zoneState(harness, zone, new MapStateDescriptor<>("driver-status-by-slice",
+                TypeInformation.of(SlicedSurgeWindows.SliceDriver.class), Types.LONG));
+    }
+
+    private static <K, V> MapState<K, V> zoneState(
+            KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> harness, String zone,
+            MapStateDescriptor<K, V> descriptor) throws Exception {
+        KeyedStateBackend<String> backend =
+                ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+        backend.setCurrentKey(zone);
+        return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
     }
 
     /** d1 goes available, unavailable and available again; d2 is available once; four rides. */
