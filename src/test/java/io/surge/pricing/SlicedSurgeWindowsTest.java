@@ -27,6 +27,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.function.ThrowingConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -186,17 +187,8 @@ class SlicedSurgeWindowsTest {
 
     @Test
     void resultsSurviveASnapshotAndRestoreOnRocksDbInTheMiddleOfAWindow() throws Exception {
-        List<ZoneEvent> scenario = toggleScenario();
-        var before = openOnRocksDb(THIRTY_BY_FIVE, null);
-        process(before, scenario.subList(0, 4).toArray(ZoneEvent[]::new));
-        before.processWatermark(at(6));
-        List<ZoneSurge> emitted = new ArrayList<>(before.extractOutputValues());
-        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
-
-        var after = openOnRocksDb(THIRTY_BY_FIVE, snapshot);
-        process(after, scenario.subList(4, scenario.size()).toArray(ZoneEvent[]::new));
-        after.processWatermark(at(100));
-        emitted.addAll(after.extractOutputValues());
+        List<ZoneSurge> emitted = new ArrayList<>();
+        var after = toggleScenarioAcrossARestore(emitted, before -> {});
 
         assertThat(emitted).containsExactlyElementsOf(toggleScenarioResults());
         assertThat(after.numEventTimeTimers()).isZero();
@@ -227,22 +219,35 @@ class SlicedSurgeWindowsTest {
 
     @Test
     void driverStatusesOfACheckpointOfAnOlderBuildCountInTheWindowsStillToCome() throws Exception {
-        List<ZoneEvent> scenario = toggleScenario();
-        var before = openOnRocksDb(THIRTY_BY_FIVE, null);
-        process(before, scenario.subList(0, 4).toArray(ZoneEvent[]::new));
-        before.processWatermark(at(6));
-        List<ZoneSurge> emitted = new ArrayList<>(before.extractOutputValues());
-        keepStatusesAsOlderBuildsDid(before, "A");
-        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
-
-        var after = openOnRocksDb(THIRTY_BY_FIVE, snapshot);
-        process(after, scenario.subList(4, scenario.size()).toArray(ZoneEvent[]::new));
-        after.processWatermark(at(100));
-        emitted.addAll(after.extractOutputValues());
+        List<ZoneSurge> emitted = new ArrayList<>();
+        var after = toggleScenarioAcrossARestore(emitted, before -> keepStatusesAsOlderBuildsDid(before, "A"));
 
         assertThat(emitted).containsExactlyElementsOf(toggleScenarioResults());
         assertThat(olderStatuses(after, "A").isEmpty()).as("the older statuses folded in").isTrue();
         assertThat(after.numEventTimeTimers()).isZero();
+    }
+
+    /**
+     * The toggle scenario's first four records, a snapshot on RocksDB in the middle of a window (after {@code
+     * beforeSnapshot} has had its way with the state), a restore and the rest; adds every result to {@code emitted}.
+     */
+    private KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> toggleScenarioAcrossARestore(
+            List<ZoneSurge> emitted,
+            ThrowingConsumer<KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge>, Exception>
+                    beforeSnapshot) throws Exception {
+        List<ZoneEvent> scenario = toggleScenario();
+        var before = openOnRocksDb(THIRTY_BY_FIVE, null);
+        process(before, scenario.subList(0, 4));
+        before.processWatermark(at(6));
+        emitted.addAll(before.extractOutputValues());
+        beforeSnapshot.accept(before);
+        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
+
+        var after = openOnRocksDb(THIRTY_BY_FIVE, snapshot);
+        process(after, scenario.subList(4, scenario.size()));
+        after.processWatermark(at(100));
+        emitted.addAll(after.extractOutputValues());
+        return after;
     }
 
     /**
