@@ -18,8 +18,8 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>Drivers report in a seeded order that reaches every one of them before any reports again, the way drivers' apps
  * report on a period: {@code drivers} is the number of distinct drivers whenever the statuses are at least as many.
- * A driver reports from the zone it is in, picked by the same popularity as the traffic, and is in another one at one
- * report in {@value #REPORTS_PER_MOVE} (a 0.01 degree zone is about a kilometre: a few minutes' drive).
+ * A driver reports from the zone it is in, picked by the same popularity as the traffic, and picks its zone anew at
+ * one report in {@value #REPORTS_PER_MOVE} (a 0.01 degree zone is about a kilometre: a few minutes' drive).
  *
  * @param seed the same seed gives the same events
  * @param events how many records, requests and statuses together

@@ -3,7 +3,6 @@ package io.surge.bench;
 import io.surge.SurgeJob;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
-import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.KafkaEndpoints;
 import io.surge.io.kafka.TopicSetup;
@@ -13,28 +12,20 @@ import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
 import io.surge.time.Clock;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
-import org.apache.flink.util.FileUtils;
 
 /** The ways of computing (or just reading) the benchmark's input that one run compares. */
 final class Contenders {
-
-    /** Checkpoints whose statistics a job keeps: every one of a long run at the default interval. */
-    private static final int CHECKPOINTS_KEPT = 10_000;
 
     private Contenders() {}
 
@@ -72,18 +63,6 @@ final class Contenders {
     }
 
     /**
-     * Flink's settings for a contender's job, its checkpoints in {@code directory}: on disk, as {@code surge run} keeps
-     * them, rather than in the job manager's memory, which would neither cost nor allow what they do in production.
-     * Flink's statistics keep every checkpoint of a long run.
-     */
-    static Configuration checkpointingToDisk(SurgeConfig config, Path directory) {
-        Configuration flink = FlinkSettings.of(config);
-        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directory.toUri().toString());
-        flink.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, CHECKPOINTS_KEPT);
-        return flink;
-    }
-
-    /**
      * Runs a job on bounded input on a local cluster of its own, timed by Flink's own job runtime, which excludes
      * starting the cluster, with its {@link JobFootprint}.
      *
@@ -91,9 +70,8 @@ final class Contenders {
      */
     private static Measurement flinkJob(String label, SurgeConfig config, int parallelism, long events,
             boolean raisesAlerts, Consumer<StreamExecutionEnvironment> build) throws Exception {
-        Path checkpoints = Files.createTempDirectory("surge-bench-checkpoints");
-        try {
-            Configuration flink = checkpointingToDisk(config, checkpoints);
+        try (CheckpointDirectory checkpoints = CheckpointDirectory.create()) {
+            Configuration flink = checkpoints.flinkSettings(config);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
             build.accept(env);
             StreamGraph job = env.getStreamGraph();
@@ -105,23 +83,23 @@ final class Contenders {
                     .build();
             try (MiniCluster local = new MiniCluster(cluster)) {
                 local.start();
-                long cpuBefore = processCpuNanos();
                 JobResult result;
                 JobFootprint footprint;
+                double cpu;
+                // watched from before the CPU count starts: the full collection that sets the baseline is not the job's
                 try (HeapAfterGc heap = HeapAfterGc.watch()) {
+                    long cpuBefore = processCpuNanos();
                     JobID id = local.submitJob(job).get().getJobID();
                     result = local.requestJobResult(id).get();
                     footprint = JobFootprint.of(local.getArchivedExecutionGraph(id).get()
                             .getCheckpointStatsSnapshot(), heap.peakAboveBaseline());
+                    cpu = (processCpuNanos() - cpuBefore) / 1e9;
                 }
-                double cpu = (processCpuNanos() - cpuBefore) / 1e9;
                 // a failed job throws here, with its cause
                 result.toJobExecutionResult(Contenders.class.getClassLoader());
                 return new Measurement(label, events, result.getNetRuntime() / 1000.0, cpu, multipliers(config),
                         raisesAlerts ? multiplierAlerts(config) : null, footprint);
             }
-        } finally {
-            FileUtils.deleteDirectory(checkpoints.toFile());
         }
     }
 

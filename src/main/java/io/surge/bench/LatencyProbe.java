@@ -10,15 +10,12 @@ import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
 import io.surge.time.Clock;
 import io.surge.time.Waiting;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
@@ -39,13 +36,9 @@ final class LatencyProbe {
      */
     static LatencyMeasurement run(String label, SurgeConfig config, int parallelism, BenchWorkload traffic)
             throws Exception {
-        Path checkpoints = Files.createTempDirectory("surge-bench-checkpoints");
-        try {
+        try (CheckpointDirectory checkpoints = CheckpointDirectory.create()) {
             return measure(label, config, traffic,
-                    StreamExecutionEnvironment.createLocalEnvironment(parallelism,
-                            Contenders.checkpointingToDisk(config, checkpoints)));
-        } finally {
-            FileUtils.deleteDirectory(checkpoints.toFile());
+                    StreamExecutionEnvironment.createLocalEnvironment(parallelism, checkpoints.flinkSettings(config)));
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.LongPredicate;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -187,10 +188,11 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
 
         adoptStatusesOfOlderBuilds();
         long supply = 0;
+        LongPredicate inWindow = slice -> window.covers(endSlice, slice);
         for (Iterator<Map.Entry<String, long[]>> it = driverStatuses.iterator(); it.hasNext(); ) {
             Map.Entry<String, long[]> driver = it.next();
             long[] statuses = driver.getValue();
-            long latest = SliceStatuses.latest(statuses, slice -> window.covers(endSlice, slice));
+            long latest = SliceStatuses.latest(statuses, inWindow);
             if (latest != SliceStatuses.NONE && isAvailable(latest)) {
                 supply++;
             }
