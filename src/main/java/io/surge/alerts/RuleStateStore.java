@@ -2,15 +2,9 @@ package io.surge.alerts;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.state.AggregatingState;
-import org.apache.flink.api.common.state.AggregatingStateDescriptor;
 import org.apache.flink.api.common.state.KeyedStateStore;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReducingState;
-import org.apache.flink.api.common.state.ReducingStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -20,7 +14,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
  * {@code SharedBuffer}, whose state names are fixed, can exist once per rule in one operator; and every state it
  * hands out is remembered, so that a retired rule's state can be cleared for all zones.
  */
-final class RuleStateStore implements KeyedStateStore {
+final class RuleStateStore extends ValueAndMapStateStore {
 
     private final KeyedStateStore zoneState;
     private final String prefix;
@@ -53,58 +47,7 @@ final class RuleStateStore implements KeyedStateStore {
     }
 
     @Override
-    public <T> ListState<T> getListState(ListStateDescriptor<T> descriptor) {
-        throw unsupported();
-    }
-
-    @Override
-    public <T> ReducingState<T> getReducingState(ReducingStateDescriptor<T> descriptor) {
-        throw unsupported();
-    }
-
-    @Override
-    public <IN, ACC, OUT> AggregatingState<IN, OUT> getAggregatingState(
-            AggregatingStateDescriptor<IN, ACC, OUT> descriptor) {
-        throw unsupported();
-    }
-
-    @Override
-    public <T> org.apache.flink.api.common.state.v2.ValueState<T> getValueState(
-            org.apache.flink.api.common.state.v2.ValueStateDescriptor<T> descriptor) {
-        throw unsupported();
-    }
-
-    @Override
-    public <T> org.apache.flink.api.common.state.v2.ListState<T> getListState(
-            org.apache.flink.api.common.state.v2.ListStateDescriptor<T> descriptor) {
-        throw unsupported();
-    }
-
-    @Override
-    public <UK, UV> org.apache.flink.api.common.state.v2.MapState<UK, UV> getMapState(
-            org.apache.flink.api.common.state.v2.MapStateDescriptor<UK, UV> descriptor) {
-        throw unsupported();
-    }
-
-    @Override
-    public <T> org.apache.flink.api.common.state.v2.ReducingState<T> getReducingState(
-            org.apache.flink.api.common.state.v2.ReducingStateDescriptor<T> descriptor) {
-        throw unsupported();
-    }
-
-    @Override
-    public <IN, ACC, OUT> org.apache.flink.api.common.state.v2.AggregatingState<IN, OUT> getAggregatingState(
-            org.apache.flink.api.common.state.v2.AggregatingStateDescriptor<IN, ACC, OUT> descriptor) {
-        throw unsupported();
-    }
-
-    @Override
     public String getBackendTypeIdentifier() {
         return zoneState.getBackendTypeIdentifier();
-    }
-
-    /** flink-cep's NFA and shared buffer keep value and map state only; anything else is a change to look at. */
-    private static UnsupportedOperationException unsupported() {
-        return new UnsupportedOperationException("a rule keeps value and map state only");
     }
 }

@@ -77,6 +77,11 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ZoneRules.class);
+    /**
+     * How many zones' rule state the heap holds between checkpoints before it is written back: a few KB each while
+     * partial matches are open, so some tens of MB at most, whatever the number of zones.
+     */
+    static final int MAX_ZONES_ON_HEAP = 10_000;
 
     private final RuleInput input;
     private final TypeSerializer<T> records;
@@ -84,6 +89,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     private final long bucketMillis;
     private final Clock clock;
 
+    private transient HeapBetweenCheckpoints<String> zoneState;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient MapState<Long, List<T>> waiting;
     /**
@@ -142,9 +148,11 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                 new ListStateDescriptor<>("rules-with-state", Types.STRING));
         restoredMatchers = new HashSet<>();
         matchersWithState.get().forEach(restoredMatchers::add);
-        waiting = context.getKeyedStateStore().getMapState(new MapStateDescriptor<>(
+        zoneState = new HeapBetweenCheckpoints<>(context.getKeyedStateStore(), getKeyedStateBackend(),
+                MAX_ZONES_ON_HEAP);
+        waiting = zoneState.getMapState(new MapStateDescriptor<>(
                 "records-by-time", LongSerializer.INSTANCE, new ListSerializer<>(records)));
-        cooldowns = context.getKeyedStateStore().getState(new ValueStateDescriptor<>(
+        cooldowns = zoneState.getState(new ValueStateDescriptor<>(
                 "cooldowns", new MapSerializer<>(StringSerializer.INSTANCE, LongSerializer.INSTANCE)));
     }
 
@@ -215,6 +223,9 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         watermark = checkpointedWatermark.effective(mark.getTimestamp());
         super.processWatermark(mark);
         retireBehind(watermark);
+        if (zoneState.full()) {
+            zoneState.writeBack();
+        }
     }
 
     /** Rule set versions carry no event time of their own: only the records' watermark counts. */
@@ -309,6 +320,13 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
 
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
+
+    /** Every zone's rule state goes to the backend before the barrier, so that the checkpoint holds it all. */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        zoneState.writeBack();
+    }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
@@ -429,7 +447,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         String identity = RuleMatcher.identity(rule);
         RuleMatcher<T> matcher = matchers.get(identity);
         if (matcher == null) {
-            matcher = new RuleMatcher<>(rule, getKeyedStateStore(), records,
+            matcher = new RuleMatcher<>(rule, zoneState, records,
                     SharedBufferCacheConfig.of(getOperatorConfig().getConfiguration()), bucketMillis,
                     getRuntimeContext(), clock);
             matchers.put(identity, matcher);
@@ -462,6 +480,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         for (Iterator<RuleMatcher<T>> it = matchers.values().iterator(); it.hasNext(); ) {
             RuleMatcher<T> rule = it.next();
             if (!inUse.contains(rule.identity())) {
+                zoneState.release(rule.keyedStates());
                 clearEverywhere(rule.keyedStates());
                 rule.close();
                 it.remove();

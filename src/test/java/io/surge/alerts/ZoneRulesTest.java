@@ -179,7 +179,7 @@ class ZoneRulesTest {
             process(before, surge("A", 5, 5, 5, 1.0), surge("B", 5, 9, 3, 3.0));
             before.processWatermark1(new Watermark(Events.at(6)));
             assertThat(before.extractOutputValues()).as("only a partial match so far").isEmpty();
-            snapshot = before.snapshot(1L, 1L);
+            snapshot = checkpoint(before);
         }
 
         try (var after = multiplierRules(List.of(v0), snapshot)) {
@@ -211,7 +211,7 @@ class ZoneRulesTest {
             process(before, surge("A", 5, 5, 10, 1.0), surge("B", 5, 5, 10, 1.0));
             before.processWatermark1(new Watermark(Events.at(6)));
             assertThat(zonesWithState(before, collapseState)).isEqualTo(2);
-            snapshot = before.snapshot(1L, 1L);
+            snapshot = checkpoint(before);
         }
 
         RuleSetVersion spikeOnly = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE));
@@ -408,8 +408,17 @@ class ZoneRulesTest {
         return Files.writeString(dir.resolve(name + ".yaml"), yaml);
     }
 
+    /** A checkpoint as a task takes it: the operator prepares for it before the barrier, then snapshots. */
+    private static OperatorSubtaskState checkpoint(KeyedTwoInputStreamOperatorTestHarness<String, ?, ?, ?> harness)
+            throws Exception {
+        harness.prepareSnapshotPreBarrier(1L);
+        return harness.snapshot(1L, 1L);
+    }
+
+    /** The zones that hold the state in what a checkpoint taken now would hold. */
     private static long zonesWithState(KeyedTwoInputStreamOperatorTestHarness<String, ?, ?, ?> harness, String state)
             throws Exception {
+        harness.prepareSnapshotPreBarrier(0L);
         try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
             return keys.count();
         }

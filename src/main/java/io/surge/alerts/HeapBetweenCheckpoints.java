@@ -1,0 +1,328 @@
+package io.surge.alerts;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.AbstractMap.SimpleImmutableEntry;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+
+/**
+ * The rules' keyed state of the zones touched since the last checkpoint, on the heap, and in the state backend
+ * (RocksDB) at every checkpoint: {@link #writeBack} runs before each checkpoint's barrier, and whenever more than
+ * {@code maxZones} zones are held, so the heap holds a bounded number of zones and every checkpoint holds all state.
+ *
+ * <p>A rule's partial matches live for seconds and are read and rewritten at every CEP time of their zone: flink-cep's
+ * shared buffer writes back every node and event it read, and its NFA state, each time, which on RocksDB is a
+ * serialization and a JNI call per entry, several times a second per zone. Here a zone's state is read from the
+ * backend once between checkpoints and written to it once. Objects are kept by reference between reads, as the
+ * heap state backend keeps them, which flink-cep supports.
+ *
+ * <p>A zone's map state is read whole on its first use, so that iterating it needs no backend. Only value and map
+ * state are held; the rules keep no other kind.
+ */
+final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
+
+    private final KeyedStateStore backend;
+    private final KeyedStateBackend<K> zones;
+    private final int maxZones;
+    /** By state name, so that a state asked for twice is one heap image. */
+    private final Map<String, Held<K>> states = new LinkedHashMap<>();
+    private final Set<K> held = new HashSet<>();
+
+    /**
+     * @param backend where the state is kept at checkpoints
+     * @param zones the keyed backend whose current key is the zone
+     */
+    HeapBetweenCheckpoints(KeyedStateStore backend, KeyedStateBackend<K> zones, int maxZones) {
+        this.backend = backend;
+        this.zones = zones;
+        this.maxZones = maxZones;
+    }
+
+    /** Whether the zones held have reached the bound, so that the caller should {@link #writeBack} between records. */
+    boolean full() {
+        return held.size() >= maxZones;
+    }
+
+    /** Writes every held zone's changes to the backend and empties the heap. The current zone stays as it was. */
+    void writeBack() throws Exception {
+        if (held.isEmpty()) {
+            return;
+        }
+        K current = zones.getCurrentKey();
+        for (K zone : held) {
+            zones.setCurrentKey(zone);
+            for (Held<K> state : states.values()) {
+                state.writeBack(zone);
+            }
+        }
+        states.values().forEach(Held::forget);
+        held.clear();
+        if (current != null) {
+            zones.setCurrentKey(current);
+        }
+    }
+
+    /** Writes back, then no longer holds these states: for a retired rule, whose state is then cleared in the backend. */
+    void release(List<StateDescriptor<?, ?>> released) throws Exception {
+        writeBack();
+        released.forEach(state -> states.remove(state.getName()));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
+        return (ValueState<T>) states.computeIfAbsent(descriptor.getName(),
+                name -> new HeldValue<>(backend.getState(descriptor)));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> descriptor) {
+        return (MapState<UK, UV>) states.computeIfAbsent(descriptor.getName(),
+                name -> new HeldMap<>(backend.getMapState(descriptor)));
+    }
+
+    @Override
+    public String getBackendTypeIdentifier() {
+        return backend.getBackendTypeIdentifier();
+    }
+
+    /** One state's heap image, per zone. */
+    private interface Held<K> {
+        /** Writes the zone's changes to the backend state; the backend's current key is the zone. */
+        void writeBack(K zone) throws Exception;
+
+        void forget();
+    }
+
+    /** The current zone, counted as held. */
+    private K zone() {
+        K zone = zones.getCurrentKey();
+        held.add(zone);
+        return zone;
+    }
+
+    private final class HeldValue<T> implements ValueState<T>, Held<K> {
+        private final ValueState<T> stored;
+        private final Map<K, Slot<T>> byZone = new HashMap<>();
+
+        HeldValue(ValueState<T> stored) {
+            this.stored = stored;
+        }
+
+        private Slot<T> slot() throws IOException {
+            K zone = zone();
+            Slot<T> slot = byZone.get(zone);
+            if (slot == null) {
+                slot = new Slot<>(stored.value());
+                byZone.put(zone, slot);
+            }
+            return slot;
+        }
+
+        @Override
+        public T value() throws IOException {
+            return slot().value;
+        }
+
+        @Override
+        public void update(T value) throws IOException {
+            Slot<T> slot = slot();
+            slot.value = value;
+            slot.changed = true;
+        }
+
+        @Override
+        public void clear() {
+            try {
+                update(null);
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading the state of zone " + zones.getCurrentKey(), e);
+            }
+        }
+
+        @Override
+        public void writeBack(K zone) throws Exception {
+            Slot<T> slot = byZone.get(zone);
+            if (slot != null && slot.changed) {
+                if (slot.value == null) {
+                    stored.clear();
+                } else {
+                    stored.update(slot.value);
+                }
+            }
+        }
+
+        @Override
+        public void forget() {
+            byZone.clear();
+        }
+    }
+
+    private static final class Slot<T> {
+        T value;
+        boolean changed;
+
+        Slot(T value) {
+            this.value = value;
+        }
+    }
+
+    private final class HeldMap<UK, UV> implements MapState<UK, UV>, Held<K> {
+        private final MapState<UK, UV> stored;
+        private final Map<K, ZoneMap<UK, UV>> byZone = new HashMap<>();
+
+        HeldMap(MapState<UK, UV> stored) {
+            this.stored = stored;
+        }
+
+        private ZoneMap<UK, UV> map() throws Exception {
+            K zone = zone();
+            ZoneMap<UK, UV> map = byZone.get(zone);
+            if (map == null) {
+                map = new ZoneMap<>();
+                for (Map.Entry<UK, UV> entry : stored.entries()) {
+                    map.values.put(entry.getKey(), entry.getValue());
+                }
+                byZone.put(zone, map);
+            }
+            return map;
+        }
+
+        @Override
+        public UV get(UK key) throws Exception {
+            return map().values.get(key);
+        }
+
+        @Override
+        public void put(UK key, UV value) throws Exception {
+            ZoneMap<UK, UV> map = map();
+            map.values.put(key, value);
+            map.changed.add(key);
+        }
+
+        @Override
+        public void putAll(Map<UK, UV> values) throws Exception {
+            ZoneMap<UK, UV> map = map();
+            map.values.putAll(values);
+            map.changed.addAll(values.keySet());
+        }
+
+        @Override
+        public void remove(UK key) throws Exception {
+            ZoneMap<UK, UV> map = map();
+            map.values.remove(key);
+            map.changed.add(key);
+        }
+
+        @Override
+        public boolean contains(UK key) throws Exception {
+            return map().values.containsKey(key);
+        }
+
+        @Override
+        public Iterable<Map.Entry<UK, UV>> entries() throws Exception {
+            ZoneMap<UK, UV> map = map();
+            return () -> map.removing(SimpleImmutableEntry::new);
+        }
+
+        @Override
+        public Iterable<UK> keys() throws Exception {
+            ZoneMap<UK, UV> map = map();
+            return () -> map.removing((key, value) -> key);
+        }
+
+        @Override
+        public Iterable<UV> values() throws Exception {
+            ZoneMap<UK, UV> map = map();
+            return () -> map.removing((key, value) -> value);
+        }
+
+        @Override
+        public Iterator<Map.Entry<UK, UV>> iterator() throws Exception {
+            return entries().iterator();
+        }
+
+        @Override
+        public boolean isEmpty() throws Exception {
+            return map().values.isEmpty();
+        }
+
+        @Override
+        public void clear() {
+            try {
+                ZoneMap<UK, UV> map = map();
+                map.changed.addAll(map.values.keySet());
+                map.values.clear();
+            } catch (Exception e) {
+                throw new IllegalStateException("reading the state of zone " + zones.getCurrentKey(), e);
+            }
+        }
+
+        @Override
+        public void writeBack(K zone) throws Exception {
+            ZoneMap<UK, UV> map = byZone.get(zone);
+            if (map == null) {
+                return;
+            }
+            for (UK key : map.changed) {
+                if (map.values.containsKey(key)) {
+                    stored.put(key, map.values.get(key));
+                } else {
+                    stored.remove(key);
+                }
+            }
+        }
+
+        @Override
+        public void forget() {
+            byZone.clear();
+        }
+    }
+
+    /** A zone's whole map as the backend held it, with the changes since, and the keys they touched. */
+    private static final class ZoneMap<UK, UV> {
+        final Map<UK, UV> values = new HashMap<>();
+        final Set<UK> changed = new HashSet<>();
+
+        /** Iterates the entries as {@code shown}, recording a removal through the iterator as a change. */
+        <E> Iterator<E> removing(BiFunction<UK, UV, E> shown) {
+            Iterator<Map.Entry<UK, UV>> entries = values.entrySet().iterator();
+            return new Iterator<>() {
+                private UK last;
+
+                @Override
+                public boolean hasNext() {
+                    return entries.hasNext();
+                }
+
+                @Override
+                public E next() {
+                    Map.Entry<UK, UV> entry = entries.next();
+                    last = entry.getKey();
+                    return shown.apply(entry.getKey(), entry.getValue());
+                }
+
+                @Override
+                public void remove() {
+                    entries.remove();
+                    changed.add(last);
+                }
+            };
+        }
+    }
+}

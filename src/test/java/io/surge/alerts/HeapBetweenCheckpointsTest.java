@@ -1,0 +1,169 @@
+package io.surge.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules' heap layer over RocksDB against plain maps: whatever is read through it is what the maps hold, and once
+ * written back, RocksDB holds exactly what the maps hold, zone by zone.
+ */
+class HeapBetweenCheckpointsTest {
+
+    private static final MapStateDescriptor<Long, String> BY_TIME =
+            new MapStateDescriptor<>("by-time", Types.LONG, Types.STRING);
+    private static final ValueStateDescriptor<String> LATEST = new ValueStateDescriptor<>("latest", Types.STRING);
+    private static final List<String> ZONES = List.of("a", "b", "c", "d", "e");
+
+    @Test
+    void readsWhatPlainMapsHoldAndWritesBackExactlyThat() throws Exception {
+        try (var harness = zones()) {
+            KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+            KeyedStateStore stored = harness.getOperator().getKeyedStateStore();
+            HeapBetweenCheckpoints<String> heap = new HeapBetweenCheckpoints<>(stored, backend, 1_000);
+            MapState<Long, String> byTime = heap.getMapState(BY_TIME);
+            ValueState<String> latest = heap.getState(LATEST);
+            assertThat(heap.getMapState(BY_TIME)).as("a state asked for twice is one").isSameAs(byTime);
+
+            Map<String, TreeMap<Long, String>> maps = new HashMap<>();
+            Map<String, String> values = new HashMap<>();
+            Random random = new Random(7);
+            int writeBacks = 0;
+            for (int step = 0; step < 20_000; step++) {
+                String zone = ZONES.get(random.nextInt(ZONES.size()));
+                backend.setCurrentKey(zone);
+                TreeMap<Long, String> map = maps.computeIfAbsent(zone, z -> new TreeMap<>());
+                long key = random.nextInt(20);
+                switch (random.nextInt(10)) {
+                    case 0, 1 -> {
+                        byTime.put(key, "v" + step);
+                        map.put(key, "v" + step);
+                    }
+                    case 2 -> {
+                        Map<Long, String> more = Map.of(key, "w" + step, key + 1, "x" + step);
+                        byTime.putAll(more);
+                        map.putAll(more);
+                    }
+                    case 3 -> {
+                        byTime.remove(key);
+                        map.remove(key);
+                    }
+                    case 4 -> {
+                        // as flink-cep's shared buffer prunes its event counters
+                        for (Iterator<Long> keys = byTime.keys().iterator(); keys.hasNext(); ) {
+                            if (keys.next() < key) {
+                                keys.remove();
+                            }
+                        }
+                        map.headMap(key).clear();
+                    }
+                    case 5 -> {
+                        if (random.nextInt(10) == 0) {
+                            byTime.clear();
+                            map.clear();
+                        }
+                    }
+                    case 6 -> {
+                        String value = random.nextBoolean() ? null : "s" + step;
+                        if (value == null) {
+                            latest.clear();
+                        } else {
+                            latest.update(value);
+                        }
+                        values.put(zone, value);
+                    }
+                    default -> {
+                        if (random.nextInt(50) == 0) {
+                            heap.writeBack();
+                            writeBacks++;
+                            assertStored(stored, backend, maps, values);
+                        }
+                    }
+                }
+                backend.setCurrentKey(zone);
+                assertThat(byTime.get(key)).isEqualTo(map.get(key));
+                assertThat(byTime.contains(key)).isEqualTo(map.containsKey(key));
+                assertThat(byTime.isEmpty()).isEqualTo(map.isEmpty());
+                assertThat(asMap(byTime)).isEqualTo(map);
+                assertThat(latest.value()).isEqualTo(values.get(zone));
+            }
+            assertThat(writeBacks).as("write-backs between the changes").isGreaterThan(50);
+            heap.writeBack();
+            assertStored(stored, backend, maps, values);
+        }
+    }
+
+    @Test
+    void isFullOnceItHoldsItsBoundOfZonesAndEmptyAfterAWriteBack() throws Exception {
+        try (var harness = zones()) {
+            KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+            HeapBetweenCheckpoints<String> heap =
+                    new HeapBetweenCheckpoints<>(harness.getOperator().getKeyedStateStore(), backend, 3);
+            ValueState<String> latest = heap.getState(LATEST);
+            for (String zone : List.of("a", "b", "a")) {
+                backend.setCurrentKey(zone);
+                latest.update(zone);
+            }
+            assertThat(heap.full()).as("2 zones of 3").isFalse();
+            backend.setCurrentKey("c");
+            latest.value();
+            assertThat(heap.full()).as("a zone read counts as held too").isTrue();
+            heap.writeBack();
+            assertThat(heap.full()).isFalse();
+            assertThat(backend.getCurrentKey()).as("the current zone after a write-back").isEqualTo("c");
+        }
+    }
+
+    private static void assertStored(KeyedStateStore stored, KeyedStateBackend<String> backend,
+            Map<String, TreeMap<Long, String>> maps, Map<String, String> values) throws Exception {
+        Object current = backend.getCurrentKey();
+        for (String zone : ZONES) {
+            backend.setCurrentKey(zone);
+            assertThat(asMap(stored.getMapState(BY_TIME))).as("stored map of zone %s", zone)
+                    .isEqualTo(maps.getOrDefault(zone, new TreeMap<>()));
+            assertThat(stored.getState(LATEST).value()).as("stored value of zone %s", zone)
+                    .isEqualTo(values.get(zone));
+        }
+        backend.setCurrentKey((String) current);
+    }
+
+    private static Map<Long, String> asMap(MapState<Long, String> state) throws Exception {
+        Map<Long, String> map = new TreeMap<>();
+        for (Map.Entry<Long, String> entry : state.entries()) {
+            map.put(entry.getKey(), entry.getValue());
+        }
+        return map;
+    }
+
+    /** An operator that only holds keyed state, on RocksDB, keyed by zone. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, String, String> zones() throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(new StateOnly(), zone -> zone, Types.STRING);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        harness.open();
+        return harness;
+    }
+
+    private static final class StateOnly extends AbstractStreamOperator<String>
+            implements OneInputStreamOperator<String, String> {
+        @Override
+        public void processElement(StreamRecord<String> element) {}
+    }
+}
