@@ -9,6 +9,7 @@ import io.surge.event.Ingested;
 import io.surge.event.Reason;
 import io.surge.event.ZoneEvent;
 import io.surge.pricing.SlicedSurgeWindows;
+import io.surge.pricing.SurgeWindowsOperator;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
 import java.util.EnumMap;
@@ -73,8 +74,8 @@ public final class SurgePipeline {
         KeyedStream<ZoneEvent, String> zoneEvents = accepted.keyBy(ZoneEvent::zoneId);
 
         SingleOutputStreamOperator<ZoneSurge> multipliers = zoneEvents
-                .process(new SlicedSurgeWindows(config.window(), clock))
-                .name("Surge windows per zone")
+                .transform("Surge windows per zone", TypeInformation.of(ZoneSurge.class),
+                        new SurgeWindowsOperator(new SlicedSurgeWindows(config.window(), clock)))
                 .uid("surge-windows");
 
         return new Outputs(

@@ -1,5 +1,6 @@
 package io.surge.alerts;
 
+import io.surge.state.ValueAndMapStateStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.KeyedStateStore;

@@ -1,5 +1,6 @@
 package io.surge.alerts;
 
+import io.surge.state.HeapBetweenCheckpoints;
 import io.surge.time.CheckpointedWatermark;
 import io.surge.time.Clock;
 import java.util.ArrayList;
@@ -77,11 +78,6 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ZoneRules.class);
-    /**
-     * How many zones' rule state the heap holds between checkpoints before it is written back: a few KB each while
-     * partial matches are open, so some tens of MB at most, whatever the number of zones.
-     */
-    static final int MAX_ZONES_ON_HEAP = 10_000;
 
     private final RuleInput input;
     private final TypeSerializer<T> records;
@@ -149,7 +145,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         restoredMatchers = new HashSet<>();
         matchersWithState.get().forEach(restoredMatchers::add);
         zoneState = new HeapBetweenCheckpoints<>(context.getKeyedStateStore(), getKeyedStateBackend(),
-                MAX_ZONES_ON_HEAP);
+                HeapBetweenCheckpoints.MAX_ZONES);
         waiting = zoneState.getMapState(new MapStateDescriptor<>(
                 "records-by-time", LongSerializer.INSTANCE, new ListSerializer<>(records)));
         cooldowns = zoneState.getState(new ValueStateDescriptor<>(

@@ -12,6 +12,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.LongPredicate;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -65,6 +66,8 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
      */
     private transient MapState<SliceDriver, Long> statusesOfOlderBuilds;
 
+    /** Where the zones' state is kept: set by {@link SurgeWindowsOperator}, which runs these windows. */
+    private transient KeyedStateStore zoneState;
     private transient CheckpointedWatermark checkpointedWatermark;
     private transient Counter counted;
     private transient Counter late;
@@ -93,6 +96,11 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
         this.clock = clock;
     }
 
+    /** The zones' state, before {@link #open}. */
+    void keepStateIn(KeyedStateStore store) {
+        this.zoneState = store;
+    }
+
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         checkpointedWatermark = CheckpointedWatermark.restore(context.getOperatorStateStore());
@@ -119,11 +127,13 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
 
     @Override
     public void open(OpenContext openContext) {
-        demandBySlice = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>("demand-by-slice", Types.LONG, Types.LONG));
-        driverStatuses = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+        if (zoneState == null) {
+            throw new IllegalStateException("the surge windows run in a SurgeWindowsOperator, which keeps their state");
+        }
+        demandBySlice = zoneState.getMapState(new MapStateDescriptor<>("demand-by-slice", Types.LONG, Types.LONG));
+        driverStatuses = zoneState.getMapState(new MapStateDescriptor<>(
                 "driver-statuses", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        statusesOfOlderBuilds = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+        statusesOfOlderBuilds = zoneState.getMapState(new MapStateDescriptor<>(
                 "driver-status-by-slice", TypeInformation.of(SliceDriver.class), Types.LONG));
         var metrics = getRuntimeContext().getMetricGroup().addGroup("surge");
         counted = metrics.counter("eventsCounted");

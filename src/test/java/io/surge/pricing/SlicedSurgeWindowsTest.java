@@ -24,7 +24,6 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.function.ThrowingConsumer;
@@ -60,12 +59,12 @@ class SlicedSurgeWindowsTest {
         process(harness, ride("A").at(1), driver("d1", "A", true).at(7), ride("A").at(13), ride("B").at(2));
 
         harness.processWatermark(at(40) - 2);
-        assertThat(harness.numKeyedStateEntries()).as("window [10 s, 40 s) of zone A is pending").isPositive();
+        assertThat(stateEntriesACheckpointHolds(harness)).as("window [10 s, 40 s) of zone A is pending").isPositive();
         assertThat(harness.numEventTimeTimers()).isPositive();
 
         harness.processWatermark(at(40) - 1);
         assertThat(harness.numEventTimeTimers()).isZero();
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(stateEntriesACheckpointHolds(harness)).isZero();
     }
 
     @Test
@@ -200,7 +199,7 @@ class SlicedSurgeWindowsTest {
         process(before, ride("A").at(12));
         before.processWatermark(at(100));
         List<ZoneSurge> emitted = new ArrayList<>(before.extractOutputValues());
-        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
+        OperatorSubtaskState snapshot = checkpoint(before);
 
         // replayed after the restore, before the sources' first watermark: its windows were emitted already
         var after = openOnRocksDb(THIRTY_BY_FIVE, snapshot);
@@ -223,7 +222,9 @@ class SlicedSurgeWindowsTest {
         var after = toggleScenarioAcrossARestore(emitted, before -> keepStatusesAsOlderBuildsDid(before, "A"));
 
         assertThat(emitted).containsExactlyElementsOf(toggleScenarioResults());
-        assertThat(olderStatuses(after, "A").isEmpty()).as("the older statuses folded in").isTrue();
+        after.prepareSnapshotPreBarrier(2L);
+        assertThat(olderStatuses(after, "A").isEmpty()).as("the older statuses folded in, in what a checkpoint holds")
+                .isTrue();
         assertThat(after.numEventTimeTimers()).isZero();
     }
 
@@ -240,8 +241,10 @@ class SlicedSurgeWindowsTest {
         process(before, scenario.subList(0, 4));
         before.processWatermark(at(6));
         emitted.addAll(before.extractOutputValues());
+        // what a checkpoint holds, edited, then checkpointed
+        before.prepareSnapshotPreBarrier(1L);
         beforeSnapshot.accept(before);
-        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
+        OperatorSubtaskState snapshot = checkpoint(before);
 
         var after = openOnRocksDb(THIRTY_BY_FIVE, snapshot);
         process(after, scenario.subList(4, scenario.size()));
@@ -288,6 +291,19 @@ class SlicedSurgeWindowsTest {
         return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
     }
 
+    private static int stateEntriesACheckpointHolds(
+            KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> harness) throws Exception {
+        harness.prepareSnapshotPreBarrier(0L);
+        return harness.numKeyedStateEntries();
+    }
+
+    /** A checkpoint as a task takes it: the operator prepares for it before the barrier, then snapshots. */
+    private static OperatorSubtaskState checkpoint(
+            KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> harness) throws Exception {
+        harness.prepareSnapshotPreBarrier(1L);
+        return harness.snapshot(1L, 1L);
+    }
+
     /** d1 goes available, unavailable and available again; d2 is available once; four rides. */
     private static List<ZoneEvent> toggleScenario() {
         return List.of(
@@ -332,7 +348,7 @@ class SlicedSurgeWindowsTest {
     private KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> newHarness(WindowSpec spec)
             throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new SlicedSurgeWindows(spec, () -> COMPUTED_AT)),
+                new SurgeWindowsOperator(new SlicedSurgeWindows(spec, () -> COMPUTED_AT)),
                 ZoneEvent::zoneId,
                 Types.STRING);
         opened.add(harness);

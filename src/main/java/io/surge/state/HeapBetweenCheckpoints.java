@@ -1,8 +1,8 @@
-package io.surge.alerts;
+package io.surge.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.AbstractMap.SimpleImmutableEntry;
+import java.util.AbstractMap.SimpleEntry;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -20,20 +20,26 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 
 /**
- * The rules' keyed state of the zones touched since the last checkpoint, on the heap, and in the state backend
- * (RocksDB) at every checkpoint: {@link #writeBack} runs before each checkpoint's barrier, and whenever more than
- * {@code maxZones} zones are held, so the heap holds a bounded number of zones and every checkpoint holds all state.
+ * The keyed state of the zones touched since the last checkpoint, on the heap, and in the state backend (RocksDB) at
+ * every checkpoint: the operator calls {@link #writeBack} before each checkpoint's barrier, and between records
+ * whenever it is {@link #full}, so the heap holds a bounded number of zones and every checkpoint holds all state.
  *
- * <p>A rule's partial matches live for seconds and are read and rewritten at every CEP time of their zone: flink-cep's
- * shared buffer writes back every node and event it read, and its NFA state, each time, which on RocksDB is a
- * serialization and a JNI call per entry, several times a second per zone. Here a zone's state is read from the
- * backend once between checkpoints and written to it once. Objects are kept by reference between reads, as the
- * heap state backend keeps them, which flink-cep supports.
+ * <p>The windows read and rewrite a zone's entries at every record and iterate them all at every firing; flink-cep's
+ * shared buffer writes back every node and event it read, and its NFA state, at every CEP time of a zone. On RocksDB
+ * each of those is a serialization and a native call, many times a second per zone. Here a zone's state is read from
+ * the backend once between checkpoints and each changed entry written to it once. Objects are kept by reference
+ * between reads, as the heap state backend keeps them, which Flink's own operators and flink-cep support.
  *
- * <p>A zone's map state is read whole on its first use, so that iterating it needs no backend. Only value and map
- * state are held; the rules keep no other kind.
+ * <p>A zone's map state is read whole on its first use: the windows iterate it all at each firing anyway, and
+ * iterating it then needs no backend.
  */
-final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
+public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
+
+    /**
+     * How many zones an operator holds on the heap before it writes them back between checkpoints: a zone's windows or
+     * open partial matches take some KB, so some tens of MB at most per operator, whatever the number of zones.
+     */
+    public static final int MAX_ZONES = 10_000;
 
     private final KeyedStateStore backend;
     private final KeyedStateBackend<K> zones;
@@ -46,19 +52,19 @@ final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
      * @param backend where the state is kept at checkpoints
      * @param zones the keyed backend whose current key is the zone
      */
-    HeapBetweenCheckpoints(KeyedStateStore backend, KeyedStateBackend<K> zones, int maxZones) {
+    public HeapBetweenCheckpoints(KeyedStateStore backend, KeyedStateBackend<K> zones, int maxZones) {
         this.backend = backend;
         this.zones = zones;
         this.maxZones = maxZones;
     }
 
     /** Whether the zones held have reached the bound, so that the caller should {@link #writeBack} between records. */
-    boolean full() {
+    public boolean full() {
         return held.size() >= maxZones;
     }
 
     /** Writes every held zone's changes to the backend and empties the heap. The current zone stays as it was. */
-    void writeBack() throws Exception {
+    public void writeBack() throws Exception {
         if (held.isEmpty()) {
             return;
         }
@@ -77,7 +83,7 @@ final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
     }
 
     /** Writes back, then no longer holds these states: for a retired rule, whose state is then cleared in the backend. */
-    void release(List<StateDescriptor<?, ?>> released) throws Exception {
+    public void release(List<StateDescriptor<?, ?>> released) throws Exception {
         writeBack();
         released.forEach(state -> states.remove(state.getName()));
     }
@@ -237,7 +243,7 @@ final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         @Override
         public Iterable<Map.Entry<UK, UV>> entries() throws Exception {
             ZoneMap<UK, UV> map = map();
-            return () -> map.removing(SimpleImmutableEntry::new);
+            return () -> map.removing(map::changing);
         }
 
         @Override
@@ -298,6 +304,18 @@ final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
     private static final class ZoneMap<UK, UV> {
         final Map<UK, UV> values = new HashMap<>();
         final Set<UK> changed = new HashSet<>();
+
+        /** An entry of the map whose {@code setValue} is a change, as through a backend's iterator. */
+        Map.Entry<UK, UV> changing(UK key, UV value) {
+            return new SimpleEntry<>(key, value) {
+                @Override
+                public UV setValue(UV newValue) {
+                    values.put(key, newValue);
+                    changed.add(key);
+                    return super.setValue(newValue);
+                }
+            };
+        }
 
         /** Iterates the entries as {@code shown}, recording a removal through the iterator as a change. */
         <E> Iterator<E> removing(BiFunction<UK, UV, E> shown) {

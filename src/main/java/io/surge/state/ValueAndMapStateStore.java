@@ -1,4 +1,4 @@
-package io.surge.alerts;
+package io.surge.state;
 
 import org.apache.flink.api.common.state.AggregatingState;
 import org.apache.flink.api.common.state.AggregatingStateDescriptor;
@@ -9,10 +9,10 @@ import org.apache.flink.api.common.state.ReducingState;
 import org.apache.flink.api.common.state.ReducingStateDescriptor;
 
 /**
- * A keyed state store for the rules, which keep value and map state only: flink-cep's NFA and shared buffer use no
+ * A keyed state store for value and map state only: surge's windows and flink-cep's NFA and shared buffer use no
  * other kind, and any other is a change to look at.
  */
-abstract class ValueAndMapStateStore implements KeyedStateStore {
+public abstract class ValueAndMapStateStore implements KeyedStateStore {
 
     @Override
     public final <T> ListState<T> getListState(ListStateDescriptor<T> descriptor) {
@@ -61,6 +61,6 @@ abstract class ValueAndMapStateStore implements KeyedStateStore {
     }
 
     private static UnsupportedOperationException unsupported() {
-        return new UnsupportedOperationException("a rule keeps value and map state only");
+        return new UnsupportedOperationException("surge's operators keep value and map state only");
     }
 }
