@@ -144,8 +144,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                 new ListStateDescriptor<>("rules-with-state", Types.STRING));
         restoredMatchers = new HashSet<>();
         matchersWithState.get().forEach(restoredMatchers::add);
-        zoneState = new HeapBetweenCheckpoints<>(context.getKeyedStateStore(), getKeyedStateBackend(),
-                HeapBetweenCheckpoints.MAX_ZONES);
+        zoneState = new HeapBetweenCheckpoints<>(context.getKeyedStateStore(), getKeyedStateBackend());
         waiting = zoneState.getMapState(new MapStateDescriptor<>(
                 "records-by-time", LongSerializer.INSTANCE, new ListSerializer<>(records)));
         cooldowns = zoneState.getState(new ValueStateDescriptor<>(
@@ -219,9 +218,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         watermark = checkpointedWatermark.effective(mark.getTimestamp());
         super.processWatermark(mark);
         retireBehind(watermark);
-        if (zoneState.full()) {
-            zoneState.writeBack();
-        }
+        zoneState.writeBackIfFull();
     }
 
     /** Rule set versions carry no event time of their own: only the records' watermark counts. */

@@ -25,17 +25,14 @@ public final class SurgeWindowsOperator extends KeyedProcessOperator<String, Zon
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        zoneState = new HeapBetweenCheckpoints<>(getKeyedStateStore(), getKeyedStateBackend(),
-                HeapBetweenCheckpoints.MAX_ZONES);
+        zoneState = new HeapBetweenCheckpoints<>(getKeyedStateStore(), getKeyedStateBackend());
         windows.keepStateIn(zoneState);
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         super.processWatermark(mark);
-        if (zoneState.full()) {
-            zoneState.writeBack();
-        }
+        zoneState.writeBackIfFull();
     }
 
     @Override

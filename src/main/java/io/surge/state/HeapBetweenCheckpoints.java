@@ -40,28 +40,40 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
      * some KB (its drivers' statuses, its open partial matches): with 10,000 the world-sized benchmark held up to
      * 770 MB after a collection; a city's busy zones, a few hundred per subtask, stay held for a whole interval.
      */
-    public static final int MAX_ZONES = 2_000;
+    private static final int MAX_ZONES = 2_000;
 
     private final KeyedStateStore backend;
     private final KeyedStateBackend<K> zones;
     private final int maxZones;
     /** By state name, so that a state asked for twice is one heap image. */
     private final Map<String, Held<K>> states = new LinkedHashMap<>();
+    /** The zones some state has read from the backend since the last write-back. */
     private final Set<K> held = new HashSet<>();
 
     /**
      * @param backend where the state is kept at checkpoints
      * @param zones the keyed backend whose current key is the zone
      */
-    public HeapBetweenCheckpoints(KeyedStateStore backend, KeyedStateBackend<K> zones, int maxZones) {
+    public HeapBetweenCheckpoints(KeyedStateStore backend, KeyedStateBackend<K> zones) {
+        this(backend, zones, MAX_ZONES);
+    }
+
+    HeapBetweenCheckpoints(KeyedStateStore backend, KeyedStateBackend<K> zones, int maxZones) {
         this.backend = backend;
         this.zones = zones;
         this.maxZones = maxZones;
     }
 
-    /** Whether the zones held have reached the bound, so that the caller should {@link #writeBack} between records. */
-    public boolean full() {
+    /** Whether the zones held have reached the bound. */
+    boolean full() {
         return held.size() >= maxZones;
+    }
+
+    /** Writes back once the zones held have reached the bound: between records, as after a watermark. */
+    public void writeBackIfFull() throws Exception {
+        if (full()) {
+            writeBack();
+        }
     }
 
     /** Writes every held zone's changes to the backend and empties the heap. The current zone stays as it was. */
@@ -116,13 +128,6 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         void forget();
     }
 
-    /** The current zone, counted as held. */
-    private K zone() {
-        K zone = zones.getCurrentKey();
-        held.add(zone);
-        return zone;
-    }
-
     private final class HeldValue<T> implements ValueState<T>, Held<K> {
         private final ValueState<T> stored;
         private final Map<K, Slot<T>> byZone = new HashMap<>();
@@ -132,11 +137,12 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         }
 
         private Slot<T> slot() throws IOException {
-            K zone = zone();
+            K zone = zones.getCurrentKey();
             Slot<T> slot = byZone.get(zone);
             if (slot == null) {
                 slot = new Slot<>(stored.value());
                 byZone.put(zone, slot);
+                held.add(zone);
             }
             return slot;
         }
@@ -198,7 +204,7 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         }
 
         private ZoneMap<UK, UV> map() throws Exception {
-            K zone = zone();
+            K zone = zones.getCurrentKey();
             ZoneMap<UK, UV> map = byZone.get(zone);
             if (map == null) {
                 map = new ZoneMap<>();
@@ -206,6 +212,7 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
                     map.values.put(entry.getKey(), entry.getValue());
                 }
                 byZone.put(zone, map);
+                held.add(zone);
             }
             return map;
         }

@@ -7,6 +7,7 @@ import io.surge.event.ZoneEvent;
 import io.surge.pricing.ZoneSurge;
 import io.surge.testing.Events;
 import io.surge.testing.RuleVersions;
+import io.surge.testing.TaskCheckpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -179,7 +180,7 @@ class ZoneRulesTest {
             process(before, surge("A", 5, 5, 5, 1.0), surge("B", 5, 9, 3, 3.0));
             before.processWatermark1(new Watermark(Events.at(6)));
             assertThat(before.extractOutputValues()).as("only a partial match so far").isEmpty();
-            snapshot = checkpoint(before);
+            snapshot = TaskCheckpoints.take(before);
         }
 
         try (var after = multiplierRules(List.of(v0), snapshot)) {
@@ -211,7 +212,7 @@ class ZoneRulesTest {
             process(before, surge("A", 5, 5, 10, 1.0), surge("B", 5, 5, 10, 1.0));
             before.processWatermark1(new Watermark(Events.at(6)));
             assertThat(zonesWithState(before, collapseState)).isEqualTo(2);
-            snapshot = checkpoint(before);
+            snapshot = TaskCheckpoints.take(before);
         }
 
         RuleSetVersion spikeOnly = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE));
@@ -406,13 +407,6 @@ class ZoneRulesTest {
 
     private Path rule(String name, String yaml) throws Exception {
         return Files.writeString(dir.resolve(name + ".yaml"), yaml);
-    }
-
-    /** A checkpoint as a task takes it: the operator prepares for it before the barrier, then snapshots. */
-    private static OperatorSubtaskState checkpoint(KeyedTwoInputStreamOperatorTestHarness<String, ?, ?, ?> harness)
-            throws Exception {
-        harness.prepareSnapshotPreBarrier(1L);
-        return harness.snapshot(1L, 1L);
     }
 
     /** The zones that hold the state in what a checkpoint taken now would hold. */

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surge.event.Reason;
 import io.surge.event.ZoneEvent;
+import io.surge.testing.TaskCheckpoints;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -199,7 +200,7 @@ class SlicedSurgeWindowsTest {
         process(before, ride("A").at(12));
         before.processWatermark(at(100));
         List<ZoneSurge> emitted = new ArrayList<>(before.extractOutputValues());
-        OperatorSubtaskState snapshot = checkpoint(before);
+        OperatorSubtaskState snapshot = TaskCheckpoints.take(before);
 
         // replayed after the restore, before the sources' first watermark: its windows were emitted already
         var after = openOnRocksDb(THIRTY_BY_FIVE, snapshot);
@@ -241,10 +242,10 @@ class SlicedSurgeWindowsTest {
         process(before, scenario.subList(0, 4));
         before.processWatermark(at(6));
         emitted.addAll(before.extractOutputValues());
-        // what a checkpoint holds, edited, then checkpointed
+        // what a checkpoint holds, edited, then snapshotted
         before.prepareSnapshotPreBarrier(1L);
         beforeSnapshot.accept(before);
-        OperatorSubtaskState snapshot = checkpoint(before);
+        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
 
         var after = openOnRocksDb(THIRTY_BY_FIVE, snapshot);
         process(after, scenario.subList(4, scenario.size()));
@@ -295,13 +296,6 @@ class SlicedSurgeWindowsTest {
             KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> harness) throws Exception {
         harness.prepareSnapshotPreBarrier(0L);
         return harness.numKeyedStateEntries();
-    }
-
-    /** A checkpoint as a task takes it: the operator prepares for it before the barrier, then snapshots. */
-    private static OperatorSubtaskState checkpoint(
-            KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> harness) throws Exception {
-        harness.prepareSnapshotPreBarrier(1L);
-        return harness.snapshot(1L, 1L);
     }
 
     /** d1 goes available, unavailable and available again; d2 is available once; four rides. */
