@@ -22,7 +22,8 @@ import org.apache.flink.util.CloseableIterator;
  * <p>The replay is a bounded streaming job, not a batch one: Flink's batch execution drops every timer registered
  * from a timer callback ("Timer service is quiesced"), and both the windows (the next window of a zone is due from
  * the one just emitted) and the rules (a partial match's timeout, a cooldown's end) register theirs there. In batch,
- * a zone's windows after a gap in its traffic, and the last windows of every zone, were never emitted.
+ * a zone's windows whose last slice held none of its records (after a pause in its traffic, and its last windows)
+ * were never emitted.
  */
 public final class Backtest {
 

@@ -16,8 +16,7 @@ import org.apache.flink.api.common.typeinfo.Types;
  * time a checkpoint reaches them; on restore, rescaled or not, each takes the highest, which at most turns a record
  * that could have gone either way late, and never counts one in a window emitted before.
  *
- * <p>Only a restored watermark raises the operator's own: in batch execution a keyed operator's watermark starts over
- * for every key, and nothing is checkpointed there.
+ * <p>Only a restored watermark raises the operator's own; the operator's own only rises.
  */
 public final class CheckpointedWatermark {
 
