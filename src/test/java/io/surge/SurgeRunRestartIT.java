@@ -2,23 +2,17 @@ package io.surge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.surge.alerts.RuleSetVersion;
 import io.surge.avro.RideRequest;
-import io.surge.avro.SurgeAlert;
 import io.surge.config.SurgeConfig;
 import io.surge.embedded.EmbeddedKafka;
-import io.surge.event.Ingested;
-import io.surge.ingest.InputValidation;
 import io.surge.io.kafka.DivertedRecordSerializer;
-import io.surge.io.kafka.TopicSnapshot;
 import io.surge.testing.ClosedWorkload;
 import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.SurgeResults;
 import io.surge.testing.SurgeRunProcess;
 import io.surge.testing.SurgeStack;
-import io.surge.testing.WireRecords;
-import io.surge.time.Clock;
+import io.surge.testing.UninterruptedRun;
 import io.surge.time.Waiting;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -135,13 +129,8 @@ class SurgeRunRestartIT {
                                 workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
                 List<ConsumerRecord<byte[], byte[]>> raised = KafkaClients.records();
                 KafkaClients.pollFor(alerts, raised, Duration.ofSeconds(3));
-                List<String> uninterrupted = uninterruptedAlerts(stack, workload);
-                LOG.info("alerts raised across the kills={}, by an uninterrupted backtest={}", raised.size(),
-                        uninterrupted.size());
-                assertThat(uninterrupted).as("alerts the workload raises").isNotEmpty();
-                assertThat(raised.stream().map(SurgeRunRestartIT::alert))
-                        .as("every alert exactly once, equal to those of a backtest of the same inputs")
-                        .containsExactlyInAnyOrderElementsOf(uninterrupted);
+                // the strays two hours older than the workload are late for the job
+                UninterruptedRun.assertRaisedAsUninterrupted(raised, config, workload.eventTimeAt(0) - 3_600_000);
                 assertThat(diverted(stack, config.topics().lateEvents(), strays.late.size()))
                         .as("every late input once in the late-events topic")
                         .containsExactlyInAnyOrderElementsOf(strays.late.keySet().stream()
@@ -280,33 +269,6 @@ class SurgeRunRestartIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * The alerts of one uninterrupted run over what the input topics hold, backtested: partial matches, the
-     * records waiting for the watermark and cooldowns lost or replayed twice by a kill would change them. The records
-     * that are late for the live job (the strays two hours older than the workload) are left out, as the job drops them.
-     */
-    private static List<String> uninterruptedAlerts(SurgeStack stack, ClosedWorkload workload) throws Exception {
-        SurgeConfig config = stack.config();
-        InputValidation validation =
-                new InputValidation(config.input().zoneResolver(), config.input().maxFutureSkew(), Clock.system());
-        long lateBefore = workload.eventTimeAt(0) - 3_600_000;
-        List<Ingested> onTime = TopicSnapshot.read(config, config.topics().inputTopics(), validation).stream()
-                .filter(input -> input.isAccepted() && input.event().eventTime() > lateBefore)
-                .toList();
-        return Backtest.alerts(onTime, config, List.of(RuleSetVersion.fromDirectory(Path.of("alerts")))).stream()
-                .map(alert -> alert.alertId() + " " + alert.rule() + " " + alert.zoneId() + " "
-                        + alert.firstEventTime() + ".." + alert.lastEventTime() + " " + alert.summary())
-                .toList();
-    }
-
-    /** A committed alert as {@link #uninterruptedAlerts} describes one: all but when it was detected. */
-    private static String alert(ConsumerRecord<byte[], byte[]> record) {
-        SurgeAlert alert = WireRecords.decode(record.value(), SurgeAlert.getClassSchema(), SurgeAlert.getClassSchema());
-        return alert.getAlertId() + " " + alert.getRule() + " " + alert.getZoneId() + " "
-                + alert.getFirstEventTime().toEpochMilli() + ".." + alert.getLastEventTime().toEpochMilli() + " "
-                + alert.getSummary();
     }
 
     private static String feederState(CompletableFuture<Void> feeding) {

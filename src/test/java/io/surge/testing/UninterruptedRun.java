@@ -1,0 +1,72 @@
+package io.surge.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surge.Backtest;
+import io.surge.alerts.RuleSetVersion;
+import io.surge.avro.SurgeAlert;
+import io.surge.config.SurgeConfig;
+import io.surge.event.Ingested;
+import io.surge.ingest.InputValidation;
+import io.surge.io.kafka.TopicSnapshot;
+import io.surge.time.Clock;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alerts one uninterrupted run raises over what the input topics hold, from a backtest of them, for tests that
+ * fail, kill or restart the job: partial matches, records waiting for the watermark and cooldowns lost or replayed
+ * twice would change its alerts. Alerts are compared by all but when they were detected.
+ */
+public final class UninterruptedRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UninterruptedRun.class);
+
+    private UninterruptedRun() {}
+
+    /**
+     * Asserts that the committed records of the alerts topic are each once the alerts of an uninterrupted run, and
+     * that there are some.
+     *
+     * @param lateBefore as for {@link #alerts}
+     */
+    public static void assertRaisedAsUninterrupted(List<ConsumerRecord<byte[], byte[]>> raised, SurgeConfig config,
+            long lateBefore) throws Exception {
+        List<String> uninterrupted = alerts(config, lateBefore);
+        LOG.info("alerts raised={}, by an uninterrupted backtest={}", raised.size(), uninterrupted.size());
+        assertThat(uninterrupted).as("alerts the workload raises").isNotEmpty();
+        assertThat(raised.stream().map(UninterruptedRun::alert))
+                .as("every alert exactly once, equal to those of a backtest of the same inputs")
+                .containsExactlyInAnyOrderElementsOf(uninterrupted);
+    }
+
+    /**
+     * @param lateBefore inputs with an earlier event time are left out, as the live job drops them as late (and a
+     *     backtest, in which nothing is late, would count them)
+     */
+    private static List<String> alerts(SurgeConfig config, long lateBefore) throws Exception {
+        InputValidation validation =
+                new InputValidation(config.input().zoneResolver(), config.input().maxFutureSkew(), Clock.system());
+        List<Ingested> onTime = TopicSnapshot.read(config, config.topics().inputTopics(), validation).stream()
+                .filter(input -> input.isAccepted() && input.event().eventTime() >= lateBefore)
+                .toList();
+        return Backtest.alerts(onTime, config, List.of(RuleSetVersion.fromDirectory(Path.of("alerts")))).stream()
+                .map(alert -> compared(alert.alertId(), alert.rule(), alert.zoneId(), alert.firstEventTime(),
+                        alert.lastEventTime(), alert.summary()))
+                .toList();
+    }
+
+    /** A committed record of the alerts topic, as {@link #alerts} gives them. */
+    private static String alert(ConsumerRecord<byte[], byte[]> record) {
+        SurgeAlert alert = WireRecords.decode(record.value(), SurgeAlert.getClassSchema(), SurgeAlert.getClassSchema());
+        return compared(alert.getAlertId(), alert.getRule(), alert.getZoneId(),
+                alert.getFirstEventTime().toEpochMilli(), alert.getLastEventTime().toEpochMilli(), alert.getSummary());
+    }
+
+    private static String compared(String id, String rule, String zone, long first, long last, String summary) {
+        return id + " " + rule + " " + zone + " " + first + ".." + last + " " + summary;
+    }
+}
