@@ -34,8 +34,7 @@ public final class Backtest {
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DataStream<Ingested> replay = env.fromData(inEventTimeOrder(inputs), TypeInformation.of(Ingested.class))
-                .assignTimestampsAndWatermarks(EventTimeWatermarks.strategy(config.watermarks().outOfOrderness(),
-                        config.watermarks().idleness()))
+                .assignTimestampsAndWatermarks(EventTimeWatermarks.strategy(config.watermarks()))
                 .name("Recorded inputs");
         DataStream<ZoneAlert> alerts =
                 SurgePipeline.build(replay, config, RuleSets.fixed(env, versions), Clock.system()).alerts();

@@ -105,8 +105,7 @@ public final class SurgeJob {
     public static DataStream<Ingested> inputs(StreamExecutionEnvironment env, SurgeConfig config,
             Source<Ingested, ?, ?> source) {
         return env.fromSource(source,
-                        EventTimeWatermarks.strategy(config.watermarks().outOfOrderness(),
-                                config.watermarks().idleness()),
+                        EventTimeWatermarks.strategy(config.watermarks()),
                         "Ride requests and driver statuses from Kafka")
                 .uid("kafka-inputs");
     }

@@ -61,7 +61,7 @@ class SurgePipelineITCase {
         env.setParallelism(2);
         DataStream<Ingested> inputs = env.fromData(workload.ingest(validation), TypeInformation.of(Ingested.class))
                 .assignTimestampsAndWatermarks(new WatermarkOnEveryEvent<>(
-                        EventTimeWatermarks.strategy(config.watermarks().outOfOrderness(), config.watermarks().idleness())))
+                        EventTimeWatermarks.strategy(config.watermarks())))
                 .setParallelism(1);
         SurgePipeline.Outputs outputs = SurgePipeline.build(inputs, config,
                 RuleSets.fixed(env, List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of()))), () -> COMPUTED_AT);

@@ -6,6 +6,7 @@ import io.surge.avro.RideRequest;
 import io.surge.config.SurgeConfig;
 import io.surge.embedded.EmbeddedKafka;
 import io.surge.io.kafka.DivertedRecordSerializer;
+import io.surge.pricing.ZoneSurge;
 import io.surge.testing.ClosedWorkload;
 import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
@@ -34,6 +35,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -61,6 +63,7 @@ class SurgeRunRestartIT {
     private static final String JOB = "restart";
     private static final int EVENTS = 120_000;
     private static final int EVENTS_PER_SECOND = 3_000;
+    private static final int BACKLOG = 150_000;
     private static final Duration PATIENCE = Duration.ofSeconds(180);
 
     @TempDir
@@ -93,7 +96,8 @@ class SurgeRunRestartIT {
                     int target = (int) (workload.expected().size() * shares[kill]);
                     KafkaClients.pollUntil(multipliers, results, read -> read.size() >= target, PATIENCE,
                             target + " results before kill " + (kill + 1));
-                    Path inProgress = kill == shares.length - 1 ? awaitCheckpointInProgress(state) : null;
+                    Path inProgress =
+                            kill == shares.length - 1 ? awaitCheckpointInProgress(checkpointsOf(state)) : null;
                     long killedAt = System.currentTimeMillis();
                     run.kill();
                     LOG.info("kill {} with {} of {} results read", kill + 1, results.size(),
@@ -146,6 +150,102 @@ class SurgeRunRestartIT {
         }
     }
 
+    /**
+     * What a user's run found one driver short (issue 28): the whole input is a backlog, written before the job
+     * starts, so every run catches up, and no partition is ever silent while it has records left; kills just before a
+     * checkpoint barrier, just after a checkpoint completes, and at a seeded moment in between, with checkpoints every
+     * 2 s; after the last restart the registry answers nothing for a few seconds, while the new process has no schema
+     * cached. Partitions taken for idle while their records were still unread made those records count only in the
+     * windows still open. The user's machine met the default 10 s idleness; 1 s here makes the same race certain on
+     * this one.
+     */
+    @Test
+    void aBacklogCaughtUpAcrossKillsNearCheckpointBarriersIsExact() throws Exception {
+        try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB));
+                KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
+            ClosedWorkload workload = ClosedWorkload.generate(28L, BACKLOG, stack.config().topics().partitions());
+            workload.sendAll(producer, stack);
+            Path state = work.resolve("state");
+            List<String> arguments = new ArrayList<>(arguments(stack, state, "2s"));
+            arguments.addAll(List.of("--set", "watermark.idleness=1s"));
+            Random random = new Random(28L);
+            SurgeRunProcess run = SurgeRunProcess.start(work, "backlog-0", arguments);
+            try (KafkaConsumer<byte[], byte[]> multipliers =
+                    KafkaClients.committedReader(stack.bootstrapServers(), stack.config().topics().multipliers())) {
+                List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
+                for (KillMoment moment : KillMoment.values()) {
+                    moment.await(checkpointsOf(state), random);
+                    run.kill();
+                    LOG.info("killed {} with {} results committed", moment, results.size());
+                    run = SurgeRunProcess.start(work, "backlog-" + (moment.ordinal() + 1), arguments);
+                    if (moment == KillMoment.SEEDED) {
+                        holdUpRegistryAsTheJobStarts(stack, run);
+                    }
+                    assertThat(run.awaitLine("LocalRun", PATIENCE)).contains("resuming from checkpoint id=");
+                    KafkaClients.pollFor(multipliers, results, Duration.ofMillis(200));
+                }
+                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
+                        PATIENCE, workload.expected().size() + " results");
+                KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
+
+                assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))
+                        .as("every (zone, window_end) exactly once, equal to the oracle")
+                        .containsExactlyInAnyOrderElementsOf(
+                                workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
+            } finally {
+                run.close();
+            }
+        }
+    }
+
+    /** Where in the checkpoint cycle a kill falls. */
+    private enum KillMoment {
+        /** A barrier is on its way: the checkpoint's directory exists, its metadata does not yet. */
+        BEFORE_BARRIER_COMPLETES {
+            @Override
+            void await(Path location, Random random) throws Exception {
+                awaitCompletedCheckpoints(location, 1);
+                awaitCheckpointInProgress(location);
+            }
+        },
+        /** A checkpoint has just completed: its results may or may not have been committed. */
+        JUST_AFTER_A_CHECKPOINT {
+            @Override
+            void await(Path location, Random random) throws Exception {
+                awaitCheckpointAfter(location, newestCompleted(location));
+            }
+        },
+        /** A seeded share of the interval after a checkpoint completed. */
+        SEEDED {
+            @Override
+            void await(Path location, Random random) throws Exception {
+                awaitCheckpointAfter(location, newestCompleted(location));
+                Thread.sleep(random.nextInt(2_000)); // a moment in the checkpoint cycle, not a wait for the job
+            }
+        };
+
+        abstract void await(Path location, Random random) throws Exception;
+
+        private static long newestCompleted(Path location) throws Exception {
+            List<Path> completed = awaitCompletedCheckpoints(location, 1);
+            return checkpointId(completed.get(0));
+        }
+    }
+
+    /**
+     * The registry answers nothing from just before the restarted job reads its first record until well past the
+     * idleness timeout: the job's source waits for the schemas of the ids it meets, as after every restart.
+     */
+    private static void holdUpRegistryAsTheJobStarts(SurgeStack stack, SurgeRunProcess run) throws Exception {
+        run.awaitLine("output schema ready subject=" + stack.config().topics().alerts(), PATIENCE);
+        stack.registry().pause();
+        try {
+            Thread.sleep(4_000); // how long the registry is out: the fault itself, not a wait for the job
+        } finally {
+            stack.registry().resume();
+        }
+    }
+
     @Test
     void aDamagedNewestCheckpointFallsBackNoneRestorableRefusesAndFreshStartsOver() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB));
@@ -155,10 +255,7 @@ class SurgeRunRestartIT {
             ClosedWorkload workload = ClosedWorkload.generate(5L, 6_000, stack.config().topics().partitions());
             workload.send(producer, stack, 0, 3_000);
 
-            SurgeRunProcess first = SurgeRunProcess.start(work, "first", arguments);
-            awaitCompletedCheckpoints(state, 2);
-            first.kill();
-            List<Path> completed = completedCheckpoints(state);
+            List<Path> completed = runToTwoCheckpointsAndKill("first", arguments, state);
             Path newest = completed.get(0);
             Path previous = completed.get(1);
             truncate(newest.resolve("_metadata"));
@@ -169,10 +266,10 @@ class SurgeRunRestartIT {
                     .contains(newest.getFileName() + ": _metadata cannot be read")
                     .contains("twice, with equal values");
             workload.send(producer, stack, 3_000, 6_000);
-            awaitCheckpointAfter(state, checkpointId(newest));
+            awaitCheckpointAfter(checkpointsOf(state), checkpointId(newest));
             fallback.kill();
 
-            for (Path checkpoint : completedCheckpoints(state)) {
+            for (Path checkpoint : completedCheckpoints(checkpointsOf(state))) {
                 truncate(checkpoint.resolve("_metadata"));
             }
             SurgeRunProcess refused = SurgeRunProcess.start(work, "refused", arguments);
@@ -188,7 +285,7 @@ class SurgeRunRestartIT {
                 assertThat(again.awaitLine("LocalRun", PATIENCE))
                         .contains("starting with empty state, as asked (--fresh)")
                         .contains("are kept in");
-                awaitCompletedCheckpoints(state, 1);
+                awaitCompletedCheckpoints(checkpointsOf(state), 1);
             }
 
             try (EmbeddedKafka other = EmbeddedKafka.start()) {
@@ -202,12 +299,93 @@ class SurgeRunRestartIT {
         }
     }
 
+    /**
+     * A newest checkpoint whose metadata reads fine but whose state files hold garbage of the size they should have:
+     * the process restoring it gives up after its bounded restarts and exits non-zero, and the next start falls back
+     * to the checkpoint before it. A read_committed consumer may then see the windows committed after that one twice,
+     * with equal values. On the heap backend every checkpoint is whole, in files of its own directory, so garbage there
+     * breaks that checkpoint only (RocksDB's incremental ones share files, and keep small ones inside the metadata).
+     */
+    @Test
+    void aCorruptStateFileEndsTheProcessAndTheNextStartFallsBack() throws Exception {
+        try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB));
+                KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
+            Path state = work.resolve("state");
+            List<String> arguments = new ArrayList<>(arguments(stack, state));
+            arguments.addAll(List.of("--set", "state.backend=hashmap"));
+            ClosedWorkload workload = ClosedWorkload.generate(7L, 20_000, stack.config().topics().partitions());
+            workload.send(producer, stack, 0, 10_000);
+
+            List<Path> completed = runToTwoCheckpointsAndKill("before-corruption", arguments, state);
+            Path newest = completed.get(0);
+            Path previous = completed.get(1);
+            List<Path> corrupted = overwriteWithGarbage(stateFilesIn(newest));
+            assertThat(corrupted).as("state files of the newest checkpoint").isNotEmpty();
+
+            SurgeRunProcess corrupt = SurgeRunProcess.start(work, "corrupt", arguments);
+            assertThat(corrupt.awaitExit(PATIENCE)).as("exit code").isNotZero();
+            assertThat(corrupt.log()).contains("the job could not restore checkpoint id=" + checkpointId(newest));
+
+            try (SurgeRunProcess fallback = SurgeRunProcess.start(work, "after-corruption", arguments);
+                    KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                            stack.bootstrapServers(), stack.config().topics().multipliers())) {
+                assertThat(fallback.awaitLine("LocalRun", PATIENCE))
+                        .contains("resuming from checkpoint id=" + checkpointId(previous) + " ")
+                        .contains("a job could not restore it");
+                workload.send(producer, stack, 10_000, workload.size());
+                workload.close(producer, stack);
+                List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
+                Set<String> expectedWindows = new HashSet<>(workload.expected().stream().map(this::window).toList());
+                KafkaClients.pollUntil(multipliers, results, read -> read.stream().map(ClosedWorkload::decodeSurge)
+                        .map(this::window).collect(Collectors.toSet()).containsAll(expectedWindows), PATIENCE,
+                        "every expected window");
+                KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
+
+                List<ZoneSurge> read = results.stream().map(ClosedWorkload::decodeSurge)
+                        .map(SurgeResults::withoutComputedAt).toList();
+                assertThat(new HashSet<>(read)).as("every (zone, window_end) with the oracle's values, some twice")
+                        .containsExactlyInAnyOrderElementsOf(
+                                workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
+            }
+        }
+    }
+
+    /** Runs surge until it has completed two checkpoints, then kills it; returns its checkpoints, newest first. */
+    private List<Path> runToTwoCheckpointsAndKill(String name, List<String> arguments, Path state) throws Exception {
+        SurgeRunProcess run = SurgeRunProcess.start(work, name, arguments);
+        awaitCompletedCheckpoints(checkpointsOf(state), 2);
+        run.kill();
+        return completedCheckpoints(checkpointsOf(state));
+    }
+
+    private String window(ZoneSurge result) {
+        return result.zoneId() + "@" + result.windowEnd();
+    }
+
+    /** The files of a checkpoint's own directory but its metadata. */
+    private static List<Path> stateFilesIn(Path checkpoint) throws IOException {
+        try (Stream<Path> files = Files.list(checkpoint)) {
+            return files.filter(file -> !file.getFileName().toString().equals("_metadata")).toList();
+        }
+    }
+
+    /** Each file overwritten with as many random bytes as it held: its size still matches the metadata. */
+    private static List<Path> overwriteWithGarbage(List<Path> files) throws IOException {
+        Random random = new Random(13L);
+        for (Path file : files) {
+            byte[] garbage = new byte[(int) Files.size(file)];
+            random.nextBytes(garbage);
+            Files.write(file, garbage);
+        }
+        return files;
+    }
+
     @Test
     void aSecondJobOfTheSameNameIsRefusedWhileTheFirstRuns() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB));
                 SurgeRunProcess running = SurgeRunProcess.start(work, "running", arguments(stack, work.resolve("a")))) {
             running.awaitLine("LocalRun", PATIENCE);
-            awaitCompletedCheckpoints(work.resolve("a"), 1);
+            awaitCompletedCheckpoints(checkpointsOf(work.resolve("a")), 1);
 
             SurgeRunProcess sameMachine = SurgeRunProcess.start(work, "same-state", arguments(stack, work.resolve("a")));
             assertThat(sameMachine.awaitExit(PATIENCE)).as("exit code").isEqualTo(2);
@@ -219,17 +397,22 @@ class SurgeRunRestartIT {
                     .contains("consumer group " + JOB + "-running");
 
             assertThat(running.isAlive()).as("the first job runs on").isTrue();
-            awaitCheckpointAfter(work.resolve("a"), checkpointId(completedCheckpoints(work.resolve("a")).get(0)));
+            Path checkpoints = checkpointsOf(work.resolve("a"));
+            awaitCheckpointAfter(checkpoints, checkpointId(completedCheckpoints(checkpoints).get(0)));
         }
     }
 
     private static List<String> arguments(SurgeStack stack, Path state) {
+        return arguments(stack, state, "1s");
+    }
+
+    private static List<String> arguments(SurgeStack stack, Path state, String checkpointInterval) {
         return List.of(
                 "--bootstrap", stack.bootstrapServers(),
                 "--registry", stack.config().registry().url(),
                 "--set", "job.name=" + JOB,
                 "--set", "state.dir=" + state.toAbsolutePath(),
-                "--set", "checkpoint.interval=1s",
+                "--set", "checkpoint.interval=" + checkpointInterval,
                 "--set", "alerts.dir=" + Path.of("alerts").toAbsolutePath(),
                 "--rest-port", "0");
     }
@@ -309,10 +492,14 @@ class SurgeRunRestartIT {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
-    // The checkpoints as Flink lays them out under the job's state directory: checkpoints/<flink job>/chk-<n>/_metadata
+    // The checkpoints as Flink lays them out in the job's checkpoint location: <flink job>/chk-<n>/_metadata
 
-    private static List<Path> checkpointDirectories(Path state) throws IOException {
-        Path location = state.resolve(JOB).resolve("checkpoints");
+    /** The checkpoint location of a job run with {@code state.dir} and no {@code checkpoint.dir}. */
+    private static Path checkpointsOf(Path state) {
+        return state.resolve(JOB).resolve("checkpoints");
+    }
+
+    private static List<Path> checkpointDirectories(Path location) throws IOException {
         if (!Files.isDirectory(location)) {
             return List.of();
         }
@@ -327,30 +514,31 @@ class SurgeRunRestartIT {
             return found;
         } catch (java.nio.file.NoSuchFileException e) {
             // Flink deleted a subsumed checkpoint while it was being listed
-            return checkpointDirectories(state);
+            return checkpointDirectories(location);
         }
     }
 
-    private static List<Path> completedCheckpoints(Path state) throws IOException {
-        return checkpointDirectories(state).stream().filter(dir -> Files.exists(dir.resolve("_metadata"))).toList();
+    private static List<Path> completedCheckpoints(Path location) throws IOException {
+        return checkpointDirectories(location).stream().filter(dir -> Files.exists(dir.resolve("_metadata"))).toList();
     }
 
-    private static List<Path> awaitCompletedCheckpoints(Path state, int count) throws Exception {
-        Waiting.until(() -> completedCheckpoints(state).size() >= count, PATIENCE, count + " completed checkpoints");
-        return completedCheckpoints(state);
+    private static List<Path> awaitCompletedCheckpoints(Path location, int count) throws Exception {
+        Waiting.until(() -> completedCheckpoints(location).size() >= count, PATIENCE,
+                count + " completed checkpoints");
+        return completedCheckpoints(location);
     }
 
-    private static void awaitCheckpointAfter(Path state, long id) throws Exception {
-        Waiting.until(() -> completedCheckpoints(state).stream().anyMatch(dir -> checkpointId(dir) > id), PATIENCE,
+    private static void awaitCheckpointAfter(Path location, long id) throws Exception {
+        Waiting.until(() -> completedCheckpoints(location).stream().anyMatch(dir -> checkpointId(dir) > id), PATIENCE,
                 "a checkpoint completed after checkpoint " + id);
     }
 
     /** A checkpoint directory that Flink created and has not written metadata into yet. */
-    private static Path awaitCheckpointInProgress(Path state) throws Exception {
-        Set<Path> before = new HashSet<>(checkpointDirectories(state));
+    private static Path awaitCheckpointInProgress(Path location) throws Exception {
+        Set<Path> before = new HashSet<>(checkpointDirectories(location));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            for (Path checkpoint : checkpointDirectories(state)) {
+            for (Path checkpoint : checkpointDirectories(location)) {
                 if (!before.contains(checkpoint) && !Files.exists(checkpoint.resolve("_metadata"))) {
                     return checkpoint;
                 }

@@ -69,7 +69,7 @@ public final class RunCommand implements Callable<Integer> {
             metrics.apply(flink, out);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
             SurgeJob.buildOnKafka(env, surge, Clock.system());
-            env.execute(surge.jobName());
+            run.await(env.executeAsync(surge.jobName()));
         }
         return 0;
     }

@@ -1,15 +1,22 @@
 package io.surge.config;
 
+import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 
 /** The Flink configuration a surge job runs with, derived from its {@link SurgeConfig}. */
 public final class FlinkSettings {
+
+    /** How many times within {@link #FAILURE_INTERVAL} the job restarts before it fails for good. */
+    private static final int MAX_FAILURES = 5;
+
+    private static final Duration FAILURE_INTERVAL = Duration.ofMinutes(5);
 
     private FlinkSettings() {}
 
@@ -20,6 +27,13 @@ public final class FlinkSettings {
         flink.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpointing.timeout());
         flink.set(StateBackendOptions.STATE_BACKEND, config.checkpointing().backend().flinkName());
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        // Flink's default with checkpointing is to restart forever: a job that cannot restore (a corrupt state file)
+        // would retry inside the process for good, where a supervisor must see it fail. A few failures in a while are
+        // ridden out, as a lost TaskManager or a broker restart; more end the job.
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL, MAX_FAILURES);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL, FAILURE_INTERVAL);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, Duration.ofSeconds(2));
         if (checkpointing.dir() != null) {
             retainCheckpointsIn(flink, checkpointing.dir());
         }

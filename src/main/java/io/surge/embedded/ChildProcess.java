@@ -71,6 +71,24 @@ public final class ChildProcess implements AutoCloseable {
         closeInput();
     }
 
+    /** Stops the JVM where it is (SIGSTOP), as a frozen VM or a debugger would, until {@link #resume}. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a paused JVM go on (SIGCONT). */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        ProcessHandle target = jvm().orElseThrow(() -> new IllegalStateException(name + " is not running"));
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(target.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + target.pid() + " (" + name + ") failed");
+        }
+    }
+
     /** The last lines of its output, for a message. */
     public String tail() {
         try {

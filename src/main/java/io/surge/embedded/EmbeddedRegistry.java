@@ -59,6 +59,15 @@ public final class EmbeddedRegistry implements AutoCloseable {
         return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
     }
 
+    /** Stops the registry where it is: it accepts connections but answers nothing until {@link #resume}. */
+    public void pause() throws IOException, InterruptedException {
+        process.pause();
+    }
+
+    public void resume() throws IOException, InterruptedException {
+        process.resume();
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         process.close();

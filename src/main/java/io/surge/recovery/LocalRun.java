@@ -6,8 +6,13 @@ import io.surge.io.kafka.KafkaCluster;
 import io.surge.io.kafka.TopicSetup;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,17 +28,23 @@ import org.slf4j.LoggerFactory;
 public final class LocalRun implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
+    private static final String STATE_RESTORE =
+            "org.apache.flink.streaming.api.operators.StreamTaskStateInitializerImpl";
 
     private final StateDirectory state;
     private final JobPresence presence;
     private final RetainedCheckpoints checkpoints;
     private final StartPoint start;
+    /** Whether the job starts from a checkpoint it retained, which it may mark, rather than a user's savepoint. */
+    private final boolean fromRetained;
 
-    private LocalRun(StateDirectory state, JobPresence presence, RetainedCheckpoints checkpoints, StartPoint start) {
+    private LocalRun(StateDirectory state, JobPresence presence, RetainedCheckpoints checkpoints, StartPoint start,
+            boolean fromRetained) {
         this.state = state;
         this.presence = presence;
         this.checkpoints = checkpoints;
         this.start = start;
+        this.fromRetained = fromRetained;
     }
 
     /**
@@ -54,7 +65,7 @@ public final class LocalRun implements AutoCloseable {
             StartPoint start = startPoint(config, checkpoints, kafka, fresh, savepoint, now);
             LOG.info("{}", start.description());
             warnWhenDownTooLong(config, start, savepoint == null, now);
-            return new LocalRun(state, presence, checkpoints, start);
+            return new LocalRun(state, presence, checkpoints, start, savepoint == null && start.from() != null);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (presence != null) {
                 presence.close();
@@ -118,6 +129,45 @@ public final class LocalRun implements AutoCloseable {
 
     public StartPoint start() {
         return start;
+    }
+
+    /**
+     * Waits for the job to end; when it failed, marks the checkpoint it could not restore, if that is why
+     * ({@link #failed}).
+     */
+    public void await(JobClient job) throws Exception {
+        try {
+            job.getJobExecutionResult().get();
+        } catch (ExecutionException e) {
+            throw failed(e.getCause() instanceof Exception cause ? cause : e);
+        }
+    }
+
+    /**
+     * What the job's end by {@code failure} leaves for the next start. A job that could not restore the checkpoint it
+     * started from (a corrupt state file, say) fails once its restarts are spent; that checkpoint is then marked, so
+     * that the next start resumes from the one before it and says so. Returns the failure to report.
+     */
+    private Exception failed(Exception failure) throws IOException {
+        if (!fromRetained || causes(failure).noneMatch(LocalRun::thrownRestoringState)) {
+            return failure;
+        }
+        Throwable root = causes(failure).reduce((cause, deeper) -> deeper).orElseThrow();
+        String reason = root.getClass().getSimpleName() + ": " + root.getMessage();
+        RetainedCheckpoints.markRestoreFailed(start.from().directory(), reason);
+        return new RecoveryException("the job could not restore checkpoint id=" + start.from().id() + " ("
+                + start.from().directory() + "): " + reason + ". It is marked damaged; started again, surge run"
+                + " resumes from the checkpoint before it", failure);
+    }
+
+    private static Stream<Throwable> causes(Throwable failure) {
+        return Stream.iterate(failure, Objects::nonNull, Throwable::getCause);
+    }
+
+    /** Thrown while Flink built an operator's state backends from the checkpoint, not by the job's own code. */
+    private static boolean thrownRestoringState(Throwable failure) {
+        return Arrays.stream(failure.getStackTrace())
+                .anyMatch(frame -> frame.getClassName().equals(STATE_RESTORE));
     }
 
     /**

@@ -11,4 +11,8 @@ public final class RecoveryException extends RuntimeException {
     public RecoveryException(String message) {
         super(message);
     }
+
+    public RecoveryException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

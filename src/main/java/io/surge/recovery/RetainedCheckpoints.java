@@ -24,8 +24,11 @@ import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.state.IncrementalRemoteKeyedStateHandle;
+import org.apache.flink.runtime.state.KeyGroupsStateHandle;
+import org.apache.flink.runtime.state.OperatorStreamStateHandle;
 import org.apache.flink.runtime.state.StateObject;
 import org.apache.flink.runtime.state.StreamStateHandle;
+import org.apache.flink.runtime.state.filesystem.FileStateHandle;
 
 /**
  * The checkpoints retained under one job's checkpoint location, across the Flink jobs that ran there: Flink writes
@@ -35,6 +38,8 @@ import org.apache.flink.runtime.state.StreamStateHandle;
 public final class RetainedCheckpoints {
 
     static final String METADATA = "_metadata";
+    /** Beside a checkpoint's metadata when a job could not restore it: what went wrong. */
+    private static final String RESTORE_FAILED = "_restore-failed";
     private static final String KAFKA_CLUSTER = "kafka-cluster-id";
     private static final Pattern CHECKPOINT_DIRECTORY = Pattern.compile("chk-(\\d+)");
 
@@ -156,19 +161,64 @@ public final class RetainedCheckpoints {
         } catch (IOException | RuntimeException e) {
             return new RetainedCheckpoint(id, directory, completedAt, METADATA + " cannot be read (" + e + ")");
         }
-        Optional<Path> missing = stateFiles(loaded).filter(file -> !exists(file)).findFirst();
-        if (missing.isPresent()) {
-            return new RetainedCheckpoint(id, directory, completedAt, "its state file " + missing.get() + " is missing");
+        Optional<String> damaged = stateFiles(loaded).map(RetainedCheckpoints::damage).flatMap(Optional::stream)
+                .findFirst();
+        if (damaged.isPresent()) {
+            return new RetainedCheckpoint(id, directory, completedAt, damaged.get());
+        }
+        Path failed = new Path(directory, RESTORE_FAILED);
+        if (fs.exists(failed)) {
+            try (FSDataInputStream in = fs.open(failed)) {
+                return new RetainedCheckpoint(id, directory, completedAt, "a job could not restore it ("
+                        + new String(in.readAllBytes(), StandardCharsets.UTF_8).strip() + ")");
+            }
         }
         return new RetainedCheckpoint(loaded.getCheckpointId(), directory, completedAt, null);
     }
 
+    /**
+     * Marks a checkpoint that a job failed to restore, so that the next start passes it over and says why; its files
+     * stay for a look.
+     */
+    public static void markRestoreFailed(Path checkpoint, String reason) throws IOException {
+        try (FSDataOutputStream out =
+                checkpoint.getFileSystem().create(new Path(checkpoint, RESTORE_FAILED), WriteMode.OVERWRITE)) {
+            out.write(reason.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     /** The files a checkpoint's state lives in; small state is inline in the metadata and has none. */
-    private static Stream<Path> stateFiles(CheckpointMetadata metadata) {
+    private static Stream<StreamStateHandle> stateFiles(CheckpointMetadata metadata) {
         return metadata.getOperatorStates().stream()
                 .map(OperatorState::getStates)
                 .flatMap(subtasks -> subtasks.stream().flatMap(RetainedCheckpoints::handles))
-                .flatMap(handle -> handle.maybeGetPath().stream());
+                .filter(handle -> handle.maybeGetPath().isPresent());
+    }
+
+    /** What is wrong with a state file: missing, or not the size it was written with; empty when nothing is. */
+    private static Optional<String> damage(StreamStateHandle file) {
+        Path path = file.maybeGetPath().orElseThrow();
+        try {
+            FileSystem fs = path.getFileSystem();
+            if (!fs.exists(path)) {
+                return Optional.of("its state file " + path + " is missing");
+            }
+            long length = fs.getFileStatus(path).getLen();
+            return !isWholeFile(file) || length == file.getStateSize()
+                    ? Optional.empty()
+                    : Optional.of("its state file " + path + " holds " + length + " bytes, not the "
+                            + file.getStateSize() + " it was written with");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the handle's state is all of its file, rather than a part of one (file merging's segments). */
+    private static boolean isWholeFile(StreamStateHandle handle) {
+        StreamStateHandle file = handle instanceof OperatorStreamStateHandle operator
+                ? operator.getDelegateStateHandle()
+                : handle instanceof KeyGroupsStateHandle keyGroups ? keyGroups.getDelegateStateHandle() : handle;
+        return file instanceof FileStateHandle;
     }
 
     private static Stream<StreamStateHandle> handles(OperatorSubtaskState subtask) {
@@ -178,14 +228,6 @@ public final class RetainedCheckpoints {
                 .flatMap(handle -> handle instanceof IncrementalRemoteKeyedStateHandle incremental
                         ? incremental.streamSubHandles()
                         : handle instanceof StreamStateHandle stream ? Stream.of(stream) : Stream.empty());
-    }
-
-    private static boolean exists(Path file) {
-        try {
-            return file.getFileSystem().exists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static List<FileStatus> children(Path directory) throws IOException {

@@ -50,6 +50,25 @@ class RetainedCheckpointsTest {
     }
 
     @Test
+    void aStateFileCutShortOrACheckpointAJobCouldNotRestoreIsPassedOver() throws Exception {
+        CheckpointFiles files = new CheckpointFiles(location);
+        files.complete("job-a", 3);
+        Path cut = Files.createDirectories(location.resolve("job-a").resolve("shared")).resolve("cut");
+        Files.write(cut, new byte[0]);
+        files.complete("job-a", 4, cut);
+        Path failed = files.complete("job-a", 5);
+        RetainedCheckpoints.markRestoreFailed(
+                org.apache.flink.core.fs.Path.fromLocalFile(failed.toFile()), "IOException: Corruption: bad block");
+
+        List<RetainedCheckpoint> listed = retained().list();
+
+        assertThat(listed).extracting(RetainedCheckpoint::id).containsExactly(5L, 4L, 3L);
+        assertThat(listed.get(0).problem()).contains("a job could not restore it").contains("Corruption: bad block");
+        assertThat(listed.get(1).problem()).contains("cut").contains("holds 0 bytes, not the 1 it was written with");
+        assertThat(listed.get(2).restorable()).isTrue();
+    }
+
+    @Test
     void pruningKeepsTheJobsOfTheTwoNewestRestorableCheckpointsAndAnythingNewer() throws Exception {
         CheckpointFiles files = new CheckpointFiles(location);
         files.complete("job-a", 2);

@@ -86,6 +86,10 @@ public final class SurgeStack implements AutoCloseable {
         }
     }
 
+    public EmbeddedRegistry registry() {
+        return registry;
+    }
+
     public EmbeddedKafka kafka() {
         return kafka;
     }

@@ -4,6 +4,7 @@ import static io.surge.testing.Events.at;
 import static io.surge.testing.Events.ride;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.surge.config.WatermarkSettings;
 import io.surge.event.Ingested;
 import io.surge.event.Reason;
 import io.surge.testing.Events;
@@ -22,8 +23,10 @@ import org.junit.jupiter.api.Test;
 
 class EventTimeWatermarksTest {
 
-    private final WatermarkStrategy<Ingested> strategy =
-            EventTimeWatermarks.strategy(Duration.ofSeconds(5), Duration.ofSeconds(10));
+    private static final Duration INTERVAL = Duration.ofMillis(20);
+
+    private final WatermarkStrategy<Ingested> strategy = EventTimeWatermarks.strategy(
+            new WatermarkSettings(Duration.ofSeconds(5), Duration.ofSeconds(10), INTERVAL));
     // Flink reads a relative time of 0 as "silence not started yet", so the clock starts later.
     private final ManualClock activity = new ManualClock(Duration.ofSeconds(1).toNanos());
     private final RecordingOutput output = new RecordingOutput();
@@ -64,14 +67,35 @@ class EventTimeWatermarksTest {
     void aPartitionSilentForTheIdlenessTimeoutStopsHoldingTheWatermarkBack() {
         offer(Ingested.accepted(ride("A").at(20)));
         generator.onPeriodicEmit(output);
-        generator.onPeriodicEmit(output); // the first emit that sees no new record starts the silence
-        activity.advanceTime(Duration.ofSeconds(9));
-        generator.onPeriodicEmit(output);
+        readFor(Duration.ofSeconds(9));
         assertThat(output.idle).as("silent for 9 s").isFalse();
 
-        activity.advanceTime(Duration.ofSeconds(2));
-        generator.onPeriodicEmit(output);
+        readFor(Duration.ofSeconds(2));
         assertThat(output.idle).as("silent for 11 s").isTrue();
+    }
+
+    @Test
+    void aPartitionThatDeliveredNothingYetIsWaitedForLonger() {
+        readFor(Duration.ofSeconds(11));
+        assertThat(output.idle).as("nothing read from it for 11 s: the source may not have reached it yet").isFalse();
+
+        readFor(Duration.ofSeconds(20));
+        assertThat(output.idle).as("nothing read from it for 31 s").isTrue();
+    }
+
+    @Test
+    void timeTheSourceCouldNotReadIsNotSilence() {
+        offer(Ingested.accepted(ride("A").at(20)));
+        generator.onPeriodicEmit(output);
+        readFor(Duration.ofSeconds(1));
+        // the source task held up for 30 s (waiting for the registry): no periodic emit in between
+        activity.advanceTime(Duration.ofSeconds(30));
+        generator.onPeriodicEmit(output);
+        readFor(Duration.ofSeconds(8));
+        assertThat(output.idle).as("read for 9 s around a 30 s hold-up").isFalse();
+
+        readFor(Duration.ofSeconds(2));
+        assertThat(output.idle).as("read for 11 s").isTrue();
     }
 
     @Test
@@ -80,8 +104,7 @@ class EventTimeWatermarksTest {
         generator.onPeriodicEmit(output);
         for (int second = 0; second < 11; second++) {
             offer(Ingested.diverted(Reason.UNDECODABLE, "not Avro", Events.origin("ride-requests")), at(30));
-            generator.onPeriodicEmit(output);
-            activity.advanceTime(Duration.ofSeconds(1));
+            readFor(Duration.ofSeconds(1));
         }
         generator.onPeriodicEmit(output);
 
@@ -90,6 +113,14 @@ class EventTimeWatermarksTest {
         generator.onPeriodicEmit(output);
         assertThat(output.idle).as("a valid record wakes it").isFalse();
         assertThat(output.last()).isEqualTo(at(35) - 1);
+    }
+
+    /** Periodic emits one interval apart, as Flink makes them while the source task runs. */
+    private void readFor(Duration duration) {
+        for (long read = 0; read < duration.toNanos(); read += INTERVAL.toNanos()) {
+            activity.advanceTime(INTERVAL);
+            generator.onPeriodicEmit(output);
+        }
     }
 
     private void offer(Ingested ingested) {
