@@ -70,8 +70,7 @@ class BrokerRestartITCase {
                         Duration.ofSeconds(120), target + " results before the broker restart");
 
                 long stoppedAt = System.nanoTime();
-                stack.kafka().stopBroker();
-                stack.kafka().startBroker();
+                stack.kafka().restart();
                 long downtime = Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis();
 
                 traffic.get(5, TimeUnit.MINUTES);

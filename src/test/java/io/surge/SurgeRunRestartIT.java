@@ -2,22 +2,29 @@ package io.surge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.surge.avro.RideRequest;
 import io.surge.config.SurgeConfig;
 import io.surge.embedded.EmbeddedKafka;
+import io.surge.embedded.FreePort;
 import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.pricing.ZoneSurge;
 import io.surge.testing.ClosedWorkload;
 import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.SurgeResults;
-import io.surge.testing.SurgeRunProcess;
+import io.surge.testing.SurgeProcess;
 import io.surge.testing.SurgeStack;
 import io.surge.testing.UninterruptedRun;
 import io.surge.time.Waiting;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,7 +85,7 @@ class SurgeRunRestartIT {
             Path state = work.resolve("state");
             List<String> arguments = arguments(stack, state);
             Strays strays = new Strays();
-            SurgeRunProcess run = SurgeRunProcess.start(work, "run-0", arguments);
+            SurgeProcess run = SurgeProcess.run(work, "run-0", arguments);
             CountDownLatch windowsUnderWay = new CountDownLatch(1);
             CompletableFuture<Void> feeding =
                     CompletableFuture.runAsync(() -> feed(workload, stack, strays, windowsUnderWay));
@@ -102,7 +110,7 @@ class SurgeRunRestartIT {
                     run.kill();
                     LOG.info("kill {} with {} of {} results read", kill + 1, results.size(),
                             workload.expected().size());
-                    run = SurgeRunProcess.start(work, "run-" + (kill + 1), arguments);
+                    run = SurgeProcess.run(work, "run-" + (kill + 1), arguments);
                     assertThat(run.awaitLine("LocalRun", PATIENCE))
                             .as("restart %d resumes from the checkpoint the killed process retained", kill + 1)
                             .contains("resuming from checkpoint id=");
@@ -169,7 +177,7 @@ class SurgeRunRestartIT {
             List<String> arguments = new ArrayList<>(arguments(stack, state, "2s"));
             arguments.addAll(List.of("--set", "watermark.idleness=1s"));
             Random random = new Random(28L);
-            SurgeRunProcess run = SurgeRunProcess.start(work, "backlog-0", arguments);
+            SurgeProcess run = SurgeProcess.run(work, "backlog-0", arguments);
             try (KafkaConsumer<byte[], byte[]> multipliers =
                     KafkaClients.committedReader(stack.bootstrapServers(), stack.config().topics().multipliers())) {
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
@@ -177,7 +185,7 @@ class SurgeRunRestartIT {
                     moment.await(checkpointsOf(state), random);
                     run.kill();
                     LOG.info("killed {} with {} results committed", moment, results.size());
-                    run = SurgeRunProcess.start(work, "backlog-" + (moment.ordinal() + 1), arguments);
+                    run = SurgeProcess.run(work, "backlog-" + (moment.ordinal() + 1), arguments);
                     if (moment == KillMoment.SEEDED) {
                         holdUpRegistryAsTheJobStarts(stack, run);
                     }
@@ -236,7 +244,7 @@ class SurgeRunRestartIT {
      * The registry answers nothing from just before the restarted job reads its first record until well past the
      * idleness timeout: the job's source waits for the schemas of the ids it meets, as after every restart.
      */
-    private static void holdUpRegistryAsTheJobStarts(SurgeStack stack, SurgeRunProcess run) throws Exception {
+    private static void holdUpRegistryAsTheJobStarts(SurgeStack stack, SurgeProcess run) throws Exception {
         run.awaitLine("output schema ready subject=" + stack.config().topics().alerts(), PATIENCE);
         stack.registry().pause();
         try {
@@ -260,7 +268,7 @@ class SurgeRunRestartIT {
             Path previous = completed.get(1);
             truncate(newest.resolve("_metadata"));
 
-            SurgeRunProcess fallback = SurgeRunProcess.start(work, "fallback", arguments);
+            SurgeProcess fallback = SurgeProcess.run(work, "fallback", arguments);
             assertThat(fallback.awaitLine("LocalRun", PATIENCE))
                     .contains("resuming from checkpoint id=" + checkpointId(previous) + " ")
                     .contains(newest.getFileName() + ": _metadata cannot be read")
@@ -272,7 +280,7 @@ class SurgeRunRestartIT {
             for (Path checkpoint : completedCheckpoints(checkpointsOf(state))) {
                 truncate(checkpoint.resolve("_metadata"));
             }
-            SurgeRunProcess refused = SurgeRunProcess.start(work, "refused", arguments);
+            SurgeProcess refused = SurgeProcess.run(work, "refused", arguments);
             assertThat(refused.awaitExit(PATIENCE)).as("exit code").isEqualTo(2);
             assertThat(refused.log())
                     .contains("surge: no checkpoint in file:" + state.resolve(JOB).resolve("checkpoints").toAbsolutePath()
@@ -281,7 +289,7 @@ class SurgeRunRestartIT {
 
             List<String> fresh = new ArrayList<>(arguments);
             fresh.add("--fresh");
-            try (SurgeRunProcess again = SurgeRunProcess.start(work, "fresh", fresh)) {
+            try (SurgeProcess again = SurgeProcess.run(work, "fresh", fresh)) {
                 assertThat(again.awaitLine("LocalRun", PATIENCE))
                         .contains("starting with empty state, as asked (--fresh)")
                         .contains("are kept in");
@@ -291,7 +299,7 @@ class SurgeRunRestartIT {
             try (EmbeddedKafka other = EmbeddedKafka.start()) {
                 List<String> elsewhere = new ArrayList<>(arguments);
                 elsewhere.set(elsewhere.indexOf("--bootstrap") + 1, other.bootstrapServers());
-                SurgeRunProcess wrongCluster = SurgeRunProcess.start(work, "other-cluster", elsewhere);
+                SurgeProcess wrongCluster = SurgeProcess.run(work, "other-cluster", elsewhere);
                 assertThat(wrongCluster.awaitExit(PATIENCE)).as("exit code").isEqualTo(2);
                 assertThat(wrongCluster.log()).contains("hold offsets of Kafka cluster")
                         .contains("reaches cluster");
@@ -322,11 +330,11 @@ class SurgeRunRestartIT {
             List<Path> corrupted = overwriteWithGarbage(stateFilesIn(newest));
             assertThat(corrupted).as("state files of the newest checkpoint").isNotEmpty();
 
-            SurgeRunProcess corrupt = SurgeRunProcess.start(work, "corrupt", arguments);
+            SurgeProcess corrupt = SurgeProcess.run(work, "corrupt", arguments);
             assertThat(corrupt.awaitExit(PATIENCE)).as("exit code").isNotZero();
             assertThat(corrupt.log()).contains("the job could not restore checkpoint id=" + checkpointId(newest));
 
-            try (SurgeRunProcess fallback = SurgeRunProcess.start(work, "after-corruption", arguments);
+            try (SurgeProcess fallback = SurgeProcess.run(work, "after-corruption", arguments);
                     KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
                             stack.bootstrapServers(), stack.config().topics().multipliers())) {
                 assertThat(fallback.awaitLine("LocalRun", PATIENCE))
@@ -350,9 +358,99 @@ class SurgeRunRestartIT {
         }
     }
 
+    /**
+     * {@code surge infra} and {@code surge run} stopped together, as at the end of a working day, and started again
+     * with the same commands: the broker comes back with its topics, offsets, open transactions and cluster id, so the
+     * job resumes from its checkpoint; the registry comes back with every schema under the id it had, so records
+     * written before the stop still decode, by the job and by consumers. {@code --fresh} starts over with neither.
+     */
+    @Test
+    void infraAndRunStoppedAndStartedAgainResumeExactlyWithTheSameSchemaIds() throws Exception {
+        int kafkaPort = FreePort.pick();
+        int registryPort = FreePort.pick();
+        List<String> infra = List.of("--data-dir", work.resolve("infra").toAbsolutePath().toString(),
+                "--kafka-port", String.valueOf(kafkaPort), "--registry-port", String.valueOf(registryPort));
+        String registryUrl = "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7";
+        Path state = work.resolve("state");
+        ClosedWorkload workload;
+        Map<String, List<Integer>> idsBeforeStop;
+        SurgeStack stack;
+        try (SurgeProcess first = SurgeProcess.infra(work, "infra-first", infra)) {
+            first.awaitLine("registry=", PATIENCE);
+            stack = SurgeStack.on("localhost:" + kafkaPort, registryUrl, Map.of("job.name", JOB));
+            workload = ClosedWorkload.generate(30L, 20_000, stack.config().topics().partitions());
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
+                    SurgeProcess run = SurgeProcess.run(work, "before-stop", arguments(stack, state));
+                    KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                            stack.bootstrapServers(), stack.config().topics().multipliers())) {
+                workload.send(producer, stack, 0, workload.size() / 2);
+                KafkaClients.pollUntil(multipliers, KafkaClients.records(), read -> !read.isEmpty(), PATIENCE,
+                        "a first result");
+                awaitCompletedCheckpoints(checkpointsOf(state), 2);
+            }
+            idsBeforeStop = schemaIds(registryUrl);
+        }
+        assertThat(idsBeforeStop).as("subjects of the inputs and of surge's outputs")
+                .containsKeys(stack.config().topics().rideRequests() + "-value",
+                        stack.config().topics().multipliers() + "-value");
+
+        try (SurgeProcess again = SurgeProcess.infra(work, "infra-again", infra)) {
+            again.awaitLine("registry=", PATIENCE);
+            assertThat(schemaIds(registryUrl)).as("every subject's versions and ids after the restart")
+                    .isEqualTo(idsBeforeStop);
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
+                    SurgeProcess run = SurgeProcess.run(work, "after-restart", arguments(stack, state));
+                    KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                            stack.bootstrapServers(), stack.config().topics().multipliers())) {
+                assertThat(run.awaitLine("LocalRun", PATIENCE)).contains("resuming from checkpoint id=");
+                // written with the schema ids registered before the restart, as a producer's cache keeps them
+                workload.send(producer, stack, workload.size() / 2, workload.size());
+                workload.close(producer, stack);
+                List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
+                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
+                        PATIENCE, workload.expected().size() + " results");
+                KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
+                assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))
+                        .as("every (zone, window_end) exactly once, equal to the oracle")
+                        .containsExactlyInAnyOrderElementsOf(
+                                workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
+            }
+        }
+
+        List<String> fresh = new ArrayList<>(infra);
+        fresh.add("--fresh");
+        try (SurgeProcess emptied = SurgeProcess.infra(work, "infra-fresh", fresh)) {
+            emptied.awaitLine("registry=", PATIENCE);
+            assertThat(schemaIds(registryUrl)).as("subjects after --fresh").isEmpty();
+        }
+    }
+
+    /** Every subject of the registry with the global id of each of its versions, through its REST API. */
+    private static Map<String, List<Integer>> schemaIds(String registryUrl) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        ObjectMapper json = new ObjectMapper();
+        Map<String, List<Integer>> ids = new TreeMap<>();
+        for (JsonNode subject : json.readTree(get(http, registryUrl + "/subjects"))) {
+            List<Integer> versions = new ArrayList<>();
+            for (JsonNode version : json.readTree(get(http, registryUrl + "/subjects/" + subject.asText() + "/versions"))) {
+                versions.add(json.readTree(get(http,
+                        registryUrl + "/subjects/" + subject.asText() + "/versions/" + version.asInt())).get("id").asInt());
+            }
+            ids.put(subject.asText(), versions);
+        }
+        return ids;
+    }
+
+    private static String get(HttpClient http, String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s", url).isEqualTo(200);
+        return response.body();
+    }
+
     /** Runs surge until it has completed two checkpoints, then kills it; returns its checkpoints, newest first. */
     private List<Path> runToTwoCheckpointsAndKill(String name, List<String> arguments, Path state) throws Exception {
-        SurgeRunProcess run = SurgeRunProcess.start(work, name, arguments);
+        SurgeProcess run = SurgeProcess.run(work, name, arguments);
         awaitCompletedCheckpoints(checkpointsOf(state), 2);
         run.kill();
         return completedCheckpoints(checkpointsOf(state));
@@ -383,15 +481,15 @@ class SurgeRunRestartIT {
     @Test
     void aSecondJobOfTheSameNameIsRefusedWhileTheFirstRuns() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB));
-                SurgeRunProcess running = SurgeRunProcess.start(work, "running", arguments(stack, work.resolve("a")))) {
+                SurgeProcess running = SurgeProcess.run(work, "running", arguments(stack, work.resolve("a")))) {
             running.awaitLine("LocalRun", PATIENCE);
             awaitCompletedCheckpoints(checkpointsOf(work.resolve("a")), 1);
 
-            SurgeRunProcess sameMachine = SurgeRunProcess.start(work, "same-state", arguments(stack, work.resolve("a")));
+            SurgeProcess sameMachine = SurgeProcess.run(work, "same-state", arguments(stack, work.resolve("a")));
             assertThat(sameMachine.awaitExit(PATIENCE)).as("exit code").isEqualTo(2);
             assertThat(sameMachine.log()).contains("job '" + JOB + "' is already running on this machine");
 
-            SurgeRunProcess elsewhere = SurgeRunProcess.start(work, "other-state", arguments(stack, work.resolve("b")));
+            SurgeProcess elsewhere = SurgeProcess.run(work, "other-state", arguments(stack, work.resolve("b")));
             assertThat(elsewhere.awaitExit(PATIENCE)).as("exit code").isEqualTo(2);
             assertThat(elsewhere.log()).contains("job '" + JOB + "' is already running against this Kafka")
                     .contains("consumer group " + JOB + "-running");

@@ -93,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
         if (config.bootstrap == null) {
             out.println("surge bench: starting an embedded Kafka and Schema Registry...");
             out.flush();
-            infra = InfraCommand.Infrastructure.start(0, 0);
+            infra = InfraCommand.Infrastructure.startTemporary();
             fixed.put(SurgeOption.KAFKA_BOOTSTRAP.key(), infra.kafka().bootstrapServers());
             fixed.put(SurgeOption.REGISTRY_URL.key(), infra.registry().url());
         }

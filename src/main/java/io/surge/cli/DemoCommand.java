@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("surge demo: starting Kafka, the Schema Registry and Flink... (log: " + log + ")");
         out.flush();
         DemoLog.to(log);
-        try (InfraCommand.Infrastructure infra = InfraCommand.Infrastructure.start(0, 0)) {
+        try (InfraCommand.Infrastructure infra = InfraCommand.Infrastructure.startTemporary()) {
             SurgeConfig surge = config.load(Map.of(
                     SurgeOption.KAFKA_BOOTSTRAP.key(), infra.kafka().bootstrapServers(),
                     SurgeOption.REGISTRY_URL.key(), infra.registry().url(),

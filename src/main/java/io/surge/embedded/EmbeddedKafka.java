@@ -1,8 +1,11 @@
 package io.surge.embedded;
 
 import io.surge.io.kafka.KafkaSettings;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -10,44 +13,61 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import kafka.server.BrokerServer;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.common.network.ListenerName;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A single-node KRaft Kafka broker inside this JVM, from Kafka's own artifacts, with its data in a
- * temporary directory removed on close. Configured for transactions on one node.
+ * A single-node KRaft Kafka broker (broker and controller in one {@link KafkaRaftServer}, as {@code kafka-server-start}
+ * runs it) inside this JVM, configured for transactions on one node. Its log directory is either a temporary one,
+ * removed on close, or one that outlives the process: formatted once with a new cluster id, then reopened as it is,
+ * so that topics, offsets, transactions and the cluster id survive a restart.
  *
  * <p>Clients connect to the EXTERNAL listener, plaintext or SASL/SCRAM; the broker's own traffic (transaction markers)
  * and user administration go through an INTERNAL plaintext listener that clients are not told about.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-    private static final ListenerName INTERNAL = new ListenerName("INTERNAL");
+    private static final int NODE_ID = 1;
+    private static final String META_PROPERTIES = "meta.properties";
 
-    private final KafkaClusterTestKit cluster;
+    private final Map<String, String> serverProperties;
+    private final Path logDirectory;
+    private final boolean temporary;
+    private final int internalPort;
     private final KafkaSettings client;
+    private KafkaRaftServer server;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, KafkaSettings client) {
-        this.cluster = cluster;
+    private EmbeddedKafka(Map<String, String> serverProperties, Path logDirectory, boolean temporary,
+            int internalPort, KafkaSettings client) {
+        this.serverProperties = serverProperties;
+        this.logDirectory = logDirectory;
+        this.temporary = temporary;
+        this.internalPort = internalPort;
         this.client = client;
     }
 
-    /** A broker on a free port. */
+    /** A broker on a free port, its data in a temporary directory. */
     public static EmbeddedKafka start() throws Exception {
-        return start(0);
+        return start(0, null);
     }
 
-    /** A broker on {@code port}, or on a free one when it is 0. */
-    public static EmbeddedKafka start(int port) throws Exception {
-        return start(port, null, null);
+    /**
+     * A broker on {@code port}, or on a free one when it is 0.
+     *
+     * @param logDirectory where its data lives and stays after close; null for a temporary directory
+     */
+    public static EmbeddedKafka start(int port, Path logDirectory) throws Exception {
+        return start(port, logDirectory, null, null);
     }
 
     /**
@@ -56,64 +76,60 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @return the broker; {@link #clientSettings()} connect as that user
      */
     public static EmbeddedKafka startWithScram(String username, String password) throws Exception {
-        return start(0, username, password);
+        return start(0, null, username, password);
     }
 
-    private static EmbeddedKafka start(int port, String username, String password) throws Exception {
+    private static EmbeddedKafka start(int port, Path logDirectory, String username, String password)
+            throws Exception {
         boolean scram = username != null;
-        // fixed ports so that a restarted broker is found where it was
+        boolean temporary = logDirectory == null;
+        Path directory = temporary ? Files.createTempDirectory("surge-kafka-") : logDirectory;
+        // fixed ports, so that a restarted node is found where it was, by clients and by itself as controller
         int external = port != 0 ? port : FreePort.pick();
-        TestKitNodes nodes = new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-                // the test kit binds its broker listener to a port of its own choosing: make that the internal one
-                .setBrokerListenerName(INTERNAL)
-                .setPerServerProperties(Map.of(0, Map.of("listeners", "EXTERNAL://localhost:" + external
-                        + ",INTERNAL://localhost:0,CONTROLLER://localhost:0")))
-                .build();
-        Map<String, String> config = new HashMap<>(Map.of(
-                "listener.security.protocol.map",
-                "EXTERNAL:" + (scram ? "SASL_PLAINTEXT" : "PLAINTEXT") + ",INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT"));
+        int internal = FreePort.pick();
+        int controller = FreePort.pick();
+        Map<String, String> config = new HashMap<>();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", String.valueOf(NODE_ID));
+        config.put("controller.quorum.voters", NODE_ID + "@localhost:" + controller);
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("inter.broker.listener.name", "INTERNAL");
+        config.put("listeners", "EXTERNAL://localhost:" + external + ",INTERNAL://localhost:" + internal
+                + ",CONTROLLER://localhost:" + controller);
+        config.put("advertised.listeners", "EXTERNAL://localhost:" + external + ",INTERNAL://localhost:" + internal);
+        config.put("listener.security.protocol.map",
+                "EXTERNAL:" + (scram ? "SASL_PLAINTEXT" : "PLAINTEXT") + ",INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("log.dirs", directory.toAbsolutePath().toString());
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("offsets.topic.num.partitions", "4");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("transaction.state.log.num.partitions", "4");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        config.put("auto.create.topics.enable", "false");
+        // the log cleaner's default 128 MiB offset map is sized for production brokers, not one inside a tool
+        config.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         if (scram) {
             config.put("listener.name.external.sasl.enabled.mechanisms", "SCRAM-SHA-512");
             // the broker checks SCRAM proofs against the credentials in its metadata; the login module needs no user
             config.put("listener.name.external.scram-sha-512.sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         }
-        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "4")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "4")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false");
-        config.forEach(builder::setConfigProp);
-        KafkaClusterTestKit cluster = builder.build();
         String bootstrap = "localhost:" + external;
         KafkaSettings client = scram
                 ? new KafkaSettings(bootstrap, "SASL_PLAINTEXT", "SCRAM-SHA-512", username, password)
                 : KafkaSettings.plaintext(bootstrap);
-        EmbeddedKafka kafka = new EmbeddedKafka(cluster, client);
-        PrintStream stdout = System.out;
+        EmbeddedKafka kafka = new EmbeddedKafka(Map.copyOf(config), directory, temporary, internal, client);
         try {
-            // Formatting narrates each directory on stdout, which belongs to the command's own output (surge infra's
-            // bootstrap= line, the demo's screen); a failure to format still surfaces as the exception it throws.
-            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-            try {
-                cluster.format();
-            } finally {
-                System.setOut(stdout);
-            }
-            cluster.startup();
-            cluster.waitForReadyBrokers();
+            kafka.formatOnce();
+            kafka.startServer();
             if (scram) {
                 kafka.addScramUser(username, password);
             }
         } catch (Exception e) {
-            cluster.close();
+            kafka.close();
             throw e;
         }
         return kafka;
@@ -128,57 +144,94 @@ public final class EmbeddedKafka implements AutoCloseable {
         return client;
     }
 
-    /** Stops the broker, keeping its data and its KRaft controller; clients see it go away. */
-    public void stopBroker() {
-        broker().shutdown();
+    /**
+     * Stops the node, as a broker restart does (clients see it go away, open transactions stay open), and starts it
+     * again on the same ports and data; returns once it serves clients.
+     */
+    public synchronized void restart() throws InterruptedException {
+        stopServer();
+        startServer();
     }
 
-    /** Starts the broker stopped by {@link #stopBroker()} again, on the same port, and waits until it serves. */
-    public void startBroker() throws InterruptedException {
-        broker().startup();
-        awaitClients("the restarted broker");
+    /** A new log directory gets a cluster id of its own; one formatted before keeps its own. */
+    private void formatOnce() throws Exception {
+        if (Files.exists(logDirectory.resolve(META_PROPERTIES))) {
+            return;
+        }
+        Files.createDirectories(logDirectory);
+        String directory = logDirectory.toAbsolutePath().toString();
+        new Formatter()
+                // formatting narrates each directory; stdout belongs to the command's own output (surge infra's
+                // bootstrap= line, the demo's screen), and a failure still surfaces as the exception it throws
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(NODE_ID)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(directory))
+                .setMetadataLogDirectory(directory)
+                .setControllerListenerName("CONTROLLER")
+                .setReleaseVersion(MetadataVersion.latestProduction())
+                .run();
     }
 
-    private BrokerServer broker() {
-        return cluster.brokers().values().iterator().next();
+    private synchronized void startServer() throws InterruptedException {
+        KafkaRaftServer started = new KafkaRaftServer(new KafkaConfig(serverProperties, false), Time.SYSTEM);
+        server = started;
+        started.startup();
+        // through the internal listener: a SCRAM user may not exist yet
+        awaitClients("the broker", Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + internalPort));
+    }
+
+    private synchronized void stopServer() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
     }
 
     /** Creates the user through the internal listener, then waits until the client listener accepts it. */
     private void addScramUser(String username, String password) throws Exception {
-        String internal = "localhost:" + broker().boundPort(INTERNAL);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, internal))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + internalPort))) {
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
                             username, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
         }
         // the credential reaches the broker's metadata shortly after the controller commits it
-        awaitClients("the SCRAM user");
+        awaitClients("the SCRAM user", client.clientProperties());
     }
 
-    private void awaitClients(String what) throws InterruptedException {
+    /** Waits until a client with these properties sees the broker in the cluster, as it does once it is unfenced. */
+    private static void awaitClients(String what, Map<String, Object> clientProperties) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (Admin admin = Admin.create(client.clientProperties(
-                Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000",
-                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000")))) {
+        Map<String, Object> properties = new HashMap<>(clientProperties);
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        try (Admin admin = Admin.create(properties)) {
             while (true) {
                 try {
-                    admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
-                    return;
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
                 } catch (ExecutionException | TimeoutException e) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException(what + ": no client gets through after 60 s", e);
                     }
-                    // a refused login fails at once: poll, do not spin
-                    Thread.sleep(100);
                 }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(what + ": not in the cluster after 60 s");
+                }
+                // a refused login fails at once: poll, do not spin
+                Thread.sleep(100);
             }
         }
     }
 
-
     @Override
-    public void close() throws Exception {
-        cluster.close();
+    public void close() throws IOException {
+        stopServer();
+        if (temporary) {
+            FileUtils.deleteDirectory(logDirectory.toFile());
+        }
     }
 }

@@ -8,10 +8,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Apicurio Registry 2.4.2 (in memory) as a child process, serving Confluent's Schema Registry API. The jar is built by
+ * Apicurio Registry 2.4.2 as a child process, serving Confluent's Schema Registry API, its schemas in H2: in memory, or
+ * in a database file that outlives the process, so that every schema keeps its id across restarts. The jar is built by
  * the sibling Maven project {@code embedded-registry/}, which the main build runs when the jar is missing.
  *
  * <p>The child is started under a shell that waits on its standard input: when this JVM exits, however it exits, the
@@ -32,18 +34,34 @@ public final class EmbeddedRegistry implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the registry on {@code port}, or on a free port when it is 0, and waits until it answers. */
+    /** Starts the registry, its schemas in memory, on {@code port}, or on a free port when it is 0. */
     public static EmbeddedRegistry start(Path jar, int port) throws IOException, InterruptedException {
+        return start(jar, port, null);
+    }
+
+    /**
+     * Starts the registry on {@code port}, or on a free port when it is 0, and waits until it answers.
+     *
+     * @param storage the directory of its database, created or reopened; null to keep the schemas in memory
+     */
+    public static EmbeddedRegistry start(Path jar, int port, Path storage) throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the embedded registry jar " + jar.toAbsolutePath() + " is missing;"
                     + " build it with: mvn -f embedded-registry/pom.xml package");
         }
         int chosenPort = port == 0 ? FreePort.pick() : port;
         Path log = Files.createTempFile("surge-registry-", ".log");
-        ChildProcess process = ChildProcess.startJava("the embedded registry", List.of(
-                        "-Xmx384m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + chosenPort,
-                        "-jar", jar.toAbsolutePath().toString()),
-                log, Path.of("").toAbsolutePath());
+        List<String> jvm = new ArrayList<>(List.of(
+                "-Xmx384m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + chosenPort));
+        if (storage != null) {
+            Files.createDirectories(storage);
+            // Apicurio's datasource setting; WRITE_DELAY=0 makes each registration durable when it is answered, so
+            // that a registry killed right after a producer registered a schema still knows the id of its records
+            jvm.add("-DREGISTRY_DATASOURCE_URL=jdbc:h2:file:" + storage.toAbsolutePath().resolve("registry")
+                    + ";WRITE_DELAY=0");
+        }
+        jvm.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+        ChildProcess process = ChildProcess.startJava("the embedded registry", jvm, log, Path.of("").toAbsolutePath());
         EmbeddedRegistry registry = new EmbeddedRegistry(process, log, chosenPort);
         try {
             registry.awaitReady();

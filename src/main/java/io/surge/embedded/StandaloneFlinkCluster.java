@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +25,7 @@ import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessSpec;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
 import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
+import org.apache.flink.util.FileUtils;
 
 /**
  * A real Flink standalone session cluster on this machine, without a Flink distribution: a JobManager and
@@ -153,11 +153,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         }
         taskManagers.clear();
         jobManager.close();
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
+        FileUtils.deleteDirectory(directory.toFile());
     }
 
     private List<String> registeredTaskManagers() throws InterruptedException {

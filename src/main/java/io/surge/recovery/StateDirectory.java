@@ -13,9 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * One job's local directory, {@code <state.dir>/<job.name>}, held by one {@code surge run} process at a time: an
- * operating-system lock on its {@code lock} file, which the kernel releases when the process ends, however it ends.
- * So a process that holds it knows that the one before it is gone.
+ * A local directory held by one process at a time, such as one job's {@code <state.dir>/<job.name>} held by one
+ * {@code surge run}: an operating-system lock on its {@code lock} file, which the kernel releases when the process
+ * ends, however it ends. So a process that holds it knows that the one before it is gone.
  */
 public final class StateDirectory implements AutoCloseable {
 
@@ -34,28 +34,41 @@ public final class StateDirectory implements AutoCloseable {
 
     /** Takes the job's directory, creating it; refuses when another process on this machine holds it. */
     public static StateDirectory lock(Path stateDir, String jobName) {
-        Path directory = stateDir.resolve(jobName).toAbsolutePath();
+        return lock(stateDir.resolve(jobName), "job '" + jobName + "'", "the state directory",
+                "give this one another job.name", "set state.dir to another directory");
+    }
+
+    /**
+     * Takes {@code directory}, creating it; refuses when another process on this machine holds it.
+     *
+     * @param owner what holds it, for messages, e.g. "surge infra"
+     * @param kind what the directory is, for messages, e.g. "the data directory"
+     * @param sharing how the user runs a second owner beside the first, e.g. "give this one another --data-dir"
+     * @param unusable what the user does when the directory cannot be written
+     */
+    public static StateDirectory lock(Path directory, String owner, String kind, String sharing, String unusable) {
+        Path absolute = directory.toAbsolutePath();
         FileChannel channel = null;
         try {
-            Files.createDirectories(directory);
-            channel = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.READ,
+            Files.createDirectories(absolute);
+            channel = FileChannel.open(absolute.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             FileLock lock = tryLock(channel);
             if (lock == null) {
-                String holder = Files.readString(directory.resolve(LOCK)).strip();
+                String holder = Files.readString(absolute.resolve(LOCK)).strip();
                 channel.close();
-                throw new RecoveryException("job '" + jobName + "' is already running on this machine: "
-                        + (holder.isEmpty() ? "another process" : "process " + holder) + " holds its state directory "
-                        + directory + "; stop that one first, or give this one another job.name");
+                throw new RecoveryException(owner + " is already running on this machine: "
+                        + (holder.isEmpty() ? "another process" : "process " + holder) + " holds " + kind + " "
+                        + absolute + "; stop that one first, or " + sharing);
             }
             channel.truncate(0);
             channel.write(StandardCharsets.UTF_8.encode(String.valueOf(ProcessHandle.current().pid())), 0);
             channel.force(true);
-            return new StateDirectory(directory, channel, lock);
+            return new StateDirectory(absolute, channel, lock);
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new RecoveryException("the state directory " + directory + " cannot be used (" + e
-                    + "); check that this user may create and write it, or set state.dir to another directory");
+            throw new RecoveryException(kind + " " + absolute + " cannot be used (" + e
+                    + "); check that this user may create and write it, or " + unusable);
         }
     }
 

@@ -13,11 +13,13 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * A fresh embedded broker and registry for one test job: surge's topics created, the input schemas registered the way
- * producers register them, and a configuration pointing at both.
+ * A fresh embedded broker and registry for one test job, or a broker and registry running elsewhere: surge's topics
+ * created, the input schemas registered the way producers register them, and a configuration pointing at both.
  */
 public final class SurgeStack implements AutoCloseable {
 
@@ -72,18 +74,34 @@ public final class SurgeStack implements AutoCloseable {
                         "kafka.sasl.password", credentials.kafkaPassword()));
             }
             SurgeConfig config = SurgeConfig.fromOptions(all, "test");
-            TopicSetup.ensureTopics(config);
-            SchemaRegistryClient client = new SchemaRegistryClient(config.registry());
-            Map<String, Integer> ids = Map.of(
-                    config.topics().rideRequests(),
-                    client.register(config.topics().rideRequests() + "-value", RideRequest.getClassSchema()),
-                    config.topics().driverStatus(),
-                    client.register(config.topics().driverStatus() + "-value", DriverStatus.getClassSchema()));
-            return new SurgeStack(kafka, registry, gateway, config, ids);
+            return new SurgeStack(kafka, registry, gateway, config, prepare(config));
         } catch (Exception e) {
             closeAll(started);
             throw e;
         }
+    }
+
+    /**
+     * Surge's topics and input schemas on a broker and registry that run elsewhere, such as {@code surge infra}'s,
+     * and that closing this leaves running. {@link #kafka()} and {@link #registry()} are null.
+     */
+    public static SurgeStack on(String bootstrap, String registryUrl, Map<String, String> options) throws Exception {
+        Map<String, String> all = new HashMap<>(options);
+        all.put("kafka.bootstrap", bootstrap);
+        all.put("registry.url", registryUrl);
+        SurgeConfig config = SurgeConfig.fromOptions(all, "test");
+        return new SurgeStack(null, null, null, config, prepare(config));
+    }
+
+    /** Creates the topics and registers the input schemas; returns the schema id of each input topic. */
+    private static Map<String, Integer> prepare(SurgeConfig config) throws Exception {
+        TopicSetup.ensureTopics(config);
+        SchemaRegistryClient client = new SchemaRegistryClient(config.registry());
+        return Map.of(
+                config.topics().rideRequests(),
+                client.register(config.topics().rideRequests() + "-value", RideRequest.getClassSchema()),
+                config.topics().driverStatus(),
+                client.register(config.topics().driverStatus() + "-value", DriverStatus.getClassSchema()));
     }
 
     public EmbeddedRegistry registry() {
@@ -99,7 +117,7 @@ public final class SurgeStack implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return config.kafka().bootstrapServers();
     }
 
     /** The input topic of a ride request or driver status. */
@@ -118,10 +136,8 @@ public final class SurgeStack implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        List<AutoCloseable> parts = new ArrayList<>(List.of(kafka, registry));
-        if (gateway != null) {
-            parts.add(gateway);
-        }
+        List<AutoCloseable> parts = new ArrayList<>();
+        Stream.of(kafka, registry, gateway).filter(Objects::nonNull).forEach(parts::add);
         closeAll(parts);
     }
 

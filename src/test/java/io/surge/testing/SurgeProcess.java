@@ -13,18 +13,21 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code surge run} as a process of its own, started the way the {@code surge} script starts it (the built classes
- * and {@code target/surge.classpath}, main class {@code io.surge.cli.SurgeCli}); its output, the job's log, in a file.
- * Needs {@code package} to have run, so the tests using it are Failsafe's.
+ * A {@code surge} command ({@code surge run}, {@code surge infra}) as a process of its own, started the way the
+ * {@code surge} script starts it (the built classes and {@code target/surge.classpath}, main class
+ * {@code io.surge.cli.SurgeCli}); its output, the job's log, in a file. Needs {@code package} to have run, so the
+ * tests using it are Failsafe's.
  */
-public final class SurgeRunProcess implements AutoCloseable {
+public final class SurgeProcess implements AutoCloseable {
 
     private static final Path CLASSPATH = Path.of("target", "surge.classpath");
 
+    private final String command;
     private final ChildProcess process;
     private final Path log;
 
-    private SurgeRunProcess(ChildProcess process, Path log) {
+    private SurgeProcess(String command, ChildProcess process, Path log) {
+        this.command = command;
         this.process = process;
         this.log = log;
     }
@@ -35,16 +38,27 @@ public final class SurgeRunProcess implements AutoCloseable {
      * @param name names the log, e.g. "run-2"
      * @param arguments what follows {@code surge run}
      */
-    public static SurgeRunProcess start(Path work, String name, List<String> arguments) throws IOException {
+    public static SurgeProcess run(Path work, String name, List<String> arguments) throws IOException {
+        return start(work, name, "run", arguments);
+    }
+
+    /** {@code surge infra} with {@code arguments}; otherwise as {@link #run}. */
+    public static SurgeProcess infra(Path work, String name, List<String> arguments) throws IOException {
+        return start(work, name, "infra", arguments);
+    }
+
+    private static SurgeProcess start(Path work, String name, String command, List<String> arguments)
+            throws IOException {
         Path tmp = Files.createDirectories(work.resolve("tmp").resolve(name));
         Path log = work.resolve(name + ".log");
         List<String> jvm = new ArrayList<>(List.of(
                 "-Xmx1g",
                 "-Djava.io.tmpdir=" + tmp.toAbsolutePath(),
                 "-cp", Path.of("target", "classes").toAbsolutePath() + ":" + Files.readString(CLASSPATH).trim(),
-                "io.surge.cli.SurgeCli", "run"));
+                "io.surge.cli.SurgeCli", command));
         jvm.addAll(arguments);
-        return new SurgeRunProcess(ChildProcess.startJava("surge run (" + name + ")", jvm, log, Path.of("").toAbsolutePath()), log);
+        return new SurgeProcess("surge " + command, ChildProcess.startJava(
+                "surge " + command + " (" + name + ")", jvm, log, Path.of("").toAbsolutePath()), log);
     }
 
     /** Waits for the first line of its log containing {@code fragment}, and returns it. */
@@ -52,18 +66,18 @@ public final class SurgeRunProcess implements AutoCloseable {
         try {
             Waiting.until(() -> line(fragment).isPresent() || !process.isAlive(), timeout, "'" + fragment + "'");
         } catch (TimeoutException e) {
-            throw new AssertionError("surge run never logged '" + fragment + "' within " + timeout.toSeconds()
+            throw new AssertionError(command + " never logged '" + fragment + "' within " + timeout.toSeconds()
                     + " s; its log ends:\n" + process.tail());
         }
         return line(fragment).orElseThrow(() -> new AssertionError(
-                "surge run exited without logging '" + fragment + "'; its log ends:\n" + process.tail()));
+                command + " exited without logging '" + fragment + "'; its log ends:\n" + process.tail()));
     }
 
     /** Its exit code, failing when it has not ended within {@code timeout}. */
     public int awaitExit(Duration timeout) throws InterruptedException {
         OptionalInt code = process.awaitExit(timeout);
         if (code.isEmpty()) {
-            throw new AssertionError("surge run still runs after " + timeout.toSeconds() + " s; its log ends:\n"
+            throw new AssertionError(command + " still runs after " + timeout.toSeconds() + " s; its log ends:\n"
                     + process.tail());
         }
         return code.getAsInt();
