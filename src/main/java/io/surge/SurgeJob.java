@@ -78,8 +78,8 @@ public final class SurgeJob {
                 KafkaEndpoints.multipliers(config,
                         schemas.prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema())),
                 KafkaEndpoints.alerts(config, schemas.prepare(config.topics().alerts(), SurgeAlert.getClassSchema())),
-                KafkaEndpoints.diverted(config, "late-events", config.topics().lateEvents()),
-                KafkaEndpoints.diverted(config, "dead-letters", config.topics().deadLetters()));
+                KafkaEndpoints.lateEvents(config),
+                KafkaEndpoints.deadLetters(config));
         DataStream<RuleSetVersion> deployed = env.fromSource(RuleSetTopic.source(config),
                         WatermarkStrategy.noWatermarks(), "Rule set versions from Kafka")
                 .uid("kafka-rule-sets")

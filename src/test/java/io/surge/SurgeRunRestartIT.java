@@ -130,15 +130,8 @@ class SurgeRunRestartIT {
                     }
                 }
                 feeding.get(5, TimeUnit.MINUTES);
-                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
-                        PATIENCE, workload.expected().size() + " results");
-                KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
                 LOG.info("restart times (SIGKILL to the first result written after it, committed) ms={}", restarts);
-
-                assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))
-                        .as("every (zone, window_end) exactly once, equal to the oracle")
-                        .containsExactlyInAnyOrderElementsOf(
-                                workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
+                assertEachWindowOnce(multipliers, results, workload);
                 List<ConsumerRecord<byte[], byte[]>> raised = KafkaClients.records();
                 KafkaClients.pollFor(alerts, raised, Duration.ofSeconds(3));
                 // the strays two hours older than the workload are late for the job
@@ -192,14 +185,7 @@ class SurgeRunRestartIT {
                     assertThat(run.awaitLine("LocalRun", PATIENCE)).contains("resuming from checkpoint id=");
                     KafkaClients.pollFor(multipliers, results, Duration.ofMillis(200));
                 }
-                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
-                        PATIENCE, workload.expected().size() + " results");
-                KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
-
-                assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))
-                        .as("every (zone, window_end) exactly once, equal to the oracle")
-                        .containsExactlyInAnyOrderElementsOf(
-                                workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
+                assertEachWindowOnce(multipliers, results, workload);
             } finally {
                 run.close();
             }
@@ -359,6 +345,66 @@ class SurgeRunRestartIT {
     }
 
     /**
+     * A {@code surge run} stopped (SIGSTOP) past its claim on the job while a standby with the same job name and
+     * checkpoint directory starts from another state directory, as on another machine, and takes the job over; then
+     * the stopped one is let go on (SIGCONT), with a transaction begun before the stop. It must end rather than fight
+     * the standby, and a read_committed consumer sees every (zone, window_end) once, with the oracle's values.
+     */
+    @Test
+    void aRunStoppedPastItsClaimEndsWhenResumedAndTheStandbyDeliversEachWindowOnce() throws Exception {
+        try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB))) {
+            ClosedWorkload workload = ClosedWorkload.generate(32L, 90_000, stack.config().topics().partitions());
+            String checkpoints = "checkpoint.dir=" + work.resolve("checkpoints").toUri();
+            List<String> first = new ArrayList<>(arguments(stack, work.resolve("first")));
+            first.addAll(List.of("--set", checkpoints));
+            List<String> second = new ArrayList<>(arguments(stack, work.resolve("second")));
+            second.addAll(List.of("--set", checkpoints));
+            CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> {
+                try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
+                    workload.sendAtRate(producer, stack, 0, workload.size(), EVENTS_PER_SECOND);
+                    workload.close(producer, stack);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            SurgeProcess stopped = SurgeProcess.run(work, "stopped", first);
+            SurgeProcess standby = null;
+            try (KafkaConsumer<byte[], byte[]> multipliers =
+                    KafkaClients.committedReader(stack.bootstrapServers(), stack.config().topics().multipliers())) {
+                List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
+                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size() / 5,
+                        PATIENCE, "a fifth of the results");
+                stopped.pause();
+                standby = SurgeProcess.run(work, "standby", second);
+                assertThat(standby.awaitLine("LocalRun", PATIENCE)).contains("resuming from checkpoint id=");
+                assertThat(standby.log()).contains("taking job '" + JOB + "' over from");
+                long tookOver = System.currentTimeMillis();
+                KafkaClients.pollUntil(multipliers, results,
+                        read -> read.stream().anyMatch(record -> record.timestamp() > tookOver), PATIENCE,
+                        "a result of the standby's");
+                stopped.resume();
+                assertThat(stopped.awaitExit(PATIENCE)).as("exit code of the resumed process").isEqualTo(3);
+                assertThat(stopped.log()).contains("long enough for Kafka to drop its claim on job '" + JOB + "'");
+
+                feeding.get(5, TimeUnit.MINUTES);
+                try {
+                    assertEachWindowOnce(multipliers, results, workload);
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "\nthe standby " + (standby.isAlive() ? "runs" : "ended")
+                            + " and warned:\n" + standby.problems(), e);
+                }
+                assertThat(standby.isAlive()).as("the standby runs on").isTrue();
+            } finally {
+                feeding.cancel(true);
+                stopped.close();
+                if (standby != null) {
+                    standby.close();
+                }
+            }
+        }
+    }
+
+    /**
      * {@code surge infra} and {@code surge run} stopped together, as at the end of a working day, and started again
      * with the same commands: the broker comes back with its topics, offsets, open transactions and cluster id, so the
      * job resumes from its checkpoint; the registry comes back with every schema under the id it had, so records
@@ -406,14 +452,7 @@ class SurgeRunRestartIT {
                 // written with the schema ids registered before the restart, as a producer's cache keeps them
                 workload.send(producer, stack, workload.size() / 2, workload.size());
                 workload.close(producer, stack);
-                List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
-                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
-                        PATIENCE, workload.expected().size() + " results");
-                KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
-                assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))
-                        .as("every (zone, window_end) exactly once, equal to the oracle")
-                        .containsExactlyInAnyOrderElementsOf(
-                                workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
+                assertEachWindowOnce(multipliers, KafkaClients.records(), workload);
             }
         }
 
@@ -446,6 +485,21 @@ class SurgeRunRestartIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s", url).isEqualTo(200);
         return response.body();
+    }
+
+    /**
+     * Reads results until there are as many as the oracle expects, and for a moment more to catch any extra; then
+     * every (zone, window_end) must be there once, with the oracle's values.
+     */
+    private static void assertEachWindowOnce(KafkaConsumer<byte[], byte[]> multipliers,
+            List<ConsumerRecord<byte[], byte[]>> results, ClosedWorkload workload) {
+        KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(), PATIENCE,
+                workload.expected().size() + " results");
+        KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
+        assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))
+                .as("every (zone, window_end) exactly once, equal to the oracle")
+                .containsExactlyInAnyOrderElementsOf(
+                        workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
     }
 
     /** Runs surge until it has completed two checkpoints, then kills it; returns its checkpoints, newest first. */

@@ -9,10 +9,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -35,31 +38,55 @@ import org.slf4j.LoggerFactory;
  * <p>A restart after a crash finds its dead predecessor's member still there for up to the session timeout; it knows
  * that member by the name recorded in the {@link StateDirectory}, whose lock proves the predecessor gone, and does not
  * wait for it. A member it does not know may be a job that crashed elsewhere: it waits a session timeout for that one
- * to go before refusing.
+ * to go before refusing. One that goes may also belong to a process that was only stopped and comes back: the job
+ * then takes its transactional ids over first ({@link TransactionFence}).
+ *
+ * <p>Its own claim holds only while its process runs: a process stopped (SIGSTOP, a frozen VM) for long enough that
+ * Kafka may have dropped its member may have been replaced meanwhile, so when it runs again it is told at once, before
+ * it writes more than its first records.
  */
 public final class JobPresence implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobPresence.class);
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(500);
+    /**
+     * A stop this long may have let Kafka drop the member: its last heartbeat may have been a heartbeat interval
+     * (a third of the session timeout) before the stop, and some margin is left for the time it takes to notice.
+     */
+    static final Duration STOP_LOSING_CLAIM = SESSION_TIMEOUT.dividedBy(2);
+    private static final Duration TICK = Duration.ofMillis(50);
 
     private final KafkaConsumer<byte[], byte[]> member;
     private final Thread heartbeat;
+    private final Thread stopWatch;
 
-    private JobPresence(KafkaConsumer<byte[], byte[]> member, Thread heartbeat) {
+    private JobPresence(KafkaConsumer<byte[], byte[]> member, Thread heartbeat, Thread stopWatch) {
         this.member = member;
         this.heartbeat = heartbeat;
+        this.stopWatch = stopWatch;
     }
 
     static String group(String jobName) {
         return jobName + "-running";
     }
 
-    /** Joins the job's presence group, once no other live job of the same name is in it. */
-    public static JobPresence claim(SurgeConfig config, StateDirectory state) throws IOException, InterruptedException {
+    /**
+     * Joins the job's presence group, once no other live job of the same name is in it.
+     *
+     * @param onStopped told, once, how long this process was stopped when a stop may have cost it its claim
+     */
+    public static JobPresence claim(SurgeConfig config, StateDirectory state, Consumer<Duration> onStopped)
+            throws IOException, InterruptedException {
         String group = group(config.jobName());
         Optional<String> predecessor = state.previousInstance();
-        awaitNoOtherMember(config, group, predecessor);
+        List<String> gone = awaitNoOtherMember(config, group, predecessor);
+        if (!gone.isEmpty()) {
+            List<String> fenced = TransactionFence.fenceIdle(config);
+            LOG.info("taking job '{}' over from {}, which left its consumer group {} without this machine's lock"
+                    + " proving it gone: fenced its {} idle transactional ids, so that it cannot write if it comes"
+                    + " back", config.jobName(), gone, group, fenced.size());
+        }
         String self = config.jobName() + "-" + InetAddress.getLocalHost().getHostName() + "-"
                 + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         state.recordInstance(self);
@@ -81,16 +108,49 @@ public final class JobPresence implements AutoCloseable {
         Thread heartbeat = new Thread(() -> stayMember(member), "surge-job-presence");
         heartbeat.setDaemon(true);
         heartbeat.start();
+        Thread stopWatch = new Thread(() -> watchForStops(onStopped), "surge-stop-watch");
+        stopWatch.setDaemon(true);
+        stopWatch.start();
         LOG.info("job present on Kafka group={} member={}", group, self);
-        return new JobPresence(member, heartbeat);
+        return new JobPresence(member, heartbeat, stopWatch);
     }
 
-    private static void awaitNoOtherMember(SurgeConfig config, String group, Optional<String> predecessor)
+    /**
+     * Ticks, and tells {@code onStopped} of the first gap between ticks of at least {@link #STOP_LOSING_CLAIM}: the
+     * process did not run meanwhile. Both clocks count, the monotonic one for a stopped process and the wall clock for
+     * a suspended machine, during which the monotonic one stands still.
+     */
+    private static void watchForStops(Consumer<Duration> onStopped) {
+        long lastNanos = System.nanoTime();
+        long lastMillis = System.currentTimeMillis();
+        try {
+            while (true) {
+                Thread.sleep(TICK.toMillis());
+                long nanos = System.nanoTime();
+                long millis = System.currentTimeMillis();
+                Duration gap = Duration.ofMillis(Math.max(
+                        TimeUnit.NANOSECONDS.toMillis(nanos - lastNanos), millis - lastMillis));
+                if (gap.compareTo(STOP_LOSING_CLAIM) >= 0) {
+                    onStopped.accept(gap);
+                    return;
+                }
+                lastNanos = nanos;
+                lastMillis = millis;
+            }
+        } catch (InterruptedException e) {
+            // closing
+        }
+    }
+
+    /** Waits until no member but the predecessor is in the group; returns the client ids of those it waited out. */
+    private static List<String> awaitNoOtherMember(SurgeConfig config, String group, Optional<String> predecessor)
             throws InterruptedException {
         long deadline = System.nanoTime() + SESSION_TIMEOUT.plusSeconds(3).toNanos();
         try (Admin admin = Admin.create(config.kafka().clientProperties())) {
             List<MemberDescription> others = otherMembers(admin, group, predecessor);
+            Set<String> waitedOut = new TreeSet<>();
             while (!others.isEmpty()) {
+                others.forEach(other -> waitedOut.add(other.clientId()));
                 if (System.nanoTime() > deadline) {
                     throw new RecoveryException("job '" + config.jobName() + "' is already running against this"
                             + " Kafka: " + others.stream().map(m -> m.clientId() + " from " + m.host())
@@ -101,6 +161,7 @@ public final class JobPresence implements AutoCloseable {
                 Thread.sleep(POLL.toMillis());
                 others = otherMembers(admin, group, predecessor);
             }
+            return List.copyOf(waitedOut);
         } catch (ExecutionException | TimeoutException e) {
             throw new RecoveryException("cannot ask Kafka at " + config.bootstrapServers() + " whether job '"
                     + config.jobName() + "' is already running (" + e.getMessage() + "); check kafka.bootstrap");
@@ -137,6 +198,7 @@ public final class JobPresence implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        stopWatch.interrupt();
         member.wakeup();
         heartbeat.join(TimeUnit.SECONDS.toMillis(5));
         member.close(Duration.ofSeconds(5));

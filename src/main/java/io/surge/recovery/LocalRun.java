@@ -5,6 +5,7 @@ import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.KafkaCluster;
 import io.surge.io.kafka.TopicSetup;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalRun implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
+    /** The exit code of a process that ended because it lost its claim on the job. */
+    private static final int EXIT_CLAIM_LOST = 3;
     private static final String STATE_RESTORE =
             "org.apache.flink.streaming.api.operators.StreamTaskStateInitializerImpl";
 
@@ -60,7 +63,7 @@ public final class LocalRun implements AutoCloseable {
             kafka.checkTransactionTimeout(config);
             TopicSetup.ensureTopics(config);
             // before anything is decided or moved: the retained state may be another live job's
-            presence = JobPresence.claim(config, state);
+            presence = JobPresence.claim(config, state, stopped -> endAfterLosingClaim(config, stopped));
             RetainedCheckpoints checkpoints = checkpoints(config, state);
             StartPoint start = startPoint(config, checkpoints, kafka, fresh, savepoint, now);
             LOG.info("{}", start.description());
@@ -73,6 +76,21 @@ public final class LocalRun implements AutoCloseable {
             state.close();
             throw e;
         }
+    }
+
+    /**
+     * This process did not run for long enough that Kafka may have dropped its claim on the job, and another
+     * {@code surge run} may have taken the job over from its checkpoints. Going on would fight that one: a failing
+     * task here would restart the job, which aborts the transactions in progress under the job's ids, the other's
+     * included. So it ends at once, without shutdown hooks, which would run the job on while they close it; the
+     * other's takeover has fenced the transactions this one could still write to.
+     */
+    private static void endAfterLosingClaim(SurgeConfig config, Duration stopped) {
+        LOG.error("surge run did not run for {} s (stopped with SIGSTOP, a frozen VM or machine), long enough for"
+                + " Kafka to drop its claim on job '{}'; another surge run may have taken the job over, so this one"
+                + " ends now, with exit code {}, and writes nothing more. Started again, it resumes from the newest"
+                + " checkpoint", stopped.toMillis() / 1000.0, config.jobName(), EXIT_CLAIM_LOST);
+        Runtime.getRuntime().halt(EXIT_CLAIM_LOST);
     }
 
     private static StartPoint startPoint(SurgeConfig config, RetainedCheckpoints checkpoints, KafkaCluster kafka,

@@ -104,6 +104,16 @@ public final class SurgeProcess implements AutoCloseable {
         process.kill();
     }
 
+    /** SIGSTOP, as a frozen VM or a debugger stops it, until {@link #resume}. */
+    public void pause() throws IOException, InterruptedException {
+        process.pause();
+    }
+
+    /** SIGCONT. */
+    public void resume() throws IOException, InterruptedException {
+        process.resume();
+    }
+
     private Optional<String> line(String fragment) throws IOException {
         return Files.readAllLines(log).stream().filter(line -> line.contains(fragment)).findFirst();
     }

@@ -8,7 +8,9 @@ import io.surge.ingest.InputValidation;
 import io.surge.io.registry.OutputSchemas;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.pricing.ZoneSurge;
+import java.util.List;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -39,6 +41,14 @@ public final class KafkaEndpoints {
      */
     static final int INPUT_FETCH_BYTES = 64 * 1024;
 
+    // each sink's name, which its transactional ids carry: keep them stable across releases, or restarts cannot abort
+    // the transactions a crash left open
+    private static final String MULTIPLIERS = "multipliers";
+    private static final String ALERTS = "alerts";
+    private static final String LATE_EVENTS = "late-events";
+    private static final String DEAD_LETTERS = "dead-letters";
+    private static final List<String> SINKS = List.of(MULTIPLIERS, ALERTS, LATE_EVENTS, DEAD_LETTERS);
+
     private KafkaEndpoints() {}
 
     /** Both input topics in one source, so watermarks are tracked per partition across them. */
@@ -66,24 +76,45 @@ public final class KafkaEndpoints {
 
     /** The multipliers topic, in the wire format under {@code schemaId}. */
     public static KafkaSink<ZoneSurge> multipliers(SurgeConfig config, int schemaId) {
-        return sink(config, "multipliers", OutputSerializers.multipliers(config.topics().multipliers(), schemaId));
+        return sink(config, MULTIPLIERS, OutputSerializers.multipliers(config.topics().multipliers(), schemaId));
     }
 
     /** The alerts topic, in the wire format under {@code schemaId}. */
     public static KafkaSink<ZoneAlert> alerts(SurgeConfig config, int schemaId) {
-        return sink(config, "alerts", OutputSerializers.alerts(config.topics().alerts(), schemaId));
+        return sink(config, ALERTS, OutputSerializers.alerts(config.topics().alerts(), schemaId));
     }
 
-    /** A topic of late or dead-lettered input records, as they were consumed. */
-    public static KafkaSink<DivertedRecord> diverted(SurgeConfig config, String name, String topic) {
+    /** The late input records, as they were consumed. */
+    public static KafkaSink<DivertedRecord> lateEvents(SurgeConfig config) {
+        return diverted(config, LATE_EVENTS, config.topics().lateEvents());
+    }
+
+    /** The input records that could not be used, as they were consumed, with the reason. */
+    public static KafkaSink<DivertedRecord> deadLetters(SurgeConfig config) {
+        return diverted(config, DEAD_LETTERS, config.topics().deadLetters());
+    }
+
+    private static KafkaSink<DivertedRecord> diverted(SurgeConfig config, String name, String topic) {
         return sink(config, name, new DivertedRecordSerializer(topic, config.output().divertedMaxBytes()));
+    }
+
+    /**
+     * Whether {@code transactionalId} is one of this job's exactly-once sinks': {@code <job.name>-<sink>-<subtask>-<n>}.
+     * Another job's name may begin with this one's, so the sink's name and the numbers must match too.
+     */
+    public static boolean isTransactionalIdOf(SurgeConfig config, String transactionalId) {
+        return SINKS.stream().anyMatch(name -> transactionalId.matches(
+                Pattern.quote(transactionalIdPrefix(config, name)) + "-\\d+-\\d+"));
+    }
+
+    private static String transactionalIdPrefix(SurgeConfig config, String sink) {
+        return config.jobName() + "-" + sink;
     }
 
     /**
      * A sink with the configured delivery: exactly-once by default.
      *
-     * @param name distinguishes this sink's transactional ids from the job's other sinks; keep it stable across
-     *     releases, or restarts cannot abort the transactions a crash left open
+     * @param name distinguishes this sink's transactional ids from the job's other sinks
      */
     private static <T> KafkaSink<T> sink(SurgeConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
         KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
@@ -93,7 +124,7 @@ public final class KafkaEndpoints {
             return builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
         }
         return builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.jobName() + "-" + name)
+                .setTransactionalIdPrefix(transactionalIdPrefix(config, name))
                 // reuses a bounded pool of transactional ids instead of a new one per checkpoint
                 .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
                 // checked against the checkpoints at configuration (Checkpointing); the connector's default (1 h) is
