@@ -384,7 +384,7 @@ class SurgeRunRestartIT {
                         "a result of the standby's");
                 stopped.resume();
                 assertThat(stopped.awaitExit(PATIENCE)).as("exit code of the resumed process").isEqualTo(3);
-                assertThat(stopped.log()).contains("long enough for Kafka to drop its claim on job '" + JOB + "'");
+                assertThat(stopped.log()).contains("surge run lost its claim on job '" + JOB + "': it did not run for");
 
                 feeding.get(5, TimeUnit.MINUTES);
                 try {

@@ -74,18 +74,23 @@ public final class JobPresence implements AutoCloseable {
     /**
      * Joins the job's presence group, once no other live job of the same name is in it.
      *
-     * @param onStopped told, once, how long this process was stopped when a stop may have cost it its claim
+     * @param onClaimLost told, once, why this process may no longer hold the job: it did not run for long enough
+     *     that Kafka may have dropped its member, or Kafka did drop it, or its membership failed
      */
-    public static JobPresence claim(SurgeConfig config, StateDirectory state, Consumer<Duration> onStopped)
+    public static JobPresence claim(SurgeConfig config, StateDirectory state, Consumer<String> onClaimLost)
             throws IOException, InterruptedException {
         String group = group(config.jobName());
         Optional<String> predecessor = state.previousInstance();
         List<String> gone = awaitNoOtherMember(config, group, predecessor);
-        if (!gone.isEmpty()) {
+        // Only a restart from the state directory of the job's last process, whose lock proves it gone, knows that no
+        // earlier holder may come back; a standby starting after the stopped one's member expired saw nobody leave.
+        if (!gone.isEmpty() || predecessor.isEmpty()) {
             List<String> fenced = TransactionFence.fenceIdle(config);
-            LOG.info("taking job '{}' over from {}, which left its consumer group {} without this machine's lock"
-                    + " proving it gone: fenced its {} idle transactional ids, so that it cannot write if it comes"
-                    + " back", config.jobName(), gone, group, fenced.size());
+            if (!gone.isEmpty() || !fenced.isEmpty()) {
+                LOG.info("taking job '{}' over from {}: fenced its {} idle transactional ids, so that a process"
+                        + " that ran it and was only stopped cannot write when it goes on", config.jobName(),
+                        gone.isEmpty() ? "a process that ran it from another state directory" : gone, fenced.size());
+            }
         }
         String self = config.jobName() + "-" + InetAddress.getLocalHost().getHostName() + "-"
                 + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -104,11 +109,16 @@ public final class JobPresence implements AutoCloseable {
                 // membership is the point, not the records
                 member.pause(partitions);
             }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                onClaimLost.accept("Kafka dropped its member of consumer group " + group);
+            }
         });
-        Thread heartbeat = new Thread(() -> stayMember(member), "surge-job-presence");
+        Thread heartbeat = new Thread(() -> stayMember(member, onClaimLost), "surge-job-presence");
         heartbeat.setDaemon(true);
         heartbeat.start();
-        Thread stopWatch = new Thread(() -> watchForStops(onStopped), "surge-stop-watch");
+        Thread stopWatch = new Thread(() -> watchForStops(onClaimLost), "surge-stop-watch");
         stopWatch.setDaemon(true);
         stopWatch.start();
         LOG.info("job present on Kafka group={} member={}", group, self);
@@ -116,26 +126,21 @@ public final class JobPresence implements AutoCloseable {
     }
 
     /**
-     * Ticks, and tells {@code onStopped} of the first gap between ticks of at least {@link #STOP_LOSING_CLAIM}: the
-     * process did not run meanwhile. Both clocks count, the monotonic one for a stopped process and the wall clock for
-     * a suspended machine, during which the monotonic one stands still.
+     * Ticks, and tells {@code onClaimLost} of the first gap between ticks of at least {@link #STOP_LOSING_CLAIM}: the
+     * process did not run meanwhile.
      */
-    private static void watchForStops(Consumer<Duration> onStopped) {
-        long lastNanos = System.nanoTime();
-        long lastMillis = System.currentTimeMillis();
+    private static void watchForStops(Consumer<String> onClaimLost) {
+        long last = UptimeClock.millis();
         try {
             while (true) {
                 Thread.sleep(TICK.toMillis());
-                long nanos = System.nanoTime();
-                long millis = System.currentTimeMillis();
-                Duration gap = Duration.ofMillis(Math.max(
-                        TimeUnit.NANOSECONDS.toMillis(nanos - lastNanos), millis - lastMillis));
-                if (gap.compareTo(STOP_LOSING_CLAIM) >= 0) {
-                    onStopped.accept(gap);
+                long now = UptimeClock.millis();
+                if (now - last >= STOP_LOSING_CLAIM.toMillis()) {
+                    onClaimLost.accept("it did not run for " + (now - last) / 1000.0 + " s (stopped with SIGSTOP, a"
+                            + " frozen VM, a suspended machine), long enough for Kafka to drop its member");
                     return;
                 }
-                lastNanos = nanos;
-                lastMillis = millis;
+                last = now;
             }
         } catch (InterruptedException e) {
             // closing
@@ -184,7 +189,7 @@ public final class JobPresence implements AutoCloseable {
                 .toList();
     }
 
-    private static void stayMember(KafkaConsumer<byte[], byte[]> member) {
+    private static void stayMember(KafkaConsumer<byte[], byte[]> member, Consumer<String> onClaimLost) {
         try {
             while (true) {
                 member.poll(POLL);
@@ -192,7 +197,8 @@ public final class JobPresence implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            LOG.warn("job presence on Kafka lost; a second job of this name would no longer be refused", e);
+            LOG.error("job presence on Kafka failed", e);
+            onClaimLost.accept("its member of the job's consumer group failed (" + e + ")");
         }
     }
 

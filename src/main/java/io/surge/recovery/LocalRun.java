@@ -5,7 +5,6 @@ import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.KafkaCluster;
 import io.surge.io.kafka.TopicSetup;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
@@ -63,7 +62,7 @@ public final class LocalRun implements AutoCloseable {
             kafka.checkTransactionTimeout(config);
             TopicSetup.ensureTopics(config);
             // before anything is decided or moved: the retained state may be another live job's
-            presence = JobPresence.claim(config, state, stopped -> endAfterLosingClaim(config, stopped));
+            presence = JobPresence.claim(config, state, why -> endAfterLosingClaim(config, why));
             RetainedCheckpoints checkpoints = checkpoints(config, state);
             StartPoint start = startPoint(config, checkpoints, kafka, fresh, savepoint, now);
             LOG.info("{}", start.description());
@@ -79,17 +78,17 @@ public final class LocalRun implements AutoCloseable {
     }
 
     /**
-     * This process did not run for long enough that Kafka may have dropped its claim on the job, and another
-     * {@code surge run} may have taken the job over from its checkpoints. Going on would fight that one: a failing
-     * task here would restart the job, which aborts the transactions in progress under the job's ids, the other's
-     * included. So it ends at once, without shutdown hooks, which would run the job on while they close it; the
-     * other's takeover has fenced the transactions this one could still write to.
+     * This process may no longer hold the job (see {@link JobPresence}): another {@code surge run} may have taken it
+     * over from its checkpoints. Going on would fight that one: a failing task here would restart the job, and the
+     * restart aborts the transactions in progress under the job's ids, the other's included. So it ends at once,
+     * without shutdown hooks, which would run the job on while they close it; a takeover has fenced the transactions
+     * this one could still write to.
      */
-    private static void endAfterLosingClaim(SurgeConfig config, Duration stopped) {
-        LOG.error("surge run did not run for {} s (stopped with SIGSTOP, a frozen VM or machine), long enough for"
-                + " Kafka to drop its claim on job '{}'; another surge run may have taken the job over, so this one"
-                + " ends now, with exit code {}, and writes nothing more. Started again, it resumes from the newest"
-                + " checkpoint", stopped.toMillis() / 1000.0, config.jobName(), EXIT_CLAIM_LOST);
+    private static void endAfterLosingClaim(SurgeConfig config, String why) {
+        LOG.error("surge run lost its claim on job '{}': {}. Another surge run may have taken the job over, so this"
+                + " one ends now, with exit code {}, and writes nothing more. Started again, it resumes from the"
+                + " newest checkpoint, or is refused while another surge run holds the job", config.jobName(), why,
+                EXIT_CLAIM_LOST);
         Runtime.getRuntime().halt(EXIT_CLAIM_LOST);
     }
 

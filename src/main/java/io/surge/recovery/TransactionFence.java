@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -27,13 +28,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class TransactionFence {
 
-    private static final List<TransactionState> IDLE =
-            List.of(TransactionState.EMPTY, TransactionState.COMPLETE_COMMIT, TransactionState.COMPLETE_ABORT);
+    /**
+     * Not in progress, or about to stop being so: a commit or abort under way completes before a new producer of the
+     * id gets its epoch, so fencing it loses nothing.
+     */
+    private static final List<TransactionState> IDLE = List.of(TransactionState.EMPTY,
+            TransactionState.COMPLETE_COMMIT, TransactionState.COMPLETE_ABORT, TransactionState.PREPARE_COMMIT,
+            TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
 
     private TransactionFence() {}
 
     /** Fences every idle transactional id of the job's sinks; returns them. */
     static List<String> fenceIdle(SurgeConfig config) throws InterruptedException {
+        if (!config.output().exactlyOnce()) {
+            return List.of();
+        }
         List<String> idle;
         try (Admin admin = Admin.create(config.kafka().clientProperties())) {
             idle = admin.listTransactions(new ListTransactionsOptions().filterStates(IDLE)).all()
@@ -53,6 +62,11 @@ final class TransactionFence {
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
                 producer.initTransactions();
+            } catch (KafkaException e) {
+                throw new RecoveryException("cannot fence transactional id " + id + " of job '" + config.jobName()
+                        + "' on Kafka at " + config.bootstrapServers() + " (" + e.getMessage() + "), which a job"
+                        + " taking over from a process that may come back must do; the principal needs WRITE on"
+                        + " the job's transactional ids", e);
             }
         }
         return idle;
