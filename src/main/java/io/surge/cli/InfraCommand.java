@@ -3,6 +3,7 @@ package io.surge.cli;
 import io.surge.embedded.EmbeddedKafka;
 import io.surge.embedded.EmbeddedRegistry;
 import io.surge.recovery.StateDirectory;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.util.FileUtils;
@@ -41,8 +42,7 @@ final class InfraCommand implements Callable<Integer> {
         try (StateDirectory held = StateDirectory.lock(dataDirectory, "surge infra", "the data directory",
                 "give this one another --data-dir", "give another --data-dir")) {
             if (fresh) {
-                FileUtils.deleteDirectory(dataDirectory.resolve("kafka").toFile());
-                FileUtils.deleteDirectory(dataDirectory.resolve("registry").toFile());
+                Infrastructure.wipe(dataDirectory);
             }
             System.err.println("surge: broker data and schemas in " + held.directory()
                     + (fresh ? ", started empty (--fresh)" : " (--fresh starts over)"));
@@ -58,6 +58,10 @@ final class InfraCommand implements Callable<Integer> {
 
     /** A broker and a registry started together and stopped together. */
     static final class Infrastructure implements AutoCloseable {
+        // where each keeps its data in a data directory
+        private static final String KAFKA_DATA = "kafka";
+        private static final String REGISTRY_DATA = "registry";
+
         private final EmbeddedKafka kafka;
         private final EmbeddedRegistry registry;
         private boolean closed;
@@ -75,6 +79,12 @@ final class InfraCommand implements Callable<Integer> {
             return registry;
         }
 
+        /** Deletes what a broker and registry started on {@code dataDirectory} kept there. */
+        static void wipe(Path dataDirectory) throws IOException {
+            FileUtils.deleteDirectory(dataDirectory.resolve(KAFKA_DATA).toFile());
+            FileUtils.deleteDirectory(dataDirectory.resolve(REGISTRY_DATA).toFile());
+        }
+
         /** A broker and registry whose data is gone when they stop, on free ports: the demo's, the bench's. */
         static Infrastructure startTemporary() throws Exception {
             return start(0, 0, null);
@@ -83,11 +93,11 @@ final class InfraCommand implements Callable<Integer> {
         /** @param dataDirectory where their data outlives them; null for temporary storage */
         static Infrastructure start(int kafkaPort, int registryPort, Path dataDirectory) throws Exception {
             EmbeddedKafka kafka = EmbeddedKafka.start(kafkaPort,
-                    dataDirectory == null ? null : dataDirectory.resolve("kafka"));
+                    dataDirectory == null ? null : dataDirectory.resolve(KAFKA_DATA));
             try {
                 return new Infrastructure(kafka, EmbeddedRegistry.start(
                         SurgeCli.home().resolve(EmbeddedRegistry.DEFAULT_JAR), registryPort,
-                        dataDirectory == null ? null : dataDirectory.resolve("registry")));
+                        dataDirectory == null ? null : dataDirectory.resolve(REGISTRY_DATA)));
             } catch (Exception e) {
                 kafka.close();
                 throw e;
