@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>A restart after a crash finds its dead predecessor's member still there for up to the session timeout; it knows
  * that member by the name recorded in the {@link StateDirectory}, whose lock proves the predecessor gone, and does not
  * wait for it. A member it does not know may be a job that crashed elsewhere: it waits a session timeout for that one
- * to go before refusing. One that goes may also belong to a process that was only stopped and comes back: the job
- * then takes its transactional ids over first ({@link TransactionFence}).
+ * to go before refusing. One that goes may also belong to a process that was only stopped and comes back: each
+ * process writes under transactional ids of its own, so that it cannot abort the new one's transactions, and any it
+ * begins once the new one holds the job is aborted ({@link StrayTransactions}).
  *
  * <p>Its own claim holds only while its process runs: a process stopped (SIGSTOP, a frozen VM) for long enough that
  * Kafka may have dropped its member may have been replaced meanwhile, so when it runs again it is told at once, before
@@ -60,11 +61,14 @@ public final class JobPresence implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> member;
     private final Thread heartbeat;
     private final Thread stopWatch;
+    private final StrayTransactions strays;
 
-    private JobPresence(KafkaConsumer<byte[], byte[]> member, Thread heartbeat, Thread stopWatch) {
+    private JobPresence(KafkaConsumer<byte[], byte[]> member, Thread heartbeat, Thread stopWatch,
+            StrayTransactions strays) {
         this.member = member;
         this.heartbeat = heartbeat;
         this.stopWatch = stopWatch;
+        this.strays = strays;
     }
 
     static String group(String jobName) {
@@ -82,15 +86,9 @@ public final class JobPresence implements AutoCloseable {
         String group = group(config.jobName());
         Optional<String> predecessor = state.previousInstance();
         List<String> gone = awaitNoOtherMember(config, group, predecessor);
-        // Only a restart from the state directory of the job's last process, whose lock proves it gone, knows that no
-        // earlier holder may come back; a standby starting after the stopped one's member expired saw nobody leave.
-        if (!gone.isEmpty() || predecessor.isEmpty()) {
-            List<String> fenced = TransactionFence.fenceIdle(config);
-            if (!gone.isEmpty() || !fenced.isEmpty()) {
-                LOG.info("taking job '{}' over from {}: fenced its {} idle transactional ids, so that a process"
-                        + " that ran it and was only stopped cannot write when it goes on", config.jobName(),
-                        gone.isEmpty() ? "a process that ran it from another state directory" : gone, fenced.size());
-            }
+        if (!gone.isEmpty()) {
+            LOG.info("taking job '{}' over from {}, which may only have been stopped: its transactional ids are its"
+                    + " own, and any transaction it begins from now on is aborted", config.jobName(), gone);
         }
         String self = config.jobName() + "-" + InetAddress.getLocalHost().getHostName() + "-"
                 + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -115,6 +113,13 @@ public final class JobPresence implements AutoCloseable {
                 onClaimLost.accept("Kafka dropped its member of consumer group " + group);
             }
         });
+        StrayTransactions strays;
+        try {
+            strays = StrayTransactions.watch(config);
+        } catch (RuntimeException | InterruptedException e) {
+            member.close();
+            throw e;
+        }
         Thread heartbeat = new Thread(() -> stayMember(member, onClaimLost), "surge-job-presence");
         heartbeat.setDaemon(true);
         heartbeat.start();
@@ -122,7 +127,7 @@ public final class JobPresence implements AutoCloseable {
         stopWatch.setDaemon(true);
         stopWatch.start();
         LOG.info("job present on Kafka group={} member={}", group, self);
-        return new JobPresence(member, heartbeat, stopWatch);
+        return new JobPresence(member, heartbeat, stopWatch, strays);
     }
 
     /**
@@ -204,6 +209,7 @@ public final class JobPresence implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        strays.close();
         stopWatch.interrupt();
         member.wakeup();
         heartbeat.join(TimeUnit.SECONDS.toMillis(5));

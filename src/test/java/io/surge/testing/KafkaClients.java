@@ -41,6 +41,21 @@ public final class KafkaClients {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
     }
 
+    /**
+     * A producer of {@code transactionalId}, not yet initialised.
+     *
+     * @param timeout after which the broker aborts a transaction left open
+     */
+    public static KafkaProducer<byte[], byte[]> transactionalProducer(String bootstrap, String transactionalId,
+            Duration timeout) {
+        return new KafkaProducer<>(KafkaSettings.plaintext(bootstrap).clientProperties(Map.of(
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(timeout.toMillis()),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
+    }
+
     public static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
         try {
             return producer.send(record).get();

@@ -8,6 +8,8 @@ import io.surge.ingest.InputValidation;
 import io.surge.io.registry.OutputSchemas;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.pricing.ZoneSurge;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -41,13 +43,21 @@ public final class KafkaEndpoints {
      */
     static final int INPUT_FETCH_BYTES = 64 * 1024;
 
-    // each sink's name, which its transactional ids carry: keep them stable across releases, or restarts cannot abort
-    // the transactions a crash left open
+    // each sink's name, which its transactional ids carry: keep them stable across releases, or a standby taking the
+    // job over cannot recognise the ids a process of the previous release may still write to
     private static final String MULTIPLIERS = "multipliers";
     private static final String ALERTS = "alerts";
     private static final String LATE_EVENTS = "late-events";
     private static final String DEAD_LETTERS = "dead-letters";
     private static final List<String> SINKS = List.of(MULTIPLIERS, ALERTS, LATE_EVENTS, DEAD_LETTERS);
+    /**
+     * This process's part of its transactional ids. Kafka lets whoever initialises a transactional id abort the
+     * transaction in progress under it, and Flink's sink initialises ids as it reuses them; a process that was stopped
+     * and goes on, even for the moment before it learns that another took its job over, must find none of its ids in
+     * use by that other one. Flink's sink aborts what the previous process left open under the ids its restored state
+     * names, whatever their process.
+     */
+    private static final String PROCESS = HexFormat.of().toHexDigits(new SecureRandom().nextInt());
 
     private KafkaEndpoints() {}
 
@@ -99,16 +109,26 @@ public final class KafkaEndpoints {
     }
 
     /**
-     * Whether {@code transactionalId} is one of this job's exactly-once sinks': {@code <job.name>-<sink>-<subtask>-<n>}.
-     * Another job's name may begin with this one's, so the sink's name and the numbers must match too.
+     * Whether {@code transactionalId} is one of this job's exactly-once sinks', written by any process:
+     * {@code <job.name>-<sink>-<process>-<subtask>-<n>}. Another job's name may begin with this one's, so the sink's
+     * name and the numbers must match too.
      */
     public static boolean isTransactionalIdOf(SurgeConfig config, String transactionalId) {
-        return SINKS.stream().anyMatch(name -> transactionalId.matches(
-                Pattern.quote(transactionalIdPrefix(config, name)) + "-\\d+-\\d+"));
+        return transactionalIdOf(config, transactionalId, "[0-9a-f]{8}");
     }
 
-    private static String transactionalIdPrefix(SurgeConfig config, String sink) {
-        return config.jobName() + "-" + sink;
+    /** Whether {@code transactionalId} is one of this job's, written by this process. */
+    public static boolean isWrittenByThisProcess(SurgeConfig config, String transactionalId) {
+        return transactionalIdOf(config, transactionalId, PROCESS);
+    }
+
+    private static boolean transactionalIdOf(SurgeConfig config, String transactionalId, String processPattern) {
+        return SINKS.stream().anyMatch(name -> transactionalId.matches(
+                Pattern.quote(config.jobName() + "-" + name) + "-" + processPattern + "-\\d+-\\d+"));
+    }
+
+    static String transactionalIdPrefix(SurgeConfig config, String sink) {
+        return config.jobName() + "-" + sink + "-" + PROCESS;
     }
 
     /**
