@@ -47,7 +47,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -414,10 +416,47 @@ class SurgeRunRestartIT {
         }
     }
 
-    /** The transactional ids the broker knows of the job's. */
-    private static List<String> transactionalIds(SurgeStack stack) throws Exception {
+    /**
+     * A {@code surge run} killed after it began transactions and before its first checkpoint: the next start restores
+     * the checkpoint of the process before it, and Flink's sink, restoring, aborts only the transactions that process
+     * left open. The killed one's must be aborted too, or read_committed consumers wait for Kafka's transaction
+     * timeout (15 min) for every result behind them.
+     */
+    @Test
+    void transactionsOfAProcessKilledBeforeItsFirstCheckpointHoldNobodyBack() throws Exception {
+        try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB));
+                KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
+            Path state = work.resolve("state");
+            ClosedWorkload workload = ClosedWorkload.generate(11L, 30_000, stack.config().topics().partitions());
+            workload.send(producer, stack, 0, 10_000);
+            runToTwoCheckpointsAndKill("checkpointed", arguments(stack, state), state);
+            int checkpoints = completedCheckpoints(checkpointsOf(state)).size();
+
+            List<String> known = transactionalIds(stack);
+            SurgeProcess unchecked = SurgeProcess.run(work, "killed-unchecked", arguments(stack, state, "60s"));
+            workload.send(producer, stack, 10_000, 20_000);
+            Waiting.until(() -> transactionalIds(stack, TransactionState.ONGOING).stream()
+                    .anyMatch(id -> !known.contains(id)), PATIENCE, "a transaction of the process to kill");
+            unchecked.kill();
+            assertThat(completedCheckpoints(checkpointsOf(state))).as("no checkpoint of the killed process")
+                    .hasSize(checkpoints);
+
+            try (SurgeProcess last = SurgeProcess.run(work, "last", arguments(stack, state));
+                    KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                            stack.bootstrapServers(), stack.config().topics().multipliers())) {
+                workload.send(producer, stack, 20_000, workload.size());
+                workload.close(producer, stack);
+                assertEachWindowOnce(multipliers, KafkaClients.records(), workload);
+                assertThat(last.log()).contains("aborted transaction");
+            }
+        }
+    }
+
+    /** The transactional ids the broker knows of the job's, in any of {@code states}, or any state if none. */
+    private static List<String> transactionalIds(SurgeStack stack, TransactionState... states) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
-            return admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
+            return admin.listTransactions(new ListTransactionsOptions().filterStates(List.of(states)))
+                    .all().get(30, TimeUnit.SECONDS).stream()
                     .map(TransactionListing::transactionalId)
                     .filter(id -> id.startsWith(JOB + "-"))
                     .sorted()

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running {@code surge run} on its Kafka cluster: a member of the consumer group {@code <job.name>-running} for as
  * long as its process lives. It reads nothing; Kafka keeps a member while it heartbeats and drops it a session timeout
- * after it stops. Two jobs of one name would share a consumer group and transactional ids and fence each other's
- * transactions, so a start that finds another member there refuses.
+ * after it stops. Two jobs of one name would share a consumer group and checkpoints, both commit results, and abort
+ * each other's transactions as strays, so a start that finds another member there refuses.
  *
  * <p>A restart after a crash finds its dead predecessor's member still there for up to the session timeout; it knows
  * that member by the name recorded in the {@link StateDirectory}, whose lock proves the predecessor gone, and does not
@@ -207,12 +207,23 @@ public final class JobPresence implements AutoCloseable {
         }
     }
 
+    /**
+     * The job has completed a checkpoint: it has committed what the checkpoint it restored held, so every transaction
+     * other processes of it left open is a stray ({@link StrayTransactions}).
+     */
+    public void jobCheckpointed() {
+        strays.jobCheckpointed();
+    }
+
     @Override
     public void close() throws InterruptedException {
-        strays.close();
-        stopWatch.interrupt();
-        member.wakeup();
-        heartbeat.join(TimeUnit.SECONDS.toMillis(5));
-        member.close(Duration.ofSeconds(5));
+        try {
+            strays.close();
+        } finally {
+            stopWatch.interrupt();
+            member.wakeup();
+            heartbeat.join(TimeUnit.SECONDS.toMillis(5));
+            member.close(Duration.ofSeconds(5));
+        }
     }
 }

@@ -5,11 +5,16 @@ import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.KafkaCluster;
 import io.surge.io.kafka.TopicSetup;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -30,6 +35,7 @@ public final class LocalRun implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
     /** The exit code of a process that ended because it lost its claim on the job. */
     private static final int EXIT_CLAIM_LOST = 3;
+    private static final Duration CHECKPOINT_POLL = Duration.ofSeconds(1);
     private static final String STATE_RESTORE =
             "org.apache.flink.streaming.api.operators.StreamTaskStateInitializerImpl";
 
@@ -79,10 +85,9 @@ public final class LocalRun implements AutoCloseable {
 
     /**
      * This process may no longer hold the job (see {@link JobPresence}): another {@code surge run} may have taken it
-     * over from its checkpoints. Going on would fight that one: a failing task here would restart the job, and the
-     * restart aborts the transactions in progress under the job's ids, the other's included. So it ends at once,
-     * without shutdown hooks, which would run the job on while they close it; a takeover has fenced the transactions
-     * this one could still write to.
+     * over from its checkpoints. Going on would duplicate that one's results: a checkpoint completed here commits
+     * results the other commits too. So it ends at once, without shutdown hooks, which would run the job on while they
+     * close it; the other aborts the transactions this one leaves open.
      */
     private static void endAfterLosingClaim(SurgeConfig config, String why) {
         LOG.error("surge run lost its claim on job '{}': {}. Another surge run may have taken the job over, so this"
@@ -149,12 +154,22 @@ public final class LocalRun implements AutoCloseable {
     }
 
     /**
-     * Waits for the job to end; when it failed, marks the checkpoint it could not restore, if that is why
-     * ({@link #failed}).
+     * Waits for the job to end, telling {@link JobPresence} of its first completed checkpoint; when it failed, marks
+     * the checkpoint it could not restore, if that is why ({@link #failed}).
      */
     public void await(JobClient job) throws Exception {
+        CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
         try {
-            job.getJobExecutionResult().get();
+            while (!checkpoints.anyCompletedBy(job.getJobID())) {
+                try {
+                    result.get(CHECKPOINT_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException e) {
+                    // still running
+                }
+            }
+            presence.jobCheckpointed();
+            result.get();
         } catch (ExecutionException e) {
             throw failed(e.getCause() instanceof Exception cause ? cause : e);
         }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileStatus;
@@ -93,6 +94,17 @@ public final class RetainedCheckpoints {
             throw new IOException("cannot move " + location + " to " + aside);
         }
         return aside;
+    }
+
+    /** Whether the Flink job {@code job} has completed a checkpoint here. */
+    public boolean anyCompletedBy(JobID job) throws IOException {
+        for (FileStatus checkpoint : children(new Path(location, job.toHexString()))) {
+            if (CHECKPOINT_DIRECTORY.matcher(checkpoint.getPath().getName()).matches()
+                    && location.getFileSystem().exists(new Path(checkpoint.getPath(), METADATA))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every checkpoint directory under the location, newest first, each checked for whether it can be restored. */

@@ -11,7 +11,9 @@ import io.surge.pricing.ZoneSurge;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -43,19 +45,19 @@ public final class KafkaEndpoints {
      */
     static final int INPUT_FETCH_BYTES = 64 * 1024;
 
-    // each sink's name, which its transactional ids carry: keep them stable across releases, or a standby taking the
-    // job over cannot recognise the ids a process of the previous release may still write to
+    // each sink's name, which its transactional ids carry: keep them stable across releases, as a job recognises the
+    // transactions other processes of it left open by them
     private static final String MULTIPLIERS = "multipliers";
     private static final String ALERTS = "alerts";
     private static final String LATE_EVENTS = "late-events";
     private static final String DEAD_LETTERS = "dead-letters";
     private static final List<String> SINKS = List.of(MULTIPLIERS, ALERTS, LATE_EVENTS, DEAD_LETTERS);
     /**
-     * This process's part of its transactional ids. Kafka lets whoever initialises a transactional id abort the
-     * transaction in progress under it, and Flink's sink initialises ids as it reuses them; a process that was stopped
-     * and goes on, even for the moment before it learns that another took its job over, must find none of its ids in
-     * use by that other one. Flink's sink aborts what the previous process left open under the ids its restored state
-     * names, whatever their process.
+     * This process's part of its transactional ids (on a Flink cluster, of the process that built the job). Kafka lets
+     * whoever initialises a transactional id abort the transaction in progress under it, and Flink's sink initialises
+     * ids as it reuses them; a process that was stopped and goes on, even for the moment before it learns that another
+     * took its job over, must find none of its ids in use by that other one. Restoring, Flink's sink aborts what the
+     * process that wrote the checkpoint left open, whatever its prefix.
      */
     private static final String PROCESS = HexFormat.of().toHexDigits(new SecureRandom().nextInt());
 
@@ -109,22 +111,24 @@ public final class KafkaEndpoints {
     }
 
     /**
-     * Whether {@code transactionalId} is one of this job's exactly-once sinks', written by any process:
+     * The process that wrote under {@code transactionalId}, when it is one of this job's exactly-once sinks' ids:
      * {@code <job.name>-<sink>-<process>-<subtask>-<n>}. Another job's name may begin with this one's, so the sink's
      * name and the numbers must match too.
      */
-    public static boolean isTransactionalIdOf(SurgeConfig config, String transactionalId) {
-        return transactionalIdOf(config, transactionalId, "[0-9a-f]{8}");
+    public static Optional<String> processOf(SurgeConfig config, String transactionalId) {
+        for (String sink : SINKS) {
+            Matcher id = Pattern.compile(Pattern.quote(config.jobName() + "-" + sink) + "-([0-9a-f]{8})-\\d+-\\d+")
+                    .matcher(transactionalId);
+            if (id.matches()) {
+                return Optional.of(id.group(1));
+            }
+        }
+        return Optional.empty();
     }
 
-    /** Whether {@code transactionalId} is one of this job's, written by this process. */
-    public static boolean isWrittenByThisProcess(SurgeConfig config, String transactionalId) {
-        return transactionalIdOf(config, transactionalId, PROCESS);
-    }
-
-    private static boolean transactionalIdOf(SurgeConfig config, String transactionalId, String processPattern) {
-        return SINKS.stream().anyMatch(name -> transactionalId.matches(
-                Pattern.quote(config.jobName() + "-" + name) + "-" + processPattern + "-\\d+-\\d+"));
+    /** The process part of the transactional ids this process writes under. */
+    public static String thisProcess() {
+        return PROCESS;
     }
 
     static String transactionalIdPrefix(SurgeConfig config, String sink) {
