@@ -1,6 +1,7 @@
 package io.surge.recovery;
 
 import io.surge.config.SurgeConfig;
+import io.surge.io.kafka.KafkaEndpoints;
 import io.surge.io.kafka.KafkaReaders;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running {@code surge run} on its Kafka cluster: a member of the consumer group {@code <job.name>-running} for as
  * long as its process lives. It reads nothing; Kafka keeps a member while it heartbeats and drops it a session timeout
- * after it stops. Two jobs of one name would share a consumer group and checkpoints, both commit results, and abort
- * each other's transactions as strays, so a start that finds another member there refuses.
+ * after it stops. Two jobs of one name would share a consumer group and checkpoints and both commit results, so a
+ * start that finds another member there refuses.
  *
  * <p>A restart after a crash finds its dead predecessor's member still there for up to the session timeout; it knows
  * that member by the name recorded in the {@link StateDirectory}, whose lock proves the predecessor gone, and does not
@@ -71,6 +71,11 @@ public final class JobPresence implements AutoCloseable {
         this.strays = strays;
     }
 
+    /** The process part of a member's client id, as {@link #claim} names members. */
+    private static String processOf(String member) {
+        return member.substring(member.lastIndexOf('-') + 1);
+    }
+
     static String group(String jobName) {
         return jobName + "-running";
     }
@@ -90,8 +95,9 @@ public final class JobPresence implements AutoCloseable {
             LOG.info("taking job '{}' over from {}, which may only have been stopped: its transactional ids are its"
                     + " own, and any transaction it begins from now on is aborted", config.jobName(), gone);
         }
+        // ends with the process part of its transactional ids, by which a standby knows whose to sweep
         String self = config.jobName() + "-" + InetAddress.getLocalHost().getHostName() + "-"
-                + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+                + ProcessHandle.current().pid() + "-" + KafkaEndpoints.thisProcess();
         state.recordInstance(self);
         KafkaConsumer<byte[], byte[]> member = KafkaReaders.create(config.kafka(), group,
                 KafkaReaders.Isolation.COMMITTED, false, Map.of(
@@ -115,7 +121,8 @@ public final class JobPresence implements AutoCloseable {
         });
         StrayTransactions strays;
         try {
-            strays = StrayTransactions.watch(config);
+            // a process waited out may not have written under its ids yet, and come back
+            strays = StrayTransactions.watch(config, gone.stream().map(JobPresence::processOf).toList());
         } catch (RuntimeException | InterruptedException e) {
             member.close();
             throw e;
@@ -165,8 +172,8 @@ public final class JobPresence implements AutoCloseable {
                     throw new RecoveryException("job '" + config.jobName() + "' is already running against this"
                             + " Kafka: " + others.stream().map(m -> m.clientId() + " from " + m.host())
                                     .collect(Collectors.joining(", "))
-                            + " is in its consumer group " + group + ". Two jobs of one name would fence each"
-                            + " other's transactions; stop that one first, or give this one another job.name");
+                            + " is in its consumer group " + group + ". Two jobs of one name would both commit"
+                            + " results, each twice; stop that one first, or give this one another job.name");
                 }
                 Thread.sleep(POLL.toMillis());
                 others = otherMembers(admin, group, predecessor);

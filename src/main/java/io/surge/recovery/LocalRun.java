@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -45,14 +46,17 @@ public final class LocalRun implements AutoCloseable {
     private final StartPoint start;
     /** Whether the job starts from a checkpoint it retained, which it may mark, rather than a user's savepoint. */
     private final boolean fromRetained;
+    /** Whether the outputs are transactional, so that other processes' open transactions matter. */
+    private final boolean exactlyOnce;
 
     private LocalRun(StateDirectory state, JobPresence presence, RetainedCheckpoints checkpoints, StartPoint start,
-            boolean fromRetained) {
+            boolean fromRetained, boolean exactlyOnce) {
         this.state = state;
         this.presence = presence;
         this.checkpoints = checkpoints;
         this.start = start;
         this.fromRetained = fromRetained;
+        this.exactlyOnce = exactlyOnce;
     }
 
     /**
@@ -73,7 +77,8 @@ public final class LocalRun implements AutoCloseable {
             StartPoint start = startPoint(config, checkpoints, kafka, fresh, savepoint, now);
             LOG.info("{}", start.description());
             warnWhenDownTooLong(config, start, savepoint == null, now);
-            return new LocalRun(state, presence, checkpoints, start, savepoint == null && start.from() != null);
+            return new LocalRun(state, presence, checkpoints, start, savepoint == null && start.from() != null,
+                    config.output().exactlyOnce());
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (presence != null) {
                 presence.close();
@@ -160,18 +165,38 @@ public final class LocalRun implements AutoCloseable {
     public void await(JobClient job) throws Exception {
         CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
         try {
-            while (!checkpoints.anyCompletedBy(job.getJobID())) {
-                try {
-                    result.get(CHECKPOINT_POLL.toMillis(), TimeUnit.MILLISECONDS);
-                    return;
-                } catch (TimeoutException e) {
-                    // still running
-                }
+            if (exactlyOnce) {
+                awaitFirstCheckpoint(job.getJobID(), result);
             }
-            presence.jobCheckpointed();
             result.get();
         } catch (ExecutionException e) {
             throw failed(e.getCause() instanceof Exception cause ? cause : e);
+        }
+    }
+
+    /** Tells {@link JobPresence} of the job's first completed checkpoint, or returns when the job ends before it. */
+    private void awaitFirstCheckpoint(JobID job, CompletableFuture<JobExecutionResult> result)
+            throws InterruptedException, ExecutionException {
+        boolean unreadable = false;
+        while (!result.isDone()) {
+            try {
+                if (checkpoints.anyCompletedBy(job)) {
+                    presence.jobCheckpointed();
+                    return;
+                }
+                unreadable = false;
+            } catch (IOException e) {
+                if (!unreadable) {
+                    LOG.warn("cannot look for the job's first checkpoint in {}; trying again every {} s",
+                            checkpoints.location(), CHECKPOINT_POLL.toSeconds(), e);
+                }
+                unreadable = true;
+            }
+            try {
+                result.get(CHECKPOINT_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // still running
+            }
         }
     }
 

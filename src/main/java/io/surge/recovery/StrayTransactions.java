@@ -4,6 +4,7 @@ import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.KafkaEndpoints;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * checkpoint leaves those it had begun, and Flink's sink, restoring a checkpoint, aborts only those of the process that
  * wrote it.
  *
- * <p>Only the processes whose ids the broker knew at the claim are this one's to sweep: one that claims the job after
- * this one lost it writes under ids this one never saw. The transactions in progress at the claim may hold the results
+ * <p>Only the processes whose ids the broker knew at the claim, or whose members the claim waited out, are this one's to
+ * sweep: one that claims the job after this one lost it writes under ids this one never saw. The transactions in progress at the claim may hold the results
  * of the checkpoint the job restores, which its sink commits as it starts; they are aborted only once the job has
  * completed a checkpoint of its own ({@link #jobCheckpointed}), which every part of it, those commits done, took part
  * in. Any other is aborted within a sweep.
@@ -67,16 +69,20 @@ final class StrayTransactions implements AutoCloseable {
         this.sweeper = admin == null ? null : new Thread(this::sweep, "surge-stray-transactions");
     }
 
-    /** Notes the other processes of the job and their transactions in progress now, and starts sweeping. */
-    static StrayTransactions watch(SurgeConfig config) throws InterruptedException {
+    /**
+     * Notes the other processes of the job and their transactions in progress now, and starts sweeping.
+     *
+     * @param waitedOut processes known to have run the job besides those whose ids the broker knows
+     */
+    static StrayTransactions watch(SurgeConfig config, Collection<String> waitedOut) throws InterruptedException {
         if (!config.output().exactlyOnce()) {
             return new StrayTransactions(config, null, Set.of(), Map.of());
         }
         Admin admin = Admin.create(config.kafka().clientProperties());
         StrayTransactions strays;
         try {
-            Set<String> known = processes(config, admin.listTransactions().all().get(TIMEOUT_SECONDS,
-                    TimeUnit.SECONDS));
+            Set<String> known = new HashSet<>(waitedOut);
+            known.addAll(processes(config, admin.listTransactions().all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
             strays = new StrayTransactions(config, admin, known, inProgress(config, admin, known));
         } catch (ExecutionException | TimeoutException e) {
             admin.close();
@@ -116,6 +122,8 @@ final class StrayTransactions implements AutoCloseable {
                                 config.jobName());
                     }
                     failing = false;
+                } catch (InterruptException e) {
+                    return;
                 } catch (ExecutionException | TimeoutException | RuntimeException e) {
                     if (!failing) {
                         LOG.warn("cannot look for transactions of job '{}' left open by other processes; trying again"

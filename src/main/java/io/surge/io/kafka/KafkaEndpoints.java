@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -116,14 +117,10 @@ public final class KafkaEndpoints {
      * name and the numbers must match too.
      */
     public static Optional<String> processOf(SurgeConfig config, String transactionalId) {
-        for (String sink : SINKS) {
-            Matcher id = Pattern.compile(Pattern.quote(config.jobName() + "-" + sink) + "-([0-9a-f]{8})-\\d+-\\d+")
-                    .matcher(transactionalId);
-            if (id.matches()) {
-                return Optional.of(id.group(1));
-            }
-        }
-        return Optional.empty();
+        Matcher id = Pattern.compile(Pattern.quote(config.jobName()) + "-(?:"
+                + SINKS.stream().map(Pattern::quote).collect(Collectors.joining("|")) + ")-([0-9a-f]{8})-\\d+-\\d+")
+                .matcher(transactionalId);
+        return id.matches() ? Optional.of(id.group(1)) : Optional.empty();
     }
 
     /** The process part of the transactional ids this process writes under. */
