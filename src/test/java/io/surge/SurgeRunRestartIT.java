@@ -471,21 +471,22 @@ class SurgeRunRestartIT {
     private static AutoCloseable leaveTransactionsOpen(SurgeStack stack, List<String> ids) {
         assertThat(ids).as("the stopped process's transactional ids").isNotEmpty();
         List<KafkaProducer<byte[], byte[]>> producers = new ArrayList<>();
-        AutoCloseable closeAll = () -> producers.forEach(producer -> producer.close(Duration.ZERO));
+        Runnable closeAll = () -> producers.forEach(producer -> producer.close(Duration.ZERO));
         try {
             for (String id : ids) {
                 // as long as the stopped process's would stay open: longer than the test waits
-                KafkaProducer<byte[], byte[]> producer = KafkaClients.transactionalProducer(stack.bootstrapServers(), id,
-                        stack.config().checkpointing().transactionTimeout());
+                KafkaProducer<byte[], byte[]> producer = KafkaClients.transactionalProducer(
+                        stack.bootstrapServers(), id, stack.config().checkpointing().transactionTimeout());
                 producers.add(producer);
                 producer.initTransactions();
                 producer.beginTransaction();
+                byte[] notAMultiplier = "not a surge multiplier".getBytes(StandardCharsets.UTF_8);
                 KafkaClients.send(producer, new ProducerRecord<>(stack.config().topics().multipliers(),
-                        id.getBytes(StandardCharsets.UTF_8), "not a surge multiplier".getBytes(StandardCharsets.UTF_8)));
+                        id.getBytes(StandardCharsets.UTF_8), notAMultiplier));
             }
-            return closeAll;
+            return closeAll::run;
         } catch (RuntimeException e) {
-            producers.forEach(producer -> producer.close(Duration.ZERO));
+            closeAll.run();
             throw e;
         }
     }

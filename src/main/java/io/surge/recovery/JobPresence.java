@@ -72,7 +72,7 @@ public final class JobPresence implements AutoCloseable {
     }
 
     /** The process part of a member's client id, as {@link #claim} names members. */
-    private static String processOf(String member) {
+    private static String processOfMember(String member) {
         return member.substring(member.lastIndexOf('-') + 1);
     }
 
@@ -122,7 +122,7 @@ public final class JobPresence implements AutoCloseable {
         StrayTransactions strays;
         try {
             // a process waited out may not have written under its ids yet, and come back
-            strays = StrayTransactions.watch(config, gone.stream().map(JobPresence::processOf).toList());
+            strays = StrayTransactions.watch(config, gone.stream().map(JobPresence::processOfMember).toList());
         } catch (RuntimeException | InterruptedException e) {
             member.close();
             throw e;

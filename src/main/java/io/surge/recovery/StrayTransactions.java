@@ -33,11 +33,11 @@ import org.slf4j.LoggerFactory;
  * checkpoint leaves those it had begun, and Flink's sink, restoring a checkpoint, aborts only those of the process that
  * wrote it.
  *
- * <p>Only the processes whose ids the broker knew at the claim, or whose members the claim waited out, are this one's to
- * sweep: one that claims the job after this one lost it writes under ids this one never saw. The transactions in progress at the claim may hold the results
- * of the checkpoint the job restores, which its sink commits as it starts; they are aborted only once the job has
- * completed a checkpoint of its own ({@link #jobCheckpointed}), which every part of it, those commits done, took part
- * in. Any other is aborted within a sweep.
+ * <p>Only the processes whose ids the broker knew at the claim, or whose members the claim waited out, are this one's
+ * to sweep: one that claims the job after this one lost it writes under ids this one never saw. The transactions in
+ * progress at the claim may hold the results of the checkpoint the job restores, which its sink commits as it starts;
+ * they are aborted only once the job has completed a checkpoint of its own ({@link #jobCheckpointed}), which every
+ * part of it, those commits done, took part in. Any other is aborted within a sweep.
  */
 final class StrayTransactions implements AutoCloseable {
 
