@@ -25,7 +25,6 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The Kafka source of both inputs and the sinks of every output.
@@ -71,7 +70,7 @@ public final class KafkaEndpoints {
                 .setTopics(config.topics().inputTopics())
                 .setGroupId(config.jobName())
                 .setClientIdPrefix(config.jobName() + "-inputs")
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(new StartingOffsets())
                 .setDeserializer(new InputDeserializer(config.registry(), config.topics(), validation))
                 // inputs written by transactional producers count only once committed
                 .setProperty("isolation.level", "read_committed")
