@@ -8,6 +8,7 @@ import io.surge.event.DivertedRecord;
 import io.surge.event.Ingested;
 import io.surge.event.Reason;
 import io.surge.event.ZoneEvent;
+import io.surge.pricing.DriverWhereabouts;
 import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.SurgeWindowsOperator;
 import io.surge.pricing.ZoneSurge;
@@ -29,21 +30,26 @@ import org.apache.flink.util.OutputTag;
  * The surge dataflow, with no I/O: ingested inputs in; multipliers, alerts, late events and dead letters out.
  *
  * <pre>
- *   inputs ─▶ divert rejected ─▶ zone events, keyed by zone ─┬─▶ surge windows ─┬─▶ multipliers
- *                    │                                       │                  ├─▶ late events
- *                    ▼                                       │                  ▼
- *               dead letters                                 └───────────▶ alert rules ─▶ alerts
- *                                                                                      ▲
- *                                                                      rule set versions (broadcast)
+ *   inputs ─▶ divert rejected ─────── ride requests ──────┬─▶ zone events, ─┬─▶ surge windows ─┬─▶ multipliers
+ *                │      │                                 │   keyed by zone │                  ├─▶ late events
+ *                │      └─ driver statuses ─▶ driver ─────┘                 │                  ▼
+ *                ▼                            whereabouts,                  └──────────▶ alert rules ─▶ alerts
+ *           dead letters                      keyed by driver                                 ▲
+ *                                                                           rule set versions (broadcast)
  * </pre>
  *
- * The zone events are keyed once; the surge windows and the rules on zone events share that keyed stream, and the
- * rules on multipliers read the windows' output, which stays partitioned by zone.
+ * Driver statuses pass a step keyed by driver that tells the zones where each driver was, so that a window counts a
+ * driver in one zone ({@link DriverWhereabouts}). Each input carries the watermark it met on entering the job, which
+ * decides the windows it counts in wherever it goes, so the two paths to the zones need not keep its order. The zone
+ * events are keyed once; the surge windows and the rules on zone events share that keyed stream, and the rules on
+ * multipliers read the windows' output, which stays partitioned by zone.
  */
 public final class SurgePipeline {
 
     static final OutputTag<DivertedRecord> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DivertedRecord.class));
+    static final OutputTag<ZoneEvent> DRIVER_STATUSES =
+            new OutputTag<>("driver-statuses", TypeInformation.of(ZoneEvent.class));
 
     private SurgePipeline() {}
 
@@ -64,14 +70,8 @@ public final class SurgePipeline {
      * @param rules the alert rules, run on the same per-zone streams, in the rule set version of each record's time
      */
     public static Outputs build(DataStream<Ingested> inputs, SurgeConfig config, RuleSets rules, Clock clock) {
-        SingleOutputStreamOperator<ZoneEvent> accepted = inputs
-                .process(new DivertRejected())
-                .name("Divert rejected inputs")
-                .uid("divert-rejected-inputs")
-                // beside its source, whatever that source's parallelism: a per-record split needs no shuffle
-                .setParallelism(inputs.getParallelism());
-
-        KeyedStream<ZoneEvent, String> zoneEvents = accepted.keyBy(ZoneEvent::zoneId);
+        SingleOutputStreamOperator<ZoneEvent> accepted = accepted(inputs);
+        KeyedStream<ZoneEvent, String> zoneEvents = zoneEvents(accepted, config);
 
         SingleOutputStreamOperator<ZoneSurge> multipliers = zoneEvents
                 .transform("Surge windows per zone", TypeInformation.of(ZoneSurge.class),
@@ -85,7 +85,31 @@ public final class SurgePipeline {
                 accepted.getSideOutput(DEAD_LETTERS));
     }
 
-    /** Passes zone events on and sends diverted inputs to the dead letters, counting both, and the latter by reason. */
+    /** The valid inputs; the others go to the {@link #DEAD_LETTERS} side output. */
+    public static SingleOutputStreamOperator<ZoneEvent> accepted(DataStream<Ingested> inputs) {
+        return inputs
+                .process(new DivertRejected())
+                .name("Divert rejected inputs")
+                .uid("divert-rejected-inputs")
+                // beside its source, whatever that source's parallelism: a per-record split needs no shuffle
+                .setParallelism(inputs.getParallelism());
+    }
+
+    /** The {@link #accepted} inputs and the notes of where drivers were, keyed by zone. */
+    public static KeyedStream<ZoneEvent, String> zoneEvents(
+            SingleOutputStreamOperator<ZoneEvent> accepted, SurgeConfig config) {
+        DataStream<ZoneEvent> driverStatusesAndWhereabouts = accepted.getSideOutput(DRIVER_STATUSES)
+                .keyBy(ZoneEvent::driverId)
+                .process(new DriverWhereabouts(config.window()))
+                .name("Driver whereabouts")
+                .uid("driver-whereabouts");
+        return accepted.union(driverStatusesAndWhereabouts).keyBy(ZoneEvent::zoneId);
+    }
+
+    /**
+     * Passes zone events on, ride requests as its output and driver statuses to {@link #DRIVER_STATUSES}, each with
+     * the watermark it met; sends diverted inputs to the dead letters; counts both, and the latter by reason.
+     */
     static final class DivertRejected extends ProcessFunction<Ingested, ZoneEvent> {
         private static final long serialVersionUID = 1L;
         private transient Counter inputs;
@@ -110,7 +134,12 @@ public final class SurgePipeline {
         public void processElement(Ingested ingested, Context ctx, Collector<ZoneEvent> out) {
             inputs.inc();
             if (ingested.isAccepted()) {
-                out.collect(ingested.event());
+                ZoneEvent event = ingested.event().entered(ctx.timerService().currentWatermark());
+                switch (event.kind()) {
+                    case RIDE_REQUEST -> out.collect(event);
+                    case DRIVER_STATUS -> ctx.output(DRIVER_STATUSES, event);
+                    case DRIVER_ELSEWHERE -> throw new IllegalStateException("not an input: " + event);
+                }
             } else {
                 deadLettered.inc();
                 deadLetteredByReason.get(ingested.diverted().reason()).inc();

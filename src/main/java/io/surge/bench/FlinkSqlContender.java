@@ -1,10 +1,10 @@
 package io.surge.bench;
 
 import io.surge.SurgeJob;
+import io.surge.SurgePipeline;
 import io.surge.alerts.ZoneAlert;
 import io.surge.avro.Severity;
 import io.surge.config.SurgeConfig;
-import io.surge.event.Ingested;
 import io.surge.event.ZoneEvent;
 import io.surge.io.kafka.KafkaEndpoints;
 import io.surge.pricing.Multiplier;
@@ -37,9 +37,11 @@ import org.apache.flink.util.Collector;
  * table-valued functions, mini-batch and two-phase aggregation on, and {@code MATCH_RECOGNIZE} over the windows'
  * output. Same input, decoding, validation, watermarks and output topics as surge.
  *
- * <p>Supply counts each driver's latest status in the window, so the query aggregates twice: per zone, window and
- * driver (the latest status, packed as surge packs it: {@code event_time * 2 + unavailable}, available when even),
- * then per zone and window, through a tumbling window over the first level's window time (cascading windows).
+ * <p>Supply counts each driver's latest status in the window, in one zone: the query reads surge's zone events, with
+ * the notes of where drivers were ({@code DriverWhereabouts}), and aggregates twice: per zone, window and driver (the
+ * latest status or note, packed as surge packs them: {@code event_time * 4 + 0 available, 1 unavailable, 2
+ * elsewhere}, available when a multiple of 4), then per zone and window, through a tumbling window over the first
+ * level's window time (cascading windows). A window whose only rows are notes is no result, as in surge.
  *
  * <p>The shipped rules on multipliers, {@code surge-spike} and {@code supply-collapse}, are written below as
  * {@code MATCH_RECOGNIZE} patterns: a followed-by step is {@code other*?} (any rows, as few as possible) before it,
@@ -55,13 +57,16 @@ final class FlinkSqlContender {
             WITH per_driver AS (
               SELECT zone_id, window_time AS hop_time,
                      SUM(CASE WHEN driver_id IS NULL THEN 1 ELSE 0 END) AS demand,
+                     SUM(CASE WHEN elsewhere THEN 0 ELSE 1 END) AS inputs,
                      MAX(CASE WHEN driver_id IS NULL THEN CAST(NULL AS BIGINT)
-                              ELSE event_time * 2 + CASE WHEN available THEN 0 ELSE 1 END END) AS status
+                              WHEN elsewhere THEN event_time * 4 + 2
+                              ELSE event_time * 4 + CASE WHEN available THEN 0 ELSE 1 END END) AS status
               FROM TABLE(HOP(TABLE zone_events, DESCRIPTOR(rowtime), INTERVAL '%1$d' SECOND, INTERVAL '%2$d' SECOND))
               GROUP BY zone_id, window_start, window_end, window_time, COALESCE(driver_id, '')
             ), per_zone AS (
               SELECT zone_id, window_end, window_time, CAST(SUM(demand) AS BIGINT) AS demand,
-                     CAST(SUM(CASE WHEN MOD(status, 2) = 0 THEN 1 ELSE 0 END) AS BIGINT) AS supply
+                     SUM(inputs) AS inputs,
+                     CAST(SUM(CASE WHEN MOD(status, 4) = 0 THEN 1 ELSE 0 END) AS BIGINT) AS supply
               FROM TABLE(TUMBLE(TABLE per_driver, DESCRIPTOR(hop_time), INTERVAL '%1$d' SECOND))
               GROUP BY zone_id, window_start, window_end, window_time
             )
@@ -69,6 +74,7 @@ final class FlinkSqlContender {
                    CASE WHEN demand = 0 THEN 1.0 WHEN supply = 0 THEN 5.0
                         ELSE LEAST(5.0, GREATEST(1.0, CAST(demand AS DOUBLE) / supply)) END AS multiplier
             FROM per_zone
+            WHERE inputs > 0
             """;
 
     /** A rule as a {@code MATCH_RECOGNIZE} over the multipliers: its first and last step's window ends. */
@@ -107,11 +113,11 @@ final class FlinkSqlContender {
         tables.getConfig().set("table.exec.mini-batch.size", "5000");
         tables.getConfig().set("table.optimizer.agg-phase-strategy", "TWO_PHASE");
 
-        var events = SurgeJob.inputs(env, config, KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)))
-                .filter(Ingested::isAccepted)
-                .map(ingested -> row(ingested.event()), Types.ROW_NAMED(
-                        new String[] {"zone_id", "driver_id", "available", "event_time"},
-                        Types.STRING, Types.STRING, Types.BOOLEAN, Types.LONG));
+        var inputs = SurgeJob.inputs(env, config, KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)));
+        var events = SurgePipeline.zoneEvents(SurgePipeline.accepted(inputs), config)
+                .map(FlinkSqlContender::row, Types.ROW_NAMED(
+                        new String[] {"zone_id", "driver_id", "available", "elsewhere", "event_time"},
+                        Types.STRING, Types.STRING, Types.BOOLEAN, Types.BOOLEAN, Types.LONG));
         tables.createTemporaryView("zone_events", tables.fromDataStream(events, Schema.newBuilder()
                 .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
                 .watermark("rowtime", "SOURCE_WATERMARK()")
@@ -181,6 +187,6 @@ final class FlinkSqlContender {
 
     private static Row row(ZoneEvent event) {
         return Row.of(event.zoneId(), event.driverId(), event.available(),
-                event.eventTime());
+                event.kind() == ZoneEvent.Kind.DRIVER_ELSEWHERE, event.eventTime());
     }
 }

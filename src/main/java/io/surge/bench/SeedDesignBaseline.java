@@ -1,8 +1,8 @@
 package io.surge.bench;
 
 import io.surge.SurgeJob;
+import io.surge.SurgePipeline;
 import io.surge.config.SurgeConfig;
-import io.surge.event.Ingested;
 import io.surge.event.ZoneEvent;
 import io.surge.io.kafka.KafkaEndpoints;
 import io.surge.pricing.Multiplier;
@@ -15,7 +15,7 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
@@ -25,7 +25,8 @@ import org.apache.flink.util.Collector;
 /**
  * The benchmark's baseline: surge's computation written as the seed design writes it, with Flink's
  * {@code SlidingEventTimeWindows} and an {@code AggregateFunction} on RocksDB, so that every record is added to each
- * of the six windows it falls in. Same input, decoding, validation, watermarks and output as surge; no alert rules.
+ * of the six windows it falls in. Same input, decoding, validation, watermarks and output as surge, and surge's zone
+ * events with the notes of where drivers were, so that each driver counts in one zone; no alert rules.
  */
 final class SeedDesignBaseline {
 
@@ -34,56 +35,63 @@ final class SeedDesignBaseline {
     static void build(StreamExecutionEnvironment env, SurgeConfig config) {
         int schemaId = Contenders.prepareMultipliers(config);
         Clock clock = Clock.system();
-        SurgeJob.inputs(env, config, KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)))
-                .filter(Ingested::isAccepted)
-                .map(Ingested::event, TypeInformation.of(ZoneEvent.class))
-                .keyBy(ZoneEvent::zoneId, Types.STRING)
+        // the seed design's windows, on surge's zone events, so that each driver counts in one zone as in surge
+        var inputs = SurgeJob.inputs(env, config, KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)));
+        SurgePipeline.zoneEvents(SurgePipeline.accepted(inputs), config)
                 .window(SlidingEventTimeWindows.of(
                         Duration.ofMillis(config.window().sizeMillis()), Duration.ofMillis(config.window().slideMillis())))
                 .aggregate(new DemandAndSupply(), new ToZoneSurge(clock),
-                        Types.TUPLE(Types.LONG, Types.MAP(Types.STRING, Types.LONG)),
-                        Types.TUPLE(Types.LONG, Types.LONG),
+                        Types.TUPLE(Types.LONG, Types.LONG, Types.MAP(Types.STRING, Types.LONG)),
+                        Types.TUPLE(Types.LONG, Types.LONG, Types.LONG),
                         TypeInformation.of(ZoneSurge.class))
                 .sinkTo(KafkaEndpoints.multipliers(config, schemaId));
     }
 
     /**
-     * Demand and, per driver, the latest status, packed as surge's windows pack it: a later status wins, and of two at
-     * the same time the unavailable one.
+     * Demand, the number of inputs, and per driver the latest status or note that it was elsewhere, packed as surge's
+     * windows pack them: a later one wins, at the same time a note over a status and an unavailable status over an
+     * available one.
      */
-    static final class DemandAndSupply
-            implements AggregateFunction<ZoneEvent, Tuple2<Long, Map<String, Long>>, Tuple2<Long, Long>> {
+    static final class DemandAndSupply implements AggregateFunction<
+            ZoneEvent, Tuple3<Long, Long, Map<String, Long>>, Tuple3<Long, Long, Long>> {
 
         @Override
-        public Tuple2<Long, Map<String, Long>> createAccumulator() {
-            return Tuple2.of(0L, new HashMap<>());
+        public Tuple3<Long, Long, Map<String, Long>> createAccumulator() {
+            return Tuple3.of(0L, 0L, new HashMap<>());
         }
 
         @Override
-        public Tuple2<Long, Map<String, Long>> add(ZoneEvent event, Tuple2<Long, Map<String, Long>> acc) {
+        public Tuple3<Long, Long, Map<String, Long>> add(ZoneEvent event, Tuple3<Long, Long, Map<String, Long>> acc) {
             switch (event.kind()) {
                 case RIDE_REQUEST -> acc.f0++;
-                case DRIVER_STATUS -> acc.f1.merge(event.driverId(),
+                case DRIVER_STATUS -> acc.f2.merge(event.driverId(),
                         SlicedSurgeWindows.status(event.eventTime(), event.available()), Math::max);
+                case DRIVER_ELSEWHERE -> acc.f2.merge(event.driverId(),
+                        SlicedSurgeWindows.elsewhere(event.eventTime()), Math::max);
+            }
+            if (event.kind() != ZoneEvent.Kind.DRIVER_ELSEWHERE) {
+                acc.f1++;
             }
             return acc;
         }
 
+        /** Demand, supply and the number of inputs. */
         @Override
-        public Tuple2<Long, Long> getResult(Tuple2<Long, Map<String, Long>> acc) {
-            return Tuple2.of(acc.f0, acc.f1.values().stream().filter(SlicedSurgeWindows::isAvailable).count());
+        public Tuple3<Long, Long, Long> getResult(Tuple3<Long, Long, Map<String, Long>> acc) {
+            return Tuple3.of(acc.f0, acc.f2.values().stream().filter(SlicedSurgeWindows::isAvailable).count(), acc.f1);
         }
 
         @Override
-        public Tuple2<Long, Map<String, Long>> merge(
-                Tuple2<Long, Map<String, Long>> a, Tuple2<Long, Map<String, Long>> b) {
-            b.f1.forEach((driver, status) -> a.f1.merge(driver, status, Math::max));
-            return Tuple2.of(a.f0 + b.f0, a.f1);
+        public Tuple3<Long, Long, Map<String, Long>> merge(
+                Tuple3<Long, Long, Map<String, Long>> a, Tuple3<Long, Long, Map<String, Long>> b) {
+            b.f2.forEach((driver, status) -> a.f2.merge(driver, status, Math::max));
+            return Tuple3.of(a.f0 + b.f0, a.f1 + b.f1, a.f2);
         }
     }
 
-    /** Adds the zone and the window to the counts. */
-    static final class ToZoneSurge extends ProcessWindowFunction<Tuple2<Long, Long>, ZoneSurge, String, TimeWindow> {
+    /** Adds the zone and the window to the counts, for the windows that hold an input of the zone. */
+    static final class ToZoneSurge
+            extends ProcessWindowFunction<Tuple3<Long, Long, Long>, ZoneSurge, String, TimeWindow> {
         private final Clock clock;
 
         ToZoneSurge(Clock clock) {
@@ -91,9 +99,12 @@ final class SeedDesignBaseline {
         }
 
         @Override
-        public void process(String zone, Context context, Iterable<Tuple2<Long, Long>> counts,
+        public void process(String zone, Context context, Iterable<Tuple3<Long, Long, Long>> counts,
                 Collector<ZoneSurge> out) {
-            Tuple2<Long, Long> c = counts.iterator().next();
+            Tuple3<Long, Long, Long> c = counts.iterator().next();
+            if (c.f2 == 0) {
+                return;
+            }
             out.collect(new ZoneSurge(zone, context.window().getStart(), context.window().getEnd(), c.f0, c.f1,
                     Multiplier.of(c.f0, c.f1), clock.millis()));
         }

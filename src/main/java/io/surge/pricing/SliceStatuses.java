@@ -5,7 +5,8 @@ import java.util.function.LongPredicate;
 
 /**
  * One driver's latest status in each live slice of a zone, as one array of (slice, status) pairs: what a window
- * firing reads once per driver, where an entry per slice and driver was read once per slice. Statuses are
+ * firing reads once per driver, where an entry per slice and driver was read once per slice. The windows use
+ * {@link WindowSpec#bucket buckets} for slices, which order as slices do. Statuses are
  * {@link SlicedSurgeWindows#status packed}: a greater one is later. Arrays are never changed in place.
  */
 final class SliceStatuses {

@@ -37,10 +37,13 @@ import org.apache.flink.util.OutputTag;
  * skipping empty stretches. Timers at equal times are one timer, so each window fires once. A slice is dropped as soon
  * as no window still to come needs it; when the zone's last slice goes, its state and timers are empty.
  *
- * <p>Supply needs each driver's latest status within the window, so the zone keeps, per driver, the status with the
- * greatest event time in each slice ({@link SliceStatuses}, one state entry per driver); a window takes the greatest
- * across its slices, reading each driver once. When two statuses of a driver carry the same event time,
- * "unavailable" wins, so that the result does not depend on arrival order.
+ * <p>Supply counts each driver once per window, in the zone of the driver's latest status in it, if that status says
+ * available. The zone keeps, per driver, the latest of its statuses there and of the notes that it was elsewhere
+ * ({@link DriverWhereabouts}) in each slice ({@link SliceStatuses}, one state entry per driver); a window takes the
+ * latest across its slices, reading each driver once, and counts the driver when that is a status saying available.
+ * At equal event times a note wins over a status, and "unavailable" over "available", so that the result does not
+ * depend on arrival order: a driver whose latest statuses in a window are at the same millisecond in two zones counts
+ * in neither.
  *
  * <p>Records whose every window was already emitted go to {@link #LATE}; after a restore, by the watermark of the last
  * checkpoint until the sources' new one passes it ({@link CheckpointedWatermark}).
@@ -56,15 +59,26 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     private final WindowSpec window;
     private final Clock clock;
 
-    /** Ride requests per slice; an entry exists for every slice that holds any record of the zone. */
-    private transient MapState<Long, Long> demandBySlice;
-    /** Per driver, its latest {@link #status} in each slice that holds one ({@link SliceStatuses}). */
+    /**
+     * Ride requests per {@link WindowSpec#bucket bucket}: by slice, and the first window of the slice they count in,
+     * which the watermark they met decides. An entry exists for every bucket that holds any record of the zone.
+     */
+    private transient MapState<Long, Long> demandByBucket;
+    /** Ride requests per slice, as checkpoints of builds before session 15 hold them. */
+    private transient MapState<Long, Long> demandBySliceOfOlderBuilds;
+    /**
+     * Per driver, its latest {@link #status} or note in each bucket that holds one ({@link SliceStatuses}, by bucket
+     * rather than slice).
+     */
     private transient MapState<String, long[]> driverStatuses;
     /**
-     * Driver statuses as checkpoints of builds before 2026-12-01 (session 9) hold them, an entry per slice and driver:
-     * folded into {@link #driverStatuses} at the zone's next firing, so that windows open at an upgrade count them.
+     * Driver statuses as checkpoints of builds before 2026-12-03 (session 15) hold them: per driver as in
+     * {@link #driverStatuses}, packed as {@link #statusOfOlderBuilds}. Folded into {@link #driverStatuses} at the
+     * zone's next firing, so that windows open at an upgrade count them.
      */
-    private transient MapState<SliceDriver, Long> statusesOfOlderBuilds;
+    private transient MapState<String, long[]> statusesOfOlderBuilds;
+    /** Driver statuses as checkpoints of builds before 2026-12-01 (session 9) hold them: per slice and driver. */
+    private transient MapState<SliceDriver, Long> statusesOfOldestBuilds;
 
     /** Where the zones' state is kept: set by {@link SurgeWindowsOperator}, which runs these windows. */
     private transient KeyedStateStore zoneState;
@@ -86,7 +100,7 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     private transient long commitLatency;
 
     /**
-     * A driver within a slice, the key of {@link #statusesOfOlderBuilds}; public with a canonical constructor so that
+     * A driver within a slice, the key of {@link #statusesOfOldestBuilds}; public with a canonical constructor so that
      * Flink serializes it as a POJO, as those builds did.
      */
     public record SliceDriver(long slice, String driverId) {}
@@ -130,10 +144,14 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
         if (zoneState == null) {
             throw new IllegalStateException("the surge windows run in a SurgeWindowsOperator, which keeps their state");
         }
-        demandBySlice = zoneState.getMapState(new MapStateDescriptor<>("demand-by-slice", Types.LONG, Types.LONG));
+        demandByBucket = zoneState.getMapState(new MapStateDescriptor<>("demand-by-bucket", Types.LONG, Types.LONG));
+        demandBySliceOfOlderBuilds =
+                zoneState.getMapState(new MapStateDescriptor<>("demand-by-slice", Types.LONG, Types.LONG));
         driverStatuses = zoneState.getMapState(new MapStateDescriptor<>(
-                "driver-statuses", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+                "driver-whereabouts", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         statusesOfOlderBuilds = zoneState.getMapState(new MapStateDescriptor<>(
+                "driver-statuses", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        statusesOfOldestBuilds = zoneState.getMapState(new MapStateDescriptor<>(
                 "driver-status-by-slice", TypeInformation.of(SliceDriver.class), Types.LONG));
         var metrics = getRuntimeContext().getMetricGroup().addGroup("surge");
         counted = metrics.counter("eventsCounted");
@@ -147,28 +165,52 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     @Override
     public void processElement(ZoneEvent event, Context ctx, Collector<ZoneSurge> out) throws Exception {
         long slice = window.sliceOf(event.eventTime());
-        long watermark = checkpointedWatermark.effective(ctx.timerService().currentWatermark());
+        // this operator's watermark is never above the one the event met entering the job, and may be below it
+        long watermark = Math.max(event.metWatermark(),
+                checkpointedWatermark.effective(ctx.timerService().currentWatermark()));
         if (window.isLate(slice, watermark)) {
-            late.inc();
-            ctx.output(LATE, lateRecord(event, slice, watermark));
+            if (event.kind() != ZoneEvent.Kind.DRIVER_ELSEWHERE) {
+                late.inc();
+                ctx.output(LATE, lateRecord(event, slice, watermark));
+            }
             return;
         }
-        Long demand = demandBySlice.get(slice);
+        long firstEndSlice = window.firstPendingEndSlice(slice, watermark);
+        long bucket = window.bucket(slice, firstEndSlice);
+        if (event.kind() == ZoneEvent.Kind.DRIVER_ELSEWHERE) {
+            noteElsewhere(event.driverId(), bucket, elsewhere(event.eventTime()));
+            return;
+        }
+        Long demand = demandByBucket.get(bucket);
         if (demand == null) {
-            ctx.timerService()
-                    .registerEventTimeTimer(window.emitTime(window.firstPendingEndSlice(slice, watermark)));
+            ctx.timerService().registerEventTimeTimer(window.emitTime(firstEndSlice));
             demand = 0L;
         }
         switch (event.kind()) {
-            case RIDE_REQUEST -> demandBySlice.put(slice, demand + 1);
+            case RIDE_REQUEST -> demandByBucket.put(bucket, demand + 1);
             case DRIVER_STATUS -> {
                 if (demand == 0L) {
-                    demandBySlice.put(slice, demand);
+                    demandByBucket.put(bucket, demand);
                 }
-                keepStatus(event.driverId(), slice, status(event.eventTime(), event.available()));
+                keepStatus(event.driverId(), bucket, status(event.eventTime(), event.available()));
             }
+            case DRIVER_ELSEWHERE -> throw new IllegalStateException("a note is not an input: " + event);
         }
         counted.inc();
+    }
+
+    /**
+     * Keeps a note that a driver seen here was elsewhere. A note for a driver with no status here changes no window:
+     * should a status here arrive later, the note comes again after it.
+     */
+    private void noteElsewhere(String driverId, long bucket, long note) throws Exception {
+        long[] statuses = driverStatuses.get(driverId);
+        if (statuses != null) {
+            long[] kept = SliceStatuses.with(statuses, bucket, note);
+            if (kept != statuses) {
+                driverStatuses.put(driverId, kept);
+            }
+        }
     }
 
     @Override
@@ -179,26 +221,26 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
         // The next window starts one slice later: slices before that are needed by no window still to come.
         long firstSliceStillNeeded = endSlice - window.slicesPerWindow() + 1;
 
+        adoptStateOfOlderBuilds();
         long demand = 0;
         boolean windowHasRecords = false;
-        long nextSlice = Long.MAX_VALUE;
-        for (Iterator<Map.Entry<Long, Long>> it = demandBySlice.iterator(); it.hasNext(); ) {
+        long nextEndSlice = Long.MAX_VALUE;
+        for (Iterator<Map.Entry<Long, Long>> it = demandByBucket.iterator(); it.hasNext(); ) {
             Map.Entry<Long, Long> entry = it.next();
-            long slice = entry.getKey();
-            if (window.covers(endSlice, slice)) {
+            long bucket = entry.getKey();
+            if (window.countsIn(endSlice, bucket)) {
                 windowHasRecords = true;
                 demand += entry.getValue();
             }
-            if (slice < firstSliceStillNeeded) {
+            if (window.sliceOfBucket(bucket) < firstSliceStillNeeded) {
                 it.remove();
             } else {
-                nextSlice = Math.min(nextSlice, slice);
+                nextEndSlice = Math.min(nextEndSlice, window.firstEndSliceOfBucket(bucket));
             }
         }
 
-        adoptStatusesOfOlderBuilds();
         long supply = 0;
-        LongPredicate inWindow = slice -> window.covers(endSlice, slice);
+        LongPredicate inWindow = bucket -> window.countsIn(endSlice, bucket);
         for (Iterator<Map.Entry<String, long[]>> it = driverStatuses.iterator(); it.hasNext(); ) {
             Map.Entry<String, long[]> driver = it.next();
             long[] statuses = driver.getValue();
@@ -206,7 +248,8 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
             if (latest != SliceStatuses.NONE && isAvailable(latest)) {
                 supply++;
             }
-            long[] stillNeeded = SliceStatuses.from(statuses, firstSliceStillNeeded);
+            long[] stillNeeded =
+                    SliceStatuses.from(statuses, window.bucket(firstSliceStillNeeded, firstSliceStillNeeded + 1));
             if (stillNeeded.length == 0) {
                 it.remove();
             } else if (stillNeeded != statuses) {
@@ -230,36 +273,62 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
                 firstEmittedSinceBarrier = clock.millis();
             }
         }
-        if (nextSlice == Long.MAX_VALUE) {
+        if (nextEndSlice == Long.MAX_VALUE) {
             // Iterator removal can leave an empty map behind on the heap backend; the zone is done, drop it all.
-            demandBySlice.clear();
+            demandByBucket.clear();
             driverStatuses.clear();
         } else {
             // Skip the windows in between that would hold no record of this zone.
-            long nextEndSlice = Math.max(endSlice + 1, nextSlice + 1);
-            ctx.timerService().registerEventTimeTimer(window.emitTime(nextEndSlice));
+            ctx.timerService().registerEventTimeTimer(window.emitTime(Math.max(endSlice + 1, nextEndSlice)));
         }
     }
 
-    private void keepStatus(String driverId, long slice, long status) throws Exception {
+    private void keepStatus(String driverId, long bucket, long status) throws Exception {
         long[] statuses = driverStatuses.get(driverId);
-        long[] kept = SliceStatuses.with(statuses, slice, status);
+        long[] kept = SliceStatuses.with(statuses, bucket, status);
         if (kept != statuses) {
             driverStatuses.put(driverId, kept);
         }
     }
 
-    /** Nothing but a seek once no checkpoint of an older build is restored: its statuses are all folded in by then. */
-    private void adoptStatusesOfOlderBuilds() throws Exception {
-        Iterator<Map.Entry<SliceDriver, Long>> older = statusesOfOlderBuilds.iterator();
-        if (!older.hasNext()) {
-            return;
+    /**
+     * Folds in the state of a checkpoint of an older build, which keyed records by slice alone: by the time they are
+     * read here, the windows that a record of such a slice was too late for have all been emitted. Nothing but seeks
+     * once no such checkpoint is restored.
+     */
+    private void adoptStateOfOlderBuilds() throws Exception {
+        Iterator<Map.Entry<Long, Long>> demand = demandBySliceOfOlderBuilds.iterator();
+        if (demand.hasNext()) {
+            while (demand.hasNext()) {
+                Map.Entry<Long, Long> slice = demand.next();
+                long bucket = window.bucket(slice.getKey(), slice.getKey() + 1);
+                demandByBucket.put(bucket, demandByBucket.contains(bucket)
+                        ? demandByBucket.get(bucket) + slice.getValue() : slice.getValue());
+            }
+            demandBySliceOfOlderBuilds.clear();
         }
-        while (older.hasNext()) {
-            Map.Entry<SliceDriver, Long> entry = older.next();
-            keepStatus(entry.getKey().driverId(), entry.getKey().slice(), entry.getValue());
+        Iterator<Map.Entry<String, long[]>> older = statusesOfOlderBuilds.iterator();
+        if (older.hasNext()) {
+            while (older.hasNext()) {
+                Map.Entry<String, long[]> driver = older.next();
+                long[] pairs = driver.getValue();
+                for (int i = 0; i < pairs.length; i += 2) {
+                    keepStatus(driver.getKey(), window.bucket(pairs[i], pairs[i] + 1),
+                            statusOfOlderBuilds(pairs[i + 1]));
+                }
+            }
+            statusesOfOlderBuilds.clear();
         }
-        statusesOfOlderBuilds.clear();
+        Iterator<Map.Entry<SliceDriver, Long>> oldest = statusesOfOldestBuilds.iterator();
+        if (oldest.hasNext()) {
+            while (oldest.hasNext()) {
+                Map.Entry<SliceDriver, Long> entry = oldest.next();
+                long slice = entry.getKey().slice();
+                keepStatus(entry.getKey().driverId(), window.bucket(slice, slice + 1),
+                        statusOfOlderBuilds(entry.getValue()));
+            }
+            statusesOfOldestBuilds.clear();
+        }
     }
 
     private void trackMaxMultiplier(long windowEnd, double multiplier) {
@@ -273,14 +342,25 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
 
     /**
      * A driver status packed into one comparable long: a greater value is a later status, and at equal event times
-     * the unavailable one is greater.
+     * the unavailable one is greater, and a note that the driver was elsewhere greater still.
      */
     public static long status(long eventTime, boolean available) {
-        return eventTime * 2 + (available ? 0 : 1);
+        return eventTime * 4 + (available ? 0 : 1);
     }
 
+    /** A note that the driver was elsewhere at {@code eventTime}, packed as {@link #status}. */
+    public static long elsewhere(long eventTime) {
+        return eventTime * 4 + 2;
+    }
+
+    /** True for a status saying available; false for one saying unavailable and for a note. */
     public static boolean isAvailable(long status) {
-        return (status & 1) == 0;
+        return (status & 3) == 0;
+    }
+
+    /** A status as builds before session 15 packed it, {@code eventTime * 2 + (available ? 0 : 1)}, packed anew. */
+    private static long statusOfOlderBuilds(long packed) {
+        return status(packed >> 1, (packed & 1) == 0);
     }
 
     private DivertedRecord lateRecord(ZoneEvent event, long slice, long watermark) {

@@ -54,6 +54,28 @@ public record WindowSpec(long sizeMillis, long slideMillis, long allowedLateness
         return Math.max(firstEnd, endSliceEmittedAt(watermark) + 1);
     }
 
+    /**
+     * One long for a slice and the first window ending at or after {@code firstEndSlice} that a record of it counts
+     * in: a record that met a watermark past some of its slice's windows counts only in the others. Buckets order as
+     * their slices do.
+     */
+    public long bucket(long slice, long firstEndSlice) {
+        return slice * slicesPerWindow() + (firstEndSlice - slice - 1);
+    }
+
+    public long sliceOfBucket(long bucket) {
+        return Math.floorDiv(bucket, slicesPerWindow());
+    }
+
+    public long firstEndSliceOfBucket(long bucket) {
+        return sliceOfBucket(bucket) + 1 + Math.floorMod(bucket, slicesPerWindow());
+    }
+
+    /** True when the records of {@code bucket} count in the window ending at {@code endSlice}. */
+    public boolean countsIn(long endSlice, long bucket) {
+        return covers(endSlice, sliceOfBucket(bucket)) && endSlice >= firstEndSliceOfBucket(bucket);
+    }
+
     public long windowStart(long endSlice) {
         return (endSlice - slicesPerWindow()) * slideMillis;
     }

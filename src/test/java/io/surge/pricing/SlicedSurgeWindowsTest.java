@@ -30,6 +30,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.function.ThrowingConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class SlicedSurgeWindowsTest {
 
@@ -52,6 +54,32 @@ class SlicedSurgeWindowsTest {
         harness.processWatermark(at(100));
 
         assertThat(harness.extractOutputValues()).containsExactlyElementsOf(windowsEnding("A", 15, 40, 1, 0, 5.0));
+    }
+
+    @Test
+    void aRecordCountsOnlyInTheWindowsTheWatermarkItMetEnteringTheJobHadNotEmitted() throws Exception {
+        var harness = open(THIRTY_BY_FIVE);
+        // the windows ending at 15 s and 20 s were emitted when it entered; this operator's watermark has not got there
+        process(harness, ride("A").at(12).entered(at(20)));
+        harness.processWatermark(at(100));
+
+        assertThat(harness.extractOutputValues()).containsExactlyElementsOf(windowsEnding("A", 25, 40, 1, 0, 5.0));
+    }
+
+    @Test
+    void aDriverCountsInAZoneOnlyInWindowsWhereNoNoteOfItBeingElsewhereIsAsLate() throws Exception {
+        var harness = open(THIRTY_BY_FIVE);
+        process(harness, driver("d1", "A", true).at(1), ride("A").at(2),
+                ZoneEvent.driverElsewhere("A", at(12), "d1", Long.MIN_VALUE),
+                ZoneEvent.driverElsewhere("A", at(3), "d2", Long.MIN_VALUE),
+                driver("d3", "A", true).at(4), ZoneEvent.driverElsewhere("A", at(4), "d3", Long.MIN_VALUE));
+        harness.processWatermark(at(100));
+
+        assertThat(harness.extractOutputValues())
+                .as("d1 until the windows that hold its note; d2, never seen here, nowhere; d3 at a tie nowhere")
+                .containsExactlyElementsOf(concat(
+                        windowsEnding("A", 5, 10, 1, 1, 1.0), windowsEnding("A", 15, 30, 1, 0, 5.0)));
+        assertThat(stateEntriesACheckpointHolds(harness)).isZero();
     }
 
     @Test
@@ -217,16 +245,36 @@ class SlicedSurgeWindowsTest {
         assertThat(after.numEventTimeTimers()).isZero();
     }
 
-    @Test
-    void driverStatusesOfACheckpointOfAnOlderBuildCountInTheWindowsStillToCome() throws Exception {
+    @ParameterizedTest
+    @EnumSource(OlderBuild.class)
+    void theStateOfACheckpointOfAnOlderBuildCountsInTheWindowsStillToCome(OlderBuild build) throws Exception {
         List<ZoneSurge> emitted = new ArrayList<>();
-        var after = toggleScenarioAcrossARestore(emitted, before -> keepStatusesAsOlderBuildsDid(before, "A"));
+        var after = toggleScenarioAcrossARestore(emitted, before -> keepStateAsOlderBuildsDid(before, "A", build));
 
         assertThat(emitted).containsExactlyElementsOf(toggleScenarioResults());
         after.prepareSnapshotPreBarrier(2L);
-        assertThat(olderStatuses(after, "A").isEmpty()).as("the older statuses folded in, in what a checkpoint holds")
+        assertThat(zoneState(after, "A", OlderBuild.DEMAND).isEmpty()
+                        && zoneState(after, "A", OlderBuild.PER_DRIVER).isEmpty()
+                        && zoneState(after, "A", OlderBuild.PER_SLICE_AND_DRIVER).isEmpty())
+                .as("the older state folded in, in what a checkpoint holds")
                 .isTrue();
         assertThat(after.numEventTimeTimers()).isZero();
+    }
+
+    /** How builds before session 15 kept a zone's state: by slice alone, statuses packed as time * 2 + unavailable. */
+    private enum OlderBuild {
+        /** Sessions 9 to 14: a driver's statuses in one entry, (slice, status) pairs. */
+        STATUSES_PER_DRIVER,
+        /** Before session 9: an entry per slice and driver. */
+        STATUSES_PER_SLICE_AND_DRIVER;
+
+        static final MapStateDescriptor<Long, Long> DEMAND =
+                new MapStateDescriptor<>("demand-by-slice", Types.LONG, Types.LONG);
+        static final MapStateDescriptor<String, long[]> PER_DRIVER = new MapStateDescriptor<>(
+                "driver-statuses", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+        static final MapStateDescriptor<SlicedSurgeWindows.SliceDriver, Long> PER_SLICE_AND_DRIVER =
+                new MapStateDescriptor<>("driver-status-by-slice",
+                        TypeInformation.of(SlicedSurgeWindows.SliceDriver.class), Types.LONG);
     }
 
     /**
@@ -254,33 +302,42 @@ class SlicedSurgeWindowsTest {
         return after;
     }
 
-    /**
-     * Moves a zone's driver statuses into the state the builds before per-driver statuses kept: an entry per slice
-     * and driver, under the name and types their checkpoints hold.
-     */
-    private static void keepStatusesAsOlderBuildsDid(
-            KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> harness, String zone)
-            throws Exception {
+    /** Moves a zone's state into what {@code build} kept, under the names and types its checkpoints hold. */
+    private static void keepStateAsOlderBuildsDid(
+            KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> harness, String zone,
+            OlderBuild build) throws Exception {
+        long slicesPerWindow = THIRTY_BY_FIVE.slicesPerWindow();
+        MapState<Long, Long> demand = zoneState(harness, zone,
+                new MapStateDescriptor<>("demand-by-bucket", Types.LONG, Types.LONG));
+        for (var bucket : demand.entries()) {
+            assertThat(Math.floorMod(bucket.getKey(), slicesPerWindow)).as("nothing partly late").isZero();
+            zoneState(harness, zone, OlderBuild.DEMAND).put(bucket.getKey() / slicesPerWindow, bucket.getValue());
+        }
+        demand.clear();
         MapState<String, long[]> current = zoneState(harness, zone, new MapStateDescriptor<>(
-                "driver-statuses", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        MapState<SlicedSurgeWindows.SliceDriver, Long> older = olderStatuses(harness, zone);
+                "driver-whereabouts", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         int moved = 0;
         for (var driver : current.entries()) {
             long[] pairs = driver.getValue();
+            long[] older = new long[pairs.length];
             for (int i = 0; i < pairs.length; i += 2) {
-                older.put(new SlicedSurgeWindows.SliceDriver(pairs[i], driver.getKey()), pairs[i + 1]);
+                long slice = pairs[i] / slicesPerWindow;
+                long eventTime = pairs[i + 1] / 4;
+                boolean unavailable = pairs[i + 1] % 4 == 1;
+                older[i] = slice;
+                older[i + 1] = eventTime * 2 + (unavailable ? 1 : 0);
+                if (build == OlderBuild.STATUSES_PER_SLICE_AND_DRIVER) {
+                    zoneState(harness, zone, OlderBuild.PER_SLICE_AND_DRIVER)
+                            .put(new SlicedSurgeWindows.SliceDriver(slice, driver.getKey()), older[i + 1]);
+                }
                 moved++;
+            }
+            if (build == OlderBuild.STATUSES_PER_DRIVER) {
+                zoneState(harness, zone, OlderBuild.PER_DRIVER).put(driver.getKey(), older);
             }
         }
         current.clear();
         assertThat(moved).as("d1 and d2 in the first slice").isEqualTo(2);
-    }
-
-    private static MapState<SlicedSurgeWindows.SliceDriver, Long> olderStatuses(
-            KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> harness, String zone)
-            throws Exception {
-        return zoneState(harness, zone, new MapStateDescriptor<>("driver-status-by-slice",
-                TypeInformation.of(SlicedSurgeWindows.SliceDriver.class), Types.LONG));
     }
 
     private static <K, V> MapState<K, V> zoneState(

@@ -15,12 +15,21 @@ import java.util.TreeSet;
 /**
  * A seeded stream of ride requests and driver statuses over a 4 x 4 block of grid zones in lower Manhattan, in arrival
  * order: event times advance with jitter up to the out-of-orderness bound, a few records arrive far too late, and a
- * few are invalid in the ways the contract names. Each record remembers what the test expects of it.
+ * few are invalid in the ways the contract names. Ride requests fall anywhere; each of {@link #DRIVERS} drivers
+ * drifts from where its last status was, so that drivers mostly stay in a zone for a while and now and then cross into
+ * the next, within a window too. Each record remembers what the test expects of it.
  */
 public final class CityWorkload {
 
     public static final String RIDE_TOPIC = "ride-requests";
     public static final String DRIVER_TOPIC = "driver-status";
+    private static final int DRIVERS = 400;
+    private static final double SOUTH = 40.70;
+    private static final double WEST = -74.02;
+    /** The block's side in degrees: four zones of 0.01. */
+    private static final double SIDE = 0.04;
+    /** How far a driver moves at most between two statuses, in degrees along each axis: a third of a zone. */
+    private static final double DRIFT = 0.0033;
 
     private final List<Object> inputs = new ArrayList<>();
     private final List<RecordOrigin> origins = new ArrayList<>();
@@ -38,14 +47,24 @@ public final class CityWorkload {
             double lateFraction, double invalidFraction) {
         CityWorkload workload = new CityWorkload();
         Random random = new Random(seed);
+        double[][] drivers = new double[DRIVERS][];
+        for (int d = 0; d < DRIVERS; d++) {
+            drivers[d] = new double[] {SOUTH + random.nextDouble() * SIDE, WEST + random.nextDouble() * SIDE};
+        }
         for (int i = 0; i < count; i++) {
             long slot = startMillis + i * stepMillis;
             long eventTime = slot - (long) (random.nextDouble() * jitterMillis);
             if (random.nextDouble() < lateFraction) {
                 eventTime = slot - 45_000 - random.nextInt(30_000);
             }
-            double lat = 40.70 + random.nextDouble() * 0.04;
-            double lon = -74.02 + random.nextDouble() * 0.04;
+            boolean ride = random.nextDouble() < 0.45;
+            int driver = random.nextInt(DRIVERS);
+            if (!ride) {
+                drivers[driver][0] = drift(drivers[driver][0], SOUTH, random);
+                drivers[driver][1] = drift(drivers[driver][1], WEST, random);
+            }
+            double lat = ride ? SOUTH + random.nextDouble() * SIDE : drivers[driver][0];
+            double lon = ride ? WEST + random.nextDouble() * SIDE : drivers[driver][1];
             boolean invalid = random.nextDouble() < invalidFraction;
             if (invalid) {
                 switch (random.nextInt(5)) {
@@ -56,17 +75,23 @@ public final class CityWorkload {
                     default -> eventTime = slot + 2 * 3_600_000L;
                 }
             }
-            if (random.nextDouble() < 0.45) {
+            if (ride) {
                 workload.add(Inputs.rideRequest("r" + i, lat, lon, eventTime), RIDE_TOPIC, invalid, null, false);
             } else {
-                String driver = "d" + random.nextInt(40);
+                String driverId = "d" + driver;
                 boolean available = random.nextDouble() < 0.7;
                 workload.add(
-                        Inputs.driverStatus(driver, lat, lon, available, eventTime), DRIVER_TOPIC, invalid, driver,
+                        Inputs.driverStatus(driverId, lat, lon, available, eventTime), DRIVER_TOPIC, invalid, driverId,
                         available);
             }
         }
         return workload;
+    }
+
+    /** A coordinate moved by up to {@link #DRIFT} either way, kept inside the block that starts at {@code min}. */
+    private static double drift(double coordinate, double min, Random random) {
+        double moved = coordinate + (random.nextDouble() * 2 - 1) * DRIFT;
+        return Math.min(min + SIDE - 1e-9, Math.max(min, moved));
     }
 
     private void add(Object input, String topic, boolean invalid, String driverId, boolean available) {

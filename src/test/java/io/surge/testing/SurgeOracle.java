@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -26,15 +27,30 @@ public final class SurgeOracle {
     private final long sizeMillis;
     private final long slideMillis;
     private final long outOfOrdernessMillis;
+    private final boolean eachDriverInOneZone;
 
     private final Set<Long> lateOffsets = new HashSet<>();
     private final List<ZoneSurge> results = new ArrayList<>();
     private long counted;
 
+    /** Each driver counts once per window, in the zone of its latest status there. */
     public SurgeOracle(long sizeMillis, long slideMillis, long outOfOrdernessMillis) {
+        this(sizeMillis, slideMillis, outOfOrdernessMillis, true);
+    }
+
+    private SurgeOracle(long sizeMillis, long slideMillis, long outOfOrdernessMillis, boolean eachDriverInOneZone) {
         this.sizeMillis = sizeMillis;
         this.slideMillis = slideMillis;
         this.outOfOrdernessMillis = outOfOrdernessMillis;
+        this.eachDriverInOneZone = eachDriverInOneZone;
+    }
+
+    /**
+     * Supply as the contract counted it before each driver counted in one zone: in each zone by the driver's latest
+     * status there. For showing that a workload tells the two apart.
+     */
+    public static SurgeOracle supplyPerZone(long sizeMillis, long slideMillis, long outOfOrdernessMillis) {
+        return new SurgeOracle(sizeMillis, slideMillis, outOfOrdernessMillis, false);
     }
 
     public SurgeOracle replay(List<Observation> inArrivalOrder, long computedAt) {
@@ -62,27 +78,40 @@ public final class SurgeOracle {
             maxEventTime = Math.max(maxEventTime, record.eventTime());
         }
 
+        // Each driver counts once per window: in the zone of its latest status there, if that says available.
+        // Per zone, a driver counts in each zone by its latest status there.
+        Map<Long, Map<String, List<Observation>>> statusesByWindowAndDriver = new HashMap<>();
+        windowsByZone.forEach((zone, windows) -> windows.forEach((end, records) -> records.stream()
+                .filter(record -> !record.isRide())
+                .forEach(status -> statusesByWindowAndDriver
+                        .computeIfAbsent(end, e -> new HashMap<>())
+                        .computeIfAbsent(eachDriverInOneZone ? status.driverId() : status.driverId() + "@" + zone,
+                                driver -> new ArrayList<>())
+                        .add(status))));
+        Map<String, Map<Long, Long>> supplyByZone = new HashMap<>();
+        statusesByWindowAndDriver.forEach((end, byDriver) -> byDriver.values().forEach(statuses ->
+                countedIn(statuses).ifPresent(zone ->
+                        supplyByZone.computeIfAbsent(zone, z -> new HashMap<>()).merge(end, 1L, Long::sum))));
+
         windowsByZone.forEach((zone, windows) -> windows.forEach((end, records) -> {
             long demand = records.stream().filter(Observation::isRide).count();
-            Map<String, Observation> latestByDriver = new HashMap<>();
-            for (Observation status : records) {
-                if (!status.isRide()) {
-                    latestByDriver.merge(status.driverId(), status, SurgeOracle::later);
-                }
-            }
-            long supply = latestByDriver.values().stream().filter(Observation::available).count();
+            long supply = supplyByZone.getOrDefault(zone, Map.of()).getOrDefault(end, 0L);
             double multiplier = demand == 0 ? 1.0 : supply == 0 ? 5.0 : Math.min(5.0, Math.max(1.0, (double) demand / supply));
             results.add(new ZoneSurge(zone, end - sizeMillis, end, demand, supply, multiplier, computedAt));
         }));
         return this;
     }
 
-    /** The later status; at equal event times, the unavailable one. */
-    private static Observation later(Observation a, Observation b) {
-        if (a.eventTime() != b.eventTime()) {
-            return a.eventTime() > b.eventTime() ? a : b;
-        }
-        return a.available() ? b : a;
+    /**
+     * The zone a driver counts in, given its statuses in one window: that of its latest status, when it says available.
+     * Statuses at the same latest millisecond all must be in one zone and all say available.
+     */
+    private static Optional<String> countedIn(List<Observation> statuses) {
+        long latest = statuses.stream().mapToLong(Observation::eventTime).max().orElseThrow();
+        List<Observation> last = statuses.stream().filter(status -> status.eventTime() == latest).toList();
+        boolean oneZone = last.stream().map(Observation::zone).distinct().count() == 1;
+        boolean available = last.stream().allMatch(Observation::available);
+        return oneZone && available ? Optional.of(last.get(0).zone()) : Optional.empty();
     }
 
     public List<ZoneSurge> results() {

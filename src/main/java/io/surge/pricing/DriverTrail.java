@@ -1,0 +1,94 @@
+package io.surge.pricing;
+
+import io.surge.event.ZoneEvent;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * What a driver's statuses tell the zones, kept per zone as pairs of event time and the watermark the status met, by
+ * ascending event time ({@link DriverWhereabouts}, where the reasoning is). Pure: whoever keeps the pairs, a Flink
+ * function or another engine's processor, asks this what to send.
+ */
+public final class DriverTrail implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final WindowSpec window;
+
+    public DriverTrail(WindowSpec window) {
+        this.window = window;
+    }
+
+    /**
+     * The notes {@code status} causes, given the driver's {@code statuses} in another zone, {@code zone}: to that zone,
+     * if the driver was there up to one window before, a note at the status's time; to the status's zone, a note at
+     * each of the times the driver was there up to one window after.
+     */
+    public void notes(ZoneEvent status, String zone, long[] statuses, Consumer<ZoneEvent> out) {
+        long time = status.eventTime();
+        long slice = window.sliceOf(time);
+        boolean earlierThere = false;
+        for (int i = 0; i < statuses.length; i += 2) {
+            long there = statuses[i];
+            if (Math.abs(slice - window.sliceOf(there)) < window.slicesPerWindow()) {
+                earlierThere |= there <= time;
+                if (there >= time) {
+                    out.accept(ZoneEvent.driverElsewhere(status.zoneId(), there, status.driverId(), statuses[i + 1]));
+                }
+            }
+        }
+        if (earlierThere) {
+            out.accept(ZoneEvent.driverElsewhere(zone, time, status.driverId(), status.metWatermark()));
+        }
+    }
+
+    /** True when every window that {@code status} is in has been emitted: it has nothing to tell a later status. */
+    public boolean isPast(ZoneEvent status, long watermark) {
+        return window.isLate(window.sliceOf(status.eventTime()), Math.max(watermark, status.metWatermark()));
+    }
+
+    /** The statuses a window not yet emitted by {@code watermark} holds: the same array when all are. */
+    public long[] stillPending(long[] statuses, long watermark) {
+        int first = 0;
+        while (first < statuses.length && window.isLate(window.sliceOf(statuses[first]), watermark)) {
+            first += 2;
+        }
+        return first == 0 ? statuses : Arrays.copyOfRange(statuses, first, statuses.length);
+    }
+
+    /**
+     * {@code statuses}, null for none, with {@code status} in its place. Of two at the same time, the one that met the
+     * lower watermark counts in every window the other does, so it is the one kept.
+     */
+    public static long[] with(long[] statuses, ZoneEvent status) {
+        long time = status.eventTime();
+        long watermark = status.metWatermark();
+        if (statuses == null) {
+            return new long[] {time, watermark};
+        }
+        int insert = 0;
+        while (insert < statuses.length && statuses[insert] < time) {
+            insert += 2;
+        }
+        if (insert < statuses.length && statuses[insert] == time) {
+            if (statuses[insert + 1] <= watermark) {
+                return statuses;
+            }
+            long[] lower = statuses.clone();
+            lower[insert + 1] = watermark;
+            return lower;
+        }
+        long[] more = new long[statuses.length + 2];
+        System.arraycopy(statuses, 0, more, 0, insert);
+        more[insert] = time;
+        more[insert + 1] = watermark;
+        System.arraycopy(statuses, insert, more, insert + 2, statuses.length - insert);
+        return more;
+    }
+
+    /** When {@code status} is past ({@link #isPast}) by the watermark. */
+    public long pastAt(ZoneEvent status) {
+        return window.emitTime(window.sliceOf(status.eventTime()) + window.slicesPerWindow());
+    }
+}

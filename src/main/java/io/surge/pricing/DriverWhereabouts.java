@@ -1,0 +1,109 @@
+package io.surge.pricing;
+
+import io.surge.event.ZoneEvent;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.util.Collector;
+
+/**
+ * Tells each zone when a driver it saw had a status in another zone, so that each window counts a driver once: in the
+ * zone of the driver's latest status in that window ({@link SlicedSurgeWindows}).
+ *
+ * <p>Driver statuses arrive keyed by driver. Each status goes on to its zone, followed by notes
+ * ({@link ZoneEvent.Kind#DRIVER_ELSEWHERE}): to every other zone where the driver had a
+ * status up to one window earlier, a note at this status's time; and to this status's zone, a note at the time of each
+ * status the driver had elsewhere up to one window later, which only a status that arrives out of order has. Of any two
+ * statuses that share a window, whichever arrives second sends the note, so what a zone learns does not depend on the
+ * order of arrival. A note carries the watermark its status met ({@link ZoneEvent#metWatermark}), so it counts in
+ * exactly the windows its status counts in. A status whose every window has been emitted would change nothing and is
+ * forgotten. A note tells no more than that the driver was elsewhere at that time, so a zone can hold notes it does not
+ * need: they are true all the same.
+ */
+public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEvent, ZoneEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final DriverTrail trail;
+
+    /** Per zone, the driver's statuses there that a window still to be emitted holds ({@link DriverTrail}). */
+    private transient MapState<String, long[]> statusesByZone;
+
+    public DriverWhereabouts(WindowSpec window) {
+        this.trail = new DriverTrail(window);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        statusesByZone = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "statuses-by-zone", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    }
+
+    @Override
+    public void processElement(ZoneEvent status, Context ctx, Collector<ZoneEvent> out) throws Exception {
+        out.collect(status);
+        long watermark = ctx.timerService().currentWatermark();
+        long[] here = null;
+        for (Iterator<Map.Entry<String, long[]>> it = statusesByZone.iterator(); it.hasNext(); ) {
+            Map.Entry<String, long[]> zone = it.next();
+            long[] statuses = stillPending(it, zone, watermark);
+            if (statuses == null) {
+                continue;
+            }
+            if (zone.getKey().equals(status.zoneId())) {
+                here = statuses;
+            } else {
+                trail.notes(status, zone.getKey(), statuses, note -> collectAtItsTime(note, out));
+            }
+        }
+        if (!trail.isPast(status, watermark)) {
+            statusesByZone.put(status.zoneId(), DriverTrail.with(here, status));
+            ctx.timerService().registerEventTimeTimer(trail.pastAt(status));
+        }
+    }
+
+    /**
+     * Emits a note with its own event time as its timestamp, not that of the status that caused it, so that windows
+     * assigned by timestamp put it where it belongs. A keyed process function's collector is a
+     * {@link TimestampedCollector}, which stamps what it emits with the input's timestamp until told otherwise, and is
+     * told the next input's before that is processed.
+     */
+    private static void collectAtItsTime(ZoneEvent note, Collector<ZoneEvent> out) {
+        TimestampedCollector<ZoneEvent> stamped = (TimestampedCollector<ZoneEvent>) out;
+        stamped.setAbsoluteTimestamp(note.eventTime());
+        stamped.collect(note);
+    }
+
+    /** Forgets the statuses whose every window has been emitted; the driver's state is empty once all are. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ZoneEvent> out) throws Exception {
+        boolean anyLeft = false;
+        for (Iterator<Map.Entry<String, long[]>> it = statusesByZone.iterator(); it.hasNext(); ) {
+            anyLeft |= stillPending(it, it.next(), timestamp) != null;
+        }
+        if (!anyLeft) {
+            // iterator removal can leave an empty map behind on the heap backend
+            statusesByZone.clear();
+        }
+    }
+
+    /** The zone's statuses not past by {@code watermark}, the others dropped; null, and the zone removed, if none. */
+    private long[] stillPending(Iterator<Map.Entry<String, long[]>> it, Map.Entry<String, long[]> zone,
+            long watermark) {
+        long[] statuses = trail.stillPending(zone.getValue(), watermark);
+        if (statuses.length == 0) {
+            it.remove();
+            return null;
+        }
+        if (statuses != zone.getValue()) {
+            zone.setValue(statuses);
+        }
+        return statuses;
+    }
+}
