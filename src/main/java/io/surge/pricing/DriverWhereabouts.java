@@ -46,9 +46,12 @@ public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEv
     }
 
     @Override
-    public void processElement(ZoneEvent status, Context ctx, Collector<ZoneEvent> out) throws Exception {
-        out.collect(status);
+    public void processElement(ZoneEvent arrived, Context ctx, Collector<ZoneEvent> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
+        // A source subtask back from idle, or one restored, stamps a watermark below this step's: the statuses this
+        // step has forgotten by its own are of windows closed to this one too, wherever it goes.
+        ZoneEvent status = arrived.entered(Math.max(arrived.metWatermark(), watermark));
+        out.collect(status);
         long[] here = null;
         for (Iterator<Map.Entry<String, long[]>> it = statusesByZone.iterator(); it.hasNext(); ) {
             Map.Entry<String, long[]> zone = it.next();
@@ -70,7 +73,8 @@ public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEv
 
     /**
      * Emits a note with its own event time as its timestamp, not that of the status that caused it, so that windows
-     * assigned by timestamp put it where it belongs. A keyed process function's collector is a
+     * assigned by timestamp put it where it belongs: surge's windows read event times, the benchmark's contenders'
+     * windows timestamps. A keyed process function's collector (without asynchronous state) is a
      * {@link TimestampedCollector}, which stamps what it emits with the input's timestamp until told otherwise, and is
      * told the next input's before that is processed.
      */

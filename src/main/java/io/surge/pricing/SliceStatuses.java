@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.function.LongPredicate;
 
 /**
- * One driver's latest status in each live slice of a zone, as one array of (slice, status) pairs: what a window
- * firing reads once per driver, where an entry per slice and driver was read once per slice. The windows use
- * {@link WindowSpec#bucket buckets} for slices, which order as slices do. Statuses are
+ * One driver's latest status in each live slice of a zone, as one array of (bucket, status) pairs: what a window
+ * firing reads once per driver, where an entry per slice and driver was read once per slice. A
+ * {@link WindowSpec#bucket bucket} is a slice and the first of its windows a record counts in. Statuses are
  * {@link SlicedSurgeWindows#status packed}: a greater one is later. Arrays are never changed in place.
  */
 final class SliceStatuses {
@@ -18,13 +18,13 @@ final class SliceStatuses {
 
     private SliceStatuses() {}
 
-    /** The statuses with {@code status} in {@code slice} where it is later than the one there; the same array if not. */
-    static long[] with(long[] pairs, long slice, long status) {
+    /** The statuses with {@code status} in {@code bucket} where it is later than the one there; the same array if not. */
+    static long[] with(long[] pairs, long bucket, long status) {
         if (pairs == null) {
-            return new long[] {slice, status};
+            return new long[] {bucket, status};
         }
         for (int i = 0; i < pairs.length; i += 2) {
-            if (pairs[i] == slice) {
+            if (pairs[i] == bucket) {
                 if (status <= pairs[i + 1]) {
                     return pairs;
                 }
@@ -34,12 +34,12 @@ final class SliceStatuses {
             }
         }
         long[] more = Arrays.copyOf(pairs, pairs.length + 2);
-        more[pairs.length] = slice;
+        more[pairs.length] = bucket;
         more[pairs.length + 1] = status;
         return more;
     }
 
-    /** The latest status among the slices {@code inWindow} accepts; {@link #NONE} when there is none. */
+    /** The latest status among the buckets {@code inWindow} accepts; {@link #NONE} when there is none. */
     static long latest(long[] pairs, LongPredicate inWindow) {
         long latest = NONE;
         for (int i = 0; i < pairs.length; i += 2) {
@@ -50,11 +50,11 @@ final class SliceStatuses {
         return latest;
     }
 
-    /** The statuses of slices from {@code firstSlice} on: the same array when none is earlier, empty when all are. */
-    static long[] from(long[] pairs, long firstSlice) {
+    /** The statuses of buckets from {@code firstBucket} on: the same array when none is earlier, empty when all are. */
+    static long[] from(long[] pairs, long firstBucket) {
         int kept = 0;
         for (int i = 0; i < pairs.length; i += 2) {
-            if (pairs[i] >= firstSlice) {
+            if (pairs[i] >= firstBucket) {
                 kept += 2;
             }
         }
@@ -67,7 +67,7 @@ final class SliceStatuses {
         long[] later = new long[kept];
         int at = 0;
         for (int i = 0; i < pairs.length; i += 2) {
-            if (pairs[i] >= firstSlice) {
+            if (pairs[i] >= firstBucket) {
                 later[at++] = pairs[i];
                 later[at++] = pairs[i + 1];
             }

@@ -165,7 +165,8 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     @Override
     public void processElement(ZoneEvent event, Context ctx, Collector<ZoneSurge> out) throws Exception {
         long slice = window.sliceOf(event.eventTime());
-        // this operator's watermark is never above the one the event met entering the job, and may be below it
+        // the event's windows are those open by the watermark it met upstream, unless this operator's own, restored
+        // from a checkpoint, is higher
         long watermark = Math.max(event.metWatermark(),
                 checkpointedWatermark.effective(ctx.timerService().currentWatermark()));
         if (window.isLate(slice, watermark)) {
@@ -302,8 +303,8 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
             while (demand.hasNext()) {
                 Map.Entry<Long, Long> slice = demand.next();
                 long bucket = window.bucket(slice.getKey(), slice.getKey() + 1);
-                demandByBucket.put(bucket, demandByBucket.contains(bucket)
-                        ? demandByBucket.get(bucket) + slice.getValue() : slice.getValue());
+                Long adopted = demandByBucket.get(bucket);
+                demandByBucket.put(bucket, adopted == null ? slice.getValue() : adopted + slice.getValue());
             }
             demandBySliceOfOlderBuilds.clear();
         }

@@ -55,9 +55,9 @@ public record WindowSpec(long sizeMillis, long slideMillis, long allowedLateness
     }
 
     /**
-     * One long for a slice and the first window ending at or after {@code firstEndSlice} that a record of it counts
-     * in: a record that met a watermark past some of its slice's windows counts only in the others. Buckets order as
-     * their slices do.
+     * One long for a slice and the first of its windows a record counts in, the one ending at {@code firstEndSlice}: a
+     * record that met a watermark past some of its slice's windows counts only in the others. Buckets order as their
+     * slices do.
      */
     public long bucket(long slice, long firstEndSlice) {
         return slice * slicesPerWindow() + (firstEndSlice - slice - 1);

@@ -34,6 +34,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,8 @@ class ZoneRulesTest {
     private static final long BUCKET_MILLIS = 100;
     private static final long OUT_OF_ORDERNESS_MILLIS = 2_000;
     private static final Path DRIVER_EXODUS = Path.of("alerts/driver-exodus.yaml");
+    private static final Path OLDER_BUILD_SNAPSHOT =
+            Path.of("src/test/resources/state/driver-exodus-partial-match-before-session-15.snapshot");
     private static final Path SURGE_SPIKE = Path.of("alerts/surge-spike.yaml");
 
     @TempDir
@@ -165,6 +168,29 @@ class ZoneRulesTest {
             rules.processElement2(new StreamRecord<>(broken));
             feed(rules, traffic);
             assertThat(sorted(rules.extractOutputValues())).isEqualTo(sorted(expected));
+        }
+    }
+
+    /**
+     * A checkpoint of a build before 2026-12-03, whose zone events had no {@code metWatermark}, holding a partial
+     * {@code driver-exodus} match in zone A: three drivers gone, written by {@link #OLDER_BUILD_SNAPSHOT}'s generator
+     * (see {@code src/test/resources/state/README.md}). This build restores it and completes the match.
+     */
+    @Test
+    void aPartialMatchOnZoneEventsOfAnOlderBuildsCheckpointCompletes() throws Exception {
+        OperatorSubtaskState older = OperatorSnapshotUtil.readStateHandle(OLDER_BUILD_SNAPSHOT.toString());
+        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS));
+        try (var after = zoneEventRules(List.of(v0), older)) {
+            for (int d = 4; d <= 5; d++) {
+                ZoneEvent gone = Events.driver("d" + d, "A", false).at(d);
+                after.processElement1(gone, gone.eventTime());
+            }
+            after.processWatermark1(new Watermark(Events.at(60)));
+
+            assertThat(after.extractOutputValues()).singleElement().satisfies(alert -> {
+                assertThat(alert.zoneId()).isEqualTo("A");
+                assertThat(alert.firstEventTime()).as("the first driver gone, restored").isEqualTo(Events.at(1));
+            });
         }
     }
 

@@ -60,6 +60,15 @@ class DriverWhereaboutsTest {
     }
 
     @Test
+    void aStatusThatMetALowerWatermarkUpstreamGoesOnWithThisStepsOwn() throws Exception {
+        harness.processWatermark(at(20));
+        ZoneEvent fromAnIdleSource = driver("d1", "A", true).at(22).entered(at(5));
+
+        assertThat(process(fromAnIdleSource)).as("the statuses forgotten here are of windows closed to it too")
+                .containsExactly(said(fromAnIdleSource.entered(at(20))));
+    }
+
+    @Test
     void statusesAtTheSameMillisecondInTwoZonesEachTellTheOther() throws Exception {
         ZoneEvent inA = driver("d1", "A", true).at(10);
         ZoneEvent inB = driver("d1", "B", true).at(10);

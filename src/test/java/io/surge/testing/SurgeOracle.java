@@ -79,7 +79,7 @@ public final class SurgeOracle {
         }
 
         // Each driver counts once per window: in the zone of its latest status there, if that says available.
-        // Per zone, a driver counts in each zone by its latest status there.
+        // (supplyPerZone: in each zone by its latest status in that zone.)
         Map<Long, Map<String, List<Observation>>> statusesByWindowAndDriver = new HashMap<>();
         windowsByZone.forEach((zone, windows) -> windows.forEach((end, records) -> records.stream()
                 .filter(record -> !record.isRide())
