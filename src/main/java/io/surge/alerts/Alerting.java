@@ -27,14 +27,8 @@ public final class Alerting {
     public static DataStream<ZoneAlert> attach(KeyedStream<ZoneEvent, String> zoneEvents,
             DataStream<ZoneSurge> multipliers, RuleSets rules, Duration timeBucket, Clock clock) {
         DataStream<RuleSetVersion> everywhere = rules.deployed().broadcast();
-        // the notes that a driver was elsewhere are the windows' business, not an event of the zone
-        KeyedStream<ZoneEvent, String> inputsByZone = DataStreamUtils.reinterpretAsKeyedStream(
-                zoneEvents.filter(event -> event.kind() != ZoneEvent.Kind.DRIVER_ELSEWHERE)
-                        .name("Zone events without notes")
-                        .uid("zone-events-without-notes"),
-                ZoneEvent::zoneId);
         DataStream<ZoneAlert> onZoneEvents =
-                rules(inputsByZone, everywhere, RuleInput.ZONE_EVENTS, rules, timeBucket.toMillis(), clock);
+                rules(zoneEvents, everywhere, RuleInput.ZONE_EVENTS, rules, timeBucket.toMillis(), clock);
         DataStream<ZoneAlert> onMultipliers = rules(
                 DataStreamUtils.reinterpretAsKeyedStream(multipliers, ZoneSurge::zoneId), everywhere,
                 RuleInput.MULTIPLIERS, rules, 1, clock);

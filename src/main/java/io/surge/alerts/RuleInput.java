@@ -92,6 +92,15 @@ public enum RuleInput {
         return this == ZONE_EVENTS ? (T) ((ZoneEvent) record).withoutSourceBytes() : record;
     }
 
+    /**
+     * Whether the rules see the record: not a note that a driver was elsewhere, which the zone events carry for the
+     * windows. Dropped where the rules run rather than by a filter before them, which would be a task and a network
+     * hop of its own in front of a two-input operator.
+     */
+    public boolean reaches(Object record) {
+        return this != ZONE_EVENTS || ((ZoneEvent) record).kind() != ZoneEvent.Kind.DRIVER_ELSEWHERE;
+    }
+
     /** When the record happened: an event's time, or the end of a surge window. */
     public long eventTime(Object record) {
         return this == ZONE_EVENTS ? ((ZoneEvent) record).eventTime() : ((ZoneSurge) record).windowEnd();

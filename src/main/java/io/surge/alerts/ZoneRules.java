@@ -183,6 +183,9 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
 
     @Override
     public void processElement1(StreamRecord<T> element) throws Exception {
+        if (!input.reaches(element.getValue())) {
+            return;
+        }
         long timestamp = element.getTimestamp();
         if (timestamp <= watermark) {
             late.inc();

@@ -87,8 +87,8 @@ public final class DriverTrail implements Serializable {
         return more;
     }
 
-    /** When {@code status} is past ({@link #isPast}) by the watermark. */
-    public long pastAt(ZoneEvent status) {
-        return window.emitTime(window.sliceOf(status.eventTime()) + window.slicesPerWindow());
+    /** The watermark at which a status at {@code eventTime} is past, every window of it emitted. */
+    public long pastAt(long eventTime) {
+        return window.emitTime(window.sliceOf(eventTime) + window.slicesPerWindow());
     }
 }

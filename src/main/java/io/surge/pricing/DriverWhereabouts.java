@@ -1,13 +1,14 @@
 package io.surge.pricing;
 
 import io.surge.event.ZoneEvent;
-import java.util.Iterator;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
@@ -32,8 +33,12 @@ public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEv
 
     private final DriverTrail trail;
 
-    /** Per zone, the driver's statuses there that a window still to be emitted holds ({@link DriverTrail}). */
-    private transient MapState<String, long[]> statusesByZone;
+    /**
+     * The driver's statuses that a window still to be emitted holds: the zones, and per zone its statuses
+     * ({@link DriverTrail}). One value rather than a map entry per zone, so that a status costs one read and one write
+     * of the state, not a scan of the driver's entries.
+     */
+    private transient ValueState<Tuple2<String[], long[][]>> whereabouts;
 
     public DriverWhereabouts(WindowSpec window) {
         this.trail = new DriverTrail(window);
@@ -41,8 +46,9 @@ public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEv
 
     @Override
     public void open(OpenContext openContext) {
-        statusesByZone = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "statuses-by-zone", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        whereabouts = getRuntimeContext().getState(new ValueStateDescriptor<>("whereabouts", Types.TUPLE(
+                Types.OBJECT_ARRAY(Types.STRING),
+                Types.OBJECT_ARRAY(PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO))));
     }
 
     @Override
@@ -52,22 +58,37 @@ public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEv
         // step has forgotten by its own are of windows closed to this one too, wherever it goes.
         ZoneEvent status = arrived.entered(Math.max(arrived.metWatermark(), watermark));
         out.collect(status);
+        Tuple2<String[], long[][]> known = whereabouts.value();
+        List<String> zones = new ArrayList<>();
+        List<long[]> statuses = new ArrayList<>();
         long[] here = null;
-        for (Iterator<Map.Entry<String, long[]>> it = statusesByZone.iterator(); it.hasNext(); ) {
-            Map.Entry<String, long[]> zone = it.next();
-            long[] statuses = stillPending(it, zone, watermark);
-            if (statuses == null) {
-                continue;
-            }
-            if (zone.getKey().equals(status.zoneId())) {
-                here = statuses;
-            } else {
-                trail.notes(status, zone.getKey(), statuses, note -> collectAtItsTime(note, out));
+        if (known != null) {
+            for (int i = 0; i < known.f0.length; i++) {
+                long[] pending = trail.stillPending(known.f1[i], watermark);
+                if (pending.length == 0) {
+                    continue;
+                }
+                if (known.f0[i].equals(status.zoneId())) {
+                    here = pending;
+                    continue;
+                }
+                trail.notes(status, known.f0[i], pending, note -> collectAtItsTime(note, out));
+                zones.add(known.f0[i]);
+                statuses.add(pending);
             }
         }
+        boolean wasEmpty = zones.isEmpty() && here == null;
         if (!trail.isPast(status, watermark)) {
-            statusesByZone.put(status.zoneId(), DriverTrail.with(here, status));
-            ctx.timerService().registerEventTimeTimer(trail.pastAt(status));
+            here = DriverTrail.with(here, status);
+        }
+        if (here != null) {
+            zones.add(status.zoneId());
+            statuses.add(here);
+        }
+        keep(zones, statuses);
+        if (wasEmpty && !zones.isEmpty()) {
+            // one timer per driver: each firing sets the next while statuses remain
+            ctx.timerService().registerEventTimeTimer(trail.pastAt(status.eventTime()));
         }
     }
 
@@ -87,27 +108,32 @@ public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEv
     /** Forgets the statuses whose every window has been emitted; the driver's state is empty once all are. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ZoneEvent> out) throws Exception {
-        boolean anyLeft = false;
-        for (Iterator<Map.Entry<String, long[]>> it = statusesByZone.iterator(); it.hasNext(); ) {
-            anyLeft |= stillPending(it, it.next(), timestamp) != null;
+        Tuple2<String[], long[][]> known = whereabouts.value();
+        if (known == null) {
+            return;
         }
-        if (!anyLeft) {
-            // iterator removal can leave an empty map behind on the heap backend
-            statusesByZone.clear();
+        List<String> zones = new ArrayList<>();
+        List<long[]> statuses = new ArrayList<>();
+        long earliest = Long.MAX_VALUE;
+        for (int i = 0; i < known.f0.length; i++) {
+            long[] pending = trail.stillPending(known.f1[i], timestamp);
+            if (pending.length > 0) {
+                zones.add(known.f0[i]);
+                statuses.add(pending);
+                earliest = Math.min(earliest, pending[0]);
+            }
+        }
+        keep(zones, statuses);
+        if (earliest != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(trail.pastAt(earliest));
         }
     }
 
-    /** The zone's statuses not past by {@code watermark}, the others dropped; null, and the zone removed, if none. */
-    private long[] stillPending(Iterator<Map.Entry<String, long[]>> it, Map.Entry<String, long[]> zone,
-            long watermark) {
-        long[] statuses = trail.stillPending(zone.getValue(), watermark);
-        if (statuses.length == 0) {
-            it.remove();
-            return null;
+    private void keep(List<String> zones, List<long[]> statuses) throws Exception {
+        if (zones.isEmpty()) {
+            whereabouts.clear();
+        } else {
+            whereabouts.update(Tuple2.of(zones.toArray(String[]::new), statuses.toArray(long[][]::new)));
         }
-        if (statuses != zone.getValue()) {
-            zone.setValue(statuses);
-        }
-        return statuses;
     }
 }

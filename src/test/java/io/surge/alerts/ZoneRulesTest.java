@@ -195,6 +195,31 @@ class ZoneRulesTest {
     }
 
     @Test
+    void theNotesThatADriverWasElsewhereAreNoEventOfTheZone() throws Exception {
+        Path anyThree = rule("any-three", """
+                name: any-three
+                input: zone-events
+                severity: INFO
+                steps:
+                  - name: seen
+                    where: "true"
+                    at-least: 3
+                within: 10s
+                summary: "{seen.count} events in {zone_id}"
+                """);
+        try (var rules = zoneEventRules(List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of(anyThree))), null)) {
+            for (ZoneEvent event : List.of(Events.ride("A").at(1), Events.ride("A").at(2),
+                    ZoneEvent.driverElsewhere("A", Events.at(3), "d1", Long.MIN_VALUE),
+                    ZoneEvent.driverElsewhere("A", Events.at(4), "d2", Long.MIN_VALUE))) {
+                rules.processElement1(event, event.eventTime());
+            }
+            rules.processWatermark1(new Watermark(Events.at(60)));
+
+            assertThat(rules.extractOutputValues()).as("two ride requests and two notes").isEmpty();
+        }
+    }
+
+    @Test
     void aPartialMatchAndADeployedVersionSurviveARestore() throws Exception {
         RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE));
         Path lowerSpike = Files.writeString(dir.resolve("spike.yaml"),

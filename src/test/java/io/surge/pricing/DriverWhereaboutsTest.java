@@ -90,11 +90,17 @@ class DriverWhereaboutsTest {
         process(driver("d1", "A", true).at(4));
         process(driver("d1", "B", true).at(12));
         harness.processWatermark(at(35));
-        assertThat(harness.numKeyedStateEntries()).as("the status at 12 s is in the window ending at 40 s").isOne();
+        assertThat(stateEntriesACheckpointHolds()).as("the status at 12 s is in the window ending at 40 s").isOne();
+        assertThat(harness.numEventTimeTimers()).as("one timer per driver").isOne();
 
         harness.processWatermark(at(40));
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(stateEntriesACheckpointHolds()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    private int stateEntriesACheckpointHolds() throws Exception {
+        harness.prepareSnapshotPreBarrier(0L);
+        return harness.numKeyedStateEntries();
     }
 
     /** What the harness passed on for {@code status}, each as {@link #said}. */
