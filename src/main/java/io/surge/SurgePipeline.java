@@ -12,7 +12,6 @@ import io.surge.pricing.DriverWhereabouts;
 import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.SurgeWindowsOperator;
 import io.surge.pricing.ZoneSurge;
-import io.surge.time.CheckpointedWatermark;
 import io.surge.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
@@ -20,9 +19,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -114,10 +110,8 @@ public final class SurgePipeline {
      * Passes zone events on, ride requests as its output and driver statuses to {@link #DRIVER_STATUSES}, each with
      * the watermark it met; sends diverted inputs to the dead letters; counts both, and the latter by reason.
      */
-    static final class DivertRejected extends ProcessFunction<Ingested, ZoneEvent> implements CheckpointedFunction {
+    static final class DivertRejected extends ProcessFunction<Ingested, ZoneEvent> {
         private static final long serialVersionUID = 1L;
-        /** So that an input replayed after a restore meets the watermark it would have met before the failure. */
-        private transient CheckpointedWatermark checkpointedWatermark;
         private transient Counter inputs;
         private transient Counter deadLettered;
         private transient Map<Reason, Counter> deadLetteredByReason;
@@ -137,21 +131,13 @@ public final class SurgePipeline {
         }
 
         @Override
-        public void initializeState(FunctionInitializationContext context) throws Exception {
-            checkpointedWatermark = CheckpointedWatermark.restore(context.getOperatorStateStore());
-        }
-
-        @Override
-        public void snapshotState(FunctionSnapshotContext context) throws Exception {
-            checkpointedWatermark.snapshot();
-        }
-
-        @Override
         public void processElement(Ingested ingested, Context ctx, Collector<ZoneEvent> out) {
             inputs.inc();
             if (ingested.isAccepted()) {
-                ZoneEvent event = ingested.event()
-                        .entered(checkpointedWatermark.effective(ctx.timerService().currentWatermark()));
+                // not a checkpointed watermark: restored, that would be the highest of all source subtasks', and the
+                // inputs of one that lagged behind would be taken for late; the windows judge by their own after a
+                // restore
+                ZoneEvent event = ingested.event().entered(ctx.timerService().currentWatermark());
                 switch (event.kind()) {
                     case RIDE_REQUEST -> out.collect(event);
                     case DRIVER_STATUS -> ctx.output(DRIVER_STATUSES, event);
