@@ -160,23 +160,8 @@ final class KafkaStreamsContender {
             ZoneEvent status = record.value();
             context.forward(record.withKey(status.zoneId()));
             Map<String, long[]> known = statusesByDriver.get(status.driverId());
-            long horizon = horizon(status, known);
-            Map<String, long[]> kept = new HashMap<>();
-            if (known != null) {
-                known.forEach((zone, statuses) -> {
-                    long[] pending = trail.stillPending(statuses, horizon);
-                    if (pending.length > 0) {
-                        kept.put(zone, pending);
-                        if (!zone.equals(status.zoneId())) {
-                            trail.notes(status, zone, pending,
-                                    note -> context.forward(new Record<>(note.zoneId(), note, note.eventTime())));
-                        }
-                    }
-                });
-            }
-            if (!trail.isPast(status, horizon)) {
-                kept.put(status.zoneId(), DriverTrail.with(kept.get(status.zoneId()), status));
-            }
+            Map<String, long[]> kept = trail.after(known, status, horizon(status, known),
+                    note -> context.forward(new Record<>(note.zoneId(), note, note.eventTime())));
             if (kept.isEmpty()) {
                 statusesByDriver.delete(status.driverId());
             } else {
@@ -310,10 +295,8 @@ final class KafkaStreamsContender {
         Window add(ZoneEvent event) {
             switch (event.kind()) {
                 case RIDE_REQUEST -> demand++;
-                case DRIVER_STATUS -> statusByDriver.merge(event.driverId(),
-                        SlicedSurgeWindows.status(event.eventTime(), event.available()), Math::max);
-                case DRIVER_ELSEWHERE -> statusByDriver.merge(event.driverId(),
-                        SlicedSurgeWindows.elsewhere(event.eventTime()), Math::max);
+                case DRIVER_STATUS, DRIVER_ELSEWHERE ->
+                        statusByDriver.merge(event.driverId(), SlicedSurgeWindows.packed(event), Math::max);
             }
             if (event.kind() != ZoneEvent.Kind.DRIVER_ELSEWHERE) {
                 inputs++;

@@ -64,10 +64,8 @@ final class SeedDesignBaseline {
         public Tuple3<Long, Long, Map<String, Long>> add(ZoneEvent event, Tuple3<Long, Long, Map<String, Long>> acc) {
             switch (event.kind()) {
                 case RIDE_REQUEST -> acc.f0++;
-                case DRIVER_STATUS -> acc.f2.merge(event.driverId(),
-                        SlicedSurgeWindows.status(event.eventTime(), event.available()), Math::max);
-                case DRIVER_ELSEWHERE -> acc.f2.merge(event.driverId(),
-                        SlicedSurgeWindows.elsewhere(event.eventTime()), Math::max);
+                case DRIVER_STATUS, DRIVER_ELSEWHERE ->
+                        acc.f2.merge(event.driverId(), SlicedSurgeWindows.packed(event), Math::max);
             }
             if (event.kind() != ZoneEvent.Kind.DRIVER_ELSEWHERE) {
                 acc.f1++;

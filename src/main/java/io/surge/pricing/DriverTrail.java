@@ -3,12 +3,15 @@ package io.surge.pricing;
 import io.surge.event.ZoneEvent;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * What a driver's statuses tell the zones, kept per zone as pairs of event time and the watermark the status met, by
- * ascending event time ({@link DriverWhereabouts}, where the reasoning is). Pure: whoever keeps the pairs, a Flink
- * function or another engine's processor, asks this what to send.
+ * What a driver's statuses tell the zones ({@link DriverWhereabouts}, where the reasoning is). A driver's trail is its
+ * statuses by zone, each zone's as pairs of event time and the watermark the status met, by ascending event time.
+ * Pure: whoever keeps the trail, a Flink function or another engine's processor, asks this what it becomes and what
+ * to send.
  */
 public final class DriverTrail implements Serializable {
 
@@ -21,11 +24,52 @@ public final class DriverTrail implements Serializable {
     }
 
     /**
+     * The driver's trail once {@code status} is on it and what is past by {@code watermark} is forgotten; {@code known}
+     * is the trail before it, null for none, and is not changed. The notes the status causes go to {@code notes}.
+     */
+    public Map<String, long[]> after(Map<String, long[]> known, ZoneEvent status, long watermark,
+            Consumer<ZoneEvent> notes) {
+        Map<String, long[]> kept = stillPending(known, watermark);
+        kept.forEach((zone, statuses) -> {
+            if (!zone.equals(status.zoneId())) {
+                notes(status, zone, statuses, notes);
+            }
+        });
+        if (!window.isLate(window.sliceOf(status.eventTime()), Math.max(watermark, status.metWatermark()))) {
+            kept.put(status.zoneId(), with(kept.get(status.zoneId()), status));
+        }
+        return kept;
+    }
+
+    /** The trail without the statuses past by {@code watermark}, every window of them emitted; empty for none. */
+    public Map<String, long[]> stillPending(Map<String, long[]> known, long watermark) {
+        Map<String, long[]> kept = new HashMap<>();
+        if (known != null) {
+            known.forEach((zone, statuses) -> {
+                long[] pending = stillPending(statuses, watermark);
+                if (pending.length > 0) {
+                    kept.put(zone, pending);
+                }
+            });
+        }
+        return kept;
+    }
+
+    /** When the trail is next worth pruning: once the earliest of its statuses is past. */
+    public long nextPastAt(Map<String, long[]> trail) {
+        long earliest = Long.MAX_VALUE;
+        for (long[] statuses : trail.values()) {
+            earliest = Math.min(earliest, statuses[0]);
+        }
+        return pastAt(earliest);
+    }
+
+    /**
      * The notes {@code status} causes, given the driver's {@code statuses} in another zone, {@code zone}: to that zone,
      * if the driver was there up to one window before, a note at the status's time; to the status's zone, a note at
      * each of the times the driver was there up to one window after.
      */
-    public void notes(ZoneEvent status, String zone, long[] statuses, Consumer<ZoneEvent> out) {
+    private void notes(ZoneEvent status, String zone, long[] statuses, Consumer<ZoneEvent> out) {
         long time = status.eventTime();
         long slice = window.sliceOf(time);
         boolean earlierThere = false;
@@ -43,13 +87,8 @@ public final class DriverTrail implements Serializable {
         }
     }
 
-    /** True when every window that {@code status} is in has been emitted: it has nothing to tell a later status. */
-    public boolean isPast(ZoneEvent status, long watermark) {
-        return window.isLate(window.sliceOf(status.eventTime()), Math.max(watermark, status.metWatermark()));
-    }
-
     /** The statuses a window not yet emitted by {@code watermark} holds: the same array when all are. */
-    public long[] stillPending(long[] statuses, long watermark) {
+    private long[] stillPending(long[] statuses, long watermark) {
         int first = 0;
         while (first < statuses.length && window.isLate(window.sliceOf(statuses[first]), watermark)) {
             first += 2;
@@ -61,7 +100,7 @@ public final class DriverTrail implements Serializable {
      * {@code statuses}, null for none, with {@code status} in its place. Of two at the same time, the one that met the
      * lower watermark counts in every window the other does, so it is the one kept.
      */
-    public static long[] with(long[] statuses, ZoneEvent status) {
+    private static long[] with(long[] statuses, ZoneEvent status) {
         long time = status.eventTime();
         long watermark = status.metWatermark();
         if (statuses == null) {
@@ -88,7 +127,7 @@ public final class DriverTrail implements Serializable {
     }
 
     /** The watermark at which a status at {@code eventTime} is past, every window of it emitted. */
-    public long pastAt(long eventTime) {
+    private long pastAt(long eventTime) {
         return window.emitTime(window.sliceOf(eventTime) + window.slicesPerWindow());
     }
 }

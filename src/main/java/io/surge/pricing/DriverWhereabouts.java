@@ -1,14 +1,12 @@
 package io.surge.pricing;
 
 import io.surge.event.ZoneEvent;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
@@ -34,11 +32,11 @@ public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEv
     private final DriverTrail trail;
 
     /**
-     * The driver's statuses that a window still to be emitted holds: the zones, and per zone its statuses
-     * ({@link DriverTrail}). One value rather than a map entry per zone, so that a status costs one read and one write
-     * of the state, not a scan of the driver's entries.
+     * The driver's trail ({@link DriverTrail}): its statuses that a window still to be emitted holds, by zone. One value
+     * rather than a map entry per zone, so that a status costs one read and one write of the state, not a scan of the
+     * driver's entries.
      */
-    private transient ValueState<Tuple2<String[], long[][]>> whereabouts;
+    private transient ValueState<Map<String, long[]>> trailOfDriver;
 
     public DriverWhereabouts(WindowSpec window) {
         this.trail = new DriverTrail(window);
@@ -46,9 +44,8 @@ public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEv
 
     @Override
     public void open(OpenContext openContext) {
-        whereabouts = getRuntimeContext().getState(new ValueStateDescriptor<>("whereabouts", Types.TUPLE(
-                Types.OBJECT_ARRAY(Types.STRING),
-                Types.OBJECT_ARRAY(PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO))));
+        trailOfDriver = getRuntimeContext().getState(new ValueStateDescriptor<>("trail",
+                Types.MAP(Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO)));
     }
 
     @Override
@@ -58,37 +55,12 @@ public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEv
         // step has forgotten by its own are of windows closed to this one too, wherever it goes.
         ZoneEvent status = arrived.entered(Math.max(arrived.metWatermark(), watermark));
         out.collect(status);
-        Tuple2<String[], long[][]> known = whereabouts.value();
-        List<String> zones = new ArrayList<>();
-        List<long[]> statuses = new ArrayList<>();
-        long[] here = null;
-        if (known != null) {
-            for (int i = 0; i < known.f0.length; i++) {
-                long[] pending = trail.stillPending(known.f1[i], watermark);
-                if (pending.length == 0) {
-                    continue;
-                }
-                if (known.f0[i].equals(status.zoneId())) {
-                    here = pending;
-                    continue;
-                }
-                trail.notes(status, known.f0[i], pending, note -> collectAtItsTime(note, out));
-                zones.add(known.f0[i]);
-                statuses.add(pending);
-            }
-        }
-        boolean wasEmpty = zones.isEmpty() && here == null;
-        if (!trail.isPast(status, watermark)) {
-            here = DriverTrail.with(here, status);
-        }
-        if (here != null) {
-            zones.add(status.zoneId());
-            statuses.add(here);
-        }
-        keep(zones, statuses);
-        if (wasEmpty && !zones.isEmpty()) {
-            // one timer per driver: each firing sets the next while statuses remain
-            ctx.timerService().registerEventTimeTimer(trail.pastAt(status.eventTime()));
+        Map<String, long[]> known = trailOfDriver.value();
+        Map<String, long[]> kept = trail.after(known, status, watermark, note -> collectAtItsTime(note, out));
+        keep(kept);
+        if (known == null && !kept.isEmpty()) {
+            // one timer per driver, while it has a trail: each firing sets the next
+            ctx.timerService().registerEventTimeTimer(trail.nextPastAt(kept));
         }
     }
 
@@ -108,32 +80,18 @@ public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEv
     /** Forgets the statuses whose every window has been emitted; the driver's state is empty once all are. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ZoneEvent> out) throws Exception {
-        Tuple2<String[], long[][]> known = whereabouts.value();
-        if (known == null) {
-            return;
-        }
-        List<String> zones = new ArrayList<>();
-        List<long[]> statuses = new ArrayList<>();
-        long earliest = Long.MAX_VALUE;
-        for (int i = 0; i < known.f0.length; i++) {
-            long[] pending = trail.stillPending(known.f1[i], timestamp);
-            if (pending.length > 0) {
-                zones.add(known.f0[i]);
-                statuses.add(pending);
-                earliest = Math.min(earliest, pending[0]);
-            }
-        }
-        keep(zones, statuses);
-        if (earliest != Long.MAX_VALUE) {
-            ctx.timerService().registerEventTimeTimer(trail.pastAt(earliest));
+        Map<String, long[]> kept = trail.stillPending(trailOfDriver.value(), timestamp);
+        keep(kept);
+        if (!kept.isEmpty()) {
+            ctx.timerService().registerEventTimeTimer(trail.nextPastAt(kept));
         }
     }
 
-    private void keep(List<String> zones, List<long[]> statuses) throws Exception {
-        if (zones.isEmpty()) {
-            whereabouts.clear();
+    private void keep(Map<String, long[]> kept) throws Exception {
+        if (kept.isEmpty()) {
+            trailOfDriver.clear();
         } else {
-            whereabouts.update(Tuple2.of(zones.toArray(String[]::new), statuses.toArray(long[][]::new)));
+            trailOfDriver.update(kept);
         }
     }
 }

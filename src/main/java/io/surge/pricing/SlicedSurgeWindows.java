@@ -345,12 +345,19 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
      * A driver status packed into one comparable long: a greater value is a later status, and at equal event times
      * the unavailable one is greater, and a note that the driver was elsewhere greater still.
      */
-    public static long status(long eventTime, boolean available) {
+    static long status(long eventTime, boolean available) {
         return eventTime * 4 + (available ? 0 : 1);
     }
 
+    /** A driver status or a note that the driver was elsewhere, packed as {@link #status} and {@link #elsewhere}. */
+    public static long packed(ZoneEvent driverEvent) {
+        return driverEvent.kind() == ZoneEvent.Kind.DRIVER_ELSEWHERE
+                ? elsewhere(driverEvent.eventTime())
+                : status(driverEvent.eventTime(), driverEvent.available());
+    }
+
     /** A note that the driver was elsewhere at {@code eventTime}, packed as {@link #status}. */
-    public static long elsewhere(long eventTime) {
+    static long elsewhere(long eventTime) {
         return eventTime * 4 + 2;
     }
 
