@@ -5,6 +5,7 @@ import dev.cel.common.types.SimpleType;
 import io.surge.event.RecordOrigin;
 import io.surge.event.ZoneEvent;
 import io.surge.pricing.ZoneSurge;
+import java.util.Comparator;
 import java.util.Map;
 
 /**
@@ -104,6 +105,22 @@ public enum RuleInput {
     /** When the record happened: an event's time, or the end of a surge window. */
     public long eventTime(Object record) {
         return this == ZONE_EVENTS ? ((ZoneEvent) record).eventTime() : ((ZoneSurge) record).windowEnd();
+    }
+
+    /**
+     * The order a zone's records are matched in: by time, records of the same millisecond by where they were read
+     * from. Arrival order would not do for ties: it differs between replays (source subtasks interleave differently
+     * after a restart), so a replay could match other records and raise the same alert under another id.
+     */
+    public Comparator<Object> matchOrder() {
+        Comparator<Object> byTime = Comparator.comparingLong(this::eventTime);
+        if (this != ZONE_EVENTS) {
+            return byTime; // one window end per zone
+        }
+        return byTime.thenComparing(record -> ((ZoneEvent) record).origin(), Comparator.nullsFirst(
+                Comparator.comparing(RecordOrigin::topic)
+                        .thenComparingInt(RecordOrigin::partition)
+                        .thenComparingLong(RecordOrigin::offset)));
     }
 
     public static RuleInput byWireName(String name) {

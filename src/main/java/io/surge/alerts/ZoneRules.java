@@ -251,7 +251,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         Map<RuleMatcher<T>, RuleMatcher<T>.InZone> touched = new HashMap<>();
         List<T> atTime = waiting.get(time);
         if (atTime != null) {
-            atTime.sort(Comparator.comparingLong(input::eventTime));
+            atTime.sort(input.matchOrder());
             for (T record : atTime) {
                 InForce<T> version = inForceAt(input.eventTime(record));
                 for (RuleMatcher<T> rule : version.rules()) {

@@ -357,6 +357,12 @@ class ZoneRulesTest {
         return traffic;
     }
 
+    /** Events of one millisecond in the order they were read: by topic, partition and offset. */
+    private static final Comparator<ZoneEvent> READ_ORDER = Comparator.comparingLong(ZoneEvent::eventTime)
+            .thenComparing(event -> event.origin().topic())
+            .thenComparingInt(event -> event.origin().partition())
+            .thenComparingLong(event -> event.origin().offset());
+
     /**
      * The oracle: the rule's flink-cep operator on raw timestamps, fed the records its filter passes whose time
      * {@code inForce} accepts, with the cooldown per zone applied to its alerts in the order it raised them.
@@ -371,7 +377,7 @@ class ZoneRulesTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DataStream<ZoneAlert> alerts = CEP.pattern(env.fromData(Events.ride("A").at(0)).keyBy(ZoneEvent::zoneId),
                         RuleCompiler.<ZoneEvent>compile(rule, 1),
-                        (first, second) -> Long.compare(first.eventTime(), second.eventTime()))
+                        (first, second) -> READ_ORDER.compare(first, second))
                 .inEventTime()
                 .process(new PatternProcessFunction<ZoneEvent, ZoneAlert>() {
                     @Override
