@@ -9,6 +9,9 @@ import io.surge.event.Ingested;
 import io.surge.event.Reason;
 import io.surge.event.ZoneEvent;
 import io.surge.pricing.DriverWhereabouts;
+import io.surge.pricing.PoolShare;
+import io.surge.pricing.PublishPrices;
+import io.surge.pricing.ShareWithNeighbours;
 import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.SurgeWindowsOperator;
 import io.surge.pricing.ZoneSurge;
@@ -30,19 +33,23 @@ import org.apache.flink.util.OutputTag;
  * The surge dataflow, with no I/O: ingested inputs in; multipliers, alerts, late events and dead letters out.
  *
  * <pre>
- *   inputs ─▶ divert rejected ─────── ride requests ──────┬─▶ zone events, ─┬─▶ surge windows ─┬─▶ multipliers
- *                │      │                                 │   keyed by zone │                  ├─▶ late events
- *                │      └─ driver statuses ─▶ driver ─────┘                 │                  ▼
- *                ▼                            whereabouts,                  └──────────▶ alert rules ─▶ alerts
- *           dead letters                      keyed by driver                                 ▲
- *                                                                           rule set versions (broadcast)
+ *   inputs ─▶ divert rejected ────── ride requests ─────┬─▶ zone events, ─┬─▶ surge windows ─┬─▶ late events
+ *                │      │                               │   keyed by zone │                  │ each result to its
+ *                │      └─ driver statuses ─▶ driver ───┘                 │                  ▼ zone and neighbours
+ *                ▼                            whereabouts,                │            publish prices,
+ *           dead letters                      keyed by driver             │            keyed by zone ───▶ multipliers
+ *                                                                         │                  │
+ *                                                                         └─▶ alert rules ◀──┘
+ *                                                                               │   ▲
+ *                                                                      alerts ◀─┘   rule set versions (broadcast)
  * </pre>
  *
  * Driver statuses pass a step keyed by driver that tells the zones where each driver was, so that a window counts a
  * driver in one zone ({@link DriverWhereabouts}). Each input carries the watermark it met on entering the job, which
  * decides the windows it counts in wherever it goes, so the two paths to the zones need not keep its order. The zone
  * events are keyed once; the surge windows and the rules on zone events share that keyed stream, and the rules on
- * multipliers read the windows' output, which stays partitioned by zone.
+ * multipliers read the published prices, which stay partitioned by zone. Each counted result goes to its zone and to
+ * its neighbours, which pool it into their prices ({@link PublishPrices}).
  */
 public final class SurgePipeline {
 
@@ -73,16 +80,29 @@ public final class SurgePipeline {
         SingleOutputStreamOperator<ZoneEvent> accepted = accepted(inputs);
         KeyedStream<ZoneEvent, String> zoneEvents = zoneEvents(accepted, config);
 
-        SingleOutputStreamOperator<ZoneSurge> multipliers = zoneEvents
+        SingleOutputStreamOperator<ZoneSurge> counted = zoneEvents
                 .transform("Surge windows per zone", TypeInformation.of(ZoneSurge.class),
                         new SurgeWindowsOperator(new SlicedSurgeWindows(config.window(), clock)))
                 .uid("surge-windows");
+        DataStream<ZoneSurge> published = published(counted, config, clock);
 
         return new Outputs(
-                multipliers,
-                Alerting.attach(zoneEvents, multipliers, rules, config.rules().timeBucket(), clock),
-                multipliers.getSideOutput(SlicedSurgeWindows.LATE),
+                published,
+                Alerting.attach(zoneEvents, published, rules, config.rules().timeBucket(), clock),
+                counted.getSideOutput(SlicedSurgeWindows.LATE),
                 accepted.getSideOutput(DEAD_LETTERS));
+    }
+
+    /** The prices of the counted results, each zone's pooled with its neighbours' ({@link PublishPrices}). */
+    static DataStream<ZoneSurge> published(DataStream<ZoneSurge> counted, SurgeConfig config, Clock clock) {
+        return counted
+                .flatMap(new ShareWithNeighbours())
+                .name("Share with neighbouring zones")
+                .uid("share-with-neighbours")
+                .keyBy(PoolShare::zoneId)
+                .process(new PublishPrices(config.window(), config.pricing(), clock))
+                .name("Publish prices")
+                .uid("publish-prices");
     }
 
     /** The valid inputs; the others go to the {@link #DEAD_LETTERS} side output. */

@@ -22,9 +22,11 @@ import io.surge.testing.CityWorkload;
 import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.SurgeOnMiniCluster;
+import io.surge.testing.PriceOracle;
 import io.surge.testing.SurgeOracle;
 import io.surge.testing.WireRecords;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -117,6 +119,11 @@ class KafkaSurgeITCase {
                 client.register("ride-requests-value", rideV2),
                 client.register("driver-status-value", DriverStatus.getClassSchema()));
 
+        // as the build before published prices left the subject: its schema registered, the subject guarded
+        Schema previous = new Schema.Parser().parse(Path.of("schemas/history/SurgeMultiplier.v1.avsc").toFile());
+        int previousId = client.register("surge-multipliers-value", previous);
+        client.setCompatibility("surge-multipliers-value", "FULL_TRANSITIVE");
+
         CityWorkload workload = CityWorkload.generate(777L, 3000, at(0), 40, 4_500, 0.0, 0.03);
         List<SurgeOracle.Observation> observations = new ArrayList<>(workload.validInArrivalOrder());
         Set<String> expectedDeadLetters = new HashSet<>();
@@ -139,6 +146,17 @@ class KafkaSurgeITCase {
             KafkaClients.pollUntil(multipliers, results, read -> read.size() >= expected.size(), RESULT_TIMEOUT,
                     expected.size() + " surge multipliers");
             assertThat(decode(results, client)).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(results).extracting(record -> WireRecords.schemaId(record.value())).doesNotContain(previousId);
+            for (ConsumerRecord<byte[], byte[]> record : results) {
+                // a consumer still on the previous schema reads each record, the published price as its multiplier
+                GenericRecord old = WireRecords.decodeGeneric(record.value(),
+                        client.schemaById(WireRecords.schemaId(record.value())), previous);
+                ZoneSurge current = WireRecords.surge(record.value(), SurgeMultiplier.getClassSchema());
+                assertThat(List.of(old.get("zone_id").toString(), old.get("window_end"), old.get("demand"),
+                                old.get("supply"), old.get("multiplier")))
+                        .isEqualTo(List.of(current.zoneId(), current.windowEnd(), current.demand(), current.supply(),
+                                current.multiplier()));
+            }
 
             List<ConsumerRecord<byte[], byte[]>> dead = KafkaClients.records();
             KafkaClients.pollUntil(deadLetters, dead, read -> read.size() >= expectedDeadLetters.size(),
@@ -284,7 +302,8 @@ class KafkaSurgeITCase {
     /** Every window the oracle computes that the watermark after ticks at {@code tickTime} has closed. */
     private static List<ZoneSurge> expectedUpTo(List<SurgeOracle.Observation> observations, long tickTime) {
         long watermark = tickTime - 5_000 - 1;
-        return new SurgeOracle(30_000, 5_000, 5_000).replay(observations, COMPUTED_AT).results().stream()
+        List<ZoneSurge> counted = new SurgeOracle(30_000, 5_000, 5_000).replay(observations, COMPUTED_AT).results();
+        return PriceOracle.defaults().publish(counted).stream()
                 .filter(result -> result.windowEnd() - 1 <= watermark)
                 .toList();
     }

@@ -13,6 +13,7 @@ import io.surge.pricing.ZoneSurge;
 import io.surge.testing.CityWorkload;
 import io.surge.testing.Events;
 import io.surge.testing.RuleVersions;
+import io.surge.testing.PriceOracle;
 import io.surge.testing.SurgeOracle;
 import io.surge.testing.WatermarkOnEveryEvent;
 import io.surge.time.EventTimeWatermarks;
@@ -80,7 +81,13 @@ class SurgePipelineITCase {
         assertThat(oracle.results()).as("the workload exercises many windows").hasSizeGreaterThan(300);
         assertThat(oracle.results()).as("and real surges").anyMatch(r -> r.multiplier() > 1.0 && r.multiplier() < 5.0);
         assertThat(oracle.lateOffsets()).as("and late records").hasSizeGreaterThan(20);
-        assertThat(results).containsExactlyInAnyOrderElementsOf(oracle.results());
+        List<ZoneSurge> published = PriceOracle.defaults().publish(oracle.results());
+        assertThat(published).as("prices that pooling, evidence and smoothing made")
+                .anyMatch(price -> price.pricing().adjustedBy(ZoneSurge.Adjustment.EVIDENCE))
+                .anyMatch(price -> price.pricing().adjustedBy(ZoneSurge.Adjustment.SMOOTHING))
+                .anyMatch(price -> price.pricing().pooledDemand() > price.demand())
+                .anyMatch(price -> price.multiplier() > 1.5);
+        assertThat(results).containsExactlyInAnyOrderElementsOf(published);
 
         assertThat(offsets(lateRecords)).isEqualTo(oracle.lateOffsets());
         assertThat(lateRecords).allSatisfy(r -> assertThat(r.reason()).isEqualTo(Reason.LATE));

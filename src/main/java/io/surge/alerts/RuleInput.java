@@ -20,14 +20,20 @@ public enum RuleInput {
             "kind", SimpleType.STRING,
             "driver_id", SimpleType.STRING,
             "available", SimpleType.BOOL)),
-    /** The per-zone surge of each window, as it is emitted. */
+    /**
+     * The per-zone surge of each window as it is published: {@code multiplier} is the price, {@code raw_multiplier} the
+     * zone's own ratio, {@code pooled_demand} and {@code pooled_supply} the counts the price was made from.
+     */
     MULTIPLIERS("multipliers", Map.of(
             "zone_id", SimpleType.STRING,
             "window_start", SimpleType.INT,
             "window_end", SimpleType.INT,
             "demand", SimpleType.DOUBLE,
             "supply", SimpleType.DOUBLE,
-            "multiplier", SimpleType.DOUBLE));
+            "multiplier", SimpleType.DOUBLE,
+            "raw_multiplier", SimpleType.DOUBLE,
+            "pooled_demand", SimpleType.DOUBLE,
+            "pooled_supply", SimpleType.DOUBLE));
 
     private final String wireName;
     private final Map<String, CelType> fields;
@@ -66,6 +72,9 @@ public enum RuleInput {
             case "demand" -> (double) surge.demand();
             case "supply" -> (double) surge.supply();
             case "multiplier" -> surge.multiplier();
+            case "raw_multiplier" -> surge.rawMultiplier();
+            case "pooled_demand" -> surge.pooledDemand();
+            case "pooled_supply" -> surge.pooledSupply();
             default -> throw new IllegalArgumentException("multipliers have no field " + field);
         };
     }

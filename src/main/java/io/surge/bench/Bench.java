@@ -138,8 +138,20 @@ public final class Bench {
     private static Map<String, String> options(Contender contender, boolean exactlyOnce) {
         Map<String, String> options = new HashMap<>(ownJobAndOutputs("bench-" + contender.id(), exactlyOnce));
         options.put(SurgeOption.INPUT_BOUNDED.key(), "true");
+        options.putAll(RAW_PRICES);
         return options;
     }
+
+    /**
+     * A pricing policy that publishes each zone's raw ratio: no pooling, no evidence, no smoothing. Its stage does the
+     * same work as the default policy's (every result still goes to its zone and its neighbours), and surge's alerts
+     * on multipliers stay comparable with those of the contenders, which compute the raw ratio alone.
+     */
+    static final Map<String, String> RAW_PRICES = Map.of(
+            SurgeOption.PRICING_NEIGHBOUR_WEIGHT.key(), "0",
+            SurgeOption.PRICING_PSEUDO_COUNT.key(), "0",
+            SurgeOption.PRICING_MAX_STEP.key(), "4",
+            SurgeOption.PRICING_DEADBAND.key(), "0");
 
     /** A job name and output topics named after {@code id}, and the delivery. */
     private static Map<String, String> ownJobAndOutputs(String id, boolean exactlyOnce) {

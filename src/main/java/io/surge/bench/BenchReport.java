@@ -41,7 +41,8 @@ public record BenchReport(BenchWorkload workload, BenchWorkload.Census census, L
                     alerts == null ? "-" : same(alerts, referenceAlerts)));
         }
         table.append("alerts*: of the rules on multipliers (surge-spike, supply-collapse), which Flink SQL"
-                + " expresses too\n");
+                + " expresses too; surge publishes the raw ratio here, its pricing stage running with no pooling,"
+                + " evidence or smoothing\n");
         footprints(table);
         if (!latencies.isEmpty()) {
             table.append(String.format(Locale.ROOT, "%nlatency after a window could close (end + out-of-orderness"

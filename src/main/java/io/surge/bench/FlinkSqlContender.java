@@ -7,7 +7,6 @@ import io.surge.avro.Severity;
 import io.surge.config.SurgeConfig;
 import io.surge.event.ZoneEvent;
 import io.surge.io.kafka.KafkaEndpoints;
-import io.surge.pricing.Multiplier;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
 import java.io.Serializable;
@@ -44,7 +43,8 @@ import org.apache.flink.util.Collector;
  * level's window time (cascading windows). A window whose only rows are notes is no result, as in surge.
  *
  * <p>The shipped rules on multipliers, {@code surge-spike} and {@code supply-collapse}, are written below as
- * {@code MATCH_RECOGNIZE} patterns: a followed-by step is {@code other*?} (any rows, as few as possible) before it,
+ * {@code MATCH_RECOGNIZE} patterns on the raw ratio, which the benchmark's surge publishes as its price
+ * ({@code Bench#RAW_PRICES}), so that the two raise the same alerts: a followed-by step is {@code other*?} (any rows, as few as possible) before it,
  * and the default after-match strategy is {@code SKIP PAST LAST ROW}. Their cooldown is not SQL: a match suppressed
  * by an earlier alert depends on the alerts before it, so it runs as a keyed function on the matches. The third,
  * {@code driver-exodus} (five different drivers within 10 s), cannot be written: a pattern variable's condition can
@@ -87,7 +87,7 @@ final class FlinkSqlContender {
                     ONE ROW PER MATCH
                     AFTER MATCH SKIP PAST LAST ROW
                     PATTERN (calm other*? spike) WITHIN INTERVAL '30' SECOND
-                    DEFINE calm AS calm.multiplier <= 1.5, spike AS spike.multiplier >= 3.0
+                    DEFINE calm AS calm.multiplier <= 1.5, spike AS spike.multiplier >= 3.0 AND spike.demand >= 10
                     """),
             new SqlRule("supply-collapse", Severity.CRITICAL, Duration.ofMinutes(5), """
                     MEASURES FIRST(healthy.window_end) AS first_end, LAST(collapsed.window_end) AS last_end
@@ -132,8 +132,8 @@ final class FlinkSqlContender {
                     long end = epochMillis(row.getFieldAs("window_end"));
                     long demand = row.<Long>getFieldAs("demand");
                     long supply = row.<Long>getFieldAs("supply");
-                    return new ZoneSurge(row.getFieldAs("zone_id"), end - sizeMillis, end, demand, supply,
-                            Multiplier.of(demand, supply), clock.millis());
+                    return ZoneSurge.counted(
+                            row.getFieldAs("zone_id"), end - sizeMillis, end, demand, supply, clock.millis());
                 }, TypeInformation.of(ZoneSurge.class))
                 .sinkTo(KafkaEndpoints.multipliers(config, schemaId));
 

@@ -9,7 +9,6 @@ import io.surge.io.kafka.AvroValueSerializer;
 import io.surge.io.kafka.InputDeserializer;
 import io.surge.io.kafka.OutputSerializers;
 import io.surge.pricing.DriverTrail;
-import io.surge.pricing.Multiplier;
 import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
@@ -243,8 +242,8 @@ final class KafkaStreamsContender {
             if (counts.inputs == 0) {
                 return;
             }
-            ZoneSurge surge = new ZoneSurge(window.key(), window.window().start(), window.window().end(),
-                    counts.demand, counts.supply(), Multiplier.of(counts.demand, counts.supply()), clock.millis());
+            ZoneSurge surge = ZoneSurge.counted(window.key(), window.window().start(), window.window().end(),
+                    counts.demand, counts.supply(), clock.millis());
             context.forward(record.withKey(window.key()).withValue(output.serialize(surge, null, null).value()));
         }
     }

@@ -5,7 +5,6 @@ import io.surge.SurgePipeline;
 import io.surge.config.SurgeConfig;
 import io.surge.event.ZoneEvent;
 import io.surge.io.kafka.KafkaEndpoints;
-import io.surge.pricing.Multiplier;
 import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
@@ -103,8 +102,8 @@ final class SeedDesignBaseline {
             if (c.f2 == 0) {
                 return;
             }
-            out.collect(new ZoneSurge(zone, context.window().getStart(), context.window().getEnd(), c.f0, c.f1,
-                    Multiplier.of(c.f0, c.f1), clock.millis()));
+            out.collect(ZoneSurge.counted(
+                    zone, context.window().getStart(), context.window().getEnd(), c.f0, c.f1, clock.millis()));
         }
     }
 }

@@ -2,6 +2,8 @@ package io.surge.config;
 
 import io.surge.io.kafka.KafkaSettings;
 import io.surge.io.registry.RegistrySettings;
+import io.surge.pricing.Multiplier;
+import io.surge.pricing.PricingPolicy;
 import io.surge.pricing.WindowSpec;
 import java.io.IOException;
 import java.io.Serializable;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.util.TimeUtils;
 
@@ -33,6 +36,7 @@ public record SurgeConfig(
         Topics topics,
         InputSettings input,
         WindowSpec window,
+        PricingPolicy pricing,
         WatermarkSettings watermarks,
         RuleSettings rules,
         OutputSettings output,
@@ -101,6 +105,7 @@ public record SurgeConfig(
                         values.duration(SurgeOption.MAX_FUTURE_SKEW),
                         values.bool(SurgeOption.INPUT_BOUNDED)),
                 window,
+                pricing(values),
                 new WatermarkSettings(
                         values.duration(SurgeOption.OUT_OF_ORDERNESS, true),
                         values.duration(SurgeOption.IDLENESS),
@@ -137,6 +142,17 @@ public record SurgeConfig(
                             + " lower checkpoint.timeout or recovery.max-downtime");
         }
         return checkpointing;
+    }
+
+    private static PricingPolicy pricing(Options values) {
+        String capsFile = values.optional(SurgeOption.PRICING_CAPS_FILE);
+        return new PricingPolicy(
+                values.decimal(SurgeOption.PRICING_NEIGHBOUR_WEIGHT, 0, 1),
+                values.decimal(SurgeOption.PRICING_PSEUDO_COUNT, 0, 1_000),
+                values.decimal(SurgeOption.PRICING_MAX_STEP, 0.01, Multiplier.MAX - Multiplier.MIN),
+                values.decimal(SurgeOption.PRICING_DEADBAND, 0, Multiplier.MAX - Multiplier.MIN),
+                values.decimal(SurgeOption.PRICING_CAP, Multiplier.MIN, Multiplier.MAX),
+                capsFile == null ? List.of() : CapsFile.read(Path.of(capsFile)));
     }
 
     /** A name that is safe as a directory, a consumer group and a transactional-id prefix alike. */
@@ -291,16 +307,25 @@ public record SurgeConfig(
         }
 
         int integer(SurgeOption option, int min, int max) {
+            return number(option, Integer::valueOf, min, max, "a whole number");
+        }
+
+        double decimal(SurgeOption option, double min, double max) {
+            return number(option, Double::valueOf, min, max, "a number");
+        }
+
+        private <N extends Comparable<N>> N number(
+                SurgeOption option, Function<String, N> parse, N min, N max, String what) {
             String raw = values.get(option.key());
             try {
-                int value = Integer.parseInt(raw);
-                if (value >= min && value <= max) {
+                N value = parse.apply(raw);
+                if (value.compareTo(min) >= 0 && value.compareTo(max) <= 0) {
                     return value;
                 }
             } catch (NumberFormatException e) {
                 // reported below with the same message as an out-of-range number
             }
-            throw invalid(option, "'" + raw + "' is not a whole number from " + min + " to " + max,
+            throw invalid(option, "'" + raw + "' is not " + what + " from " + min + " to " + max,
                     "the default is " + option.defaultValue());
         }
 

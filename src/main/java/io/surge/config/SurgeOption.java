@@ -61,6 +61,31 @@ public enum SurgeOption {
             "0s",
             "Event time a window waits past its end before it is emitted; a record arriving after all its windows"
                     + " were emitted is late."),
+    PRICING_NEIGHBOUR_WEIGHT(
+            "pricing.neighbour-weight",
+            "0.25",
+            "Weight of each neighbouring zone's demand and supply (the 8 grid cells around, or the H3 cells one step"
+                    + " away) pooled into a zone's price; 0 prices each zone alone."),
+    PRICING_PSEUDO_COUNT(
+            "pricing.pseudo-count",
+            "3",
+            "Balanced requests and drivers added to the pooled counts before the ratio is taken: (demand + k) /"
+                    + " (supply + k), so a price moves away from 1.0 only on evidence; 0 takes the ratio as it is."),
+    PRICING_MAX_STEP(
+            "pricing.max-step",
+            "0.5",
+            "Most a zone's published multiplier moves from one slide to the next, up or down."),
+    PRICING_DEADBAND(
+            "pricing.deadband",
+            "0.3",
+            "A zone's published multiplier holds while its target stays within this of it (unless the target is"
+                    + " 1.0), so it does not flip back and forth on noise; 0 follows every change."),
+    PRICING_CAP("pricing.cap", "5.0", "Highest published multiplier anywhere, from 1.0 to 5.0."),
+    PRICING_CAPS_FILE(
+            "pricing.caps-file",
+            "",
+            "A YAML file of caps by area and time span (an emergency cap, a regulated market), each lowering the"
+                    + " published multiplier of its zones while in force; see the README. Empty for none."),
     OUT_OF_ORDERNESS(
             "watermark.out-of-orderness",
             "5s",

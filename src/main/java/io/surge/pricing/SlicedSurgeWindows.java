@@ -86,9 +86,6 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     private transient Counter counted;
     private transient Counter late;
     private transient Counter windowsEmitted;
-    /** The highest multiplier among this subtask's zones in the latest window it emitted: the city's peak price. */
-    private transient double latestMaxMultiplier;
-    private transient long latestWindowEnd;
     /** When the first result since the last checkpoint barrier was emitted (processing time); 0 when none was. */
     private transient long firstEmittedSinceBarrier;
     /** Per checkpoint taken and not yet complete, when its first result was emitted. */
@@ -157,7 +154,6 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
         counted = metrics.counter("eventsCounted");
         late = metrics.counter("eventsLate");
         windowsEmitted = metrics.counter("windowsEmitted");
-        metrics.gauge("maxMultiplier", () -> latestMaxMultiplier);
         metrics.gauge("commitLatency", () -> commitLatency);
         firstEmittedByCheckpoint = new TreeMap<>();
     }
@@ -259,17 +255,10 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
         }
 
         if (windowHasRecords) {
-            double multiplier = Multiplier.of(demand, supply);
-            out.collect(new ZoneSurge(
-                    ctx.getCurrentKey(),
-                    window.windowStart(endSlice),
-                    window.windowEnd(endSlice),
-                    demand,
-                    supply,
-                    multiplier,
-                    clock.millis()));
+            ZoneSurge counted = ZoneSurge.counted(ctx.getCurrentKey(), window.windowStart(endSlice),
+                    window.windowEnd(endSlice), demand, supply, clock.millis());
+            out.collect(counted);
             windowsEmitted.inc();
-            trackMaxMultiplier(window.windowEnd(endSlice), multiplier);
             if (firstEmittedSinceBarrier == 0) {
                 firstEmittedSinceBarrier = clock.millis();
             }
@@ -329,15 +318,6 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
                         statusOfOlderBuilds(entry.getValue()));
             }
             statusesOfOldestBuilds.clear();
-        }
-    }
-
-    private void trackMaxMultiplier(long windowEnd, double multiplier) {
-        if (windowEnd > latestWindowEnd) {
-            latestWindowEnd = windowEnd;
-            latestMaxMultiplier = multiplier;
-        } else if (windowEnd == latestWindowEnd) {
-            latestMaxMultiplier = Math.max(latestMaxMultiplier, multiplier);
         }
     }
 

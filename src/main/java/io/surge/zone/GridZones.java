@@ -1,5 +1,6 @@
 package io.surge.zone;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,6 +18,24 @@ public final class GridZones implements ZoneResolver {
     @Override
     public String zoneOf(double lat, double lon) {
         return PREFIX + (long) Math.floor(lat * 100) + "_" + (long) Math.floor(lon * 100);
+    }
+
+    /** The cells around a grid zone: longitude wraps at the antimeridian, latitude stops at the poles. */
+    static List<String> neighbours(String zoneId) {
+        String[] cell = zoneId.substring(PREFIX.length()).split("_");
+        long lat = Long.parseLong(cell[0]);
+        long lon = Long.parseLong(cell[1]);
+        List<String> around = new ArrayList<>(8);
+        for (long dLat = -1; dLat <= 1; dLat++) {
+            for (long dLon = -1; dLon <= 1; dLon++) {
+                long neighbourLat = lat + dLat;
+                if ((dLat != 0 || dLon != 0) && neighbourLat >= -90 * 100 && neighbourLat < 90 * 100) {
+                    long neighbourLon = Math.floorMod(lon + dLon + 180 * 100, 360 * 100) - 180 * 100;
+                    around.add(PREFIX + neighbourLat + "_" + neighbourLon);
+                }
+            }
+        }
+        return around;
     }
 
     /** The corners of a grid zone, as {lat, lon} pairs, counter-clockwise from the south-west one. */

@@ -40,7 +40,15 @@ public final class H3Zones implements ZoneResolver {
                 .toList();
     }
 
-    /** One H3 instance for drawing zones, loaded the first time a zone is drawn. */
+    /** The cells one step from an H3 zone. */
+    static List<String> neighbours(String zoneId) {
+        String cell = zoneId.substring(PREFIX.length());
+        return ZoneNeighbours.without(Shared.H3.gridDisk(cell, 1), cell).stream()
+                .map(neighbour -> PREFIX + neighbour)
+                .toList();
+    }
+
+    /** One H3 instance for drawing zones and finding their neighbours, loaded the first time it is needed. */
     private static final class Shared {
         static final H3Core H3 = loadH3();
     }

@@ -9,16 +9,21 @@ public final class ZoneBoundaries {
 
     /** @return the zone's corners as {lat, lon} pairs; empty for an id of neither scheme */
     public static List<double[]> of(String zoneId) {
-        try {
-            if (zoneId.startsWith(H3Zones.PREFIX)) {
-                return H3Zones.boundary(zoneId);
-            }
-            if (zoneId.startsWith(GridZones.PREFIX)) {
-                return GridZones.boundary(zoneId);
-            }
-        } catch (RuntimeException e) {
-            // not an id surge made: nothing to draw
+        return ZoneIds.byScheme(zoneId, H3Zones::boundary, GridZones::boundary, List.of());
+    }
+
+    /** @return the zone's centre as {lat, lon}, the mean of its corners; null for an id of neither scheme */
+    public static double[] centre(String zoneId) {
+        List<double[]> corners = of(zoneId);
+        if (corners.isEmpty()) {
+            return null;
         }
-        return List.of();
+        double lat = 0;
+        double lon = 0;
+        for (double[] corner : corners) {
+            lat += corner[0];
+            lon += corner[1];
+        }
+        return new double[] {lat / corners.size(), lon / corners.size()};
     }
 }

@@ -48,7 +48,7 @@ class ShippedRulesITCase {
             assertThat(alert.firstEventTime()).isEqualTo(at(5));
             assertThat(alert.lastEventTime()).isEqualTo(at(15));
             assertThat(alert.summary())
-                    .isEqualTo("Surge in A jumped from 1.2x to 3.2x in 10 s (demand 16, supply 5)");
+                    .isEqualTo("Surge in A jumped from 1.2x to 3.2x in 10 s (demand 16, supply 5; pooled 16 / 5)");
             assertThat(alert.details()).containsEntry("calm.multiplier", "1.2").containsEntry("spike.demand", "16");
             // the rule, the zone and the two windows matched, as the contract says, hashed
             assertThat(alert.alertId()).isEqualTo("surge-spike-" + sha256Prefix(
@@ -60,6 +60,8 @@ class ShippedRulesITCase {
     void surgeSpikeStaysQuietOnNearMisses() throws Exception {
         assertThat(onSurges(SURGE_SPIKE, // peaks just under 3.0
                 surge("A", 5, 6, 5, 1.2), surge("A", 10, 14, 5, 2.8), surge("A", 15, 29, 10, 2.9))).isEmpty();
+        assertThat(onSurges(SURGE_SPIKE, // a spike on too little demand: 3 requests, 1 driver
+                surge("A", 5, 1, 1, 1.0), surge("A", 10, 3, 1, 3.0))).isEmpty();
         assertThat(onSurges(SURGE_SPIKE, // never calm before the spike
                 surge("A", 5, 8, 5, 1.6), surge("A", 10, 20, 5, 4.0))).isEmpty();
         assertThat(onSurges(SURGE_SPIKE, // a ramp: one window too slow

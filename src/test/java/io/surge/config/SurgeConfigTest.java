@@ -139,4 +139,61 @@ class SurgeConfigTest {
                 .hasMessage("env: option job.name: '../surge' is not a plain name; use letters, digits, '.', '_' and"
                         + " '-' only, starting with a letter or digit, at most 100.");
     }
+
+    @Test
+    void pricingOptionsAreCheckedAndACapsFileIsReadWhole(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("pricing.cap", "6"), "env"))
+                .hasMessage("env: option pricing.cap: '6' is not a number from 1.0 to 5.0; the default is 5.0.");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("pricing.neighbour-weight", "NaN"), "env"))
+                .hasMessageContaining("option pricing.neighbour-weight: 'NaN' is not a number from 0.0 to 1.0");
+
+        Path caps = Files.writeString(dir.resolve("caps.yaml"), """
+                caps:
+                  - name: storm
+                    cap: 2.0
+                    area: {south: 40.70, west: -74.02, north: 40.76, east: -73.97}
+                    from: 2026-12-24T00:00:00Z
+                    until: 2026-12-26T00:00:00Z
+                  - name: market
+                    cap: 3
+                    zones: [zone_4071_-7401]
+                """);
+        var pricing = SurgeConfig.fromOptions(Map.of("pricing.caps-file", caps.toString()), "env").pricing();
+        var storm = pricing.price(io.surge.pricing.ZoneSurge.counted("zone_4071_-7401", 0,
+                java.time.Instant.parse("2026-12-25T00:00:00Z").toEpochMilli(), 90, 0, 0), 0, 0, 4.0, 0);
+        assertThat(storm.multiplier()).isEqualTo(2.0);
+        assertThat(storm.pricing().cap()).isEqualTo("storm");
+        assertThat(pricing.version()).isNotEqualTo(SurgeConfig.defaults().pricing().version());
+    }
+
+    @Test
+    void aBadCapsFileNamesTheFileTheCapTheFieldAndTheFix(@TempDir Path dir) throws Exception {
+        assertThat(capsError(dir, "caps:\n  - name: storm\n    cap: 0.5\n    zones: [zone_1_1]\n"))
+                .endsWith("caps.yaml: caps[0] (storm): field 'cap': 0.5 is outside [1.0, 5.0]; a cap below 1.0 would"
+                        + " price under no surge, above 5.0 it caps nothing.");
+        assertThat(capsError(dir, "caps:\n  - name: storm\n    cap: 2\n"))
+                .endsWith("caps.yaml: caps[0] (storm): it covers no zone; give zones, area or both.");
+        assertThat(capsError(dir, "caps:\n  - name: storm\n    cap: 2\n    zones: [z]\n    until: tomorrow\n"))
+                .endsWith("caps.yaml: caps[0] (storm): field 'until': 'tomorrow' is not a time; write it like"
+                        + " 2026-12-24T00:00:00Z.");
+        assertThat(capsError(dir, "caps:\n  - name: storm\n    cap: 2\n    zone: [z]\n"))
+                .contains("caps.yaml: caps[0]: unknown field 'zone'; the fields are name, cap, zones, area, from,"
+                        + " until.");
+        assertThat(capsError(dir, "caps:\n  - name: a\n    cap: 2\n    zones: [z]\n  - name: a\n    cap: 3\n"
+                + "    zones: [y]\n"))
+                .endsWith("caps.yaml: caps[1]: field 'name': 'a' is used twice; give each cap its own name.");
+        assertThat(capsError(dir, "caps:\n  - name: box\n    cap: 2\n    area: {south: 41, west: -74, north: 40,"
+                + " east: -73}\n"))
+                .contains("caps.yaml: caps[0] (box): field 'area': not a box (south 41.0");
+    }
+
+    private static String capsError(Path dir, String yaml) throws Exception {
+        Path caps = Files.writeString(dir.resolve("caps.yaml"), yaml);
+        try {
+            SurgeConfig.fromOptions(Map.of("pricing.caps-file", caps.toString()), "env");
+        } catch (ConfigException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("accepted " + yaml);
+    }
 }

@@ -2,6 +2,8 @@ package io.surge.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.surge.pricing.PoolShare;
+import io.surge.pricing.PublishPrices;
 import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.ZoneSurge;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -15,7 +17,8 @@ class FlinkTypesTest {
     @ParameterizedTest
     @ValueSource(classes = {
         Ingested.class, ZoneEvent.class, RecordOrigin.class, DivertedRecord.class, ZoneSurge.class,
-        SlicedSurgeWindows.SliceDriver.class
+        SlicedSurgeWindows.SliceDriver.class, ZoneSurge.Pricing.class, PoolShare.class, PublishPrices.Pool.class,
+        PublishPrices.LastPrice.class
     })
     void isAFlinkPojo(Class<?> type) {
         assertThat(TypeInformation.of(type)).isInstanceOf(PojoTypeInfo.class);

@@ -45,9 +45,8 @@ public final class ClosedWorkload {
             observations.add(new SurgeOracle.Observation(-1, "zone_50_50", end, null, false));
             observations.add(new SurgeOracle.Observation(-1, "zone_50_50", end, "tick", false));
         }
-        List<ZoneSurge> expected = new SurgeOracle(30_000, 5_000, 5_000).replay(observations, end + 60_000)
-                .results()
-                .stream()
+        List<ZoneSurge> counted = new SurgeOracle(30_000, 5_000, 5_000).replay(observations, end + 60_000).results();
+        List<ZoneSurge> expected = PriceOracle.defaults().publish(counted).stream()
                 // the windows the ticks close: those ending at least the out-of-orderness bound before them
                 .filter(result -> result.windowEnd() - 1 <= end - 5_001)
                 .toList();

@@ -58,7 +58,7 @@ public final class RuleRunner {
         }
         T placeholder = (T) (type == ZoneEvent.class
                 ? Events.ride("none").at(0)
-                : new ZoneSurge("none", 0, 0, 0, 0, 1.0, 0));
+                : ZoneSurge.counted("none", 0, 0, 0, 0, 0));
         return env.fromData(List.of(placeholder), TypeInformation.of(type)).filter(record -> false);
     }
 }

@@ -97,7 +97,7 @@ public final class SurgeOracle {
             long demand = records.stream().filter(Observation::isRide).count();
             long supply = supplyByZone.getOrDefault(zone, Map.of()).getOrDefault(end, 0L);
             double multiplier = demand == 0 ? 1.0 : supply == 0 ? 5.0 : Math.min(5.0, Math.max(1.0, (double) demand / supply));
-            results.add(new ZoneSurge(zone, end - sizeMillis, end, demand, supply, multiplier, computedAt));
+            results.add(new ZoneSurge(zone, end - sizeMillis, end, demand, supply, multiplier, computedAt, null));
         }));
         return this;
     }

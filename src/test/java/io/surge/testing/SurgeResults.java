@@ -21,7 +21,8 @@ public final class SurgeResults {
                 demand,
                 supply,
                 multiplier,
-                COMPUTED_AT);
+                COMPUTED_AT,
+                null);
     }
 
     /** The same figures in each window ending at firstEnd, firstEnd + slide, ..., lastEnd seconds. */
@@ -37,6 +38,6 @@ public final class SurgeResults {
     /** A job on the system clock stamps computed_at with when it ran, which no oracle knows. */
     public static ZoneSurge withoutComputedAt(ZoneSurge surge) {
         return new ZoneSurge(surge.zoneId(), surge.windowStart(), surge.windowEnd(), surge.demand(), surge.supply(),
-                surge.multiplier(), 0);
+                surge.multiplier(), 0, surge.pricing());
     }
 }

@@ -5,8 +5,11 @@ import io.surge.pricing.ZoneSurge;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.nio.ByteBuffer;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryDecoder;
@@ -48,6 +51,16 @@ public final class WireRecords {
         return ByteBuffer.wrap(value, 1, 4).getInt();
     }
 
+    /** A value as a consumer with its own copy of {@code readerSchema}, and no generated class, reads it. */
+    public static GenericRecord decodeGeneric(byte[] value, Schema writerSchema, Schema readerSchema) {
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null);
+        try {
+            return new GenericDatumReader<GenericRecord>(writerSchema, readerSchema).read(null, decoder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static <T> T decode(byte[] value, Schema writerSchema, Schema readerSchema) {
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null);
         try {
@@ -60,7 +73,20 @@ public final class WireRecords {
     /** A surge-multipliers value written under {@code writerSchema}, as the job's own result type. */
     public static ZoneSurge surge(byte[] value, Schema writerSchema) {
         SurgeMultiplier m = decode(value, writerSchema, SurgeMultiplier.getClassSchema());
+        ZoneSurge.Pricing pricing = m.getPolicyVersion() == null ? null : new ZoneSurge.Pricing(m.getRawMultiplier(),
+                m.getPooledDemand(), m.getPooledSupply(), adjustedBy(m.getAdjustments()), m.getCap(),
+                m.getPolicyVersion());
         return new ZoneSurge(m.getZoneId(), m.getWindowStart().toEpochMilli(), m.getWindowEnd().toEpochMilli(),
-                m.getDemand(), m.getSupply(), m.getMultiplier(), m.getComputedAt().toEpochMilli());
+                m.getDemand(), m.getSupply(), m.getMultiplier(), m.getComputedAt().toEpochMilli(), pricing);
+    }
+
+    /** The adjustments as the job keeps them: bits in the order the README lists the steps. */
+    private static int adjustedBy(List<String> adjustments) {
+        List<String> steps = List.of("evidence", "smoothing", "cap");
+        int bits = 0;
+        for (String adjustment : adjustments) {
+            bits |= 1 << steps.indexOf(adjustment);
+        }
+        return bits;
     }
 }

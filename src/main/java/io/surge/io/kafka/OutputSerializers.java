@@ -4,7 +4,10 @@ import io.surge.alerts.ZoneAlert;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.pricing.ZoneSurge;
+import io.surge.pricing.ZoneSurge.Adjustment;
+import io.surge.pricing.ZoneSurge.Pricing;
 import java.time.Instant;
+import java.util.Arrays;
 
 /** How the job's results are written: as the public records of {@code schemas/}, in the wire format, keyed by zone. */
 public final class OutputSerializers {
@@ -22,7 +25,7 @@ public final class OutputSerializers {
     }
 
     static SurgeMultiplier surgeMultiplier(ZoneSurge surge) {
-        return SurgeMultiplier.newBuilder()
+        SurgeMultiplier.Builder record = SurgeMultiplier.newBuilder()
                 .setZoneId(surge.zoneId())
                 .setWindowStart(Instant.ofEpochMilli(surge.windowStart()))
                 .setWindowEnd(Instant.ofEpochMilli(surge.windowEnd()))
@@ -30,7 +33,19 @@ public final class OutputSerializers {
                 .setSupply(surge.supply())
                 .setMultiplier(surge.multiplier())
                 .setComputedAt(Instant.ofEpochMilli(surge.computedAt()))
-                .build();
+                .setRawMultiplier(surge.rawMultiplier());
+        Pricing pricing = surge.pricing();
+        if (pricing != null) {
+            record.setPooledDemand(pricing.pooledDemand())
+                    .setPooledSupply(pricing.pooledSupply())
+                    .setAdjustments(Arrays.stream(Adjustment.values())
+                            .filter(pricing::adjustedBy)
+                            .map(Adjustment::wireName)
+                            .toList())
+                    .setCap(pricing.cap())
+                    .setPolicyVersion(pricing.policyVersion());
+        }
+        return record.build();
     }
 
     static SurgeAlert surgeAlert(ZoneAlert alert) {
