@@ -111,34 +111,41 @@ public final class Bench {
             case KAFKA_STREAMS -> KafkaStreamsContender.run(config(contender, true), parallelism, events,
                     Files.createTempDirectory("surge-bench-kafka-streams"));
             case SURGE_EXACTLY_ONCE ->
-                    Contenders.surge(contender.label(), config(contender, true), parallelism, events, true);
+                    Contenders.surge(contender.label(), config(contender, true), parallelism, events, true, false);
             case SURGE_AT_LEAST_ONCE ->
-                    Contenders.surge(contender.label(), config(contender, false), parallelism, events, true);
+                    Contenders.surge(contender.label(), config(contender, false), parallelism, events, true, false);
             case SURGE_MULTIPLIERS_ONLY -> withoutRules(contender, events);
         };
     }
 
-    /** Surge computing what the other contenders compute, the multipliers alone: an empty rules directory. */
+    /**
+     * Surge computing what the other contenders compute, the multipliers alone: an empty rules directory. With no
+     * alerts to compare, it publishes prices as shipped, and its raw and published prices are judged.
+     */
     private Measurement withoutRules(Contender contender, long events) throws Exception {
         Path noRules = Files.createTempDirectory("surge-bench-no-rules");
         try {
             Map<String, String> options = options(contender, true);
             options.put(SurgeOption.ALERTS_DIR.key(), noRules.toString());
-            return Contenders.surge(contender.label(), configs.apply(options), parallelism, events, false);
+            return Contenders.surge(contender.label(), configs.apply(options), parallelism, events, false, true);
         } finally {
             Files.delete(noRules);
         }
     }
 
-    /** A contender's configuration: its own job name and output topics, bounded input. */
+    /**
+     * A contender's configuration: its own job name and output topics, bounded input, and for surge the
+     * {@link #RAW_PRICES}, so that its alerts compare with the others'.
+     */
     private SurgeConfig config(Contender contender, boolean exactlyOnce) {
-        return configs.apply(options(contender, exactlyOnce));
+        Map<String, String> options = options(contender, exactlyOnce);
+        options.putAll(RAW_PRICES);
+        return configs.apply(options);
     }
 
     private static Map<String, String> options(Contender contender, boolean exactlyOnce) {
         Map<String, String> options = new HashMap<>(ownJobAndOutputs("bench-" + contender.id(), exactlyOnce));
         options.put(SurgeOption.INPUT_BOUNDED.key(), "true");
-        options.putAll(RAW_PRICES);
         return options;
     }
 

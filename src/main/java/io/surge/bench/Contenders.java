@@ -12,6 +12,7 @@ import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
 import io.surge.time.Clock;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +33,24 @@ final class Contenders {
     /**
      * The surge job itself on an in-process Flink, its input bounded to what the topics hold, as {@code surge run}
      * would run it.
+     *
+     * @param judgePrices whether to read back the quality of its raw and published prices
      */
-    static Measurement surge(String label, SurgeConfig config, int parallelism, long events, boolean withRules)
-            throws Exception {
-        return flinkJob(label, config, parallelism, events, withRules,
+    static Measurement surge(String label, SurgeConfig config, int parallelism, long events, boolean withRules,
+            boolean judgePrices) throws Exception {
+        Measurement measurement = flinkJob(label, config, parallelism, events, withRules,
                 env -> SurgeJob.buildOnKafka(env, config, Clock.system()));
+        return !judgePrices ? measurement : new Measurement(measurement.contender(), measurement.events(),
+                measurement.seconds(), measurement.cpuSeconds(), measurement.results(), measurement.multiplierAlerts(),
+                measurement.footprint(), priceQuality(config));
+    }
+
+    /** The quality of the raw and the published prices a surge contender wrote. */
+    static PriceQuality priceQuality(SurgeConfig config) {
+        List<PriceQuality.Priced> results = new ArrayList<>();
+        forEachResult(config, config.topics().multipliers(), SurgeMultiplier.class,
+                m -> results.add(PriceQuality.Priced.of(m)));
+        return PriceQuality.of(results, config.window().slideMillis());
     }
 
     /** The seed design's way of computing the same multipliers: Flink's sliding windows and an aggregate. */
@@ -98,7 +112,7 @@ final class Contenders {
                 // a failed job throws here, with its cause
                 result.toJobExecutionResult(Contenders.class.getClassLoader());
                 return new Measurement(label, events, result.getNetRuntime() / 1000.0, cpu, multipliers(config),
-                        raisesAlerts ? multiplierAlerts(config) : null, footprint);
+                        raisesAlerts ? multiplierAlerts(config) : null, footprint, null);
             }
         }
     }
@@ -116,7 +130,7 @@ final class Contenders {
             }
         });
         return new Measurement("decode only (ceiling)", events, (System.nanoTime() - start) / 1e9,
-                (processCpuNanos() - cpuBefore) / 1e9, ResultDigest.NONE, null, null);
+                (processCpuNanos() - cpuBefore) / 1e9, ResultDigest.NONE, null, null, null);
     }
 
     /** What a read_committed consumer finds in the multipliers topic: every record, duplicates included. */

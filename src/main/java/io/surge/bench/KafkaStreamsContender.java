@@ -98,7 +98,7 @@ final class KafkaStreamsContender {
             double cpu = (Contenders.processCpuNanos() - cpuBefore) / 1e9;
             streams.close(Duration.ofMinutes(1));
             return new Measurement(Contender.KAFKA_STREAMS.label(), events, seconds, cpu,
-                    Contenders.lastMultiplierPerWindow(config), null, null);
+                    Contenders.lastMultiplierPerWindow(config), null, null, null);
         } finally {
             FileUtils.deleteDirectory(stateDir.toFile());
         }

@@ -11,9 +11,10 @@ package io.surge.bench;
  * @param multiplierAlerts the alerts written by the rules on multipliers (which Flink SQL can express too), after
  *     cooldown; null for a contender that computes no alerts
  * @param footprint the checkpoints and heap of a Flink job; null for a contender that is none
+ * @param prices how plausible its raw and published prices are; null where not judged
  */
 public record Measurement(String contender, long events, double seconds, double cpuSeconds, ResultDigest results,
-        ResultDigest multiplierAlerts, JobFootprint footprint) {
+        ResultDigest multiplierAlerts, JobFootprint footprint, PriceQuality prices) {
 
     public double eventsPerSecond() {
         return events / seconds;

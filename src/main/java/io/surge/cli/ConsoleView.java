@@ -101,20 +101,25 @@ final class ConsoleView implements AutoCloseable {
         alertsSeen++;
     }
 
+    /** The zone's own ratio, which records of a build before published prices carry as their multiplier. */
+    static double rawMultiplier(SurgeMultiplier m) {
+        return m.getRawMultiplier() == null ? m.getMultiplier() : m.getRawMultiplier();
+    }
+
     private void draw(long eventsPerSecond, long resultsPerSecond) {
         StringBuilder screen = new StringBuilder(CLEAR);
         screen.append(String.format("surge demo  %s   in %,d events/s   out %,d results/s   results lag the city"
                         + " clock by %s   last checkpoint: %s%n%n",
                 Instant.now().toString().substring(11, 19), eventsPerSecond, resultsPerSecond, lag(), checkpoint()));
-        screen.append(String.format("%-24s %10s %8s %8s   %s%n", "hottest zones", "multiplier", "demand", "supply",
-                "window"));
+        screen.append(String.format("%-24s %10s %6s %8s %8s   %s%n", "hottest zones", "multiplier", "raw", "demand",
+                "supply", "window"));
         // hottest: the most riders paying above 1.0, so one request in an empty outer zone does not top the list
         latestByZone.values().stream()
                 .sorted(Comparator.comparingDouble((SurgeMultiplier m) -> (m.getMultiplier() - 1) * m.getDemand())
                         .reversed())
                 .limit(10)
-                .forEach(m -> screen.append(String.format("%-24s %9.2fx %8d %8d   %s .. %s%n", m.getZoneId(),
-                        m.getMultiplier(), m.getDemand(), m.getSupply(),
+                .forEach(m -> screen.append(String.format("%-24s %9.2fx %5.2fx %8d %8d   %s .. %s%n", m.getZoneId(),
+                        m.getMultiplier(), rawMultiplier(m), m.getDemand(), m.getSupply(),
                         m.getWindowStart().toString().substring(11, 19),
                         m.getWindowEnd().toString().substring(11, 19))));
         screen.append(String.format("%nlatest alerts (%d so far)%n", alertsSeen));

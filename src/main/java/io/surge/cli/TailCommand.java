@@ -35,6 +35,10 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print each record as one JSON object.")
     boolean json;
 
+    @Option(names = "--raw", description = "With each multiplier, how it was priced: the zone's raw ratio, the"
+            + " pooled demand and supply, the steps that changed it, the cap and the pricing policy's version.")
+    boolean raw;
+
     @Option(names = "--from-beginning", description = "Start at the oldest record instead of the newest.")
     boolean fromBeginning;
 
@@ -83,7 +87,7 @@ final class TailCommand implements Callable<Integer> {
             if (value instanceof SurgeMultiplier m) {
                 return String.format("%s  %-22s x%.2f  demand %d  supply %d  window %s .. %s", m.getWindowEnd(),
                         m.getZoneId(), m.getMultiplier(), m.getDemand(), m.getSupply(), m.getWindowStart(),
-                        m.getWindowEnd());
+                        m.getWindowEnd()) + (raw ? pricing(m) : "");
             }
             SurgeAlert a = (SurgeAlert) value;
             return String.format("%s  %-8s %-16s %-22s %s", a.getLastEventTime(), a.getSeverity(), a.getRule(),
@@ -91,6 +95,16 @@ final class TailCommand implements Callable<Integer> {
         } catch (UndecodableException e) {
             return "offset " + record.offset() + ": cannot decode: " + e.getMessage();
         }
+    }
+
+    private static String pricing(SurgeMultiplier m) {
+        if (m.getPolicyVersion() == null) {
+            return "  raw x" + String.format("%.2f", m.getMultiplier()) + " (written before published prices)";
+        }
+        return String.format("  raw x%.2f  pooled %.2f / %.2f  adjusted by %s%s  %s", m.getRawMultiplier(),
+                m.getPooledDemand(), m.getPooledSupply(),
+                m.getAdjustments().isEmpty() ? "nothing" : String.join(", ", m.getAdjustments()),
+                m.getCap() == null ? "" : " (cap " + m.getCap() + ")", m.getPolicyVersion());
     }
 
     private String diverted(ConsumerRecord<byte[], byte[]> record) {

@@ -106,7 +106,8 @@ class RuleParserTest {
         assertThatThrownBy(() -> RuleParser.parse(file))
                 .isInstanceOf(RuleException.class)
                 .hasMessageStartingWith(file + ":7: in 'surge > 2.0': unknown name 'surge'")
-                .hasMessageContaining("demand, multiplier, supply, window_end, window_start, zone_id")
+                .hasMessageContaining("demand, multiplier, pooled_demand, pooled_supply, raw_multiplier, supply,"
+                        + " window_end, window_start, zone_id")
                 .hasMessageContaining("earlier steps: first");
     }
 

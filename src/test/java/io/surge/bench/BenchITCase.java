@@ -74,7 +74,14 @@ class BenchITCase {
             assertThat(flinkSql.multiplierAlerts()).as("Flink SQL's alerts").isEqualTo(surge.multiplierAlerts());
             assertThat(measurements.get(5).multiplierAlerts()).as("surge at-least-once alerts")
                     .isEqualTo(surge.multiplierAlerts());
-            assertThat(report.table()).contains("surge, exactly-once").doesNotContain(" NO");
+            // surge without rules publishes prices as shipped, and the bench judges them against the raw ratio
+            PriceQuality prices = measurements.get(6).prices();
+            assertThat(prices.published().results()).isEqualTo(expected.count()).isEqualTo(prices.raw().results());
+            assertThat(prices.raw().atTwoOrMoreOnThinPooledDemand()).as("raw 2x on thin demand").isPositive();
+            assertThat(prices.published().atTwoOrMoreOnThinPooledDemand()).as("published 2x on thin demand").isZero();
+            assertThat(measurements.subList(0, 6)).extracting(Measurement::prices).containsOnlyNulls();
+            assertThat(report.table()).contains("surge, exactly-once").doesNotContain(" NO")
+                    .contains("prices of surge, no rules, exactly-once");
             // every Flink job's checkpoints, as Flink counts them; the others have none to report
             for (Measurement job : List.of(measurements.get(1), measurements.get(2), surge, measurements.get(5),
                     measurements.get(6))) {

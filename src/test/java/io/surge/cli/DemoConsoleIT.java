@@ -34,8 +34,8 @@ class DemoConsoleIT {
             "surge demo  \\d\\d:\\d\\d:\\d\\d   in [\\d,]+ events/s   out [\\d,]+ results/s   results lag the city"
                     + " clock by (-|[\\d.]+ s)   last checkpoint: (none yet|unknown|#\\d+, [\\d.-]+ s ago)",
             "",
-            "hottest zones +multiplier +demand +supply +window",
-            "\\S+ +\\d+\\.\\d\\dx +\\d+ +\\d+   \\d\\d:\\d\\d:\\d\\d \\.\\. \\d\\d:\\d\\d:\\d\\d",
+            "hottest zones +multiplier +raw +demand +supply +window",
+            "\\S+ +\\d+\\.\\d\\dx +\\d+\\.\\d\\dx +\\d+ +\\d+   \\d\\d:\\d\\d:\\d\\d \\.\\. \\d\\d:\\d\\d:\\d\\d",
             "latest alerts \\(\\d+ so far\\)",
             "\\d\\d:\\d\\d:\\d\\d  (INFO|WARNING|CRITICAL) +\\S+ +.+",
             "  none yet: .+",

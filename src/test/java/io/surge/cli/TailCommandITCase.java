@@ -40,6 +40,11 @@ class TailCommandITCase {
                     .setSupply(4)
                     .setMultiplier(3.0)
                     .setComputedAt(Instant.parse("2026-11-25T08:00:36Z"))
+                    .setRawMultiplier(5.0)
+                    .setPooledDemand(14.5)
+                    .setPooledSupply(4.25)
+                    .setAdjustments(List.of("evidence", "smoothing"))
+                    .setPolicyVersion("policy-0123abcd")
                     .build();
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
                 // keyed by zone: the topic is compacted and refuses records without a key
@@ -59,11 +64,14 @@ class TailCommandITCase {
 
             CliRun multipliers = CliRun.of(concat("surge-multipliers", connect));
             CliRun json = CliRun.of(concat("surge-multipliers", connect, "--json"));
+            CliRun priced = CliRun.of(concat("surge-multipliers", connect, "--raw"));
             CliRun deadLetters = CliRun.of(concat("surge-dead-letters", connect));
 
             assertThat(multipliers.out().strip()).isEqualTo("2026-11-25T08:00:30Z  zone_4071_-7401        x3.00"
                     + "  demand 12  supply 4  window 2026-11-25T08:00:00Z .. 2026-11-25T08:00:30Z");
             assertThat(json.out()).contains("\"zone_id\": \"zone_4071_-7401\"").contains("\"multiplier\": 3.0");
+            assertThat(priced.out().strip()).endsWith("window 2026-11-25T08:00:00Z .. 2026-11-25T08:00:30Z  raw x5.00"
+                    + "  pooled 14.50 / 4.25  adjusted by evidence, smoothing  policy-0123abcd");
             assertThat(deadLetters.out().strip()).isEqualTo(
                     "undecodable     ride-requests/3@41           7 bytes  the value starts with byte 0x67");
         }
