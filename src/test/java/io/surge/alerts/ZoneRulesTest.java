@@ -53,6 +53,8 @@ class ZoneRulesTest {
     private static final Path DRIVER_EXODUS = Path.of("alerts/driver-exodus.yaml");
     private static final Path OLDER_BUILD_SNAPSHOT =
             Path.of("src/test/resources/state/driver-exodus-partial-match-before-session-15.snapshot");
+    private static final Path UNPRICED_BUILD_SNAPSHOT =
+            Path.of("src/test/resources/state/spike-partial-match-before-published-prices.snapshot");
     private static final Path SURGE_SPIKE = Path.of("alerts/surge-spike.yaml");
 
     @TempDir
@@ -193,6 +195,42 @@ class ZoneRulesTest {
             });
         }
     }
+
+    /**
+     * A checkpoint of a build before 2026-12-03, whose multipliers had no pricing, holding a partial match of the
+     * {@code spike} rule below (how it was written: {@code src/test/resources/state/README.md}).
+     */
+    @Test
+    void aPartialMatchOnMultipliersOfABuildBeforePublishedPricesCompletes() throws Exception {
+        Path spike = rule("spike", SPIKE_OF_THE_UNPRICED_BUILD);
+        OperatorSubtaskState older = OperatorSnapshotUtil.readStateHandle(UNPRICED_BUILD_SNAPSHOT.toString());
+        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(spike));
+        try (var after = multiplierRules(List.of(v0), older)) {
+            ZoneSurge priced = new ZoneSurge("A", Events.at(-15), Events.at(15), 16, 5, 3.5, 0,
+                    new ZoneSurge.Pricing(3.2, 18.5, 6.25, 0, null, "policy-test"));
+            after.processElement1(priced, priced.windowEnd() - 1);
+            after.processWatermark1(new Watermark(Events.at(60)));
+
+            assertThat(after.extractOutputValues()).singleElement().satisfies(alert -> {
+                assertThat(alert.firstEventTime()).as("the calm window, restored").isEqualTo(Events.at(5));
+                assertThat(alert.summary()).isEqualTo("A from 1.2x to 3.5x");
+            });
+        }
+    }
+
+    /** A rule on multipliers, the same text in the build that wrote the snapshot and in this one. */
+    private static final String SPIKE_OF_THE_UNPRICED_BUILD = """
+            name: spike
+            input: multipliers
+            steps:
+              - name: calm
+                where: multiplier <= 1.5
+              - name: high
+                contiguity: followed-by
+                where: multiplier >= 3.0
+            within: 30s
+            summary: "{zone_id} from {calm.multiplier}x to {high.multiplier}x"
+            """;
 
     @Test
     void theNotesThatADriverWasElsewhereAreNoEventOfTheZone() throws Exception {
