@@ -77,7 +77,7 @@ public enum SurgeOption {
             "Most a zone's published multiplier moves from one slide to the next, up or down."),
     PRICING_DEADBAND(
             "pricing.deadband",
-            "0.3",
+            "0.5",
             "A zone's published multiplier holds while its target stays within this of it (unless the target is"
                     + " 1.0), so it does not flip back and forth on noise; 0 follows every change."),
     PRICING_CAP("pricing.cap", "5.0", "Highest published multiplier anywhere, from 1.0 to 5.0."),

@@ -24,7 +24,7 @@ public record PriceOracle(long slideMillis, double neighbourWeight, double pseud
 
     /** The README's default policy, for the default windows sliding every 5 s. */
     public static PriceOracle defaults() {
-        return new PriceOracle(5_000, 0.25, 3, 0.5, 0.3, 5.0, Map.of(), SurgeConfig.defaults().pricing().version());
+        return new PriceOracle(5_000, 0.25, 3, 0.5, 0.5, 5.0, Map.of(), SurgeConfig.defaults().pricing().version());
     }
 
     public List<ZoneSurge> publish(List<ZoneSurge> counted) {
