@@ -100,8 +100,8 @@ public final class SurgePipeline {
                 .name("Share with neighbouring zones")
                 .uid("share-with-neighbours")
                 .keyBy(PoolShare::zoneId)
-                .process(new PublishPrices(config.window(), config.pricing(), clock))
-                .name("Publish prices")
+                .transform("Publish prices", TypeInformation.of(ZoneSurge.class),
+                        new PublishPrices(config.window(), config.pricing(), clock))
                 .uid("publish-prices");
     }
 

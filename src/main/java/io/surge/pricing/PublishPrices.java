@@ -1,26 +1,42 @@
 package io.surge.pricing;
 
 import io.surge.time.Clock;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Publishes each zone's price ({@link PricingPolicy}) from its counted result and its neighbours', keyed by the zone
- * being priced.
+ * Publishes each zone's price ({@link PricingPolicy}) from its counted result and its neighbours', on a stream keyed by
+ * the zone being priced.
  *
  * <p>Every zone's results for a window are emitted when the watermark reaches that window's emit time and carry it as
- * their timestamp; the watermark that follows them here has passed it on every channel, so a timer at that time sees
- * the zone's own result and every neighbour's, as exactly as the windows counted them. A zone with no result of its
- * own in a window publishes nothing for it: its neighbours' results are only pooled into theirs.
+ * their timestamp; the watermark that follows them here has passed it on every channel, so on that watermark the zone's
+ * own result and every neighbour's are here, as exactly as the windows counted them. A zone with no result of its own
+ * in a window publishes nothing for it: its neighbours' results are only pooled into theirs.
+ *
+ * <p>Most zones a result is shared with have no result of their own (on a world-sized map nearly all), so the pools
+ * live on the heap, from their first share to the watermark that prices them, with no timer; only a priced zone's last
+ * price is keyed state. Pools still open at a checkpoint go into it as operator state, which every subtask reads back
+ * on restore, keeping those of the zones it now owns.
  */
-public final class PublishPrices extends KeyedProcessFunction<String, PoolShare, ZoneSurge> {
+public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
+        implements OneInputStreamOperator<PoolShare, ZoneSurge> {
 
     private static final long serialVersionUID = 1L;
 
@@ -28,8 +44,9 @@ public final class PublishPrices extends KeyedProcessFunction<String, PoolShare,
     private final PricingPolicy policy;
     private final Clock clock;
 
-    /** By window end: the zone's own result, if it came, and the sums of its neighbours'. */
-    private transient MapState<Long, Pool> pools;
+    /** By the windows' emit time, then zone: the zone's own result, if it came, and its neighbours' sums. */
+    private transient NavigableMap<Long, Map<String, Pool>> pools;
+    private transient ListState<OpenPool> checkpointedPools;
     /**
      * The zone's last published price, kept only while the next price moves from it: until the next window is priced,
      * or passes without a result of the zone. Without it, a price moves from 1.0.
@@ -46,6 +63,8 @@ public final class PublishPrices extends KeyedProcessFunction<String, PoolShare,
      */
     public record Pool(ZoneSurge own, long neighbourDemand, long neighbourSupply) {
 
+        static final Pool EMPTY = new Pool(null, 0, 0);
+
         Pool with(PoolShare share) {
             ZoneSurge surge = share.surge();
             return share.isOwn()
@@ -53,6 +72,9 @@ public final class PublishPrices extends KeyedProcessFunction<String, PoolShare,
                     : new Pool(own, neighbourDemand + surge.demand(), neighbourSupply + surge.supply());
         }
     }
+
+    /** A pool open at a checkpoint: the windows' emit time it waits for and the zone it prices. */
+    public record OpenPool(long emittedAt, String zoneId, Pool pool) {}
 
     /** A published price and the end of its window. */
     public record LastPrice(long windowEnd, double multiplier) {}
@@ -64,47 +86,84 @@ public final class PublishPrices extends KeyedProcessFunction<String, PoolShare,
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        pools = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pools", Types.LONG, TypeInformation.of(Pool.class)));
-        lastPrice = getRuntimeContext().getState(new ValueStateDescriptor<>("last-price", LastPrice.class));
-        getRuntimeContext().getMetricGroup().addGroup("surge").gauge("maxMultiplier", () -> latestMaxMultiplier);
-    }
-
-    @Override
-    public void processElement(PoolShare share, Context ctx, Collector<ZoneSurge> out) throws Exception {
-        long windowEnd = share.surge().windowEnd();
-        Pool pool = pools.get(windowEnd);
-        pools.put(windowEnd, (pool == null ? new Pool(null, 0, 0) : pool).with(share));
-        if (pool == null) {
-            ctx.timerService().registerEventTimeTimer(ctx.timestamp());
-        }
-    }
-
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ZoneSurge> out) throws Exception {
-        long windowEnd = window.windowEnd(window.endSliceEmittedAt(timestamp));
-        Pool pool = pools.get(windowEnd);
-        LastPrice last = lastPrice.value();
-        if (pool != null && pool.own() != null) {
-            ZoneSurge priced = policy.price(pool.own(), pool.neighbourDemand(), pool.neighbourSupply(),
-                    last == null ? Multiplier.MIN : last.multiplier(), clock.millis());
-            out.collect(priced);
-            trackMaxMultiplier(windowEnd, priced.multiplier());
-            last = new LastPrice(windowEnd, priced.multiplier());
-            if (priced.multiplier() == Multiplier.MIN) {
-                lastPrice.clear(); // what a zone with no last price moves from anyway
-            } else {
-                lastPrice.update(last);
-                // to forget it if the zone has no result then
-                ctx.timerService().registerEventTimeTimer(window.emitTime(window.sliceOf(windowEnd) + 1));
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        pools = new TreeMap<>();
+        checkpointedPools = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("open-pools", TypeInformation.of(OpenPool.class)));
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        for (OpenPool open : checkpointedPools.get()) {
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(open.zoneId(),
+                    task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks())
+                    == task.getIndexOfThisSubtask()) {
+                pools.computeIfAbsent(open.emittedAt(), at -> new HashMap<>()).put(open.zoneId(), open.pool());
             }
-        } else if (last != null && last.windowEnd() < windowEnd) {
-            lastPrice.clear();
         }
-        if (pool != null) {
-            pools.remove(windowEnd);
+        lastPrice = getKeyedStateStore().getState(new ValueStateDescriptor<>("last-price", LastPrice.class));
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        getMetricGroup().addGroup("surge").gauge("maxMultiplier", () -> latestMaxMultiplier);
+    }
+
+    @Override
+    public void processElement(StreamRecord<PoolShare> element) {
+        PoolShare share = element.getValue();
+        pools.computeIfAbsent(element.getTimestamp(), at -> new HashMap<>())
+                .merge(share.zoneId(), Pool.EMPTY.with(share), (pool, added) -> pool.with(share));
+    }
+
+    /** Prices every pool whose windows the watermark has emitted, before passing the watermark on. */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        while (!pools.isEmpty() && pools.firstKey() <= mark.getTimestamp()) {
+            Map.Entry<Long, Map<String, Pool>> due = pools.pollFirstEntry();
+            long emittedAt = due.getKey();
+            long windowEnd = window.windowEnd(window.endSliceEmittedAt(emittedAt));
+            for (Map.Entry<String, Pool> zone : due.getValue().entrySet()) {
+                setCurrentKey(zone.getKey());
+                price(zone.getKey(), zone.getValue(), windowEnd, emittedAt);
+            }
         }
+        super.processWatermark(mark);
+    }
+
+    private void price(String zoneId, Pool pool, long windowEnd, long emittedAt) throws Exception {
+        LastPrice last = lastPrice.value();
+        if (pool.own() == null) {
+            if (last != null && last.windowEnd() < windowEnd) {
+                lastPrice.clear(); // the zone had no result in this window: its next price moves from 1.0
+            }
+            return;
+        }
+        ZoneSurge priced = policy.price(pool.own(), pool.neighbourDemand(), pool.neighbourSupply(),
+                last == null ? Multiplier.MIN : last.multiplier(), clock.millis());
+        output.collect(new StreamRecord<>(priced, emittedAt));
+        trackMaxMultiplier(windowEnd, priced.multiplier());
+        if (priced.multiplier() == Multiplier.MIN) {
+            lastPrice.clear(); // what a zone with no last price moves from anyway
+        } else {
+            lastPrice.update(new LastPrice(windowEnd, priced.multiplier()));
+            // so that the next window forgets it if the zone has no result there
+            pools.computeIfAbsent(window.emitTime(window.sliceOf(windowEnd) + 1), at -> new HashMap<>())
+                    .putIfAbsent(zoneId, Pool.EMPTY);
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<OpenPool> open = new ArrayList<>();
+        pools.forEach((emittedAt, zones) -> zones.forEach(
+                (zone, pool) -> open.add(new OpenPool(emittedAt, zone, pool))));
+        checkpointedPools.update(open);
+    }
+
+    /** How many windows' pools wait for the watermark: none once every window is priced. */
+    int openWindows() {
+        return pools.size();
     }
 
     private void trackMaxMultiplier(long windowEnd, double multiplier) {

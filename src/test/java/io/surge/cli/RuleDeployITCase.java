@@ -63,7 +63,10 @@ class RuleDeployITCase {
     @TempDir
     Path dir;
 
-    /** A single-step rule on multipliers: one alert per window whose multiplier passes. */
+    /**
+     * A single-step rule on multipliers: one alert per window whose raw multiplier passes (the raw ratios spread; the
+     * published prices move in steps and hold, so few thresholds would tell them apart).
+     */
     private record Rule(String name, String condition, DoublePredicate passes) {
         String yaml() {
             return """
@@ -74,7 +77,7 @@ class RuleDeployITCase {
                       - name: seen
                         where: %s
                     within: 1s
-                    summary: "{zone_id} at {seen.multiplier}x"
+                    summary: "{zone_id} at {seen.raw_multiplier}x"
                     """.formatted(name, condition);
         }
     }
@@ -91,18 +94,18 @@ class RuleDeployITCase {
                 "alerts.dir", v0.toString()))) {
             SurgeConfig config = stack.config();
             ClosedWorkload workload = ClosedWorkload.generate(41L, EVENTS, config.topics().partitions());
-            List<Double> multipliers = workload.expected().stream().map(ZoneSurge::multiplier).sorted().toList();
+            List<Double> multipliers = workload.expected().stream().map(ZoneSurge::rawMultiplier).sorted().toList();
             double low = quantile(multipliers, 0.6);
             double high = quantile(multipliers, 0.85);
             double top = quantile(multipliers, 0.95);
             assertThat(low).as("the workload's multipliers spread").isLessThan(high);
             assertThat(high).isLessThan(top);
-            Rule kept = new Rule("top", "multiplier >= " + top, m -> m >= top);
-            Rule before = new Rule("high", "multiplier >= " + low, m -> m >= low);
-            Rule removed = new Rule("band", "multiplier >= " + low + " && multiplier < " + high,
+            Rule kept = new Rule("top", "raw_multiplier >= " + top, m -> m >= top);
+            Rule before = new Rule("high", "raw_multiplier >= " + low, m -> m >= low);
+            Rule removed = new Rule("band", "raw_multiplier >= " + low + " && raw_multiplier < " + high,
                     m -> m >= low && m < high);
-            Rule after = new Rule("high", "multiplier >= " + high, m -> m >= high);
-            Rule added = new Rule("calm", "multiplier < " + low, m -> m < low);
+            Rule after = new Rule("high", "raw_multiplier >= " + high, m -> m >= high);
+            Rule added = new Rule("calm", "raw_multiplier < " + low, m -> m < low);
             write(v0, kept, before, removed);
             write(v1, kept, after, added);
             // each between two window ends, a little past what has been sent when it is deployed
@@ -162,7 +165,7 @@ class RuleDeployITCase {
                 for (ZoneSurge surge : workload.expected()) {
                     long version = surge.windowEnd() >= rollback ? 3 : surge.windowEnd() >= firstSwitch ? 1 : 0;
                     for (Rule rule : version == 1 ? List.of(kept, after, added) : List.of(kept, before, removed)) {
-                        if (rule.passes().test(surge.multiplier())) {
+                        if (rule.passes().test(surge.rawMultiplier())) {
                             expected.add(new Raised(rule.name(), surge.zoneId(), surge.windowEnd(), version));
                         }
                     }
@@ -207,14 +210,14 @@ class RuleDeployITCase {
                 "alerts.dir", rules.toString()))) {
             SurgeConfig config = stack.config();
             ClosedWorkload workload = ClosedWorkload.generate(43L, 10_000, config.topics().partitions());
-            List<Double> multipliers = workload.expected().stream().map(ZoneSurge::multiplier).sorted().toList();
+            List<Double> multipliers = workload.expected().stream().map(ZoneSurge::rawMultiplier).sorted().toList();
             double low = quantile(multipliers, 0.6);
             double high = quantile(multipliers, 0.9);
-            Rule kept = new Rule("top", "multiplier >= " + high, m -> m >= high);
-            Rule removed = new Rule("band", "multiplier >= " + low + " && multiplier < " + high,
+            Rule kept = new Rule("top", "raw_multiplier >= " + high, m -> m >= high);
+            Rule removed = new Rule("band", "raw_multiplier >= " + low + " && raw_multiplier < " + high,
                     m -> m >= low && m < high);
-            Rule renamed = new Rule("high", "multiplier >= " + low, m -> m >= low);
-            Rule newName = new Rule("higher", "multiplier >= " + low, m -> m >= low);
+            Rule renamed = new Rule("high", "raw_multiplier >= " + low, m -> m >= low);
+            Rule newName = new Rule("higher", "raw_multiplier >= " + low, m -> m >= low);
             write(rules, kept, removed, renamed);
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
                     KafkaConsumer<byte[], byte[]> results =
@@ -241,16 +244,16 @@ class RuleDeployITCase {
                     List<Raised> topAlerts = new ArrayList<>();
                     List<Raised> highAlerts = new ArrayList<>();
                     for (ZoneSurge surge : workload.expected()) {
-                        if (kept.passes().test(surge.multiplier())) {
+                        if (kept.passes().test(surge.rawMultiplier())) {
                             topAlerts.add(new Raised("top", surge.zoneId(), surge.windowEnd(), 0));
                         }
-                        if (renamed.passes().test(surge.multiplier())) {
+                        if (renamed.passes().test(surge.rawMultiplier())) {
                             highAlerts.add(new Raised("high", surge.zoneId(), surge.windowEnd(), 0));
                         }
                     }
                     List<ConsumerRecord<byte[], byte[]>> raised = KafkaClients.records();
                     int band = (int) workload.expected().stream()
-                            .filter(surge -> removed.passes().test(surge.multiplier())).count();
+                            .filter(surge -> removed.passes().test(surge.rawMultiplier())).count();
                     KafkaClients.pollUntil(alerts, raised, all -> all.stream().map(RuleDeployITCase::raised)
                             .filter(alert -> !alert.rule().equals("band")).count() >= topAlerts.size() + highAlerts.size(),
                             PATIENCE, (topAlerts.size() + highAlerts.size()) + " alerts of top, high and higher");

@@ -18,7 +18,7 @@ class FlinkTypesTest {
     @ValueSource(classes = {
         Ingested.class, ZoneEvent.class, RecordOrigin.class, DivertedRecord.class, ZoneSurge.class,
         SlicedSurgeWindows.SliceDriver.class, ZoneSurge.Pricing.class, PoolShare.class, PublishPrices.Pool.class,
-        PublishPrices.LastPrice.class
+        PublishPrices.LastPrice.class, PublishPrices.OpenPool.class
     })
     void isAFlinkPojo(Class<?> type) {
         assertThat(TypeInformation.of(type)).isInstanceOf(PojoTypeInfo.class);

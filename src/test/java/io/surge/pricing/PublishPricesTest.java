@@ -12,28 +12,34 @@ import java.util.Random;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.api.common.functions.util.ListCollector;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PublishPricesTest {
 
     private static final WindowSpec WINDOWS = new WindowSpec(30_000, 5_000, 0);
     private static final long COMPUTED_AT = 42;
+    private static final int MAX_PARALLELISM = 128;
 
     /**
      * Counted results of a 6 x 6 block of zones over 300 slides, some zones silent in some windows, demand in bursts,
      * shared with neighbours as the job shares them and delivered by two window subtasks whose results and watermarks
-     * interleave at random; the operator is snapshotted on RocksDB in the middle and restored. Its prices equal the
-     * oracle's, and nothing is left in its state once every window is priced.
+     * interleave at random; the operator is snapshotted on RocksDB in the middle, with pools open, and restored, at the
+     * same parallelism or split in two. Its prices equal the oracle's, and nothing is left in its state once every
+     * window is priced.
      */
-    @Test
-    void pricesEqualThePlainOnesAcrossARestoreWhateverTheInterleavingOfWindowSubtasks() throws Exception {
+    @ParameterizedTest(name = "restored at parallelism {0}")
+    @ValueSource(ints = {1, 2})
+    void pricesEqualThePlainOnesAcrossARestoreWhateverTheInterleavingOfWindowSubtasks(int parallelismAfter)
+            throws Exception {
         AreaCap capped = new AreaCap("zone_4072_-7398", 2.5, Set.of("zone_4072_-7398"), null, null, null);
         PricingPolicy policy = new PricingPolicy(0.25, 3, 0.5, 0.3, 4.0, List.of(capped));
         PriceOracle oracle = new PriceOracle(WINDOWS.slideMillis(), 0.25, 3, 0.5, 0.3, 4.0,
@@ -68,7 +74,8 @@ class PublishPricesTest {
         int[] next = {0, 0};
         long[] watermarks = {Long.MIN_VALUE, Long.MIN_VALUE};
         long forwarded = Long.MIN_VALUE;
-        var harness = openOnRocksDb(policy, null);
+        List<KeyedOneInputStreamOperatorTestHarness<String, PoolShare, ZoneSurge>> running =
+                List.of(openOnRocksDb(policy, null, 1, 0));
         boolean restored = false;
         while (next[0] < subtasks.get(0).size() || next[1] < subtasks.get(1).size()) {
             int from = next[0] == subtasks.get(0).size() ? 1
@@ -79,33 +86,45 @@ class PublishPricesTest {
                 long least = Math.min(watermarks[0], watermarks[1]);
                 if (least > forwarded) {
                     forwarded = least;
-                    harness.processWatermark(least);
+                    for (var harness : running) {
+                        harness.processWatermark(least);
+                    }
                 }
             } else {
                 @SuppressWarnings("unchecked")
                 StreamRecord<PoolShare> share = (StreamRecord<PoolShare>) element;
-                harness.processElement(share);
+                running.get(KeyGroupRangeAssignment.assignKeyToParallelOperator(share.getValue().zoneId(),
+                        MAX_PARALLELISM, running.size())).processElement(share);
             }
             if (!restored && forwarded >= 150 * 5_000L) {
-                published.addAll(harness.extractOutputValues());
-                OperatorSubtaskState snapshot = TaskCheckpoints.take(harness);
-                harness.close();
-                harness = openOnRocksDb(policy, snapshot);
+                var before = running.get(0);
+                assertThat(((PublishPrices) before.getOperator()).openWindows()).as("pools open at the snapshot")
+                        .isPositive();
+                published.addAll(before.extractOutputValues());
+                OperatorSubtaskState snapshot = TaskCheckpoints.take(before);
+                before.close();
+                List<KeyedOneInputStreamOperatorTestHarness<String, PoolShare, ZoneSurge>> after = new ArrayList<>();
+                for (int subtask = 0; subtask < parallelismAfter; subtask++) {
+                    after.add(openOnRocksDb(policy, AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            snapshot, MAX_PARALLELISM, 1, parallelismAfter, subtask), parallelismAfter, subtask));
+                }
+                running = after;
                 restored = true;
             }
         }
-        harness.processWatermark(Long.MAX_VALUE); // the inputs end
-        published.addAll(harness.extractOutputValues());
         assertThat(restored).isTrue();
+        for (var harness : running) {
+            harness.processWatermark(Long.MAX_VALUE); // the inputs end
+            published.addAll(harness.extractOutputValues());
+            try (var zones = harness.getOperator().getKeyedStateBackend().getKeys("last-price",
+                    VoidNamespace.INSTANCE)) {
+                assertThat(zones.count()).as("zones with a last price left").isZero();
+            }
+            assertThat(((PublishPrices) harness.getOperator()).openWindows()).as("pools left").isZero();
+            harness.close();
+        }
         assertThat(published.stream().map(SurgeResults::withoutComputedAt).sorted(RESULT_ORDER).toList())
                 .isEqualTo(expected.stream().sorted(RESULT_ORDER).toList());
-        for (String state : List.of("pools", "last-price")) {
-            try (var zones = harness.getOperator().getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
-                assertThat(zones.count()).as("zones with %s left", state).isZero();
-            }
-        }
-        assertThat(harness.numEventTimeTimers()).as("timers left").isZero();
-        harness.close();
     }
 
     private static final java.util.Comparator<ZoneSurge> RESULT_ORDER =
@@ -142,10 +161,10 @@ class PublishPricesTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, PoolShare, ZoneSurge> openOnRocksDb(
-            PricingPolicy policy, OperatorSubtaskState restoreFrom) throws Exception {
+            PricingPolicy policy, OperatorSubtaskState restoreFrom, int parallelism, int subtask) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new PublishPrices(WINDOWS, policy, () -> COMPUTED_AT)),
-                PoolShare::zoneId, Types.STRING);
+                new PublishPrices(WINDOWS, policy, () -> COMPUTED_AT), PoolShare::zoneId, Types.STRING,
+                MAX_PARALLELISM, parallelism, subtask);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
