@@ -104,10 +104,6 @@ public final class PricingPolicy implements Serializable {
         return version;
     }
 
-    public double neighbourWeight() {
-        return neighbourWeight;
-    }
-
     private static String version(String settings) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(settings.getBytes(StandardCharsets.UTF_8));
