@@ -1,6 +1,7 @@
 package io.surge.bench;
 
 import io.surge.avro.SurgeMultiplier;
+import io.surge.io.kafka.OutputSerializers;
 import io.surge.zone.ZoneNeighbours;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,8 +37,7 @@ public record PriceQuality(Figures raw, Figures published) {
     record Priced(String zoneId, long windowEnd, long demand, double pooledDemand, double raw, double published) {
 
         static Priced of(SurgeMultiplier m) {
-            // records of a build before published prices carry the raw ratio as their multiplier alone
-            double raw = m.getRawMultiplier() == null ? m.getMultiplier() : m.getRawMultiplier();
+            double raw = OutputSerializers.rawMultiplier(m);
             double pooled = m.getPooledDemand() == null ? m.getDemand() : m.getPooledDemand();
             return new Priced(m.getZoneId(), m.getWindowEnd().toEpochMilli(), m.getDemand(), pooled, raw,
                     m.getMultiplier());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
+import io.surge.io.kafka.OutputSerializers;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.OutputsReader;
 import java.io.PrintWriter;
@@ -101,11 +102,6 @@ final class ConsoleView implements AutoCloseable {
         alertsSeen++;
     }
 
-    /** The zone's own ratio, which records of a build before published prices carry as their multiplier. */
-    static double rawMultiplier(SurgeMultiplier m) {
-        return m.getRawMultiplier() == null ? m.getMultiplier() : m.getRawMultiplier();
-    }
-
     private void draw(long eventsPerSecond, long resultsPerSecond) {
         StringBuilder screen = new StringBuilder(CLEAR);
         screen.append(String.format("surge demo  %s   in %,d events/s   out %,d results/s   results lag the city"
@@ -119,7 +115,7 @@ final class ConsoleView implements AutoCloseable {
                         .reversed())
                 .limit(10)
                 .forEach(m -> screen.append(String.format("%-24s %9.2fx %5.2fx %8d %8d   %s .. %s%n", m.getZoneId(),
-                        m.getMultiplier(), rawMultiplier(m), m.getDemand(), m.getSupply(),
+                        m.getMultiplier(), OutputSerializers.rawMultiplier(m), m.getDemand(), m.getSupply(),
                         m.getWindowStart().toString().substring(11, 19),
                         m.getWindowEnd().toString().substring(11, 19))));
         screen.append(String.format("%nlatest alerts (%d so far)%n", alertsSeen));

@@ -2,6 +2,7 @@ package io.surge.cli;
 
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
+import io.surge.io.kafka.OutputSerializers;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.io.kafka.KafkaReaders;
@@ -99,7 +100,7 @@ final class TailCommand implements Callable<Integer> {
 
     private static String pricing(SurgeMultiplier m) {
         if (m.getPolicyVersion() == null) {
-            return "  raw x" + String.format("%.2f", m.getMultiplier()) + " (written before published prices)";
+            return String.format("  raw x%.2f (written before published prices)", OutputSerializers.rawMultiplier(m));
         }
         return String.format("  raw x%.2f  pooled %.2f / %.2f  adjusted by %s%s  %s", m.getRawMultiplier(),
                 m.getPooledDemand(), m.getPooledSupply(),

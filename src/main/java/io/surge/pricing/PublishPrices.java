@@ -112,7 +112,7 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
     public void processElement(StreamRecord<PoolShare> element) {
         PoolShare share = element.getValue();
         pools.computeIfAbsent(element.getTimestamp(), at -> new HashMap<>())
-                .merge(share.zoneId(), Pool.EMPTY.with(share), (pool, added) -> pool.with(share));
+                .compute(share.zoneId(), (zone, pool) -> (pool == null ? Pool.EMPTY : pool).with(share));
     }
 
     /** Prices every pool whose windows the watermark has emitted, before passing the watermark on. */

@@ -45,11 +45,6 @@ public record ZoneSurge(
         return pricing == null ? supply : pricing.pooledSupply();
     }
 
-    /** This result as the windows counted it, before pricing. */
-    public ZoneSurge unpriced() {
-        return pricing == null ? this : counted(zoneId, windowStart, windowEnd, demand, supply, computedAt);
-    }
-
     /**
      * How a published price was made.
      *

@@ -22,9 +22,9 @@ public final class GridZones implements ZoneResolver {
 
     /** The cells around a grid zone: longitude wraps at the antimeridian, latitude stops at the poles. */
     static List<String> neighbours(String zoneId) {
-        String[] cell = zoneId.substring(PREFIX.length()).split("_");
-        long lat = Long.parseLong(cell[0]);
-        long lon = Long.parseLong(cell[1]);
+        long[] cell = cell(zoneId);
+        long lat = cell[0];
+        long lon = cell[1];
         List<String> around = new ArrayList<>(8);
         for (long dLat = -1; dLat <= 1; dLat++) {
             for (long dLon = -1; dLon <= 1; dLon++) {
@@ -40,10 +40,16 @@ public final class GridZones implements ZoneResolver {
 
     /** The corners of a grid zone, as {lat, lon} pairs, counter-clockwise from the south-west one. */
     static List<double[]> boundary(String zoneId) {
-        String[] cell = zoneId.substring(PREFIX.length()).split("_");
-        double south = Long.parseLong(cell[0]) / 100.0;
-        double west = Long.parseLong(cell[1]) / 100.0;
+        long[] cell = cell(zoneId);
+        double south = cell[0] / 100.0;
+        double west = cell[1] / 100.0;
         return List.of(new double[] {south, west}, new double[] {south, west + 0.01},
                 new double[] {south + 0.01, west + 0.01}, new double[] {south + 0.01, west});
+    }
+
+    /** A grid zone's {floor(lat*100), floor(lon*100)}, read from its id. */
+    private static long[] cell(String zoneId) {
+        String[] parts = zoneId.substring(PREFIX.length()).split("_");
+        return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
     }
 }

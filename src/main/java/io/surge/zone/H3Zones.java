@@ -43,7 +43,8 @@ public final class H3Zones implements ZoneResolver {
     /** The cells one step from an H3 zone. */
     static List<String> neighbours(String zoneId) {
         String cell = zoneId.substring(PREFIX.length());
-        return ZoneNeighbours.without(Shared.H3.gridDisk(cell, 1), cell).stream()
+        return Shared.H3.gridDisk(cell, 1).stream()
+                .filter(neighbour -> !neighbour.equals(cell))
                 .map(neighbour -> PREFIX + neighbour)
                 .toList();
     }

@@ -1,6 +1,5 @@
 package io.surge.zone;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** The zones around a zone, from its id alone, whichever scheme named it: for pooling a zone with its neighbours. */
@@ -14,11 +13,5 @@ public final class ZoneNeighbours {
      */
     public static List<String> of(String zoneId) {
         return ZoneIds.byScheme(zoneId, H3Zones::neighbours, GridZones::neighbours, List.of());
-    }
-
-    static List<String> without(List<String> zones, String zoneId) {
-        List<String> others = new ArrayList<>(zones);
-        others.remove(zoneId);
-        return others;
     }
 }

@@ -48,6 +48,14 @@ public final class OutputSerializers {
         return record.build();
     }
 
+    /**
+     * The zone's own ratio as a multipliers record carries it: in {@code raw_multiplier}, or, in a record written
+     * before published prices, in {@code multiplier}.
+     */
+    public static double rawMultiplier(SurgeMultiplier record) {
+        return record.getRawMultiplier() == null ? record.getMultiplier() : record.getRawMultiplier();
+    }
+
     static SurgeAlert surgeAlert(ZoneAlert alert) {
         return SurgeAlert.newBuilder()
                 .setAlertId(alert.alertId())
