@@ -87,34 +87,10 @@ public record BenchReport(BenchWorkload workload, BenchWorkload.Census census, L
     /** The raw and published prices of the contenders whose prices were judged, and how much better published is. */
     private void prices(StringBuilder table) {
         for (Measurement m : measurements) {
-            PriceQuality q = m.prices();
-            if (q == null) {
-                continue;
+            if (m.prices() != null) {
+                table.append(String.format("%nprices of %s%n", m.contender())).append(m.prices().table());
             }
-            table.append(String.format(Locale.ROOT, "%nprices of %s%n%-12s %10s %8s %20s %24s %16s %14s%n",
-                    m.contender(), "", "results", ">= 3x", ">= 3x on demand <= 2", ">= 2x on pooled demand <= 2",
-                    "flips/zone-hour", "gap p50 / p99"));
-            for (var row : List.of(Map.entry("raw", q.raw()), Map.entry("published", q.published()))) {
-                PriceQuality.Figures f = row.getValue();
-                table.append(String.format(Locale.ROOT, "%-12s %,10d %,8d %,20d %,24d %16.2f %7.2f / %4.2f%n",
-                        row.getKey(), f.results(), f.atThreeOrMore(), f.atThreeOrMoreOnThinDemand(),
-                        f.atTwoOrMoreOnThinPooledDemand(), f.flipsPerZoneHour(), f.neighbourGapP50(),
-                        f.neighbourGapP99()));
-            }
-            table.append(String.format(Locale.ROOT, "published against raw: flips %s, p99 gap between neighbours %s%n",
-                    fewerBy(q.raw().flipsPerZoneHour(), q.published().flipsPerZoneHour()),
-                    fewerBy(q.raw().neighbourGapP99(), q.published().neighbourGapP99())));
         }
-    }
-
-    /** "cut 4.2-fold", or by how much it grew. */
-    private static String fewerBy(double before, double after) {
-        if (after == 0) {
-            return before == 0 ? "none either way" : "cut to none";
-        }
-        double ratio = before / after;
-        return ratio >= 1 ? String.format(Locale.ROOT, "cut %.1f-fold", ratio)
-                : String.format(Locale.ROOT, "up %.1f-fold", 1 / ratio);
     }
 
     /** The state of the completed checkpoint that far into the run. */

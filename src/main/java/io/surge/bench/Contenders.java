@@ -42,15 +42,7 @@ final class Contenders {
                 env -> SurgeJob.buildOnKafka(env, config, Clock.system()));
         return !judgePrices ? measurement : new Measurement(measurement.contender(), measurement.events(),
                 measurement.seconds(), measurement.cpuSeconds(), measurement.results(), measurement.multiplierAlerts(),
-                measurement.footprint(), priceQuality(config));
-    }
-
-    /** The quality of the raw and the published prices a surge contender wrote. */
-    static PriceQuality priceQuality(SurgeConfig config) {
-        List<PriceQuality.Priced> results = new ArrayList<>();
-        forEachResult(config, config.topics().multipliers(), SurgeMultiplier.class,
-                m -> results.add(PriceQuality.Priced.of(m)));
-        return PriceQuality.of(results, config.window().slideMillis());
+                measurement.footprint(), PriceQuality.committed(config));
     }
 
     /** The seed design's way of computing the same multipliers: Flink's sliding windows and an aggregate. */
@@ -166,7 +158,7 @@ final class Contenders {
     }
 
     /** Every committed record of an output topic, decoded. */
-    private static <R> void forEachResult(SurgeConfig config, String topic, Class<R> type, Consumer<R> each) {
+    static <R> void forEachResult(SurgeConfig config, String topic, Class<R> type, Consumer<R> each) {
         TopicDecoders decoders = decoders(config);
         TopicSnapshot.forEachCommitted(config, List.of(topic), record -> {
             try {

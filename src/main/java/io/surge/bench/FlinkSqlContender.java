@@ -87,7 +87,7 @@ final class FlinkSqlContender {
                     ONE ROW PER MATCH
                     AFTER MATCH SKIP PAST LAST ROW
                     PATTERN (calm other*? spike) WITHIN INTERVAL '30' SECOND
-                    DEFINE calm AS calm.multiplier <= 1.5, spike AS spike.multiplier >= 3.0 AND spike.demand >= 10
+                    DEFINE calm AS calm.multiplier <= 1.5, spike AS spike.multiplier >= 2.0 AND spike.demand >= 10
                     """),
             new SqlRule("supply-collapse", Severity.CRITICAL, Duration.ofMinutes(5), """
                     MEASURES FIRST(healthy.window_end) AS first_end, LAST(collapsed.window_end) AS last_end

@@ -1,6 +1,7 @@
 package io.surge.bench;
 
 import io.surge.avro.SurgeMultiplier;
+import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.OutputSerializers;
 import io.surge.zone.ZoneNeighbours;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
@@ -44,9 +46,47 @@ public record PriceQuality(Figures raw, Figures published) {
         }
     }
 
+    /** The quality of the prices committed to the multipliers topic when it is called. */
+    public static PriceQuality committed(SurgeConfig config) {
+        List<Priced> results = new ArrayList<>();
+        Contenders.forEachResult(config, config.topics().multipliers(), SurgeMultiplier.class,
+                m -> results.add(Priced.of(m)));
+        return of(results, config.window().slideMillis());
+    }
+
     static PriceQuality of(List<Priced> results, long slideMillis) {
         return new PriceQuality(figures(results, Priced::raw, slideMillis),
                 figures(results, Priced::published, slideMillis));
+    }
+
+    /** The figures of raw and published, one row each, and how much better published is. */
+    public String table() {
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-12s %10s %8s %20s %24s %16s %14s%n",
+                "", "results", ">= 3x", ">= 3x on demand <= 2", ">= 2x on pooled demand <= 2", "flips/zone-hour",
+                "gap p50 / p99"));
+        for (var row : List.of(Map.entry("raw", raw), Map.entry("published", published))) {
+            Figures f = row.getValue();
+            table.append(String.format(Locale.ROOT, "%-12s %,10d %,8d %,20d %,24d %16.2f %7.2f / %4.2f%n",
+                    row.getKey(), f.results(), f.atThreeOrMore(), f.atThreeOrMoreOnThinDemand(),
+                    f.atTwoOrMoreOnThinPooledDemand(), f.flipsPerZoneHour(), f.neighbourGapP50(),
+                    f.neighbourGapP99()));
+        }
+        return table.append(String.format(Locale.ROOT, "published against raw: flips %s, p99 gap between neighbours"
+                + " %s%n", fewerBy(raw.flipsPerZoneHour(), published.flipsPerZoneHour()),
+                fewerBy(raw.neighbourGapP99(), published.neighbourGapP99()))).toString();
+    }
+
+    /** "cut 4.2-fold", or by how much it grew. */
+    private static String fewerBy(double before, double after) {
+        if (after == 0) {
+            return before == 0 ? "none either way" : "cut to none";
+        }
+        if (before == 0) {
+            return "up from none";
+        }
+        double ratio = before / after;
+        return ratio >= 1 ? String.format(Locale.ROOT, "cut %.1f-fold", ratio)
+                : String.format(Locale.ROOT, "up %.1f-fold", 1 / ratio);
     }
 
     private static Figures figures(List<Priced> results, ToDoubleFunction<Priced> price, long slideMillis) {

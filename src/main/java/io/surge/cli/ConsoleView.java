@@ -109,9 +109,11 @@ final class ConsoleView implements AutoCloseable {
                 Instant.now().toString().substring(11, 19), eventsPerSecond, resultsPerSecond, lag(), checkpoint()));
         screen.append(String.format("%-24s %10s %6s %8s %8s   %s%n", "hottest zones", "multiplier", "raw", "demand",
                 "supply", "window"));
-        // hottest: the most riders paying above 1.0, so one request in an empty outer zone does not top the list
+        // hottest: the most riders paying above 1.0, so one request in an empty outer zone does not top the list;
+        // among zones at the same price, those whose raw ratio presses hardest, held back by the pricing policy
         latestByZone.values().stream()
-                .sorted(Comparator.comparingDouble((SurgeMultiplier m) -> (m.getMultiplier() - 1) * m.getDemand())
+                .sorted(Comparator.comparingDouble((SurgeMultiplier m) -> pressure(m.getMultiplier(), m))
+                        .thenComparingDouble(m -> pressure(OutputSerializers.rawMultiplier(m), m))
                         .reversed())
                 .limit(10)
                 .forEach(m -> screen.append(String.format("%-24s %9.2fx %5.2fx %8d %8d   %s .. %s%n", m.getZoneId(),
@@ -128,6 +130,11 @@ final class ConsoleView implements AutoCloseable {
                 .append("   Ctrl-C stops everything.\n");
         out.print(screen);
         out.flush();
+    }
+
+    /** How many riders a price above 1.0 reaches, weighted by how far above. */
+    private static double pressure(double multiplier, SurgeMultiplier m) {
+        return (multiplier - 1) * m.getDemand();
     }
 
     private String lag() {

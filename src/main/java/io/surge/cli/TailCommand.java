@@ -2,6 +2,7 @@ package io.surge.cli;
 
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
+import io.surge.bench.PriceQuality;
 import io.surge.io.kafka.OutputSerializers;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.DivertedRecordSerializer;
@@ -40,6 +41,11 @@ final class TailCommand implements Callable<Integer> {
             + " pooled demand and supply, the steps that changed it, the cap and the pricing policy's version.")
     boolean raw;
 
+    @Option(names = "--price-quality", description = "Instead of printing multipliers, read every one committed"
+            + " now and print how plausible the raw and the published prices are: how many high prices rest on thin"
+            + " demand, how often zones flip, how far apart neighbouring zones are priced (as surge bench does).")
+    boolean priceQuality;
+
     @Option(names = "--from-beginning", description = "Start at the oldest record instead of the newest.")
     boolean fromBeginning;
 
@@ -59,6 +65,16 @@ final class TailCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SurgeConfig surge = config.load();
+        if (priceQuality) {
+            if (!topic.equals(surge.topics().multipliers())) {
+                throw new FlagException("--price-quality reads the multipliers topic, "
+                        + surge.topics().multipliers() + ", not " + topic);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(PriceQuality.committed(surge).table());
+            out.flush();
+            return 0;
+        }
         TopicDecoders decoders =
                 new TopicDecoders(surge.topics(), new SchemaRegistryClient(surge.registry())::schemaById);
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaReaders.create(surge.kafka(),

@@ -34,11 +34,11 @@ class ShippedRulesITCase {
     private static final Path DRIVER_EXODUS = Path.of("alerts/driver-exodus.yaml");
 
     @Test
-    void surgeSpikeFiresWhenACalmZoneReachesThreeWithinThirtySeconds() throws Exception {
+    void surgeSpikeFiresWhenACalmZoneReachesTwoWithinThirtySeconds() throws Exception {
         List<ZoneAlert> alerts = onSurges(SURGE_SPIKE,
                 surge("A", 5, 6, 5, 1.2),
                 surge("A", 10, 7, 5, 1.4),
-                surge("A", 15, 16, 5, 3.2),
+                surge("A", 15, 16, 5, 2.0),
                 surge("B", 15, 1, 1, 1.0));
 
         assertThat(alerts).singleElement().satisfies(alert -> {
@@ -48,7 +48,7 @@ class ShippedRulesITCase {
             assertThat(alert.firstEventTime()).isEqualTo(at(5));
             assertThat(alert.lastEventTime()).isEqualTo(at(15));
             assertThat(alert.summary())
-                    .isEqualTo("Surge in A jumped from 1.2x to 3.2x in 10 s (demand 16, supply 5; pooled 16 / 5)");
+                    .isEqualTo("Surge in A jumped from 1.2x to 2x in 10 s (demand 16, supply 5; pooled 16 / 5)");
             assertThat(alert.details()).containsEntry("calm.multiplier", "1.2").containsEntry("spike.demand", "16");
             // the rule, the zone and the two windows matched, as the contract says, hashed
             assertThat(alert.alertId()).isEqualTo("surge-spike-" + sha256Prefix(
@@ -58,16 +58,16 @@ class ShippedRulesITCase {
 
     @Test
     void surgeSpikeStaysQuietOnNearMisses() throws Exception {
-        assertThat(onSurges(SURGE_SPIKE, // peaks just under 3.0
-                surge("A", 5, 6, 5, 1.2), surge("A", 10, 14, 5, 2.8), surge("A", 15, 29, 10, 2.9))).isEmpty();
+        assertThat(onSurges(SURGE_SPIKE, // peaks just under 2.0
+                surge("A", 5, 6, 5, 1.2), surge("A", 10, 14, 5, 1.8), surge("A", 15, 29, 10, 1.9))).isEmpty();
         assertThat(onSurges(SURGE_SPIKE, // a spike on too little demand: 3 requests, 1 driver
                 surge("A", 5, 1, 1, 1.0), surge("A", 10, 3, 1, 3.0))).isEmpty();
         assertThat(onSurges(SURGE_SPIKE, // never calm before the spike
                 surge("A", 5, 8, 5, 1.6), surge("A", 10, 20, 5, 4.0))).isEmpty();
         assertThat(onSurges(SURGE_SPIKE, // a ramp: one window too slow
-                surge("A", 5, 5, 5, 1.0), surge("A", 10, 8, 4, 2.0), surge("A", 15, 9, 4, 2.25),
-                surge("A", 20, 10, 4, 2.5), surge("A", 25, 11, 4, 2.75), surge("A", 30, 23, 8, 2.875),
-                surge("A", 35, 47, 16, 2.9375), surge("A", 40, 12, 4, 3.0))).isEmpty();
+                surge("A", 5, 5, 5, 1.0), surge("A", 10, 8, 4, 1.6), surge("A", 15, 9, 4, 1.7),
+                surge("A", 20, 10, 4, 1.8), surge("A", 25, 11, 4, 1.85), surge("A", 30, 23, 8, 1.9),
+                surge("A", 35, 47, 16, 1.95), surge("A", 40, 12, 4, 2.0))).isEmpty();
     }
 
     @Test

@@ -84,9 +84,11 @@ class DemoITCase {
             KafkaClients.pollUntil(alerts, raised, read -> read.stream()
                     .map(record -> WireRecords.<SurgeAlert>decode(
                             record.value(), SurgeAlert.getClassSchema(), SurgeAlert.getClassSchema()))
-                    .anyMatch(alert -> alert.getRule().equals("driver-exodus")
-                            && alert.getZoneId().equals("zone_4070_-7396")),
-                    Duration.ofSeconds(70), "the driver-exodus alert of the Williamsburg outage");
+                    .map(alert -> alert.getRule() + " in " + alert.getZoneId())
+                    .toList()
+                    .containsAll(List.of("surge-spike in zone_4075_-7400", "driver-exodus in zone_4070_-7396")),
+                    Duration.ofSeconds(70), "the surge-spike alert of the concert at Madison Square Garden and the"
+                            + " driver-exodus alert of the Williamsburg outage");
             if (HeadlessChromium.installed()) {
                 checkTheDashboard(awaitLine(out, DASHBOARD, demo), multipliers, results, alerts, raised);
             }
