@@ -52,9 +52,10 @@ class RulesCommandTest {
         assertThat(run.out().lines()).containsSubsequence(
                 // from the window ending at 65 s: 6 regular rides and 30 concert rides for 6 drivers, a raw 5x and a
                 // target of (36 + 3) / (6 + 3) = 4.33 with no neighbour in traffic; the published price climbs 0.5 a
-                // slide and reaches 3x in the window ending at 80 s, 25 s after the last calm one
-                "2026-11-25T08:01:20Z  WARNING  surge-spike      v0   zone_4071_-7401        Surge in zone_4071_-7401"
-                        + " jumped from 1x to 3x in 25 s (demand 36, supply 6; pooled 36 / 6)",
+                // slide and reaches 2x in the window ending at 70 s; the earliest calm window less than 30 s before
+                // it ends at 45 s
+                "2026-11-25T08:01:10Z  WARNING  surge-spike      v0   zone_4071_-7401        Surge in zone_4071_-7401"
+                        + " jumped from 1x to 2x in 25 s (demand 36, supply 6; pooled 36 / 6)",
                 // the fifth driver, at 103.2 s
                 "2026-11-25T08:01:43.200Z  WARNING  driver-exodus    v0   zone_4073_-7399        5 drivers went"
                         + " unavailable in zone_4073_-7399 within 3.2 s",
