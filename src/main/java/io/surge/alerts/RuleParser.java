@@ -26,6 +26,7 @@ import org.apache.flink.util.TimeUtils;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -44,6 +45,20 @@ public final class RuleParser {
     private static final Set<String> STEP_KEYS = Set.of("name", "where", "contiguity", "times", "at-least", "distinct");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
     private static final Pattern STEP_NAME = Pattern.compile("[a-z][a-z0-9_]*");
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\.ya?ml");
+
+    /** The most rule files a set may hold: each rule costs every zone of its input work on every record. */
+    public static final int MAX_RULES = 100;
+    /** The longest rule file, in characters; the shipped ones are under 2,000. */
+    public static final int MAX_FILE_CHARS = 64 * 1024;
+    /** The longest {@code cooldown}: a longer one silences a rule for longer than a rollback can undo it. */
+    public static final Duration MAX_COOLDOWN = Duration.ofDays(1);
+    /**
+     * The most records a rule on zone events may wait for times its {@code within} in seconds: a partial match starts
+     * at each record and holds up to that many, so a zone's work per record grows with both (driver-exodus: 5 in 10 s
+     * is 50).
+     */
+    public static final long MAX_RECORD_SECONDS = 3_600;
 
     private RuleParser() {}
 
@@ -79,6 +94,17 @@ public final class RuleParser {
      * @param origin where a file name came from, for the messages (a path, or a rule set version)
      */
     public static List<AlertRule> parseFiles(Map<String, String> texts, Function<String, Path> origin) {
+        for (String name : texts.keySet()) {
+            if (!FILE_NAME.matcher(name).matches()) {
+                throw new RuleException(origin.apply(""), 0, "a rule file's name must be"
+                        + " letters, digits, '.', '_' or '-' ending in .yaml or .yml, at most 105 characters; one is "
+                        + quoted(name));
+            }
+        }
+        if (texts.size() > MAX_RULES) {
+            throw new RuleException(origin.apply(""), 0, texts.size() + " rule files,"
+                    + " more than the " + MAX_RULES + " a rule set may hold; merge or drop rules");
+        }
         List<AlertRule> rules = new ArrayList<>();
         Map<String, Path> seen = new LinkedHashMap<>();
         for (Map.Entry<String, String> file : new TreeMap<>(texts).entrySet()) {
@@ -104,17 +130,42 @@ public final class RuleParser {
 
     /** @param file where the text came from, for the messages */
     public static AlertRule parse(Path file, String text) {
+        if (text.length() > MAX_FILE_CHARS) {
+            throw new RuleException(file, 0, text.length() + " characters, more than the " + MAX_FILE_CHARS
+                    + " a rule file may hold");
+        }
         Node root;
         try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+            root = new Yaml(loaderOptions()).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             throw new RuleException(file, e.getProblemMark().getLine() + 1, "not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            // the loader's own bounds (aliases, nesting) and anything else it refuses, without a position
+            throw new RuleException(file, 1, "not a usable rule file: " + e.getMessage());
         }
         if (!(root instanceof MappingNode mapping)) {
             throw new RuleException(file, root == null ? 1 : line(root), "a rule file holds one mapping of keys"
                     + " (name, input, steps, within, ...)");
         }
         return new FileParser(file).rule(mapping);
+    }
+
+    /** A rule file is a small mapping: aliases and deep nesting are refused before they can cost anything. */
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(10);
+        options.setNestingDepthLimit(10);
+        options.setCodePointLimit(MAX_FILE_CHARS);
+        options.setAllowRecursiveKeys(false);
+        return options;
+    }
+
+    /** A name as it may be printed: control characters shown as escapes. */
+    private static String quoted(String name) {
+        StringBuilder out = new StringBuilder("'");
+        name.codePoints().limit(120).forEach(c -> out.append(Character.isISOControl(c)
+                ? String.format("\\u%04x", c) : Character.toString(c)));
+        return out.append(name.length() > 120 ? "...'" : "'").toString();
     }
 
     private static boolean isRuleFile(Path file) {
@@ -147,6 +198,21 @@ public final class RuleParser {
                         + ": every zone keeps its records and partial matches that long");
             }
             Duration cooldown = duration(keys, "cooldown", root, Duration.ZERO, null);
+            if (cooldown.compareTo(MAX_COOLDOWN) > 0) {
+                throw error(keys.get("cooldown").getValueNode(), "'cooldown' is "
+                        + TimeUtils.formatWithHighestUnit(cooldown) + ", above the longest, "
+                        + TimeUtils.formatWithHighestUnit(MAX_COOLDOWN) + ": a rule silenced longer outlives the"
+                        + " rollback that should end it");
+            }
+            if (input == RuleInput.ZONE_EVENTS) {
+                int most = steps.stream().mapToInt(RuleStep::times).max().orElse(1);
+                if (most * within.toSeconds() > MAX_RECORD_SECONDS) {
+                    throw error(keys.get("within").getValueNode(), "waits for " + most + " records within "
+                            + TimeUtils.formatWithHighestUnit(within) + ": " + most + " x " + within.toSeconds()
+                            + " s is above " + MAX_RECORD_SECONDS + ", the most a rule on zone events may cost each"
+                            + " zone; shorten 'within' or ask for fewer records");
+                }
+            }
             Severity severity = choice(keys, "severity", root, Severity.class, Severity.WARNING);
             AlertRule.AfterMatch afterMatch = afterMatch(keys, root);
             String summary = text(keys, "summary", root);

@@ -36,9 +36,21 @@ public record RuleSetVersion(long version, long effectiveFrom, Map<String, Strin
         return new RuleSetVersion(0, Long.MIN_VALUE, RuleParser.readDirectory(dir), dir.toString());
     }
 
-    /** Its rules, checked as {@code surge rules check} checks a directory; messages name the version and file. */
+    /**
+     * Its rules, checked as {@code surge rules check} checks a directory; messages name the version and file.
+     *
+     * @throws RuleException whatever makes the version unusable: anyone who can write to the rules topic can
+     *     publish any text, and no text may stop the job or the tools that read it
+     */
     public List<AlertRule> rules() {
-        return RuleParser.parseFiles(files, file -> Path.of("rule set version " + version, file));
+        Path origin = Path.of("rule set version " + version);
+        try {
+            return RuleParser.parseFiles(files, origin::resolve);
+        } catch (RuleException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new RuleException(origin, 0, "cannot be read: " + e);
+        }
     }
 
     RuleSetVersion effectiveAt(long time) {

@@ -401,14 +401,19 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
      * @param arriving whether it arrived while the job runs, rather than being known at start
      */
     private void take(RuleSetVersion version, boolean arriving) throws Exception {
-        List<AlertRule> rules;
+        List<RuleMatcher<T>> own = new ArrayList<>();
         try {
-            rules = version.rules();
-        } catch (RuleException e) {
+            for (AlertRule rule : version.rules()) {
+                if (rule.input() == input) {
+                    own.add(matcher(rule));
+                }
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            // anything, or the job would restart on this version for good: it is read again at every start
             refused.inc();
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
                 LOG.warn("rule set version {} refused, the version in force stays: {}", version.version(),
-                        e.getMessage());
+                        e instanceof RuleException ? e.getMessage() : e.toString());
             }
             return;
         }
@@ -419,12 +424,6 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
                 LOG.warn("rule set version {} arrived with effective_from {} already behind the job's event time;"
                         + " it takes effect at {}", version.version(), version.effectiveFrom(), earliest + 1);
-            }
-        }
-        List<RuleMatcher<T>> own = new ArrayList<>();
-        for (AlertRule rule : rules) {
-            if (rule.input() == input) {
-                own.add(matcher(rule));
             }
         }
         latest = Math.max(latest, effective.version());

@@ -291,6 +291,24 @@ class ZoneRulesTest {
     }
 
     @Test
+    void aVersionThatCannotBeReadIsRefusedAtStartAndLiveAndTheVersionInForceStays() throws Exception {
+        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE));
+        // as anyone who can write to the rules topic could publish them: a YAML bomb, a name Path cannot take
+        RuleSetVersion bomb = new RuleSetVersion(1, Events.at(0),
+                Map.of("bomb.yaml", "a: &a [x]\nb: [" + "*a, ".repeat(60) + "*a]\n"), "someone");
+        RuleSetVersion nul = new RuleSetVersion(2, Events.at(0),
+                Map.of("spike\u0000.yaml", Files.readString(SURGE_SPIKE)), "someone");
+        try (var rules = multiplierRules(List.of(v0, bomb), null)) {
+            rules.processElement2(new StreamRecord<>(nul));
+            process(rules, surge("A", 5, 5, 5, 1.0), surge("A", 10, 20, 5, 4.0));
+            rules.processWatermark1(new Watermark(Events.at(60)));
+
+            assertThat(rules.extractOutputValues()).singleElement()
+                    .satisfies(alert -> assertThat(alert.ruleSetVersion()).as("the version in force").isZero());
+        }
+    }
+
+    @Test
     void aRuleGoneFromTheRestoredRulesIsClearedInEveryZone() throws Exception {
         Path collapse = Path.of("alerts/supply-collapse.yaml");
         RuleSetVersion both = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE, collapse));

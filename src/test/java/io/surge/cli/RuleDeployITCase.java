@@ -13,7 +13,6 @@ import io.surge.testing.KafkaClients;
 import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeStack;
 import io.surge.testing.WireRecords;
-import io.surge.time.Waiting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 import java.util.function.DoublePredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -127,29 +125,29 @@ class RuleDeployITCase {
                             KafkaClients.committedReader(stack.bootstrapServers(), config.topics().alerts())) {
                 workload.sendAtRate(producer, stack, 0, EVENTS / 3, EVENTS_PER_SECOND);
 
-                CliRun deploy = CliRun.of(with(stack, "rules", "deploy", v1.toString(), "--effective-from",
-                        Instant.ofEpochMilli(firstSwitch).toString(), "--by", "ops@test"));
+                CliRun deploy = CliRun.on(stack, "rules", "deploy", v1.toString(), "--effective-from",
+                        Instant.ofEpochMilli(firstSwitch).toString(), "--by", "ops@test");
                 assertThat(deploy.exitCode()).as(deploy.err()).isZero();
                 assertThat(deploy.out()).contains("deployed rule set version 1 (3 rule(s) from " + v1);
                 // a set of a grammar the job does not know, published past the command's check
                 RuleSetTopic.publish(config, Map.of("high.yaml", "name: high\ninput: multipliers\nsteps: []\n"),
                         Instant.ofEpochMilli(firstSwitch + 10_000), "a newer tool", Instant.now());
-                CliRun list = awaitList(stack, flinkUrl, "the job has taken versions up to 1;", "refused 1 version");
+                CliRun list = CliRun.awaitRulesList(stack, flinkUrl, PATIENCE, "the job has taken versions up to 1;", "refused 1 version");
                 assertThat(list.out()).contains("version 0 is in force at its watermark");
                 assertThat(list.out()).containsPattern("1 +" + Instant.ofEpochMilli(firstSwitch) + " +ops@test +calm,"
                         + " high, top");
                 assertThat(list.out()).containsPattern("2 +.* a newer tool +\\(refused: ");
 
                 workload.sendAtRate(producer, stack, EVENTS / 3, 2 * EVENTS / 3, EVENTS_PER_SECOND);
-                awaitList(stack, flinkUrl, "version 1 is in force at its watermark");
+                CliRun.awaitRulesList(stack, flinkUrl, PATIENCE, "version 1 is in force at its watermark");
                 assertThat(restarts(flink, job)).as("restarts of the job for the deploys").isZero();
 
-                CliRun again = CliRun.of(with(stack, "rules", "deploy", v0.toString(), "--effective-from",
-                        Instant.ofEpochMilli(rollback).toString()));
+                CliRun again = CliRun.on(stack, "rules", "deploy", v0.toString(), "--effective-from",
+                        Instant.ofEpochMilli(rollback).toString());
                 assertThat(again.out()).as(again.err()).contains("deployed rule set version 3");
                 cluster.terminateTaskManager(0).get();
                 cluster.startTaskManager();
-                awaitList(stack, flinkUrl, "the job has taken versions up to 3;");
+                CliRun.awaitRulesList(stack, flinkUrl, PATIENCE, "the job has taken versions up to 3;");
 
                 workload.sendAtRate(producer, stack, 2 * EVENTS / 3, EVENTS, EVENTS_PER_SECOND);
                 workload.close(producer, stack);
@@ -179,12 +177,12 @@ class RuleDeployITCase {
                 assertThat(raised.stream().map(RuleDeployITCase::raised).toList())
                         .as("each stretch's alerts by the version in force there, each once")
                         .containsExactlyInAnyOrderElementsOf(expected);
-                awaitList(stack, flinkUrl, "version 3 is in force at its watermark");
+                CliRun.awaitRulesList(stack, flinkUrl, PATIENCE, "version 3 is in force at its watermark");
 
                 // the backtest runs on this test's cluster too, in the slots the job leaves
                 job.cancel().get();
-                CliRun backtest = CliRun.of(with(stack, "rules", "backtest", "--rules", v0.toString(), "--deployed",
-                        "--input", config.topics().rideRequests() + "," + config.topics().driverStatus()));
+                CliRun backtest = CliRun.on(stack, "rules", "backtest", "--rules", v0.toString(), "--deployed",
+                        "--input", config.topics().rideRequests() + "," + config.topics().driverStatus());
                 assertThat(backtest.exitCode()).as(backtest.err()).isZero();
                 assertThat(backtest.out()).contains("version 2 left out, as the job refuses it");
                 assertThat(backtested(backtest.out(), workload.expected()))
@@ -312,25 +310,5 @@ class RuleDeployITCase {
         for (Rule rule : rules) {
             Files.writeString(dir.resolve(rule.name() + ".yaml"), rule.yaml());
         }
-    }
-
-    private static CliRun awaitList(SurgeStack stack, String flink, String... fragments) throws Exception {
-        CliRun[] last = new CliRun[1];
-        try {
-            Waiting.until(() -> {
-                last[0] = CliRun.of(with(stack, "rules", "list", "--flink", flink, "--set", "job.name=deploy"));
-                return List.of(fragments).stream().allMatch(last[0].out()::contains);
-            }, PATIENCE, "surge rules list to show " + List.of(fragments));
-        } catch (TimeoutException e) {
-            throw new AssertionError(e.getMessage() + "; it said:\n" + last[0].out() + last[0].err());
-        }
-        return last[0];
-    }
-
-    private static String[] with(SurgeStack stack, String... command) {
-        List<String> arguments = new ArrayList<>(List.of(command));
-        arguments.addAll(List.of("--bootstrap", stack.bootstrapServers(), "--registry",
-                stack.config().registry().url()));
-        return arguments.toArray(String[]::new);
     }
 }

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,17 +78,16 @@ public final class RuleSetTopic {
     }
 
     /**
-     * Publishes a rule set as the next version: one more than the newest deployed. Two deploys at the same moment
-     * can take the same number; the later record then wins, so deploys go one at a time, as from one pipeline.
+     * Publishes a rule set as the next version. Its number is its position in the topic, which the broker assigns:
+     * no writer can choose it, two deploys at the same moment get two numbers, and numbers only grow.
      *
      * @param effectiveFrom event time from which it applies
      * @return the version as published
      */
     public static RuleSetVersion publish(SurgeConfig config, Map<String, String> files, Instant effectiveFrom,
             String deployedBy, Instant now) {
-        long version = readAll(config).stream().mapToLong(RuleSetVersion::version).max().orElse(0) + 1;
         RuleSet record = RuleSet.newBuilder()
-                .setVersion(version)
+                .setVersion(0)
                 .setEffectiveFrom(effectiveFrom)
                 .setRules(Map.copyOf(files))
                 .setDeployedBy(deployedBy)
@@ -96,23 +97,25 @@ public final class RuleSetTopic {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config.kafka().clientProperties(Map.of(
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
-            producer.send(new ProducerRecord<>(config.topics().ruleSets(),
-                            Long.toString(version).getBytes(StandardCharsets.UTF_8),
+            // a key of its own: no later record, by compaction or by mistake, can take a version's place
+            RecordMetadata written = producer.send(new ProducerRecord<>(config.topics().ruleSets(),
+                            UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8),
                             new AvroEncoder<RuleSet>(schemaId, RuleSet.getClassSchema()).encode(record)))
                     .get(30, TimeUnit.SECONDS);
+            return version(record, written.offset());
         } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaSetupException("cannot publish rule set version " + version + " to "
-                    + config.topics().ruleSets() + " on " + config.bootstrapServers() + ": " + e.getMessage() + "; "
+            throw new KafkaSetupException("cannot publish a rule set version to " + config.topics().ruleSets()
+                    + " on " + config.bootstrapServers() + ": " + e.getMessage() + "; "
                     + KafkaSetupException.fix(config.kafka(), e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing a rule set", e);
         }
-        return version(record);
     }
 
-    static RuleSetVersion version(RuleSet record) {
-        return new RuleSetVersion(record.getVersion(), record.getEffectiveFrom().toEpochMilli(), record.getRules(),
+    /** The version a record at this offset of the (single-partition) rules topic is. */
+    static RuleSetVersion version(RuleSet record, long offset) {
+        return new RuleSetVersion(offset + 1, record.getEffectiveFrom().toEpochMilli(), record.getRules(),
                 record.getDeployedBy());
     }
 
@@ -123,8 +126,13 @@ public final class RuleSetTopic {
 
     private static Optional<RuleSetVersion> decode(AvroDecoder<RuleSet> decoder,
             ConsumerRecord<byte[], byte[]> record) {
+        if (record.partition() != 0) {
+            LOG.warn("{}/{}@{} is skipped: rule set versions are the records of partition 0, numbered by position;"
+                    + " the topic should have one partition", record.topic(), record.partition(), record.offset());
+            return Optional.empty();
+        }
         try {
-            return Optional.of(version(decoder.decode(record.value())));
+            return Optional.of(version(decoder.decode(record.value()), record.offset()));
         } catch (UndecodableException | RuntimeException e) {
             LOG.warn("{}/{}@{} is no rule set version and is skipped: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates surge's topics that do not exist yet. The multipliers topic is compacted as well as time-retained: the
  * latest value per zone is what a pricing service reads, and compaction keeps it however old. The rule sets topic is
- * compacted only: every version is kept, for replays, backtests and rollbacks.
+ * kept whole, for ever: every version stays, for replays, backtests and rollbacks, and no record (a tombstone, a
+ * reused key) can take one away.
  */
 public final class TopicSetup {
 
@@ -34,8 +35,9 @@ public final class TopicSetup {
             List<NewTopic> missing = topics.all().stream()
                     .filter(topic -> !existing.contains(topic))
                     .map(topic -> topic.equals(topics.ruleSets())
-                            // one partition: versions in deploy order; each version its own key, so all are kept
-                            ? new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))
+                            // one partition: a version's number is its position
+                            ? new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "delete",
+                                    "retention.ms", "-1", "retention.bytes", "-1"))
                             : topic.equals(topics.multipliers())
                                     ? new NewTopic(topic, topics.partitions(), (short) -1)
                                             .configs(Map.of("cleanup.policy", "compact,delete"))
