@@ -2,6 +2,7 @@ package io.surge.dashboard;
 
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
+import io.surge.io.kafka.OutputSerializers;
 import io.surge.zone.ZoneBoundaries;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -25,9 +26,14 @@ final class CityView {
     private static final int RATE_SAMPLES = 5;
     static final Duration QUIET_ZONE_KEPT = Duration.ofMinutes(10);
 
-    /** One zone as drawn: its latest result and its corners as {lat, lon} pairs. */
-    record Zone(String id, long demand, long supply, double multiplier, long windowStart, long windowEnd,
-            List<double[]> boundary) {}
+    /**
+     * One zone as drawn: its latest result and its corners as {lat, lon} pairs.
+     *
+     * @param multiplier the published price
+     * @param rawMultiplier the zone's own demand / supply, clamped, before the pricing policy
+     */
+    record Zone(String id, long demand, long supply, double multiplier, double rawMultiplier, long windowStart,
+            long windowEnd, List<double[]> boundary) {}
 
     record Alert(String id, String rule, String severity, String zone, String summary, long time) {}
 
@@ -53,7 +59,8 @@ final class CityView {
         if (known == null || windowEnd >= known.windowEnd()) {
             List<double[]> boundary = known == null ? ZoneBoundaries.of(result.getZoneId()) : known.boundary();
             zones.put(result.getZoneId(), new Zone(result.getZoneId(), result.getDemand(), result.getSupply(),
-                    result.getMultiplier(), result.getWindowStart().toEpochMilli(), windowEnd, boundary));
+                    result.getMultiplier(), OutputSerializers.rawMultiplier(result),
+                    result.getWindowStart().toEpochMilli(), windowEnd, boundary));
         }
         latestWindowEnd = Math.max(latestWindowEnd, windowEnd);
         lastUpdate = System.currentTimeMillis();

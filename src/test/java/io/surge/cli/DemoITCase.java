@@ -51,7 +51,8 @@ class DemoITCase {
     private static final Pattern REGISTRY = Pattern.compile("registry=(http://\\S+)");
     private static final Pattern METRICS = Pattern.compile("metrics: (http://\\S+)");
     private static final Pattern TOOLTIP = Pattern.compile(
-            "(\\S+) · demand (\\d+) · supply (\\d+) · ([\\d.]+)x · window \\S+–(\\d\\d:\\d\\d:\\d\\d)");
+            "(\\S+) · demand (\\d+) · supply (\\d+) · ([\\d.]+)x \\(raw ([\\d.]+)x\\)"
+                    + " · window \\S+–(\\d\\d:\\d\\d:\\d\\d)");
 
     private static final String COUNTED_EARLIER =
             "sum(flink_taskmanager_job_task_operator_surge_eventsCounted offset 3s)";
@@ -183,8 +184,9 @@ class DemoITCase {
                             && result.demand() == Long.parseLong(shown.group(2))
                             && result.supply() == Long.parseLong(shown.group(3))
                             && String.format("%.2f", result.multiplier()).equals(shown.group(4))
+                            && String.format("%.2f", result.rawMultiplier()).equals(shown.group(5))
                             && Instant.ofEpochMilli(result.windowEnd()).toString().substring(11, 19)
-                                    .equals(shown.group(5))),
+                                    .equals(shown.group(6))),
                     Duration.ofSeconds(30), "a result in surge-multipliers as the page shows it: " + shown.group());
 
             Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", "dashboard.png"),

@@ -1,6 +1,7 @@
 package io.surge.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.surge.avro.Severity;
 import io.surge.avro.SurgeAlert;
@@ -23,6 +24,22 @@ class CityViewTest {
         assertThat(zone.multiplier()).isEqualTo(2.0);
         assertThat(zone.boundary()).hasSize(4);
         assertThat(zone.boundary().get(0)).containsExactly(40.75, -73.99);
+    }
+
+    @Test
+    void aZoneShowsThePublishedPriceAndTheRawRatioBehindIt() {
+        CityView view = new CityView();
+        SurgeMultiplier priced = result("zone_4075_-7399", 35_000, 9, 3);
+        priced.setMultiplier(1.5);
+        priced.setRawMultiplier(3.0);
+        priced.setPolicyVersion("policy-test");
+        view.take(priced);
+        view.take(result("zone_4075_-7400", 35_000, 8, 2)); // written before published prices: raw is the price
+
+        assertThat(view.snapshot().zones()).extracting(CityView.Zone::id, CityView.Zone::multiplier,
+                CityView.Zone::rawMultiplier).containsExactlyInAnyOrder(
+                        tuple("zone_4075_-7399", 1.5, 3.0),
+                        tuple("zone_4075_-7400", 4.0, 4.0));
     }
 
     @Test
