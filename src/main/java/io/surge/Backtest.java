@@ -34,7 +34,7 @@ public final class Backtest {
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DataStream<Ingested> replay = env.fromData(inEventTimeOrder(inputs), TypeInformation.of(Ingested.class))
-                .assignTimestampsAndWatermarks(EventTimeWatermarks.strategy(config.watermarks()))
+                .assignTimestampsAndWatermarks(EventTimeWatermarks.strategy(config.watermarks(), Clock.system()))
                 .name("Recorded inputs");
         DataStream<ZoneAlert> alerts =
                 SurgePipeline.build(replay, config, RuleSets.fixed(env, versions), Clock.system()).alerts();

@@ -94,7 +94,7 @@ public final class SurgeJob {
      */
     public static void build(StreamExecutionEnvironment env, SurgeConfig config, Source<Ingested, ?, ?> source,
             RuleSets rules, Sinks sinks, Clock clock) {
-        SurgePipeline.Outputs outputs = SurgePipeline.build(inputs(env, config, source), config, rules, clock);
+        SurgePipeline.Outputs outputs = SurgePipeline.build(inputs(env, config, source, clock), config, rules, clock);
         outputs.multipliers().sinkTo(sinks.multipliers()).name("Surge multipliers to Kafka").uid("multipliers-sink");
         outputs.alerts().sinkTo(sinks.alerts()).name("Surge alerts to Kafka").uid("alerts-sink");
         outputs.lateEvents().sinkTo(sinks.lateEvents()).name("Late events to Kafka").uid("late-events-sink");
@@ -103,9 +103,9 @@ public final class SurgeJob {
 
     /** The inputs as the pipeline takes them: event time and watermarks per source split. */
     public static DataStream<Ingested> inputs(StreamExecutionEnvironment env, SurgeConfig config,
-            Source<Ingested, ?, ?> source) {
+            Source<Ingested, ?, ?> source, Clock clock) {
         return env.fromSource(source,
-                        EventTimeWatermarks.strategy(config.watermarks()),
+                        EventTimeWatermarks.strategy(config.watermarks(), clock),
                         "Ride requests and driver statuses from Kafka")
                 .uid("kafka-inputs");
     }

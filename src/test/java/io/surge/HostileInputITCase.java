@@ -44,9 +44,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Producers of other teams write, beside valid traffic, records surge never expected: values framed with the id of a
  * JSON Schema or Protobuf schema (Confluent's other serializers use the same framing), of a non-record Avro schema,
  * of random ids; a compatible recursive evolution of RideRequest nested 20,000 levels deep; an array claiming two
- * billion items that take no bytes; a 3 MB value; and one input partition gets nothing but such records for the whole
- * run. The job must never restart, dead-letter each with its reason, account for every record, let the garbage-only
- * partition go idle, and compute every (zone, window) as the oracle does.
+ * billion items that take no bytes; a 3 MB value; a valid ride stamped 50 minutes ahead of the clock; and one input
+ * partition gets nothing but such records for the whole run. The job must never restart, dead-letter each with its
+ * reason, account for every record, let the garbage-only partition go idle, and compute every (zone, window) as the
+ * oracle does.
  */
 @Tag("slow")
 class HostileInputITCase {
@@ -72,8 +73,8 @@ class HostileInputITCase {
             SurgeConfig config = stack.config();
             String rides = config.topics().rideRequests();
             allowLargeRecords(stack, rides);
-            List<Hostile> hostile = hostileRecords(stack);
             ClosedWorkload workload = ClosedWorkload.generate(41L, EVENTS, PARTITIONS);
+            List<Hostile> hostile = hostileRecords(stack, workload.now());
 
             JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
             Map<String, String> expected = new HashMap<>();
@@ -149,8 +150,12 @@ class HostileInputITCase {
         }
     }
 
-    /** One of each kind of record that surge never expected, framed as Confluent's serializers frame them. */
-    private static List<Hostile> hostileRecords(SurgeStack stack) throws Exception {
+    /**
+     * One of each kind of record that surge never expected, framed as Confluent's serializers frame them.
+     *
+     * @param now the job's processing clock
+     */
+    private static List<Hostile> hostileRecords(SurgeStack stack, long now) throws Exception {
         String registry = stack.config().registry().url();
         int json = OtherTeams.register(registry, "other-team-json-value", "JSON",
                 "{\"type\": \"object\", \"properties\": {\"lat\": {\"type\": \"number\"}}}");
@@ -169,7 +174,11 @@ class HostileInputITCase {
                 new Hostile("20,000 levels deep", OtherTeams.framed(recursive, OtherTeams.nestedRide(ride, 20_000)), "undecodable"),
                 new Hostile("two billion nothings", OtherTeams.framed(nothings, OtherTeams.twoBillionNothings(ride)), "undecodable"),
                 // not the wire format at all, and larger than surge's outputs take
-                new Hostile("3 MB of bytes", big(), "undecodable")));
+                new Hostile("3 MB of bytes", big(), "undecodable"),
+                // a valid ride from a producer whose clock runs 50 minutes fast: were it counted, it would take the
+                // watermark of every partition it reaches 50 minutes on, and the city's next 50 minutes with it
+                new Hostile("a fast clock", stack.wire(Inputs.rideRequest("fast-clock", 40.71, -74.01,
+                        now + Duration.ofMinutes(50).toMillis())), "future-event-time")));
         Random random = new Random(9);
         for (int i = 0; i < 20; i++) {
             records.add(new Hostile("a random id", OtherTeams.framed(1_000_000 + random.nextInt(1_000_000), new byte[] {2, 'x'}),

@@ -13,6 +13,7 @@ import io.surge.config.SurgeConfig;
 import io.surge.embedded.EmbeddedKafka;
 import io.surge.embedded.EmbeddedRegistry;
 import io.surge.embedded.FreePort;
+import io.surge.event.Reason;
 import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.io.kafka.TopicSetup;
 import io.surge.io.registry.RegistryException;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,8 +68,8 @@ class KafkaSurgeITCase {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    // Also the processing clock of input validation: after every valid event time, and more than the 1 h skew bound
-    // before the far-future records that the workload makes invalid.
+    // Also the processing clock of input validation: after every valid event time, and more than the skew bound
+    // before the far-future records of the workload's fast clocks.
     private static final long COMPUTED_AT = at(900);
     private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(120);
     private static final String EXODUS_ZONE = "zone_4080_-7396";
@@ -225,17 +227,18 @@ class KafkaSurgeITCase {
 
     private static void produceWorkload(KafkaProducer<byte[], byte[]> producer, CityWorkload workload, InputIds ids,
             Schema rideV2, Set<String> expectedDeadLetters) throws Exception {
-        List<Future<RecordMetadata>> invalid = new ArrayList<>();
+        Map<Future<RecordMetadata>, Reason> diverted = new LinkedHashMap<>();
         List<Object> inputs = workload.inputs();
         for (int i = 0; i < inputs.size(); i++) {
             Future<RecordMetadata> sent = send(producer, inputs.get(i), ids, rideV2, i % 2 == 0);
-            if (workload.invalidOffsets().contains((long) i)) {
-                invalid.add(sent);
+            Reason reason = workload.divertedOffsets().get((long) i);
+            if (reason != null) {
+                diverted.put(sent, reason);
             }
         }
         producer.flush();
-        for (Future<RecordMetadata> sent : invalid) {
-            expectedDeadLetters.add(describe(sent.get(), "invalid-field"));
+        for (Map.Entry<Future<RecordMetadata>, Reason> sent : diverted.entrySet()) {
+            expectedDeadLetters.add(describe(sent.getKey().get(), sent.getValue().wireName()));
         }
     }
 

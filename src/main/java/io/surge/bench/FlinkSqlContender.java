@@ -113,7 +113,8 @@ final class FlinkSqlContender {
         tables.getConfig().set("table.exec.mini-batch.size", "5000");
         tables.getConfig().set("table.optimizer.agg-phase-strategy", "TWO_PHASE");
 
-        var inputs = SurgeJob.inputs(env, config, KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)));
+        var inputs = SurgeJob.inputs(env, config,
+                KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)), clock);
         var events = SurgePipeline.zoneEvents(SurgePipeline.accepted(inputs), config)
                 .map(FlinkSqlContender::row, Types.ROW_NAMED(
                         new String[] {"zone_id", "driver_id", "available", "elsewhere", "event_time"},

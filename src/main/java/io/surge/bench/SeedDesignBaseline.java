@@ -35,7 +35,8 @@ final class SeedDesignBaseline {
         int schemaId = Contenders.prepareMultipliers(config);
         Clock clock = Clock.system();
         // the seed design's windows, on surge's zone events, so that each driver counts in one zone as in surge
-        var inputs = SurgeJob.inputs(env, config, KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)));
+        var inputs = SurgeJob.inputs(env, config,
+                KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)), clock);
         SurgePipeline.zoneEvents(SurgePipeline.accepted(inputs), config)
                 .window(SlidingEventTimeWindows.of(
                         Duration.ofMillis(config.window().sizeMillis()), Duration.ofMillis(config.window().slideMillis())))

@@ -30,7 +30,8 @@ final class GenerateCommand implements Callable<Integer> {
             + " 20 s, a driver outage after 35 s) or steady. Default: ${DEFAULT-VALUE}.")
     String scenario;
 
-    @Option(names = "--start", description = "City time of the first event, ISO-8601 (default: now).")
+    @Option(names = "--start", description = "City time of the first event, ISO-8601 (default: now; with --fast,"
+            + " the duration before now, so that no event is ahead of the clock).")
     Instant start;
 
     @Option(names = "--fast", description = "Send as fast as the broker takes it instead of in real time.")
@@ -45,13 +46,16 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SurgeConfig surge = config.load();
-        CityTraffic traffic = city.city(start == null ? Instant.now() : start, scenario);
+        Duration span = parse(duration);
+        // sent faster than real time from now, the city would run ahead of every clock that reads it
+        Instant first = start != null ? start : fast ? Instant.now().minus(span) : Instant.now();
+        CityTraffic traffic = city.city(first, scenario);
         TopicSetup.ensureTopics(surge);
         try (TrafficProducer producer = new TrafficProducer(traffic, surge)) {
             spec.commandLine().getOut().printf("sending %s of city traffic: %d zones, %d drivers, about %.0f events/s%n",
                     duration, traffic.zones(), traffic.drivers(), city.rate);
             spec.commandLine().getOut().flush();
-            producer.play(parse(duration), !fast);
+            producer.play(span, !fast);
             spec.commandLine().getOut().printf("sent %d events%n", producer.sent());
         }
         return 0;

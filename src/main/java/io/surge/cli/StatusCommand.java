@@ -130,8 +130,15 @@ final class StatusCommand implements Callable<Integer> {
         if (watermark.isEmpty()) {
             out.println("watermark      none yet");
         } else {
-            out.printf("watermark      %s, %s behind the clock%n", Instant.ofEpochMilli(watermark.getAsLong()),
-                    duration(Duration.between(Instant.ofEpochMilli(watermark.getAsLong()), now)));
+            Duration behind = Duration.between(Instant.ofEpochMilli(watermark.getAsLong()), now);
+            out.printf("watermark      %s, %s %s the clock%n", Instant.ofEpochMilli(watermark.getAsLong()),
+                    duration(behind.abs()), behind.isNegative() ? "AHEAD of" : "behind");
+            if (behind.isNegative()) {
+                // the job's own watermark never passes its clock: this one was restored from a checkpoint of an
+                // older build, or this machine's clock is behind the job's
+                problems.add("the watermark is " + duration(behind.abs()) + " ahead of this machine's clock: records"
+                        + " up to it are late");
+            }
         }
     }
 

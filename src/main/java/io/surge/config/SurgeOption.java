@@ -112,8 +112,10 @@ public enum SurgeOption {
     H3_RESOLUTION("zones.h3-resolution", "8", "H3 cell resolution, 0 to 15, used when zones is h3."),
     MAX_FUTURE_SKEW(
             "input.max-future-skew",
-            "1h",
-            "Records whose event_time is further ahead of processing time are dead-lettered as invalid-field."),
+            "30s",
+            "Records whose event_time is further ahead of processing time are dead-lettered as future-event-time."
+                    + " Producers' clocks are NTP-synced, within a second; a record further ahead comes from a clock"
+                    + " that runs fast."),
     INPUT_BOUNDED(
             "input.bounded",
             "false",

@@ -12,6 +12,11 @@ public enum Reason {
     REGISTRY_REFUSED("registry-refused"),
     /** The record decoded, but a field is impossible: coordinates, ids or timestamps. */
     INVALID_FIELD("invalid-field"),
+    /**
+     * Its event time is further ahead of the processing clock than {@code input.max-future-skew}: its producer's
+     * clock runs fast, and counting it would open windows nobody else is in yet.
+     */
+    FUTURE_EVENT_TIME("future-event-time"),
     /** Every window the record belongs to had already been emitted when it arrived. */
     LATE("late");
 

@@ -11,10 +11,11 @@ import io.surge.zone.ZoneResolver;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
- * Turns a decoded input record into a {@link ZoneEvent}, or diverts it as {@code invalid-field} with a sentence
- * naming the field and what was wrong. It runs before watermarks are generated, so an absurd timestamp can never move
+ * Turns a decoded input record into a {@link ZoneEvent}, or diverts it as {@code invalid-field} or {@code
+ * future-event-time} with a sentence naming the field and what was wrong. It runs before watermarks are generated, so an absurd timestamp can never move
  * the watermark and make good records late.
  */
 public final class InputValidation implements Serializable {
@@ -39,10 +40,7 @@ public final class InputValidation implements Serializable {
                 idProblem("user_id", request.getUserId()),
                 coordinateProblem(request.getLat(), request.getLon()),
                 timeProblem(request.getEventTime()));
-        if (problem != null) {
-            return Ingested.diverted(Reason.INVALID_FIELD, problem, origin);
-        }
-        return Ingested.accepted(new ZoneEvent(
+        return judged(problem, request.getEventTime(), origin, () -> new ZoneEvent(
                 zones.zoneOf(request.getLat(), request.getLon()),
                 request.getEventTime().toEpochMilli(),
                 ZoneEvent.Kind.RIDE_REQUEST,
@@ -56,16 +54,23 @@ public final class InputValidation implements Serializable {
                 idProblem("driver_id", status.getDriverId()),
                 coordinateProblem(status.getLat(), status.getLon()),
                 timeProblem(status.getEventTime()));
-        if (problem != null) {
-            return Ingested.diverted(Reason.INVALID_FIELD, problem, origin);
-        }
-        return Ingested.accepted(new ZoneEvent(
+        return judged(problem, status.getEventTime(), origin, () -> new ZoneEvent(
                 zones.zoneOf(status.getLat(), status.getLon()),
                 status.getEventTime().toEpochMilli(),
                 ZoneEvent.Kind.DRIVER_STATUS,
                 status.getDriverId(),
                 status.getAvailable(),
                 origin));
+    }
+
+    /** Invalid if a field is; else ahead of the clock if its event time is; else the zone event. */
+    private Ingested judged(String problem, Instant eventTime, RecordOrigin origin, Supplier<ZoneEvent> event) {
+        if (problem != null) {
+            return Ingested.diverted(Reason.INVALID_FIELD, problem, origin);
+        }
+        String ahead = aheadOfTheClock(eventTime);
+        return ahead != null ? Ingested.diverted(Reason.FUTURE_EVENT_TIME, ahead, origin)
+                : Ingested.accepted(event.get());
     }
 
     private static String firstProblem(String... problems) {
@@ -105,11 +110,17 @@ public final class InputValidation implements Serializable {
         if (millis < 0) {
             return "event_time " + eventTime + " is before 1970; event times are UTC epoch milliseconds";
         }
+        return null;
+    }
+
+    /** Of a valid event time. */
+    private String aheadOfTheClock(Instant eventTime) {
         long now = clock.millis();
-        if (millis - now > maxFutureSkewMillis) {
-            return "event_time " + eventTime + " is " + Duration.ofMillis(millis - now)
-                    + " ahead of processing time " + Instant.ofEpochMilli(now) + "; at most "
-                    + Duration.ofMillis(maxFutureSkewMillis) + " is accepted (input.max-future-skew)";
+        long ahead = eventTime.toEpochMilli() - now;
+        if (ahead > maxFutureSkewMillis) {
+            return "event_time " + eventTime + " is " + Duration.ofMillis(ahead) + " ahead of processing time "
+                    + Instant.ofEpochMilli(now) + "; at most " + Duration.ofMillis(maxFutureSkewMillis)
+                    + " is accepted (input.max-future-skew): the producer's clock runs fast";
         }
         return null;
     }

@@ -8,8 +8,9 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.util.clock.RelativeClock;
 
 /**
- * One source partition's watermark: the largest valid event time it delivered minus the out-of-orderness bound, and
- * idle once it has been silent (no valid record) for the idleness timeout of {@link ReadingTime}.
+ * One source partition's watermark: the largest valid event time it delivered, or the processing clock when that is
+ * earlier, minus the out-of-orderness bound; idle once it has been silent (no valid record) for the idleness timeout
+ * of {@link ReadingTime}.
  *
  * <p>A partition that has delivered nothing at all since the source started is waited for longer, {@link
  * #FIRST_RECORD_WAIT} at least: after a restart the source has to connect, fetch and work through its other partitions'
@@ -26,23 +27,25 @@ final class PartitionWatermarks implements WatermarkGenerator<Ingested> {
     private final RelativeClock readingTime;
     private final long idleAfterNanos;
     private final long firstRecordWaitNanos;
+    private final Clock clock;
     private boolean delivered;
     private boolean validSinceLastEmit;
     private long silentSince = SILENCE_NOT_STARTED;
     private boolean idle;
 
-    PartitionWatermarks(Duration outOfOrderness, Duration idleness, RelativeClock readingTime) {
+    PartitionWatermarks(Duration outOfOrderness, Duration idleness, RelativeClock readingTime, Clock clock) {
         this.bounded = new BoundedOutOfOrdernessWatermarks<>(outOfOrderness);
         this.readingTime = readingTime;
         this.idleAfterNanos = idleness.toNanos();
         this.firstRecordWaitNanos = Math.max(idleAfterNanos, FIRST_RECORD_WAIT.toNanos());
+        this.clock = clock;
     }
 
     @Override
     public void onEvent(Ingested ingested, long eventTimestamp, WatermarkOutput output) {
         delivered = true;
         if (ingested.isAccepted()) {
-            bounded.onEvent(ingested, eventTimestamp, output);
+            bounded.onEvent(ingested, Math.min(eventTimestamp, clock.millis()), output);
             validSinceLastEmit = true;
             idle = false;
         }

@@ -21,7 +21,7 @@ class SurgeConfigTest {
         assertThat(config.watermarks().outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.watermarks().idleness()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.input().zones()).isEqualTo(ZoneScheme.GRID);
-        assertThat(config.input().maxFutureSkew()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.input().maxFutureSkew()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.checkpointing().interval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.checkpointing().backend()).isEqualTo(StateBackendKind.ROCKSDB);
     }

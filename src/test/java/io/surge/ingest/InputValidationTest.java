@@ -74,18 +74,25 @@ class InputValidationTest {
     }
 
     @Test
-    void eventTimesBefore1970OrMoreThanTheSkewAheadAreDiverted() {
+    void eventTimesBefore1970AreInvalidAndThoseMoreThanTheSkewAheadComeFromAFastClock() {
         assertInvalid(validation.rideRequest(rideRequest("r1", 1, 1, -1), origin), "before 1970");
-        assertInvalid(
-                validation.driverStatus(driverStatus("d1", 1, 1, true, NOW + HOUR + 1), origin),
-                "ahead of processing time");
+        assertDiverted(validation.driverStatus(driverStatus("d1", 1, 1, true, NOW + HOUR + 1), origin),
+                Reason.FUTURE_EVENT_TIME, "ahead of processing time");
+        assertDiverted(validation.rideRequest(rideRequest("r1", 1, 1, NOW + HOUR + 1), origin),
+                Reason.FUTURE_EVENT_TIME, "the producer's clock runs fast");
+        // an invalid field is named first, whatever the clock
+        assertInvalid(validation.rideRequest(rideRequest("r1", 91, 1, NOW + HOUR + 1), origin), "lat is 91");
         assertThat(validation.driverStatus(driverStatus("d1", 1, 1, true, NOW + HOUR), origin).isAccepted()).isTrue();
         assertThat(validation.rideRequest(rideRequest("r1", 1, 1, 0), origin).isAccepted()).isTrue();
     }
 
     private void assertInvalid(Ingested ingested, String problem) {
+        assertDiverted(ingested, Reason.INVALID_FIELD, problem);
+    }
+
+    private void assertDiverted(Ingested ingested, Reason reason, String problem) {
         assertThat(ingested.isAccepted()).isFalse();
-        assertThat(ingested.diverted().reason()).isEqualTo(Reason.INVALID_FIELD);
+        assertThat(ingested.diverted().reason()).isEqualTo(reason);
         assertThat(ingested.diverted().detail()).contains(problem);
         assertThat(ingested.diverted().origin()).isSameAs(origin);
     }

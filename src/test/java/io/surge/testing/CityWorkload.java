@@ -3,14 +3,15 @@ package io.surge.testing;
 import io.surge.avro.DriverStatus;
 import io.surge.avro.RideRequest;
 import io.surge.event.Ingested;
+import io.surge.event.Reason;
 import io.surge.event.RecordOrigin;
 import io.surge.ingest.InputValidation;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * A seeded stream of ride requests and driver statuses over a 4 x 4 block of grid zones in lower Manhattan, in arrival
@@ -34,7 +35,7 @@ public final class CityWorkload {
     private final List<Object> inputs = new ArrayList<>();
     private final List<RecordOrigin> origins = new ArrayList<>();
     private final List<SurgeOracle.Observation> valid = new ArrayList<>();
-    private final Set<Long> invalidOffsets = new TreeSet<>();
+    private final Map<Long, Reason> divertedOffsets = new TreeMap<>();
 
     /**
      * @param startMillis event time of the first record, aligned to the slide
@@ -65,24 +66,28 @@ public final class CityWorkload {
             }
             double lat = ride ? SOUTH + random.nextDouble() * SIDE : drivers[driver][0];
             double lon = ride ? WEST + random.nextDouble() * SIDE : drivers[driver][1];
-            boolean invalid = random.nextDouble() < invalidFraction;
-            if (invalid) {
+            Reason diverted = null;
+            if (random.nextDouble() < invalidFraction) {
+                diverted = Reason.INVALID_FIELD;
                 switch (random.nextInt(5)) {
                     case 0 -> lat = Double.NaN;
                     case 1 -> lat = 95.0;
                     case 2 -> lon = -200.0;
                     case 3 -> eventTime = -5_000;
-                    default -> eventTime = slot + 2 * 3_600_000L;
+                    default -> {
+                        eventTime = slot + 2 * 3_600_000L;
+                        diverted = Reason.FUTURE_EVENT_TIME;
+                    }
                 }
             }
             if (ride) {
-                workload.add(Inputs.rideRequest("r" + i, lat, lon, eventTime), RIDE_TOPIC, invalid, null, false);
+                workload.add(Inputs.rideRequest("r" + i, lat, lon, eventTime), RIDE_TOPIC, diverted, null, false);
             } else {
                 String driverId = "d" + driver;
                 boolean available = random.nextDouble() < 0.7;
                 workload.add(
-                        Inputs.driverStatus(driverId, lat, lon, available, eventTime), DRIVER_TOPIC, invalid, driverId,
-                        available);
+                        Inputs.driverStatus(driverId, lat, lon, available, eventTime), DRIVER_TOPIC, diverted,
+                        driverId, available);
             }
         }
         return workload;
@@ -94,12 +99,13 @@ public final class CityWorkload {
         return Math.min(min + SIDE - 1e-9, Math.max(min, moved));
     }
 
-    private void add(Object input, String topic, boolean invalid, String driverId, boolean available) {
+    /** @param diverted why the job must dead-letter it, or null when it counts */
+    private void add(Object input, String topic, Reason diverted, String driverId, boolean available) {
         long offset = inputs.size();
         inputs.add(input);
         origins.add(new RecordOrigin(topic, 0, offset, null, ("value-" + offset).getBytes(StandardCharsets.UTF_8)));
-        if (invalid) {
-            invalidOffsets.add(offset);
+        if (diverted != null) {
+            divertedOffsets.put(offset, diverted);
             return;
         }
         double lat = input instanceof RideRequest r ? r.getLat() : ((DriverStatus) input).getLat();
@@ -134,7 +140,8 @@ public final class CityWorkload {
         return valid;
     }
 
-    public Set<Long> invalidOffsets() {
-        return invalidOffsets;
+    /** The offsets of the records the job must dead-letter, with the reason. */
+    public Map<Long, Reason> divertedOffsets() {
+        return divertedOffsets;
     }
 }

@@ -25,8 +25,9 @@ class EventTimeWatermarksTest {
 
     private static final Duration INTERVAL = Duration.ofMillis(20);
 
+    private long processingTime = at(3600);
     private final WatermarkStrategy<Ingested> strategy = EventTimeWatermarks.strategy(
-            new WatermarkSettings(Duration.ofSeconds(5), Duration.ofSeconds(10), INTERVAL));
+            new WatermarkSettings(Duration.ofSeconds(5), Duration.ofSeconds(10), INTERVAL), () -> processingTime);
     // Flink reads a relative time of 0 as "silence not started yet", so the clock starts later.
     private final ManualClock activity = new ManualClock(Duration.ofSeconds(1).toNanos());
     private final RecordingOutput output = new RecordingOutput();
@@ -51,6 +52,19 @@ class EventTimeWatermarksTest {
         generator.onPeriodicEmit(output);
 
         assertThat(output.last()).isEqualTo(at(15) - 1);
+    }
+
+    @Test
+    void theWatermarkNeverPassesTheProcessingClockWhateverARecordSays() {
+        processingTime = at(20);
+        offer(Ingested.accepted(ride("A").at(40))); // a producer's clock 20 s fast: counted, within the skew
+        generator.onPeriodicEmit(output);
+        assertThat(output.last()).as("held at the clock, less the bound").isEqualTo(at(15) - 1);
+
+        processingTime = at(30);
+        offer(Ingested.accepted(ride("A").at(29)));
+        generator.onPeriodicEmit(output);
+        assertThat(output.last()).as("moving on with the records behind the clock").isEqualTo(at(24) - 1);
     }
 
     @Test
