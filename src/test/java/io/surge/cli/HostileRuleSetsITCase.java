@@ -1,6 +1,7 @@
 package io.surge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.surge.SurgeJob;
 import io.surge.alerts.RuleSetVersion;
@@ -133,6 +134,27 @@ class HostileRuleSetsITCase {
                     .containsExactlyInAnyOrder(9L, 10L);
             assertThat(RuleSetTopic.readAll(config)).extracting(RuleSetVersion::deployedBy)
                     .contains("first@test", "second@test");
+        }
+    }
+
+    /**
+     * Reading the deployed versions, as {@code surge run} does at start and the rules tools do, while the registry is
+     * down: it gives up after {@code registry.retry-for} with the reason, rather than waiting for ever, or leaving
+     * versions out as if they were no rule sets.
+     */
+    @Test
+    void readingTheVersionsDuringARegistryOutageGivesUpAfterItsRetryTime() throws Exception {
+        try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "outage"))) {
+            RuleSetTopic.publish(stack.config(), Map.of("surge-spike.yaml", "unchecked"), Instant.now(), "ops@test",
+                    Instant.now());
+            stack.registry().close();
+
+            CliRun list = assertTimeoutPreemptively(PATIENCE,
+                    () -> CliRun.on(stack, "rules", "list", "--set", "registry.retry-for=2s"));
+
+            assertThat(list.exitCode()).isNotZero();
+            assertThat(list.out()).doesNotContain("surge-spike");
+            assertThat(list.err()).contains("gave up after retrying for 2");
         }
     }
 

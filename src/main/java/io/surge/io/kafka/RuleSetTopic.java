@@ -3,6 +3,7 @@ package io.surge.io.kafka;
 import io.surge.alerts.RuleSetVersion;
 import io.surge.avro.RuleSet;
 import io.surge.config.SurgeConfig;
+import io.surge.io.registry.RegistryException;
 import io.surge.io.registry.RegistrySettings;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.io.serde.AvroDecoder;
@@ -67,9 +68,15 @@ public final class RuleSetTopic {
         return builder.build();
     }
 
-    /** Every version deployed so far, in version order. */
+    /**
+     * Every version deployed so far, in version order.
+     *
+     * @throws RegistryException when the registry cannot be reached for {@code registry.retry-for}: the job's start
+     *     and the tools stop with the reason instead of waiting, or of leaving versions out
+     */
     public static List<RuleSetVersion> readAll(SurgeConfig config) {
-        AvroDecoder<RuleSet> decoder = decoder(config.registry());
+        SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
+        AvroDecoder<RuleSet> decoder = new AvroDecoder<>(registry::schemaById, RuleSet.getClassSchema());
         List<RuleSetVersion> versions = new ArrayList<>();
         TopicSnapshot.forEachCommitted(config, List.of(config.topics().ruleSets()),
                 record -> decode(decoder, record).ifPresent(versions::add));
@@ -119,11 +126,6 @@ public final class RuleSetTopic {
                 record.getDeployedBy());
     }
 
-    private static AvroDecoder<RuleSet> decoder(RegistrySettings settings) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(settings);
-        return new AvroDecoder<>(registry::awaitSchemaById, RuleSet.getClassSchema());
-    }
-
     private static Optional<RuleSetVersion> decode(AvroDecoder<RuleSet> decoder,
             ConsumerRecord<byte[], byte[]> record) {
         if (record.partition() != 0) {
@@ -133,6 +135,9 @@ public final class RuleSetTopic {
         }
         try {
             return Optional.of(version(decoder.decode(record.value()), record.offset()));
+        } catch (RegistryException e) {
+            // the registry's trouble, not the record's: skipping it would leave a version out
+            throw e;
         } catch (UndecodableException | RuntimeException e) {
             LOG.warn("{}/{}@{} is no rule set version and is skipped: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
@@ -153,7 +158,8 @@ public final class RuleSetTopic {
 
         @Override
         public void open(DeserializationSchema.InitializationContext context) {
-            decoder = decoder(registry);
+            // while the job runs, an outage is waited out: the rules in force stay, and nothing else waits for these
+            decoder = new AvroDecoder<>(new SchemaRegistryClient(registry)::awaitSchemaById, RuleSet.getClassSchema());
         }
 
         @Override
