@@ -112,6 +112,6 @@ public final class SurgeJob {
 
     /** How the sources turn decoded records into zone events. */
     public static InputValidation validation(SurgeConfig config, Clock clock) {
-        return new InputValidation(config.input().zoneResolver(), config.input().maxFutureSkew(), clock);
+        return InputValidation.of(config.input(), clock);
     }
 }

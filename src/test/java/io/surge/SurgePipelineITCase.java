@@ -57,7 +57,7 @@ class SurgePipelineITCase {
         CityWorkload workload = CityWorkload.generate(20261125L, 4000, Events.at(0), 40, 4_500, 0.02, 0.03);
         // All event times are before this clock, except the deliberately far-future ones.
         InputValidation validation =
-                new InputValidation(config.input().zoneResolver(), config.input().maxFutureSkew(), () -> Events.at(600));
+                InputValidation.of(config.input(), () -> Events.at(600));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
         env.setParallelism(2);

@@ -109,7 +109,7 @@ final class KafkaStreamsContender {
         long slide = config.window().slideMillis();
         long size = config.window().sizeMillis();
         InputValidation validation =
-                new InputValidation(config.input().zoneResolver(), config.input().maxFutureSkew(), Clock.system());
+                InputValidation.of(config.input(), Clock.system());
         KStream<String, ZoneEvent> decoded = builder
                 .stream(config.topics().inputTopics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .process(() -> new Decode(new InputDeserializer(config.registry(), config.topics(), validation)));

@@ -73,7 +73,7 @@ final class BacktestCommand implements Callable<Integer> {
             }
         }
         InputValidation validation =
-                new InputValidation(surge.input().zoneResolver(), surge.input().maxFutureSkew(), Clock.system());
+                InputValidation.of(surge.input(), Clock.system());
         Path file = Path.of(input);
         List<Ingested> inputs = Files.isRegularFile(file)
                 ? RecordedInputs.read(file, surge.topics(), validation)

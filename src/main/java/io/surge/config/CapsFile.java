@@ -2,6 +2,7 @@ package io.surge.config;
 
 import io.surge.pricing.AreaCap;
 import io.surge.pricing.Multiplier;
+import io.surge.zone.Area;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ public final class CapsFile {
                     + " below 1.0 would price under no surge, above 5.0 it caps nothing.");
         }
         Set<String> zones = zones(file, at, fields.get("zones"));
-        AreaCap.Box area = fields.get("area") == null ? null : area(file, at, fields.get("area"));
+        Area area = fields.get("area") == null ? null : area(file, at, fields.get("area"));
         if (zones.isEmpty() && area == null) {
             throw new ConfigException(file + ": " + at + ": it covers no zone; give zones, area or both.");
         }
@@ -118,7 +119,7 @@ public final class CapsFile {
         return zones;
     }
 
-    private static AreaCap.Box area(Path file, String at, Object value) {
+    private static Area area(Path file, String at, Object value) {
         if (!(value instanceof Map<?, ?> box) || !box.keySet().equals(Set.copyOf(EDGES))) {
             throw new ConfigException(file + ": " + at + ": field 'area': expected south, west, north and east in"
                     + " degrees, such as {south: 40.70, west: -74.02, north: 40.76, east: -73.97}.");
@@ -127,12 +128,11 @@ public final class CapsFile {
         double west = number(file, at, "area.west", box.get("west"));
         double north = number(file, at, "area.north", box.get("north"));
         double east = number(file, at, "area.east", box.get("east"));
-        if (south < -90 || north > 90 || south >= north || west < -180 || east > 180 || west >= east) {
-            throw new ConfigException(file + ": " + at + ": field 'area': not a box (south " + south + ", west "
-                    + west + ", north " + north + ", east " + east + "); latitudes in [-90, 90] with south < north,"
-                    + " longitudes in [-180, 180] with west < east.");
+        try {
+            return new Area(south, west, north, east);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file + ": " + at + ": field 'area': " + e.getMessage() + ".");
         }
-        return new AreaCap.Box(south, west, north, east);
     }
 
     private static double number(Path file, String at, String field, Object value) {

@@ -5,6 +5,7 @@ import io.surge.io.registry.RegistrySettings;
 import io.surge.pricing.Multiplier;
 import io.surge.pricing.PricingPolicy;
 import io.surge.pricing.WindowSpec;
+import io.surge.zone.Area;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -102,6 +103,7 @@ public record SurgeConfig(
                 new InputSettings(
                         values.choice(SurgeOption.ZONES, ZoneScheme.class),
                         values.integer(SurgeOption.H3_RESOLUTION, 0, 15),
+                        values.areas(SurgeOption.ZONE_BOUNDS),
                         values.duration(SurgeOption.MAX_FUTURE_SKEW),
                         values.bool(SurgeOption.INPUT_BOUNDED)),
                 window,
@@ -286,6 +288,15 @@ public record SurgeConfig(
 
         Duration duration(SurgeOption option) {
             return duration(option, false);
+        }
+
+        List<Area> areas(SurgeOption option) {
+            try {
+                return Area.parseAll(values.get(option.key()));
+            } catch (IllegalArgumentException e) {
+                throw invalid(option, e.getMessage(), "write boxes as south,west,north,east separated by ;, such as"
+                        + " 40.49,-74.27,40.92,-73.68");
+            }
         }
 
         Duration duration(SurgeOption option, boolean zeroAllowed) {

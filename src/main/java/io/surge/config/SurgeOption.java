@@ -110,6 +110,10 @@ public enum SurgeOption {
                     + " own times, so alerts are the same, raised up to this much later. 1ms turns it off."),
     ZONES("zones", "grid", "Zone scheme: grid (0.01 degree cells) or h3."),
     H3_RESOLUTION("zones.h3-resolution", "8", "H3 cell resolution, 0 to 15, used when zones is h3."),
+    ZONE_BOUNDS("zones.bounds", "", "Where the service runs: boxes south,west,north,east in degrees, separated by ;"
+            + " (e.g. 40.49,-74.27,40.92,-73.68 for New York City). Records outside every box are dead-lettered as"
+            + " out-of-area, so that coordinates sprayed anywhere on Earth cannot make zones nobody serves."
+            + " Empty (the default): anywhere, for a world deployment."),
     MAX_FUTURE_SKEW(
             "input.max-future-skew",
             "30s",

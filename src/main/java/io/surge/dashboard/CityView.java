@@ -3,10 +3,12 @@ package io.surge.dashboard;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.io.kafka.OutputSerializers;
+import io.surge.time.Clock;
 import io.surge.zone.ZoneBoundaries;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -17,9 +19,15 @@ import java.util.Map;
  * alerts, and the input rate. Fed by one thread, read by the server's; every method is synchronized.
  *
  * <p>A zone whose latest result is more than {@link #QUIET_ZONE_KEPT} of event time older than the latest window
- * anywhere is dropped, so the view stays as large as the zones that are active.
+ * anywhere is dropped, so the view stays as large as the zones that are active. Anyone who can write to the
+ * multipliers topic can write any result there: one whose window ends more than {@link #FUTURE_KEPT} after the clock
+ * is ignored (it would make every real zone look quiet and empty the map), and at most {@link #MAX_ZONES} zones are
+ * kept, those with the latest windows.
  */
 final class CityView {
+
+    static final Duration FUTURE_KEPT = Duration.ofMinutes(5);
+    static final int MAX_ZONES = 50_000;
 
     static final int ALERTS_SHOWN = 30;
     /** The input rate is averaged over this many one-second samples: results arrive in bursts, one per checkpoint. */
@@ -46,6 +54,7 @@ final class CityView {
     record Snapshot(long eventsPerSecond, int zonesActive, double maxMultiplier, long latestWindowEnd,
             long lastUpdate, String feedError, List<Zone> zones, List<Alert> alerts) {}
 
+    private final Clock clock;
     private final Map<String, Zone> zones = new HashMap<>();
     private final Deque<Alert> alerts = new ArrayDeque<>();
     private final Deque<long[]> inputSamples = new ArrayDeque<>();
@@ -53,17 +62,34 @@ final class CityView {
     private long lastUpdate;
     private String feedError;
 
+    CityView(Clock clock) {
+        this.clock = clock;
+    }
+
     synchronized void take(SurgeMultiplier result) {
         long windowEnd = result.getWindowEnd().toEpochMilli();
+        if (windowEnd > clock.millis() + FUTURE_KEPT.toMillis()) {
+            return;
+        }
         Zone known = zones.get(result.getZoneId());
         if (known == null || windowEnd >= known.windowEnd()) {
             List<double[]> boundary = known == null ? ZoneBoundaries.of(result.getZoneId()) : known.boundary();
             zones.put(result.getZoneId(), new Zone(result.getZoneId(), result.getDemand(), result.getSupply(),
                     result.getMultiplier(), OutputSerializers.rawMultiplier(result),
                     result.getWindowStart().toEpochMilli(), windowEnd, boundary));
+            if (zones.size() > MAX_ZONES) {
+                keepLatest(MAX_ZONES * 9 / 10);
+            }
         }
         latestWindowEnd = Math.max(latestWindowEnd, windowEnd);
         lastUpdate = System.currentTimeMillis();
+    }
+
+    /** Drops all zones but the {@code count} with the latest windows, at once, so that it runs rarely. */
+    private void keepLatest(int count) {
+        List<Zone> newest = new ArrayList<>(zones.values());
+        newest.sort(Comparator.comparingLong(Zone::windowEnd).reversed());
+        newest.subList(count, newest.size()).forEach(zone -> zones.remove(zone.id()));
     }
 
     synchronized void take(SurgeAlert alert) {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.surge.config.ConfigException;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.OutputsReader;
+import io.surge.time.Clock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,7 +53,7 @@ public final class DashboardServer implements AutoCloseable {
     private final SurgeConfig config;
     private final HttpServer http;
     private final ExecutorService handlers = Executors.newCachedThreadPool(daemon("surge-dashboard-http"));
-    private final CityView view = new CityView();
+    private final CityView view = new CityView(Clock.system());
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final OutputsReader outputs;
     private final Admin admin;

@@ -17,6 +17,8 @@ public enum Reason {
      * clock runs fast, and counting it would open windows nobody else is in yet.
      */
     FUTURE_EVENT_TIME("future-event-time"),
+    /** Its coordinates are outside every box of {@code zones.bounds}: not where the service runs. */
+    OUT_OF_AREA("out-of-area"),
     /** Every window the record belongs to had already been emitted when it arrived. */
     LATE("late");
 

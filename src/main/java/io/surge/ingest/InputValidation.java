@@ -6,17 +6,20 @@ import io.surge.event.Ingested;
 import io.surge.event.Reason;
 import io.surge.event.RecordOrigin;
 import io.surge.event.ZoneEvent;
+import io.surge.config.InputSettings;
 import io.surge.time.Clock;
+import io.surge.zone.Area;
 import io.surge.zone.ZoneResolver;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Turns a decoded input record into a {@link ZoneEvent}, or diverts it as {@code invalid-field} or {@code
- * future-event-time} with a sentence naming the field and what was wrong. It runs before watermarks are generated, so an absurd timestamp can never move
- * the watermark and make good records late.
+ * Turns a decoded input record into a {@link ZoneEvent}, or diverts it as {@code invalid-field}, {@code out-of-area}
+ * or {@code future-event-time} with a sentence naming the field and what was wrong. It runs before watermarks are
+ * generated, so an absurd timestamp can never move the watermark and make good records late.
  */
 public final class InputValidation implements Serializable {
 
@@ -25,13 +28,20 @@ public final class InputValidation implements Serializable {
     public static final int MAX_ID_LENGTH = 256;
 
     private final ZoneResolver zones;
+    private final List<Area> bounds;
     private final long maxFutureSkewMillis;
     private final Clock clock;
 
-    public InputValidation(ZoneResolver zones, Duration maxFutureSkew, Clock clock) {
+    /** @param bounds where records are taken; empty for anywhere */
+    public InputValidation(ZoneResolver zones, List<Area> bounds, Duration maxFutureSkew, Clock clock) {
         this.zones = zones;
+        this.bounds = List.copyOf(bounds);
         this.maxFutureSkewMillis = maxFutureSkew.toMillis();
         this.clock = clock;
+    }
+
+    public static InputValidation of(InputSettings input, Clock clock) {
+        return new InputValidation(input.zoneResolver(), input.bounds(), input.maxFutureSkew(), clock);
     }
 
     public Ingested rideRequest(RideRequest request, RecordOrigin origin) {
@@ -40,13 +50,14 @@ public final class InputValidation implements Serializable {
                 idProblem("user_id", request.getUserId()),
                 coordinateProblem(request.getLat(), request.getLon()),
                 timeProblem(request.getEventTime()));
-        return judged(problem, request.getEventTime(), origin, () -> new ZoneEvent(
-                zones.zoneOf(request.getLat(), request.getLon()),
-                request.getEventTime().toEpochMilli(),
-                ZoneEvent.Kind.RIDE_REQUEST,
-                null,
-                false,
-                origin));
+        return judged(problem, request.getLat(), request.getLon(), request.getEventTime(), origin,
+                () -> new ZoneEvent(
+                        zones.zoneOf(request.getLat(), request.getLon()),
+                        request.getEventTime().toEpochMilli(),
+                        ZoneEvent.Kind.RIDE_REQUEST,
+                        null,
+                        false,
+                        origin));
     }
 
     public Ingested driverStatus(DriverStatus status, RecordOrigin origin) {
@@ -54,19 +65,25 @@ public final class InputValidation implements Serializable {
                 idProblem("driver_id", status.getDriverId()),
                 coordinateProblem(status.getLat(), status.getLon()),
                 timeProblem(status.getEventTime()));
-        return judged(problem, status.getEventTime(), origin, () -> new ZoneEvent(
-                zones.zoneOf(status.getLat(), status.getLon()),
-                status.getEventTime().toEpochMilli(),
-                ZoneEvent.Kind.DRIVER_STATUS,
-                status.getDriverId(),
-                status.getAvailable(),
-                origin));
+        return judged(problem, status.getLat(), status.getLon(), status.getEventTime(), origin,
+                () -> new ZoneEvent(
+                        zones.zoneOf(status.getLat(), status.getLon()),
+                        status.getEventTime().toEpochMilli(),
+                        ZoneEvent.Kind.DRIVER_STATUS,
+                        status.getDriverId(),
+                        status.getAvailable(),
+                        origin));
     }
 
-    /** Invalid if a field is; else ahead of the clock if its event time is; else the zone event. */
-    private Ingested judged(String problem, Instant eventTime, RecordOrigin origin, Supplier<ZoneEvent> event) {
+    /** Invalid if a field is; else out of the area, else ahead of the clock, if it is; else the zone event. */
+    private Ingested judged(String problem, double lat, double lon, Instant eventTime, RecordOrigin origin,
+            Supplier<ZoneEvent> event) {
         if (problem != null) {
             return Ingested.diverted(Reason.INVALID_FIELD, problem, origin);
+        }
+        if (!bounds.isEmpty() && bounds.stream().noneMatch(area -> area.contains(lat, lon))) {
+            return Ingested.diverted(Reason.OUT_OF_AREA, "lat " + lat + ", lon " + lon + " is outside every box"
+                    + " of zones.bounds", origin);
         }
         String ahead = aheadOfTheClock(eventTime);
         return ahead != null ? Ingested.diverted(Reason.FUTURE_EVENT_TIME, ahead, origin)

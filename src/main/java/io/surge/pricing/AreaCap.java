@@ -1,5 +1,6 @@
 package io.surge.pricing;
 
+import io.surge.zone.Area;
 import io.surge.zone.ZoneBoundaries;
 import java.io.Serializable;
 import java.time.Instant;
@@ -15,25 +16,21 @@ import java.util.TreeSet;
  * @param from the first window end it applies to, null for always
  * @param until the window end from which it no longer applies, null for never
  */
-public record AreaCap(String name, double cap, Set<String> zones, Box area, Instant from, Instant until)
+public record AreaCap(String name, double cap, Set<String> zones, Area area, Instant from, Instant until)
         implements Serializable {
 
     public AreaCap {
         zones = new TreeSet<>(zones); // sorted, so that the policy's version does not depend on the set's order
     }
 
-    /** A latitude/longitude box, its south and west edges inclusive. */
-    public record Box(double south, double west, double north, double east) implements Serializable {
-
-        boolean contains(double[] point) {
-            return point != null && point[0] >= south && point[0] < north && point[1] >= west && point[1] < east;
-        }
-    }
-
     public boolean appliesTo(String zoneId, long windowEnd) {
         if ((from != null && windowEnd < from.toEpochMilli()) || (until != null && windowEnd >= until.toEpochMilli())) {
             return false;
         }
-        return zones.contains(zoneId) || (area != null && area.contains(ZoneBoundaries.centre(zoneId)));
+        if (zones.contains(zoneId)) {
+            return true;
+        }
+        double[] centre = area == null ? null : ZoneBoundaries.centre(zoneId);
+        return centre != null && area.contains(centre[0], centre[1]);
     }
 }

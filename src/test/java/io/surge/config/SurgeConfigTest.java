@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surge.pricing.WindowSpec;
+import io.surge.zone.Area;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +66,19 @@ class SurgeConfigTest {
                 .hasMessageContaining("option zones.h3-resolution: '16' is not a whole number from 0 to 15");
         assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("state.backend", "memory"), "env"))
                 .hasMessageContaining("use rocksdb or hashmap");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("zones.bounds", "40.49,-74.27,40.92"), "env"))
+                .hasMessageContaining("option zones.bounds: '40.49,-74.27,40.92' is not south,west,north,east;"
+                        + " write boxes as south,west,north,east separated by ;");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of("zones.bounds", "40.92,-74.27,40.49,-73.68"), "env"))
+                .hasMessageContaining("option zones.bounds: not a box (south 40.92, west -74.27, north 40.49");
+    }
+
+    @Test
+    void boundsAreBoxesSeparatedBySemicolons() {
+        assertThat(SurgeConfig.fromOptions(Map.of("zones.bounds", " 40.49,-74.27,40.92,-73.68 ; 51.28,-0.51,51.69,0.33"),
+                "env").input().bounds()).containsExactly(new Area(40.49, -74.27, 40.92, -73.68),
+                        new Area(51.28, -0.51, 51.69, 0.33));
+        assertThat(SurgeConfig.defaults().input().bounds()).as("anywhere").isEmpty();
     }
 
     @Test

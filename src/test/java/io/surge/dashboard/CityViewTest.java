@@ -7,6 +7,7 @@ import io.surge.avro.Severity;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class CityViewTest {
 
     @Test
     void eachZoneShowsItsLatestWindowWhateverTheOrderTheyArriveIn() {
-        CityView view = new CityView();
+        CityView view = new CityView(() -> NOW);
         view.take(result("zone_4075_-7399", 35_000, 10, 5));
         view.take(result("zone_4075_-7399", 30_000, 3, 3));
 
@@ -26,9 +27,36 @@ class CityViewTest {
         assertThat(zone.boundary().get(0)).containsExactly(40.75, -73.99);
     }
 
+    /** The dashboard's clock: after every window of these tests. */
+    private static final long NOW = 3_600_000;
+
+    @Test
+    void aResultFarAheadOfTheClockIsIgnoredSoItCannotEmptyTheMap() {
+        CityView view = new CityView(() -> NOW);
+        view.take(result("zone_4075_-7399", NOW - 5_000, 10, 5));
+        view.take(result("zone_4075_-7400", NOW + CityView.FUTURE_KEPT.toMillis(), 4, 2)); // a little ahead: kept
+        view.take(result("zone_0_0", 4_000_000_000_000L, 1, 1)); // written by anyone, for the year 2096
+
+        assertThat(view.snapshot().zones()).extracting(CityView.Zone::id)
+                .containsExactlyInAnyOrder("zone_4075_-7399", "zone_4075_-7400");
+    }
+
+    @Test
+    void atMostTheBoundOfZonesIsKeptThoseWithTheLatestWindows() {
+        CityView view = new CityView(() -> NOW);
+        for (int i = 0; i <= CityView.MAX_ZONES; i++) {
+            view.take(result("zone_" + i + "_0", 1_000 + i, 1, 1));
+        }
+
+        List<CityView.Zone> kept = view.snapshot().zones();
+        assertThat(kept).hasSizeLessThanOrEqualTo(CityView.MAX_ZONES);
+        assertThat(kept).extracting(CityView.Zone::id).contains("zone_" + CityView.MAX_ZONES + "_0")
+                .doesNotContain("zone_0_0");
+    }
+
     @Test
     void aZoneShowsThePublishedPriceAndTheRawRatioBehindIt() {
-        CityView view = new CityView();
+        CityView view = new CityView(() -> NOW);
         SurgeMultiplier priced = result("zone_4075_-7399", 35_000, 9, 3);
         priced.setMultiplier(1.5);
         priced.setRawMultiplier(3.0);
@@ -44,7 +72,7 @@ class CityViewTest {
 
     @Test
     void activeZonesAndTheirMaximumCountOnlyTheLatestWindow() {
-        CityView view = new CityView();
+        CityView view = new CityView(() -> NOW);
         view.take(result("zone_1_1", 30_000, 50, 10)); // 5.0x, but an older window
         view.take(result("zone_1_2", 35_000, 6, 3));
         view.take(result("zone_1_3", 35_000, 2, 2));
@@ -58,7 +86,7 @@ class CityViewTest {
 
     @Test
     void zonesQuietForLongerThanTheViewKeepsThemAreDropped() {
-        CityView view = new CityView();
+        CityView view = new CityView(() -> NOW);
         long kept = CityView.QUIET_ZONE_KEPT.toMillis();
         view.take(result("zone_1_1", 1_000_000, 5, 5));
         view.take(result("zone_1_2", 1_000_000 + kept, 5, 5));
@@ -71,7 +99,7 @@ class CityViewTest {
 
     @Test
     void aFailingFeedIsPartOfWhatThePageShows() {
-        CityView view = new CityView();
+        CityView view = new CityView(() -> NOW);
         view.feedError("cannot read the result topics: broker down");
         assertThat(view.snapshot().feedError()).isEqualTo("cannot read the result topics: broker down");
         view.feedError(null);
@@ -80,7 +108,7 @@ class CityViewTest {
 
     @Test
     void theFeedKeepsTheNewestAlertsFirst() {
-        CityView view = new CityView();
+        CityView view = new CityView(() -> NOW);
         for (int i = 0; i < CityView.ALERTS_SHOWN + 5; i++) {
             view.take(alert("alert-" + i));
         }
@@ -91,7 +119,7 @@ class CityViewTest {
 
     @Test
     void theInputRateIsTheGrowthOfTheInputOffsetsOverTheLastSamples() {
-        CityView view = new CityView();
+        CityView view = new CityView(() -> NOW);
         assertThat(view.snapshot().eventsPerSecond()).isZero();
         view.inputRecords(1_000, 10_000);
         view.inputRecords(1_600, 11_000);

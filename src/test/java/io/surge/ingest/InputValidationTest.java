@@ -10,8 +10,11 @@ import io.surge.event.Reason;
 import io.surge.event.RecordOrigin;
 import io.surge.event.ZoneEvent;
 import io.surge.testing.Events;
+import io.surge.zone.Area;
 import io.surge.zone.GridZones;
 import java.time.Duration;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,7 +23,7 @@ class InputValidationTest {
 
     private static final long NOW = Events.at(0);
     private static final long HOUR = Duration.ofHours(1).toMillis();
-    private final InputValidation validation = new InputValidation(new GridZones(), Duration.ofHours(1), () -> NOW);
+    private final InputValidation validation = new InputValidation(new GridZones(), List.of(), Duration.ofHours(1), () -> NOW);
     private final RecordOrigin origin = Events.origin("ride-requests");
 
     @Test
@@ -84,6 +87,35 @@ class InputValidationTest {
         assertInvalid(validation.rideRequest(rideRequest("r1", 91, 1, NOW + HOUR + 1), origin), "lat is 91");
         assertThat(validation.driverStatus(driverStatus("d1", 1, 1, true, NOW + HOUR), origin).isAccepted()).isTrue();
         assertThat(validation.rideRequest(rideRequest("r1", 1, 1, 0), origin).isAccepted()).isTrue();
+    }
+
+    @Test
+    void withBoundsOnlyRecordsInsideABoxCountAndTheRestAreOutOfArea() {
+        // Manhattan, and a box across the river: any coordinate on Earth is in one, or out of area
+        InputValidation bounded = new InputValidation(new GridZones(), List.of(
+                new Area(40.70, -74.02, 40.88, -73.91), new Area(40.57, -74.04, 40.74, -73.83)),
+                Duration.ofSeconds(30), () -> NOW);
+        Random random = new Random(30);
+        int inside = 0;
+        for (int i = 0; i < 50_000; i++) {
+            // most anywhere on Earth, some near the city
+            double lat = i % 10 == 0 ? 40.5 + random.nextDouble() * 0.5 : -90 + random.nextDouble() * 180;
+            double lon = i % 10 == 0 ? -74.1 + random.nextDouble() * 0.4 : -180 + random.nextDouble() * 360;
+            boolean expectedInside = (lat >= 40.70 && lat < 40.88 && lon >= -74.02 && lon < -73.91)
+                    || (lat >= 40.57 && lat < 40.74 && lon >= -74.04 && lon < -73.83);
+            Ingested ingested = i % 2 == 0
+                    ? bounded.rideRequest(rideRequest("r" + i, lat, lon, NOW), origin)
+                    : bounded.driverStatus(driverStatus("d" + i, lat, lon, true, NOW), origin);
+            if (expectedInside) {
+                inside++;
+                assertThat(ingested.isAccepted()).as("%s, %s", lat, lon).isTrue();
+            } else {
+                assertDiverted(ingested, Reason.OUT_OF_AREA, "outside every box of zones.bounds");
+            }
+        }
+        assertThat(inside).as("some near the city are inside").isBetween(500, 5_000);
+        // an impossible coordinate is invalid before it is out of the area
+        assertInvalid(bounded.rideRequest(rideRequest("r1", 95, 1, NOW), origin), "lat is 95");
     }
 
     private void assertInvalid(Ingested ingested, String problem) {

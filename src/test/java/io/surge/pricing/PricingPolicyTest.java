@@ -67,7 +67,7 @@ class PricingPolicyTest {
     void capsApplyLastByZoneOrAreaWhileInForce() {
         Instant from = Instant.ofEpochMilli(100_000);
         Instant until = Instant.ofEpochMilli(200_000);
-        AreaCap storm = new AreaCap("storm", 2.0, Set.of(), new AreaCap.Box(40.70, -74.02, 40.72, -74.00), from, until);
+        AreaCap storm = new AreaCap("storm", 2.0, Set.of(), new io.surge.zone.Area(40.70, -74.02, 40.72, -74.00), from, until);
         AreaCap market = new AreaCap("market", 3.0, Set.of(ZONE), null, null, null);
         PricingPolicy policy = new PricingPolicy(0.25, 3, 0.5, 0.3, 4.0, List.of(storm, market));
 

@@ -49,7 +49,7 @@ public final class UninterruptedRun {
      */
     private static List<String> alerts(SurgeConfig config, long lateBefore) throws Exception {
         InputValidation validation =
-                new InputValidation(config.input().zoneResolver(), config.input().maxFutureSkew(), Clock.system());
+                InputValidation.of(config.input(), Clock.system());
         List<Ingested> onTime = TopicSnapshot.read(config, config.topics().inputTopics(), validation).stream()
                 .filter(input -> input.isAccepted() && input.event().eventTime() >= lateBefore)
                 .toList();

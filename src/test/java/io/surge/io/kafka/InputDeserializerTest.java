@@ -96,7 +96,7 @@ class InputDeserializerTest {
     }
 
     private InputDeserializer deserializer(ZoneResolver zones) {
-        InputValidation validation = new InputValidation(zones, Duration.ofHours(1), () -> 10_000_000L);
+        InputValidation validation = new InputValidation(zones, List.of(), Duration.ofHours(1), () -> 10_000_000L);
         InputDeserializer deserializer = new InputDeserializer(RegistrySettings.of(
                 "http://127.0.0.1:" + registry.getAddress().getPort()), SurgeConfig.defaults().topics(), validation);
         deserializer.open(null);
