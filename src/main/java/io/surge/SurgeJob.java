@@ -84,7 +84,7 @@ public final class SurgeJob {
                         WatermarkStrategy.noWatermarks(), "Rule set versions from Kafka")
                 .uid("kafka-rule-sets")
                 .setParallelism(1);
-        build(env, config, KafkaEndpoints.inputs(config, validation(config, clock)), new RuleSets(known, deployed),
+        build(env, config, KafkaEndpoints.inputs(config, validation(config, clock)), new RuleSets(known, deployed, config.rules().trustedKeys()),
                 sinks, clock);
     }
 

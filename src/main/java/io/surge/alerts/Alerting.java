@@ -42,7 +42,7 @@ public final class Alerting {
                 records.getType().createSerializer(records.getExecutionConfig().getSerializerConfig());
         return records.connect(deployed)
                 .transform("Alert rules on " + input.wireName(), ZoneAlert.TYPE,
-                        new ZoneRules<>(input, serializer, rules.known(), bucketMillis, clock))
+                        new ZoneRules<>(input, serializer, rules.known(), rules.trusted(), bucketMillis, clock))
                 .uid("alert-rules-" + input.wireName());
     }
 }

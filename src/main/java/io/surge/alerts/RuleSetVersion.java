@@ -16,16 +16,20 @@ import org.apache.flink.api.common.typeinfo.Types;
  * @param effectiveFrom event time (epoch ms, UTC) from which records are matched by this version
  * @param files each rule file's YAML text by file name
  * @param deployedBy who deployed it; for version 0, the directory
+ * @param keyId the id of the key that signed it ({@link TrustedKeys}), or null when it is not signed
+ * @param signature its Ed25519 signature, base64, or null
  */
-public record RuleSetVersion(long version, long effectiveFrom, Map<String, String> files, String deployedBy)
-        implements Serializable {
+public record RuleSetVersion(long version, long effectiveFrom, Map<String, String> files, String deployedBy,
+        String keyId, String signature) implements Serializable {
 
     /** Its Flink type: a POJO whose files map has a map serializer rather than Kryo. */
     public static final TypeInformation<RuleSetVersion> TYPE = Types.POJO(RuleSetVersion.class, Map.of(
             "version", Types.LONG,
             "effectiveFrom", Types.LONG,
             "files", Types.MAP(Types.STRING, Types.STRING),
-            "deployedBy", Types.STRING));
+            "deployedBy", Types.STRING,
+            "keyId", Types.STRING,
+            "signature", Types.STRING));
 
     public RuleSetVersion {
         files = new TreeMap<>(files);
@@ -33,7 +37,7 @@ public record RuleSetVersion(long version, long effectiveFrom, Map<String, Strin
 
     /** The job's {@code alerts.dir}: version 0, in force from the beginning of time until a deployed one. */
     public static RuleSetVersion fromDirectory(Path dir) {
-        return new RuleSetVersion(0, Long.MIN_VALUE, RuleParser.readDirectory(dir), dir.toString());
+        return new RuleSetVersion(0, Long.MIN_VALUE, RuleParser.readDirectory(dir), dir.toString(), null, null);
     }
 
     /**
@@ -43,6 +47,19 @@ public record RuleSetVersion(long version, long effectiveFrom, Map<String, Strin
      *     publish any text, and no text may stop the job or the tools that read it
      */
     public List<AlertRule> rules() {
+        return rules(TrustedKeys.ANYONE);
+    }
+
+    /**
+     * Its rules, if a key the job trusts signed it; checked as {@link #rules()} checks them.
+     *
+     * @throws RuleException when the version is not signed by a trusted key, or cannot be used
+     */
+    public List<AlertRule> rules(TrustedKeys trusted) {
+        String untrusted = trusted.refusal(this);
+        if (untrusted != null) {
+            throw new RuleException(Path.of("rule set version " + version), 0, untrusted);
+        }
         Path origin = Path.of("rule set version " + version);
         try {
             return RuleParser.parseFiles(files, origin::resolve);
@@ -54,6 +71,10 @@ public record RuleSetVersion(long version, long effectiveFrom, Map<String, Strin
     }
 
     RuleSetVersion effectiveAt(long time) {
-        return new RuleSetVersion(version, time, files, deployedBy);
+        return new RuleSetVersion(version, time, files, deployedBy, keyId, signature);
+    }
+
+    RuleSetVersion signed(String byKey, String withSignature) {
+        return new RuleSetVersion(version, effectiveFrom, files, deployedBy, byKey, withSignature);
     }
 }

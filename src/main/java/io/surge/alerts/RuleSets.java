@@ -6,9 +6,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The alert rules a job runs: the versions known when it is built ({@code alerts.dir} as version 0, and those already
- * deployed) and the versions deployed while it runs.
+ * deployed), the versions deployed while it runs, and the keys a deployed version must be signed by.
  */
-public record RuleSets(List<RuleSetVersion> known, DataStream<RuleSetVersion> deployed) {
+public record RuleSets(List<RuleSetVersion> known, DataStream<RuleSetVersion> deployed, TrustedKeys trusted) {
 
     public RuleSets {
         known = List.copyOf(known);
@@ -21,6 +21,6 @@ public record RuleSets(List<RuleSetVersion> known, DataStream<RuleSetVersion> de
                 .filter(version -> false)
                 .name("No rule set deployed while running")
                 .uid("no-rule-sets");
-        return new RuleSets(known, none);
+        return new RuleSets(known, none, TrustedKeys.ANYONE);
     }
 }

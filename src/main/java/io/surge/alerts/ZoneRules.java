@@ -82,6 +82,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     private final RuleInput input;
     private final TypeSerializer<T> records;
     private final List<RuleSetVersion> known;
+    private final TrustedKeys trusted;
     private final long bucketMillis;
     private final Clock clock;
 
@@ -117,13 +118,15 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     /**
      * @param known the versions known when the job is built: {@code alerts.dir} as version 0, and any already
      *     deployed; later ones arrive on the second input
+     * @param trusted the keys a deployed version must be signed by, if any
      * @param bucketMillis the resolution of CEP time for this input ({@link #bucketEnd}); 1 for none
      */
-    public ZoneRules(RuleInput input, TypeSerializer<T> records, List<RuleSetVersion> known, long bucketMillis,
-            Clock clock) {
+    public ZoneRules(RuleInput input, TypeSerializer<T> records, List<RuleSetVersion> known, TrustedKeys trusted,
+            long bucketMillis, Clock clock) {
         this.input = input;
         this.records = records;
         this.known = List.copyOf(known);
+        this.trusted = trusted;
         this.bucketMillis = bucketMillis;
         this.clock = clock;
     }
@@ -403,7 +406,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     private void take(RuleSetVersion version, boolean arriving) throws Exception {
         List<RuleMatcher<T>> own = new ArrayList<>();
         try {
-            for (AlertRule rule : version.rules()) {
+            for (AlertRule rule : version.rules(trusted)) {
                 if (rule.input() == input) {
                     own.add(matcher(rule));
                 }

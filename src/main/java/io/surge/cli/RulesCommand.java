@@ -5,6 +5,7 @@ import io.surge.alerts.AlertRule;
 import io.surge.alerts.RuleException;
 import io.surge.alerts.RuleParser;
 import io.surge.alerts.RuleSetVersion;
+import io.surge.alerts.TrustedKeys;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.RuleSetTopic;
 import io.surge.io.kafka.TopicSetup;
@@ -12,7 +13,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -32,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "rules", mixinStandardHelpOptions = true,
         description = "Check, deploy, list and backtest alert rules.",
         subcommands = {RulesCommand.Check.class, RulesCommand.Deploy.class, RulesCommand.ListVersions.class,
-                BacktestCommand.class})
+                RulesCommand.Keygen.class, BacktestCommand.class})
 final class RulesCommand implements Runnable {
 
     @Override
@@ -87,6 +90,11 @@ final class RulesCommand implements Runnable {
                 description = "Who deploys, for the record. Default: user@host.")
         String by;
 
+        @Option(names = "--key", paramLabel = "FILE",
+                description = "Sign the version with this key pair (as surge rules keygen writes it): a job with"
+                        + " rules.trusted-keys applies only versions signed by a key it trusts.")
+        Path key;
+
         @Mixin
         ConfigOptions config;
 
@@ -101,12 +109,27 @@ final class RulesCommand implements Runnable {
             print(rules, out);
             Instant now = Instant.now();
             Instant from = effectiveFrom == null ? now : instant(effectiveFrom);
+            RuleSetVersion unsigned = new RuleSetVersion(0, from.toEpochMilli(), files, by != null ? by : deployer(),
+                    null, null);
+            TrustedKeys.Signer signer = key == null ? null : signer(key);
             SurgeConfig surge = config.load();
             TopicSetup.ensureTopics(surge);
-            RuleSetVersion version = RuleSetTopic.publish(surge, files, from, by != null ? by : deployer(), now);
-            out.printf("deployed rule set version %d (%d rule(s) from %s) to %s, effective from %s%n",
-                    version.version(), rules.size(), dir, surge.topics().ruleSets(), from);
+            RuleSetVersion version =
+                    RuleSetTopic.publish(surge, signer == null ? unsigned : signer.sign(unsigned), now);
+            out.printf("deployed rule set version %d (%d rule(s) from %s) to %s, effective from %s%s%n",
+                    version.version(), rules.size(), dir, surge.topics().ruleSets(), from,
+                    signer == null ? "" : ", signed by key " + signer.keyId());
             return 0;
+        }
+
+        private static TrustedKeys.Signer signer(Path file) {
+            try {
+                return TrustedKeys.signer(Files.readString(file));
+            } catch (IOException e) {
+                throw new FlagException("--key " + file + ": cannot read it (" + e.getMessage() + ")");
+            } catch (IllegalArgumentException e) {
+                throw new FlagException("--key " + file + ": " + e.getMessage());
+            }
         }
 
         private static Instant instant(String text) {
@@ -158,7 +181,8 @@ final class RulesCommand implements Runnable {
             for (RuleSetVersion version : versions) {
                 String rules;
                 try {
-                    rules = version.rules().stream().map(AlertRule::name).collect(Collectors.joining(", "));
+                    rules = version.rules(surge.rules().trustedKeys()).stream().map(AlertRule::name)
+                            .collect(Collectors.joining(", "));
                     if (version.effectiveFrom() <= now) {
                         inForceNow = version.version();
                     }
@@ -200,6 +224,34 @@ final class RulesCommand implements Runnable {
             if (refused.orElse(0) > 0) {
                 out.printf("the job refused %d version(s): its log says why%n", refused.getAsLong());
             }
+        }
+    }
+
+    @Command(name = "keygen", mixinStandardHelpOptions = true,
+            description = {"Write a new Ed25519 key pair for signing rule set versions: FILE holds both keys, for"
+                    + " surge rules deploy --key (keep it secret); FILE.pub the public key, for the job's"
+                    + " rules.trusted-keys (several deployers' keys can be concatenated into one file)."})
+    static final class Keygen implements Callable<Integer> {
+
+        @Parameters(paramLabel = "FILE", description = "Where to write the key pair; FILE.pub gets the public key.")
+        Path file;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (Files.exists(file)) {
+                throw new FlagException(file + " exists; a key pair is never overwritten");
+            }
+            String pair = TrustedKeys.generate();
+            Path pub = Path.of(file + ".pub");
+            Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------"))), pair);
+            Files.writeString(pub, TrustedKeys.publicPart(pair));
+            spec.commandLine().getOut().printf("wrote key %s: %s (secret) and %s%n",
+                    TrustedKeys.signer(pair).keyId(), file, pub);
+            return 0;
         }
     }
 }

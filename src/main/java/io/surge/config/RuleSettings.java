@@ -1,5 +1,6 @@
 package io.surge.config;
 
+import io.surge.alerts.TrustedKeys;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,5 +10,6 @@ import java.time.Duration;
  *
  * @param dir the directory of rule files
  * @param timeBucket the resolution at which rules on zone events hand records to Flink CEP
+ * @param trustedKeys who may deploy rule set versions ({@code rules.trusted-keys})
  */
-public record RuleSettings(Path dir, Duration timeBucket) implements Serializable {}
+public record RuleSettings(Path dir, Duration timeBucket, TrustedKeys trustedKeys) implements Serializable {}

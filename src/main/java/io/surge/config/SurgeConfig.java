@@ -1,5 +1,6 @@
 package io.surge.config;
 
+import io.surge.alerts.TrustedKeys;
 import io.surge.io.kafka.KafkaSettings;
 import io.surge.io.registry.RegistrySettings;
 import io.surge.pricing.Multiplier;
@@ -114,7 +115,8 @@ public record SurgeConfig(
                         values.duration(SurgeOption.WATERMARK_INTERVAL)),
                 new RuleSettings(
                         Path.of(values.required(SurgeOption.ALERTS_DIR)),
-                        values.duration(SurgeOption.ALERTS_TIME_BUCKET)),
+                        values.duration(SurgeOption.ALERTS_TIME_BUCKET),
+                        values.trustedKeys(SurgeOption.RULES_TRUSTED_KEYS)),
                 new OutputSettings(
                         exactlyOnce,
                         values.bool(SurgeOption.REGISTRY_AUTO_REGISTER),
@@ -288,6 +290,22 @@ public record SurgeConfig(
 
         Duration duration(SurgeOption option) {
             return duration(option, false);
+        }
+
+        TrustedKeys trustedKeys(SurgeOption option) {
+            String file = optional(option);
+            if (file == null) {
+                return TrustedKeys.ANYONE;
+            }
+            try {
+                return TrustedKeys.parse(Files.readString(Path.of(file)));
+            } catch (IOException e) {
+                throw invalid(option, "cannot read " + file + " (" + e.getMessage() + ")",
+                        "point it at a file of PEM public keys, such as the .pub that surge rules keygen writes");
+            } catch (IllegalArgumentException e) {
+                throw invalid(option, file + ": " + e.getMessage(),
+                        "point it at a file of PEM public keys, such as the .pub that surge rules keygen writes");
+            }
         }
 
         List<Area> areas(SurgeOption option) {

@@ -108,6 +108,9 @@ public enum SurgeOption {
             "Rules on zone events hand records to Flink CEP stamped with the end of a bucket this long, so that CEP"
                     + " does its per-zone work once per bucket, not once per event; rules still match on the events'"
                     + " own times, so alerts are the same, raised up to this much later. 1ms turns it off."),
+    RULES_TRUSTED_KEYS("rules.trusted-keys", "", "A file of Ed25519 public keys (PEM, as surge rules keygen writes"
+            + " them): the job applies only deployed rule set versions signed by one of them (surge rules deploy"
+            + " --key) and refuses the rest. Empty (the default): anyone who can write to the rules topic deploys."),
     ZONES("zones", "grid", "Zone scheme: grid (0.01 degree cells) or h3."),
     H3_RESOLUTION("zones.h3-resolution", "8", "H3 cell resolution, 0 to 15, used when zones is h3."),
     ZONE_BOUNDS("zones.bounds", "", "Where the service runs: boxes south,west,north,east in degrees, separated by ;"

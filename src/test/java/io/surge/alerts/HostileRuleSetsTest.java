@@ -107,6 +107,6 @@ class HostileRuleSetsTest {
     }
 
     private static RuleSetVersion version(Map<String, String> files) {
-        return new RuleSetVersion(7, 0, files, "someone");
+        return new RuleSetVersion(7, 0, files, "someone", null, null);
     }
 }

@@ -162,7 +162,7 @@ class ZoneRulesTest {
         List<Object> traffic = traffic(11, 2_000);
         RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS));
         RuleSetVersion broken = new RuleSetVersion(1, Events.at(5),
-                Map.of("exodus.yaml", "name: exodus\ninput: zone-events\nsteps: []\n"), "test");
+                Map.of("exodus.yaml", "name: exodus\ninput: zone-events\nsteps: []\n"), "test", null, null);
         List<ZoneAlert> expected = plainCep(DRIVER_EXODUS, traffic, time -> true, Long.MAX_VALUE);
         assertThat(expected).isNotEmpty();
 
@@ -295,9 +295,9 @@ class ZoneRulesTest {
         RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE));
         // as anyone who can write to the rules topic could publish them: a YAML bomb, a name Path cannot take
         RuleSetVersion bomb = new RuleSetVersion(1, Events.at(0),
-                Map.of("bomb.yaml", "a: &a [x]\nb: [" + "*a, ".repeat(60) + "*a]\n"), "someone");
+                Map.of("bomb.yaml", "a: &a [x]\nb: [" + "*a, ".repeat(60) + "*a]\n"), "someone", null, null);
         RuleSetVersion nul = new RuleSetVersion(2, Events.at(0),
-                Map.of("spike\u0000.yaml", Files.readString(SURGE_SPIKE)), "someone");
+                Map.of("spike\u0000.yaml", Files.readString(SURGE_SPIKE)), "someone", null, null);
         try (var rules = multiplierRules(List.of(v0, bomb), null)) {
             rules.processElement2(new StreamRecord<>(nul));
             process(rules, surge("A", 5, 5, 5, 1.0), surge("A", 10, 20, 5, 4.0));
@@ -305,6 +305,29 @@ class ZoneRulesTest {
 
             assertThat(rules.extractOutputValues()).singleElement()
                     .satisfies(alert -> assertThat(alert.ruleSetVersion()).as("the version in force").isZero());
+        }
+    }
+
+    @Test
+    void withTrustedKeysOnlyVersionsSignedByOneAreTaken() throws Exception {
+        String pair = TrustedKeys.generate();
+        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE));
+        Path lowerSpike = Files.writeString(dir.resolve("spike.yaml"),
+                Files.readString(SURGE_SPIKE).replace("multiplier >= 2.0", "multiplier >= 1.8"));
+        RuleSetVersion unsigned = RuleVersions.version(1, Events.at(60), List.of(lowerSpike));
+        RuleSetVersion signed =
+                TrustedKeys.signer(pair).sign(RuleVersions.version(2, Events.at(120), List.of(lowerSpike)));
+        try (var rules = multiplierRules(List.of(v0), TrustedKeys.parse(TrustedKeys.publicPart(pair)), null)) {
+            rules.processElement2(new StreamRecord<>(unsigned));
+            rules.processElement2(new StreamRecord<>(signed));
+            process(rules, surge("C", 65, 5, 5, 1.0), surge("C", 70, 10, 4, 1.9),
+                    surge("D", 125, 5, 5, 1.0), surge("D", 130, 10, 4, 1.9));
+            rules.processWatermark1(new Watermark(Events.at(200)));
+
+            assertThat(rules.extractOutputValues()).singleElement().satisfies(alert -> {
+                assertThat(alert.zoneId()).as("the unsigned version 1 refused, version 0 in force").isEqualTo("D");
+                assertThat(alert.ruleSetVersion()).isEqualTo(2);
+            });
         }
     }
 
@@ -533,14 +556,20 @@ class ZoneRulesTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneEvent, RuleSetVersion, ZoneAlert>
             zoneEventRules(List<RuleSetVersion> known, OperatorSubtaskState restoreFrom) throws Exception {
-        return harness(new ZoneRules<>(RuleInput.ZONE_EVENTS, serializer(ZoneEvent.class), known, BUCKET_MILLIS,
-                () -> 0L), ZoneEvent::zoneId, restoreFrom);
+        return harness(new ZoneRules<>(RuleInput.ZONE_EVENTS, serializer(ZoneEvent.class), known, TrustedKeys.ANYONE,
+                BUCKET_MILLIS, () -> 0L), ZoneEvent::zoneId, restoreFrom);
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneSurge, RuleSetVersion, ZoneAlert>
             multiplierRules(List<RuleSetVersion> known, OperatorSubtaskState restoreFrom) throws Exception {
-        return harness(new ZoneRules<>(RuleInput.MULTIPLIERS, serializer(ZoneSurge.class), known, 1, () -> 0L),
-                ZoneSurge::zoneId, restoreFrom);
+        return multiplierRules(known, TrustedKeys.ANYONE, restoreFrom);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneSurge, RuleSetVersion, ZoneAlert>
+            multiplierRules(List<RuleSetVersion> known, TrustedKeys trusted, OperatorSubtaskState restoreFrom)
+            throws Exception {
+        return harness(new ZoneRules<>(RuleInput.MULTIPLIERS, serializer(ZoneSurge.class), known, trusted, 1,
+                () -> 0L), ZoneSurge::zoneId, restoreFrom);
     }
 
     /** The operator on RocksDB; rule set versions carry no zone, and the harness keys them all alike. */

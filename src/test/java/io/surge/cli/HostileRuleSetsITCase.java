@@ -18,6 +18,7 @@ import io.surge.testing.WireRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -127,8 +128,8 @@ class HostileRuleSetsITCase {
             // two deploys at the same moment: two numbers, both kept
             List<CompletableFuture<RuleSetVersion>> deploys = new ArrayList<>();
             for (String by : List.of("first@test", "second@test")) {
-                deploys.add(CompletableFuture.supplyAsync(() -> RuleSetTopic.publish(config,
-                        Map.of("surge-spike.yaml", "unchecked"), Instant.now(), by, Instant.now())));
+                deploys.add(CompletableFuture.supplyAsync(() -> RuleSetTopic.publish(config, new RuleSetVersion(0,
+                        0, Map.of("surge-spike.yaml", "unchecked"), by, null, null), Instant.now())));
             }
             assertThat(deploys.stream().map(CompletableFuture::join).map(RuleSetVersion::version))
                     .containsExactlyInAnyOrder(9L, 10L);
@@ -145,8 +146,8 @@ class HostileRuleSetsITCase {
     @Test
     void readingTheVersionsDuringARegistryOutageGivesUpAfterItsRetryTime() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "outage"))) {
-            RuleSetTopic.publish(stack.config(), Map.of("surge-spike.yaml", "unchecked"), Instant.now(), "ops@test",
-                    Instant.now());
+            RuleSetTopic.publish(stack.config(), new RuleSetVersion(0, 0, Map.of("surge-spike.yaml", "unchecked"),
+                    "ops@test", null, null), Instant.now());
             stack.registry().close();
 
             CliRun list = assertTimeoutPreemptively(PATIENCE,
@@ -155,6 +156,40 @@ class HostileRuleSetsITCase {
             assertThat(list.exitCode()).isNotZero();
             assertThat(list.out()).doesNotContain("surge-spike");
             assertThat(list.err()).contains("gave up after retrying for 2");
+        }
+    }
+
+    /**
+     * Who may change the rules: versions signed with {@code surge rules deploy --key}, with a key pair {@code surge
+     * rules keygen} wrote, pass a job trusting that key; one signed by another key, or none, is refused, and {@code
+     * surge rules list} says so. (The job's side of it is {@code ZoneRulesTest}'s.)
+     */
+    @Test
+    void withTrustedKeysOnlyVersionsSignedByOneAreTaken() throws Exception {
+        Path ours = dir.resolve("ours.key");
+        Path theirs = dir.resolve("theirs.key");
+        assertThat(CliRun.of("rules", "keygen", ours.toString()).out()).startsWith("wrote key ");
+        assertThat(CliRun.of("rules", "keygen", theirs.toString()).exitCode()).isZero();
+        assertThat(Files.getPosixFilePermissions(ours)).as("the secret key, for its owner only")
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(CliRun.of("rules", "keygen", ours.toString()).err()).contains("exists");
+        Path valid = Files.createDirectories(dir.resolve("valid"));
+        Files.copy(Path.of("alerts/surge-spike.yaml"), valid.resolve("surge-spike.yaml"));
+        try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "signed"))) {
+            CliRun signed = CliRun.on(stack, "rules", "deploy", valid.toString(), "--key", ours.toString());
+            assertThat(signed.out()).as(signed.err()).contains("deployed rule set version 1").contains(", signed by key ");
+            assertThat(CliRun.on(stack, "rules", "deploy", valid.toString(), "--key", theirs.toString()).exitCode())
+                    .isZero();
+            assertThat(CliRun.on(stack, "rules", "deploy", valid.toString()).exitCode()).isZero();
+
+            CliRun list = CliRun.on(stack, "rules", "list", "--set", "rules.trusted-keys=" + ours + ".pub");
+
+            assertThat(list.out()).as(list.err())
+                    .containsPattern("1 +\\S+ +\\S+ +surge-spike")
+                    .containsPattern("2 +.*\\(refused: rule set version 2:0: it is signed by key [0-9a-f]{16}, which is"
+                            + " not in rules.trusted-keys")
+                    .containsPattern("3 +.*\\(refused: rule set version 3:0: it is not signed")
+                    .contains("version 1 is in force now");
         }
     }
 

@@ -3,6 +3,7 @@ package io.surge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surge.SurgeJob;
+import io.surge.alerts.RuleSetVersion;
 import io.surge.avro.SurgeAlert;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
@@ -130,8 +131,9 @@ class RuleDeployITCase {
                 assertThat(deploy.exitCode()).as(deploy.err()).isZero();
                 assertThat(deploy.out()).contains("deployed rule set version 1 (3 rule(s) from " + v1);
                 // a set of a grammar the job does not know, published past the command's check
-                RuleSetTopic.publish(config, Map.of("high.yaml", "name: high\ninput: multipliers\nsteps: []\n"),
-                        Instant.ofEpochMilli(firstSwitch + 10_000), "a newer tool", Instant.now());
+                RuleSetTopic.publish(config, new RuleSetVersion(0, firstSwitch + 10_000,
+                        Map.of("high.yaml", "name: high\ninput: multipliers\nsteps: []\n"), "a newer tool", null, null),
+                        Instant.now());
                 CliRun list = CliRun.awaitRulesList(stack, flinkUrl, PATIENCE, "the job has taken versions up to 1;", "refused 1 version");
                 assertThat(list.out()).contains("version 0 is in force at its watermark");
                 assertThat(list.out()).containsPattern("1 +" + Instant.ofEpochMilli(firstSwitch) + " +ops@test +calm,"

@@ -23,6 +23,6 @@ public final class RuleVersions {
                 throw new UncheckedIOException(e);
             }
         }
-        return new RuleSetVersion(version, effectiveFrom, files, "test");
+        return new RuleSetVersion(version, effectiveFrom, files, "test", null, null);
     }
 }

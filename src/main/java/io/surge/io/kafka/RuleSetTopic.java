@@ -85,20 +85,21 @@ public final class RuleSetTopic {
     }
 
     /**
-     * Publishes a rule set as the next version. Its number is its position in the topic, which the broker assigns:
-     * no writer can choose it, two deploys at the same moment get two numbers, and numbers only grow.
+     * Publishes a rule set as the next version, signed or not. Its number is its position in the topic, which the
+     * broker assigns: no writer can choose it, two deploys at the same moment get two numbers, and numbers only grow.
      *
-     * @param effectiveFrom event time from which it applies
+     * @param version what to publish; its number is not read
      * @return the version as published
      */
-    public static RuleSetVersion publish(SurgeConfig config, Map<String, String> files, Instant effectiveFrom,
-            String deployedBy, Instant now) {
+    public static RuleSetVersion publish(SurgeConfig config, RuleSetVersion version, Instant now) {
         RuleSet record = RuleSet.newBuilder()
                 .setVersion(0)
-                .setEffectiveFrom(effectiveFrom)
-                .setRules(Map.copyOf(files))
-                .setDeployedBy(deployedBy)
+                .setEffectiveFrom(Instant.ofEpochMilli(version.effectiveFrom()))
+                .setRules(Map.copyOf(version.files()))
+                .setDeployedBy(version.deployedBy())
                 .setDeployedAt(now)
+                .setKeyId(version.keyId())
+                .setSignature(version.signature())
                 .build();
         int schemaId = KafkaEndpoints.outputSchemas(config).prepare(config.topics().ruleSets(), RuleSet.getClassSchema());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config.kafka().clientProperties(Map.of(
@@ -123,7 +124,7 @@ public final class RuleSetTopic {
     /** The version a record at this offset of the (single-partition) rules topic is. */
     static RuleSetVersion version(RuleSet record, long offset) {
         return new RuleSetVersion(offset + 1, record.getEffectiveFrom().toEpochMilli(), record.getRules(),
-                record.getDeployedBy());
+                record.getDeployedBy(), record.getKeyId(), record.getSignature());
     }
 
     private static Optional<RuleSetVersion> decode(AvroDecoder<RuleSet> decoder,
