@@ -2,6 +2,8 @@ package io.surge.alerts;
 
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,6 +23,9 @@ import org.apache.flink.api.common.typeinfo.Types;
  */
 public record RuleSetVersion(long version, long effectiveFrom, Map<String, String> files, String deployedBy,
         String keyId, String signature) implements Serializable {
+
+    /** How far ahead of the clock a version may take effect: a job keeps every pending version and its rules. */
+    public static final Duration MAX_LEAD = Duration.ofDays(7);
 
     /** Its Flink type: a POJO whose files map has a map serializer rather than Kryo. */
     public static final TypeInformation<RuleSetVersion> TYPE = Types.POJO(RuleSetVersion.class, Map.of(
@@ -47,18 +52,26 @@ public record RuleSetVersion(long version, long effectiveFrom, Map<String, Strin
      *     publish any text, and no text may stop the job or the tools that read it
      */
     public List<AlertRule> rules() {
-        return rules(TrustedKeys.ANYONE);
+        return rules(TrustedKeys.ANYONE, Long.MIN_VALUE);
     }
 
     /**
-     * Its rules, if a key the job trusts signed it; checked as {@link #rules()} checks them.
+     * Its rules, if a key the job trusts signed it and it takes effect within {@link #MAX_LEAD} of {@code now};
+     * checked as {@link #rules()} checks them.
      *
-     * @throws RuleException when the version is not signed by a trusted key, or cannot be used
+     * @param now the processing clock, or {@code Long.MIN_VALUE} for no bound on the effective time
+     * @throws RuleException when the version is not signed by a trusted key, takes effect too far ahead, or cannot
+     *     be used
      */
-    public List<AlertRule> rules(TrustedKeys trusted) {
+    public List<AlertRule> rules(TrustedKeys trusted, long now) {
         String untrusted = trusted.refusal(this);
         if (untrusted != null) {
             throw new RuleException(Path.of("rule set version " + version), 0, untrusted);
+        }
+        if (now != Long.MIN_VALUE && effectiveFrom > now + MAX_LEAD.toMillis()) {
+            throw new RuleException(Path.of("rule set version " + version), 0, "effective from "
+                    + Instant.ofEpochMilli(effectiveFrom) + ", more than " + MAX_LEAD.toDays() + " days ahead of the"
+                    + " clock; deploy it closer to when it applies");
         }
         Path origin = Path.of("rule set version " + version);
         try {

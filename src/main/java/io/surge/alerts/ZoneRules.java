@@ -406,7 +406,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     private void take(RuleSetVersion version, boolean arriving) throws Exception {
         List<RuleMatcher<T>> own = new ArrayList<>();
         try {
-            for (AlertRule rule : version.rules(trusted)) {
+            for (AlertRule rule : version.rules(trusted, clock.millis())) {
                 if (rule.input() == input) {
                     own.add(matcher(rule));
                 }

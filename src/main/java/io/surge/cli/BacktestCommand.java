@@ -64,7 +64,7 @@ final class BacktestCommand implements Callable<Integer> {
         if (deployed) {
             for (RuleSetVersion version : RuleSetTopic.readAll(surge)) {
                 try {
-                    version.rules(surge.rules().trustedKeys()).forEach(rule -> perRule.put(rule.name(), 0));
+                    version.rules(surge.rules().trustedKeys(), System.currentTimeMillis()).forEach(rule -> perRule.put(rule.name(), 0));
                     versions.add(version);
                 } catch (RuleException e) {
                     out().printf("version %d left out, as the job refuses it: %s%n", version.version(),

@@ -109,6 +109,10 @@ final class RulesCommand implements Runnable {
             print(rules, out);
             Instant now = Instant.now();
             Instant from = effectiveFrom == null ? now : instant(effectiveFrom);
+            if (from.isAfter(now.plus(RuleSetVersion.MAX_LEAD))) {
+                throw new FlagException("--effective-from " + from + " is more than "
+                        + RuleSetVersion.MAX_LEAD.toDays() + " days ahead; a job refuses such a version");
+            }
             RuleSetVersion unsigned = new RuleSetVersion(0, from.toEpochMilli(), files, by != null ? by : deployer(),
                     null, null);
             TrustedKeys.Signer signer = key == null ? null : signer(key);
@@ -181,7 +185,7 @@ final class RulesCommand implements Runnable {
             for (RuleSetVersion version : versions) {
                 String rules;
                 try {
-                    rules = version.rules(surge.rules().trustedKeys()).stream().map(AlertRule::name)
+                    rules = version.rules(surge.rules().trustedKeys(), now).stream().map(AlertRule::name)
                             .collect(Collectors.joining(", "));
                     if (version.effectiveFrom() <= now) {
                         inForceNow = version.version();

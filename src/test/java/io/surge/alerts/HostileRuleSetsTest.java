@@ -3,6 +3,7 @@ package io.surge.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -90,6 +91,22 @@ class HostileRuleSetsTest {
         assertRefused(Map.of("exodus.yaml", exodus.formatted(1000, "1h")),
                 "rule set version 7/exodus.yaml:8: waits for 1000 records within 1 h: 1000 x 3600 s is above 3600");
         assertThat(version(Map.of("exodus.yaml", exodus.formatted(60, "1min"))).rules()).hasSize(1);
+    }
+
+    @Test
+    void aVersionTakingEffectMoreThanAWeekAheadOfTheClockIsRefused() {
+        long now = 1_800_000_000_000L;
+        long week = Duration.ofDays(7).toMillis();
+        RuleSetVersion in2100 = new RuleSetVersion(7, 4_102_444_800_000L, Map.of("high.yaml", VALID), "someone", null,
+                null);
+        RuleSetVersion nextWeek = new RuleSetVersion(7, now + week, Map.of("high.yaml", VALID), "someone", null, null);
+
+        assertThatThrownBy(() -> in2100.rules(TrustedKeys.ANYONE, now)).isInstanceOf(RuleException.class)
+                .hasMessage("rule set version 7:0: effective from 2100-01-01T00:00:00Z, more than 7 days ahead of the"
+                        + " clock; deploy it closer to when it applies");
+        assertThat(nextWeek.rules(TrustedKeys.ANYONE, now)).hasSize(1);
+        assertThatThrownBy(() -> new RuleSetVersion(7, now + week + 1, Map.of("high.yaml", VALID), "someone", null,
+                null).rules(TrustedKeys.ANYONE, now)).isInstanceOf(RuleException.class);
     }
 
     @Test

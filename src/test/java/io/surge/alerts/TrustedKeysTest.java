@@ -40,7 +40,7 @@ class TrustedKeysTest {
         assertThat(trusted.refusal(otherDeployer)).endsWith("does not match its contents");
         RuleSetVersion garbage = new RuleSetVersion(3, 1_000, UNSIGNED.files(), "ops@host", signed.keyId(), "@@@");
         assertThat(trusted.refusal(garbage)).endsWith("does not match its contents");
-        assertThatThrownBy(() -> tampered.rules(trusted)).isInstanceOf(RuleException.class)
+        assertThatThrownBy(() -> tampered.rules(trusted, Long.MIN_VALUE)).isInstanceOf(RuleException.class)
                 .hasMessageStartingWith("rule set version 3:0: its signature by key ");
     }
 

@@ -8,6 +8,7 @@ import io.surge.pricing.ZoneSurge;
 import io.surge.testing.Events;
 import io.surge.testing.RuleVersions;
 import io.surge.testing.TaskCheckpoints;
+import io.surge.time.Clock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,6 +57,8 @@ class ZoneRulesTest {
     private static final Path UNPRICED_BUILD_SNAPSHOT =
             Path.of("src/test/resources/state/spike-partial-match-before-published-prices.snapshot");
     private static final Path SURGE_SPIKE = Path.of("alerts/surge-spike.yaml");
+    /** The operators' processing clock, and the oracle's: deployed versions are judged by it, alerts stamped with it. */
+    private static final Clock PROCESSING_CLOCK = () -> Events.at(0);
 
     @TempDir
     Path dir;
@@ -462,7 +465,7 @@ class ZoneRulesTest {
                     @Override
                     public void processMatch(Map<String, List<ZoneEvent>> match, Context ctx,
                             Collector<ZoneAlert> out) {
-                        out.collect(new AlertBuilder<ZoneEvent>(rule, () -> 0L).alert(match, 0));
+                        out.collect(new AlertBuilder<ZoneEvent>(rule, PROCESSING_CLOCK).alert(match, 0));
                     }
                 }, ZoneAlert.TYPE);
         StreamOperatorFactory<ZoneAlert> operator =
@@ -557,7 +560,7 @@ class ZoneRulesTest {
     private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneEvent, RuleSetVersion, ZoneAlert>
             zoneEventRules(List<RuleSetVersion> known, OperatorSubtaskState restoreFrom) throws Exception {
         return harness(new ZoneRules<>(RuleInput.ZONE_EVENTS, serializer(ZoneEvent.class), known, TrustedKeys.ANYONE,
-                BUCKET_MILLIS, () -> 0L), ZoneEvent::zoneId, restoreFrom);
+                BUCKET_MILLIS, PROCESSING_CLOCK), ZoneEvent::zoneId, restoreFrom);
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneSurge, RuleSetVersion, ZoneAlert>
@@ -569,7 +572,7 @@ class ZoneRulesTest {
             multiplierRules(List<RuleSetVersion> known, TrustedKeys trusted, OperatorSubtaskState restoreFrom)
             throws Exception {
         return harness(new ZoneRules<>(RuleInput.MULTIPLIERS, serializer(ZoneSurge.class), known, trusted, 1,
-                () -> 0L), ZoneSurge::zoneId, restoreFrom);
+                PROCESSING_CLOCK), ZoneSurge::zoneId, restoreFrom);
     }
 
     /** The operator on RocksDB; rule set versions carry no zone, and the harness keys them all alike. */

@@ -96,7 +96,9 @@ class HostileRuleSetsITCase {
 
                     Path valid = Files.createDirectories(dir.resolve("valid"));
                     Files.copy(Path.of("alerts/surge-spike.yaml"), valid.resolve("surge-spike.yaml"));
-                    CliRun deploy = CliRun.on(stack, "rules", "deploy", valid.toString(), "--by", "ops@test");
+                    // effective in the workload's event time: the job's clock is the workload's, days back
+                    CliRun deploy = CliRun.on(stack, "rules", "deploy", valid.toString(), "--by", "ops@test",
+                            "--effective-from", Instant.ofEpochMilli(workload.eventTimeAt(EVENTS)).toString());
                     assertThat(deploy.out()).as(deploy.err())
                             .contains("deployed rule set version 8 (1 rule(s) from " + valid);
                     CliRun list = CliRun.awaitRulesList(stack, flinkUrl, PATIENCE,
