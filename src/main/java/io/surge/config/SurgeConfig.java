@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.util.TimeUtils;
@@ -87,9 +86,8 @@ public record SurgeConfig(
                         values.required(SurgeOption.REGISTRY_URL),
                         values.optional(SurgeOption.REGISTRY_USERNAME),
                         values.secret(SurgeOption.REGISTRY_PASSWORD, SurgeOption.REGISTRY_PASSWORD_FILE),
-                        Optional.ofNullable(values.optional(SurgeOption.REGISTRY_TRUSTSTORE))
-                                .map(Path::of)
-                                .orElse(null),
+                        values.optional(SurgeOption.REGISTRY_PASSWORD_FILE),
+                        values.optional(SurgeOption.REGISTRY_TRUSTSTORE),
                         values.optional(SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD),
                         values.duration(SurgeOption.REGISTRY_RETRY_FOR)),
                 new Topics(

@@ -1,6 +1,8 @@
 package io.surge.io.registry;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -10,16 +12,31 @@ import java.time.Duration;
  * @param url base URL of the API, what a Confluent client takes as {@code schema.registry.url}
  * @param username basic-auth user, or null for none
  * @param password basic-auth password; never logged, never in {@link #toString()}
- * @param trustStore a PKCS12 or JKS trust store for TLS, or null for the JVM's default trust
+ * @param passwordFile the file the password was read from, or null: read again when the registry refuses it, so that
+ *     a rotated password is picked up without a restart
+ * @param trustStore the path of a PKCS12 or JKS trust store for TLS, or null for the JVM's default trust (a path as
+ *     text: the settings travel inside the job, and {@link Path} is not serializable)
  * @param trustStorePassword the trust store's password, or null
  * @param retryFor how long a call keeps retrying a registry that cannot be reached or answers 5xx
  */
-public record RegistrySettings(
-        String url, String username, String password, Path trustStore, String trustStorePassword, Duration retryFor)
-        implements Serializable {
+public record RegistrySettings(String url, String username, String password, String passwordFile,
+        String trustStore, String trustStorePassword, Duration retryFor) implements Serializable {
 
     public static RegistrySettings of(String url) {
-        return new RegistrySettings(url, null, null, null, null, Duration.ofSeconds(30));
+        return new RegistrySettings(url, null, null, null, null, null, Duration.ofSeconds(30));
+    }
+
+    /** The password as its file holds it now, or as given; the last one read when the file cannot be read. */
+    String currentPassword() {
+        if (passwordFile == null) {
+            return password;
+        }
+        try {
+            String read = Files.readString(Path.of(passwordFile)).replaceAll("[\\r\\n]+$", "");
+            return read.isEmpty() ? password : read;
+        } catch (IOException e) {
+            return password;
+        }
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -34,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * bodies do not carry Confluent's error codes).
  *
  * <p>Schemas by id are immutable, so they are cached forever: once a job has seen an id, a registry outage no longer
- * affects it. Calls retry with backoff while the registry cannot be reached, times out, or answers 5xx or 429, for at
- * most {@link RegistrySettings#retryFor()}, except {@link #awaitSchemaById}, which waits out an outage however long;
- * other answers are final. Answers are read up to {@value #MAX_ANSWER_BYTES} bytes.
+ * affects it. Calls retry with backoff while the registry cannot be reached, times out, or answers 5xx, 429, 408 or a
+ * redirect, for at most {@link RegistrySettings#retryFor()}, except {@link #awaitSchemaById}, which waits out an
+ * outage however long. 401 and 403 are retried for {@code retryFor} too, in both, reading the password file again
+ * each time (a password being rotated), and are final after it; other answers are final at once. Answers are read up
+ * to {@value #MAX_ANSWER_BYTES} bytes.
  */
 public final class SchemaRegistryClient {
 
@@ -200,17 +203,17 @@ public final class SchemaRegistryClient {
         if (body != null) {
             request.header("Content-Type", CONTENT_TYPE);
         }
-        if (settings.username() != null) {
-            String credentials = settings.username() + ":" + settings.password();
-            request.header("Authorization",
-                    "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
-        }
         String where = "Schema Registry at " + baseUrl + ": " + what + " (" + method + " " + path + ")";
         long deadline = System.nanoTime() + settings.retryFor().toNanos();
         long backoffMillis = 100;
         while (true) {
             RegistryException failure;
             try {
+                if (settings.username() != null) {
+                    String credentials = settings.username() + ":" + settings.currentPassword();
+                    request.setHeader("Authorization", "Basic "
+                            + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+                }
                 HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
                 String answer = boundedBody(response);
@@ -225,9 +228,21 @@ public final class SchemaRegistryClient {
                 }
                 failure = new RegistryException(where + " failed: HTTP " + status + " " + errorMessage(answer)
                         + (status == 401 || status == 403 ? "; " + credentialsFix(status) : ""), status, null);
-                if (status < 500 && status != 429) {
+                boolean refused = status == 401 || status == 403;
+                if (refused && System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
+                    outageOver(waitOutOutages);
+                    throw new RegistryException(failure.getMessage() + " (still refused after retrying for "
+                            + settings.retryFor().toSeconds() + " s)", status, null);
+                }
+                if (!refused && !transientStatus(status)) {
                     outageOver(waitOutOutages);
                     throw failure;
+                }
+                if (refused) {
+                    // not an outage to wait out for ever: retried until the deadline, the password read anew
+                    sleep(backoffMillis);
+                    backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+                    continue;
                 }
             } catch (IOException e) {
                 failure = new RegistryException(
@@ -250,6 +265,11 @@ public final class SchemaRegistryClient {
             sleep(backoffMillis);
             backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
         }
+    }
+
+    /** An answer of a registry that is down, busy, moving or slow, rather than one about the request. */
+    private static boolean transientStatus(int status) {
+        return status / 100 == 5 || status == 429 || status == 408 || status / 100 == 3;
     }
 
     private void outageOver(boolean waitOutOutages) {
@@ -313,7 +333,7 @@ public final class SchemaRegistryClient {
     }
 
     private static SSLContext sslContext(RegistrySettings settings) {
-        try (InputStream in = Files.newInputStream(settings.trustStore())) {
+        try (InputStream in = Files.newInputStream(Path.of(settings.trustStore()))) {
             char[] password = settings.trustStorePassword() == null ? null : settings.trustStorePassword().toCharArray();
             KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
             trustStore.load(in, password);

@@ -10,12 +10,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How the client takes the answers a registry, or what stands in front of it, can give for a schema id. The answers
@@ -58,7 +64,7 @@ class SchemaRegistryClientTest {
 
     private SchemaRegistryClient client() {
         return new SchemaRegistryClient(new RegistrySettings("http://127.0.0.1:" + server.getAddress().getPort(),
-                null, null, null, null, Duration.ofSeconds(1)));
+                null, null, null, null, null, Duration.ofSeconds(1)));
     }
 
     private void answering(int status, String body) {
@@ -125,12 +131,61 @@ class SchemaRegistryClientTest {
     }
 
     @Test
-    void aRefusalIsFinalAtOnce() {
+    void aRefusalIsFinalOnceRetryForIsSpentEvenOnTheInputPath() {
         answering(403, "{\"error_code\": 40301, \"message\": \"forbidden\"}");
 
         assertThatThrownBy(() -> client().awaitSchemaById(9))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(403))
-                .hasMessageContaining("forbidden");
+                .hasMessageContaining("forbidden")
+                .hasMessageContaining("still refused after retrying for 1 s");
+        assertThat(requests.get()).as("retried, not waited out for ever").isBetween(2, 10);
+    }
+
+    @Test
+    void anotherClientErrorIsFinalAtOnce() {
+        answering(422, "{\"message\": \"unprocessable\"}");
+
+        assertThatThrownBy(() -> client().awaitSchemaById(10))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(422));
         assertThat(requests).hasValue(1);
+    }
+
+    @Test
+    void timeoutsAndRedirectsOfWhatStandsInFrontOfTheRegistryAreWaitedOutLikeAnOutage() {
+        for (int i = 0; i < 3; i++) {
+            answering(408, "request timeout");
+            answering(307, "");
+        }
+        answering(200, avro());
+
+        assertThat(client().awaitSchemaById(11)).isEqualTo(RideRequest.getClassSchema());
+        assertThat(requests).hasValue(7);
+    }
+
+    @Test
+    void aPasswordRotatedWhileTheRegistryRefusesTheOldOneIsReadAgainFromItsFile(@TempDir Path dir) throws Exception {
+        Path passwordFile = Files.writeString(dir.resolve("registry-password"), "old\n");
+        List<String> authorizations = new CopyOnWriteArrayList<>();
+        server.createContext("/schemas/ids/12", exchange -> {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(authorization);
+            boolean rotated = authorization.equals("Basic " + Base64.getEncoder().encodeToString(
+                    "surge:new".getBytes(StandardCharsets.UTF_8)));
+            if (!rotated) {
+                // the registry has the new password by now; surge still sends the old one, until the file changes
+                Files.writeString(passwordFile, "new\n");
+            }
+            byte[] body = (rotated ? avro() : "{\"message\": \"unauthorized\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(rotated ? 200 : 401, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        SchemaRegistryClient client = new SchemaRegistryClient(new RegistrySettings(
+                "http://127.0.0.1:" + server.getAddress().getPort(), "surge", "old", passwordFile.toString(), null, null,
+                Duration.ofSeconds(30)));
+
+        assertThat(client.awaitSchemaById(12)).isEqualTo(RideRequest.getClassSchema());
+        assertThat(authorizations).hasSize(2);
     }
 }
