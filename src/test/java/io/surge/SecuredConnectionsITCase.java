@@ -11,6 +11,7 @@ import io.surge.testing.KafkaClients;
 import io.surge.testing.SecretWatch;
 import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeStack;
+import io.surge.time.Waiting;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,6 +94,60 @@ class SecuredConnectionsITCase {
             }
             assertThat(watch.seen()).as("log events read").isPositive();
             assertThat(watch.leaks()).as("log events showing a password").isEmpty();
+        }
+    }
+
+    /**
+     * The registry's proxy times out and redirects the job's first schema lookups, then the registry's password is
+     * rotated while the job runs and a TaskManager is lost, so that the restarted tasks must look their schemas up
+     * again with the old password: they are refused until the new one is written to the password file, which the job
+     * reads again. Not one record is dead-lettered, and the results are exact.
+     */
+    @Test
+    void aProxysTimeoutsAndARotatedPasswordDeadLetterNothing(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        try (SurgeStack stack = SurgeStack.start(Map.of(), CREDENTIALS)) {
+            Map<String, String> environment = new HashMap<>(environment(stack));
+            environment.put("SURGE_REGISTRY_RETRY_FOR", "120s");
+            SurgeConfig config = ConfigLoader.load(null, environment, Map.of(
+                    "job.name", "rotated", "checkpoint.interval", "1s"));
+            ClosedWorkload workload = ClosedWorkload.generate(11L, 4_000, config.topics().partitions());
+            stack.gateway().failNext(408, 3);
+            stack.gateway().failNext(307, 3);
+
+            JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.config().kafka());
+                    KafkaConsumer<byte[], byte[]> multipliers =
+                            KafkaClients.committedReader(stack.config().kafka(), config.topics().multipliers());
+                    KafkaConsumer<byte[], byte[]> deadLetters =
+                            KafkaClients.committedReader(stack.config().kafka(), config.topics().deadLetters())) {
+                workload.sendAtRate(producer, stack, 0, workload.size() / 2, 2_000);
+                List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
+                KafkaClients.pollUntil(multipliers, results, read -> !read.isEmpty(), Duration.ofSeconds(120),
+                        "a first result, its schemas looked up through the failing proxy");
+                assertThat(stack.gateway().failed()).as("timeouts and redirects answered").isEqualTo(6);
+
+                int refusedBefore = stack.gateway().refused();
+                String rotated = "rotated-" + UUID.randomUUID();
+                stack.gateway().rotate(CREDENTIALS.registryUser(), rotated);
+                cluster.terminateTaskManager(0).get();
+                cluster.startTaskManager();
+                workload.sendAtRate(producer, stack, workload.size() / 2, workload.size(), 2_000);
+                workload.close(producer, stack);
+                Waiting.until(() -> stack.gateway().refused() > refusedBefore, Duration.ofSeconds(60),
+                        "the restarted job, looking its schemas up again, to be refused with the old password");
+                Files.writeString(secrets.resolve("registry-password"), rotated + "\n");
+
+                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
+                        Duration.ofSeconds(120), workload.expected().size() + " results");
+                KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
+                assertThat(results.stream().map(ClosedWorkload::decodeSurge).toList())
+                        .containsExactlyInAnyOrderElementsOf(workload.expected());
+                List<ConsumerRecord<byte[], byte[]>> diverted = KafkaClients.records();
+                KafkaClients.pollFor(deadLetters, diverted, Duration.ofSeconds(2));
+                assertThat(diverted).as("records dead-lettered for the registry's trouble").isEmpty();
+            } finally {
+                job.cancel().get();
+            }
         }
     }
 

@@ -104,6 +104,11 @@ public final class SurgeStack implements AutoCloseable {
                 client.register(config.topics().driverStatus() + "-value", DriverStatus.getClassSchema()));
     }
 
+    /** The basic-auth gateway in front of the registry, for a stack started with credentials; else null. */
+    public BasicAuthGateway gateway() {
+        return gateway;
+    }
+
     public EmbeddedRegistry registry() {
         return registry;
     }
