@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surge.config.ConfigLoader;
 import io.surge.config.SurgeConfig;
+import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.io.registry.RegistryException;
 import io.surge.testing.ClosedWorkload;
+import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
+import io.surge.testing.OtherTeams;
 import io.surge.testing.SecretWatch;
 import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeStack;
@@ -16,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +35,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -98,13 +103,13 @@ class SecuredConnectionsITCase {
     }
 
     /**
-     * The registry's proxy times out and redirects the job's first schema lookups, then the registry's password is
-     * rotated while the job runs and a TaskManager is lost, so that the restarted tasks must look their schemas up
-     * again with the old password: they are refused until the new one is written to the password file, which the job
-     * reads again. Not one record is dead-lettered, and the results are exact.
+     * The registry's proxy times out and redirects the job's first schema lookups; then the registry's password is
+     * rotated while the job runs, and a record with a schema id the job has not seen arrives: its lookup is refused
+     * until the new password is written to the password file, which the job reads again. Only that record, whose body
+     * is bad, is dead-lettered, and as undecodable, not refused; the results are exact.
      */
     @Test
-    void aProxysTimeoutsAndARotatedPasswordDeadLetterNothing(@InjectMiniCluster MiniCluster cluster) throws Exception {
+    void aProxysTimeoutsAndARotatedPasswordCostNoRecord() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of(), CREDENTIALS)) {
             Map<String, String> environment = new HashMap<>(environment(stack));
             environment.put("SURGE_REGISTRY_RETRY_FOR", "120s");
@@ -129,22 +134,30 @@ class SecuredConnectionsITCase {
                 int refusedBefore = stack.gateway().refused();
                 String rotated = "rotated-" + UUID.randomUUID();
                 stack.gateway().rotate(CREDENTIALS.registryUser(), rotated);
-                cluster.terminateTaskManager(0).get();
-                cluster.startTaskManager();
-                workload.sendAtRate(producer, stack, workload.size() / 2, workload.size(), 2_000);
-                workload.close(producer, stack);
+                // registered straight with the registry, as another team's producer would: an id the job never saw
+                int unseen = OtherTeams.register(stack.registry().url(), config.topics().rideRequests() + "-value",
+                        "AVRO", OtherTeams.RIDE_WITH_NOTHINGS.toString());
+                KafkaClients.send(producer, new ProducerRecord<>(config.topics().rideRequests(), 0, null,
+                        OtherTeams.framed(unseen, OtherTeams.twoBillionNothings(
+                                Inputs.rideRequest("unseen", 40.71, -74.01, workload.eventTimeAt(0))))));
                 Waiting.until(() -> stack.gateway().refused() > refusedBefore, Duration.ofSeconds(60),
-                        "the restarted job, looking its schemas up again, to be refused with the old password");
+                        "the job's lookup of the unseen id to be refused with the old password");
                 Files.writeString(secrets.resolve("registry-password"), rotated + "\n");
 
+                workload.sendAtRate(producer, stack, workload.size() / 2, workload.size(), 2_000);
+                workload.close(producer, stack);
                 KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
                         Duration.ofSeconds(120), workload.expected().size() + " results");
                 KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
                 assertThat(results.stream().map(ClosedWorkload::decodeSurge).toList())
                         .containsExactlyInAnyOrderElementsOf(workload.expected());
                 List<ConsumerRecord<byte[], byte[]>> diverted = KafkaClients.records();
+                KafkaClients.pollUntil(deadLetters, diverted, read -> !read.isEmpty(), Duration.ofSeconds(60),
+                        "the record of the unseen id");
                 KafkaClients.pollFor(deadLetters, diverted, Duration.ofSeconds(2));
-                assertThat(diverted).as("records dead-lettered for the registry's trouble").isEmpty();
+                assertThat(diverted).singleElement().satisfies(record -> assertThat(new String(
+                        record.headers().lastHeader(DivertedRecordSerializer.REASON).value(), StandardCharsets.UTF_8))
+                        .as("decoded once the new password was read, not refused").isEqualTo("undecodable"));
             } finally {
                 job.cancel().get();
             }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -40,6 +41,8 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
     private final RegistrySettings registrySettings;
     private final Topics topics;
     private final InputValidation validation;
+    /** Made once with the job and the same in every task and restart of it: the scope of its schema cache. */
+    private final String schemaCacheScope = "input-deserializer-" + UUID.randomUUID();
 
     private transient TopicDecoders decoders;
     private transient Map<String, Input> inputs;
@@ -54,7 +57,7 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(registrySettings);
+        SchemaRegistryClient registry = new SchemaRegistryClient(registrySettings, schemaCacheScope);
         decoders = new TopicDecoders(topics, registry::awaitSchemaById);
         inputs = new HashMap<>();
         topics.inputs().forEach((input, topic) -> inputs.put(topic, input));

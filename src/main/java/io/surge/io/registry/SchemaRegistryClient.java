@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * bodies do not carry Confluent's error codes).
  *
  * <p>Schemas by id are immutable, so they are cached forever: once a job has seen an id, a registry outage no longer
- * affects it. Calls retry with backoff while the registry cannot be reached, times out, or answers 5xx, 429, 408 or a
+ * affects it. A client created with a cache scope shares its cache with every client of that scope in the JVM, so a
+ * job's sources that restart in a TaskManager find the schemas they had (a restart during an outage would otherwise
+ * wait for the registry). Calls retry with backoff while the registry cannot be reached, times out, or answers 5xx, 429, 408 or a
  * redirect, for at most {@link RegistrySettings#retryFor()}, except {@link #awaitSchemaById}, which waits out an
  * outage however long. 401 and 403 are retried for {@code retryFor} too, in both, reading the password file again
  * each time (a password being rotated), and are final after it; other answers are final at once. Answers are read up
@@ -52,13 +54,25 @@ public final class SchemaRegistryClient {
     private final RegistrySettings settings;
     private final String baseUrl;
     private final HttpClient http;
-    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private static final Map<String, Map<Integer, Schema>> SCOPED_CACHES = new ConcurrentHashMap<>();
+
+    private final Map<Integer, Schema> schemasById;
     /** When the outage that {@link #awaitSchemaById} is waiting out began, in nanoseconds; 0 when there is none. */
     private final AtomicLong outageSince = new AtomicLong();
 
     public SchemaRegistryClient(RegistrySettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param cacheScope the scope whose schemas by id this client shares, such as a job's: ids are the registry's,
+     *     so a scope must not outlive it; null for a cache of this client's own
+     */
+    public SchemaRegistryClient(RegistrySettings settings, String cacheScope) {
         this.settings = settings;
         this.baseUrl = settings.url().replaceAll("/+$", "");
+        this.schemasById = cacheScope == null ? new ConcurrentHashMap<>()
+                : SCOPED_CACHES.computeIfAbsent(cacheScope + " " + baseUrl, scope -> new ConcurrentHashMap<>());
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
         if (settings.trustStore() != null) {
             builder.sslContext(sslContext(settings));

@@ -2,6 +2,7 @@ package io.surge.io.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -139,6 +140,23 @@ class SchemaRegistryClientTest {
                 .hasMessageContaining("forbidden")
                 .hasMessageContaining("still refused after retrying for 1 s");
         assertThat(requests.get()).as("retried, not waited out for ever").isBetween(2, 10);
+    }
+
+    @Test
+    void clientsOfOneScopeShareTheSchemasTheyFetchedSoARestartedSourceNeedsNoRegistry() {
+        answering(200, avro());
+        answering(503, "{\"message\": \"unavailable\"}");
+        RegistrySettings settings = new RegistrySettings("http://127.0.0.1:" + server.getAddress().getPort(),
+                null, null, null, null, null, Duration.ofSeconds(1));
+        assertThat(new SchemaRegistryClient(settings, "job-a").awaitSchemaById(13))
+                .isEqualTo(RideRequest.getClassSchema());
+
+        // the registry is down now: the restarted source of the same job finds its schema; another job's waits
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> new SchemaRegistryClient(settings, "job-a").awaitSchemaById(13)))
+                .isEqualTo(RideRequest.getClassSchema());
+        assertThatThrownBy(() -> new SchemaRegistryClient(settings, "job-b").schemaById(13))
+                .hasMessageContaining("gave up after retrying");
     }
 
     @Test
