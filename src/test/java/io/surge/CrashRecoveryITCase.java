@@ -2,8 +2,10 @@ package io.surge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.surge.avro.DriverStatus;
 import io.surge.config.SurgeConfig;
 import io.surge.testing.ClosedWorkload;
+import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeStack;
@@ -24,6 +26,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * second; the TaskManager running it is terminated three times, at seeded random moments, the last one while a
  * checkpoint is in progress, and a new TaskManager takes over from the latest completed checkpoint. A read_committed
  * consumer must then see every (zone, window_end) exactly once with the oracle's values, and every alert once, as an
- * uninterrupted backtest of the same inputs raises it. The
+ * uninterrupted backtest of the same inputs raises it, though a producer with a fast clock sent a status to every
+ * partition before the first crash. The
  * log line "recovery times" gives, per crash, the time from the crash to the first result written after it becoming
  * visible.
  */
@@ -112,10 +116,20 @@ class CrashRecoveryITCase {
         }
     }
 
-    /** Sends the workload at a steady rate, as live traffic arrives, then the ticks that close its windows. */
+    /**
+     * Sends the workload at a steady rate, as live traffic arrives, then the ticks that close its windows. Early on, a
+     * producer whose clock runs 50 minutes fast sends a valid driver status to every partition: were they counted, the
+     * watermark would jump 50 minutes on, and a checkpoint would keep it there through every crash.
+     */
     private static void feed(ClosedWorkload workload, SurgeStack stack) {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
-            workload.sendAtRate(producer, stack, 0, workload.size(), EVENTS_PER_SECOND);
+            workload.sendAtRate(producer, stack, 0, workload.size() / 20, EVENTS_PER_SECOND);
+            for (int partition = 0; partition < stack.config().topics().partitions(); partition++) {
+                DriverStatus fast = Inputs.driverStatus("fast-clock-" + partition, 40.71, -74.01, true,
+                        workload.now() + Duration.ofMinutes(50).toMillis());
+                producer.send(new ProducerRecord<>(stack.topicOf(fast), partition, null, null, stack.wire(fast)));
+            }
+            workload.sendAtRate(producer, stack, workload.size() / 20, workload.size(), EVENTS_PER_SECOND);
             workload.close(producer, stack);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
