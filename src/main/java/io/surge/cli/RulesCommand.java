@@ -117,7 +117,7 @@ final class RulesCommand implements Runnable {
                     null, null);
             TrustedKeys.Signer signer = key == null ? null : signer(key);
             SurgeConfig surge = config.load();
-            TopicSetup.ensureTopics(surge);
+            TopicSetup.ensureTopics(surge, List.of(surge.topics().ruleSets()));
             RuleSetVersion version =
                     RuleSetTopic.publish(surge, signer == null ? unsigned : signer.sign(unsigned), now);
             out.printf("deployed rule set version %d (%d rule(s) from %s) to %s, effective from %s%s%n",

@@ -22,6 +22,8 @@ import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -67,7 +69,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param logDirectory where its data lives and stays after close; null for a temporary directory
      */
     public static EmbeddedKafka start(int port, Path logDirectory) throws Exception {
-        return start(port, logDirectory, null, null);
+        return start(port, logDirectory, null, null, false);
     }
 
     /**
@@ -76,11 +78,19 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @return the broker; {@link #clientSettings()} connect as that user
      */
     public static EmbeddedKafka startWithScram(String username, String password) throws Exception {
-        return start(0, null, username, password);
+        return start(0, null, username, password, false);
     }
 
-    private static EmbeddedKafka start(int port, Path logDirectory, String username, String password)
-            throws Exception {
+    /**
+     * The same, with Kafka's ACL authorizer on: the user it starts with may do anything, users added with {@link
+     * #addUser} only what {@link #allow} grants them.
+     */
+    public static EmbeddedKafka startWithAcls(String username, String password) throws Exception {
+        return start(0, null, username, password, true);
+    }
+
+    private static EmbeddedKafka start(int port, Path logDirectory, String username, String password,
+            boolean authorize) throws Exception {
         boolean scram = username != null;
         boolean temporary = logDirectory == null;
         Path directory = temporary ? Files.createTempDirectory("surge-kafka-") : logDirectory;
@@ -117,6 +127,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             config.put("listener.name.external.scram-sha-512.sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         }
+        if (authorize) {
+            config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            // the broker's own listeners (controller, transaction markers, user administration) are plaintext
+            config.put("super.users", "User:ANONYMOUS;User:" + username);
+        }
         String bootstrap = "localhost:" + external;
         KafkaSettings client = scram
                 ? new KafkaSettings(bootstrap, "SASL_PLAINTEXT", "SCRAM-SHA-512", username, password)
@@ -126,7 +141,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             kafka.formatOnce();
             kafka.startServer();
             if (scram) {
-                kafka.addScramUser(username, password);
+                kafka.addUser(username, password);
             }
         } catch (Exception e) {
             kafka.close();
@@ -189,16 +204,46 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Creates the user through the internal listener, then waits until the client listener accepts it. */
-    private void addScramUser(String username, String password) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + internalPort))) {
+    /**
+     * Creates a SCRAM user through the internal listener, then waits until the client listener accepts it.
+     *
+     * @return how that user connects
+     */
+    public KafkaSettings addUser(String username, String password) throws Exception {
+        try (Admin admin = internalAdmin()) {
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
                             username, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
         }
+        KafkaSettings user = new KafkaSettings(client.bootstrapServers(), "SASL_PLAINTEXT", "SCRAM-SHA-512", username,
+                password);
         // the credential reaches the broker's metadata shortly after the controller commits it
-        awaitClients("the SCRAM user", client.clientProperties());
+        awaitClients("the SCRAM user", user.clientProperties());
+        return user;
+    }
+
+    /**
+     * Grants what the bindings say, on a broker started {@link #startWithAcls with ACLs}; returns once the broker
+     * applies them.
+     */
+    public void allow(AclBinding... bindings) throws Exception {
+        try (Admin admin = internalAdmin()) {
+            admin.createAcls(List.of(bindings)).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            // the controller has committed them; the broker answers from its own copy of the metadata
+            while (!admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS)
+                    .containsAll(List.of(bindings))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the broker did not apply the ACLs within 30 s");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private Admin internalAdmin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + internalPort));
     }
 
     /** Waits until a client with these properties sees the broker in the cluster, as it does once it is unfenced. */

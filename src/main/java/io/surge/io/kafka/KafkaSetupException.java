@@ -1,5 +1,6 @@
 package io.surge.io.kafka;
 
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 
 /** Kafka cannot be reached, refuses surge's credentials, or is set up in a way the job cannot run with. */
@@ -16,6 +17,10 @@ public final class KafkaSetupException extends RuntimeException {
         if (failure.getCause() instanceof SaslAuthenticationException) {
             return "the broker refused user '" + kafka.username() + "' with " + kafka.saslMechanism()
                     + ": check kafka.sasl.username, kafka.sasl.password and kafka.sasl.mechanism";
+        }
+        if (failure.getCause() instanceof AuthorizationException) {
+            return "user '" + kafka.username() + "' is not allowed this on the broker: grant it the ACLs the README"
+                    + " lists (\"Who may change the rules\" for the rules topic)";
         }
         if (!kafka.authenticates()) {
             return "check kafka.bootstrap and that the broker is up; if it requires authentication, set"

@@ -2,6 +2,7 @@ package io.surge.io.kafka;
 
 import io.surge.config.SurgeConfig;
 import io.surge.config.Topics;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,11 +29,19 @@ public final class TopicSetup {
     private TopicSetup() {}
 
     public static void ensureTopics(SurgeConfig config) {
+        ensureTopics(config, config.topics().all());
+    }
+
+    /**
+     * Creates those of {@code names} that do not exist yet: a tool that uses one topic needs no rights on the others
+     * (on a broker with ACLs, a user sees only the topics it may describe).
+     */
+    public static void ensureTopics(SurgeConfig config, Collection<String> names) {
         Topics topics = config.topics();
         try (Admin admin = Admin.create(config.kafka().clientProperties(
                 Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000")))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = topics.all().stream()
+            List<NewTopic> missing = names.stream()
                     .filter(topic -> !existing.contains(topic))
                     .map(topic -> topic.equals(topics.ruleSets())
                             // one partition: a version's number is its position
