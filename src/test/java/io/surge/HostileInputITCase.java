@@ -13,6 +13,7 @@ import io.surge.testing.OtherTeams;
 import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeResults;
 import io.surge.testing.SurgeStack;
+import io.surge.zone.Area;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.flink.core.execution.JobClient;
@@ -45,9 +47,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * JSON Schema or Protobuf schema (Confluent's other serializers use the same framing), of a non-record Avro schema,
  * of random ids; a compatible recursive evolution of RideRequest nested 20,000 levels deep; an array claiming two
  * billion items that take no bytes; a 3 MB value; a valid ride stamped 50 minutes ahead of the clock; and one input
- * partition gets nothing but such records for the whole run. The job must never restart, dead-letter each with its
- * reason, account for every record, let the garbage-only partition go idle, and compute every (zone, window) as the
- * oracle does.
+ * partition gets nothing but such records for the whole run; then 50,000 rides sprayed over the whole Earth, outside
+ * zones.bounds. The job must never restart, dead-letter each with its reason, account for every record, let the
+ * garbage-only partition go idle, and compute every (zone, window) as the oracle does.
  */
 @Tag("slow")
 class HostileInputITCase {
@@ -57,6 +59,11 @@ class HostileInputITCase {
     /** The ride-requests partition past the workload's: it gets hostile records only. */
     private static final int GARBAGE_PARTITION = PARTITIONS;
     private static final int EVENTS = 20_000;
+    /** The workload's city, with a zone's margin, as zones.bounds. */
+    private static final String SERVICE_AREA = "40.69,-74.03,40.75,-73.97";
+    /** Where the workload's closing ticks are. */
+    private static final String TICKS = "0.4,0.4,0.6,0.6";
+    private static final int ANYWHERE = 50_000;
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -69,7 +76,8 @@ class HostileInputITCase {
     @Test
     void hostileRecordsBesideValidTrafficAreDeadLetteredAndTheJobNeverRestarts() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("checkpoint.interval", "1s", "job.name", "hostile",
-                "topics.partitions", String.valueOf(PARTITIONS + 1), "watermark.idleness", "3s"))) {
+                "topics.partitions", String.valueOf(PARTITIONS + 1), "watermark.idleness", "3s",
+                "zones.bounds", SERVICE_AREA + ";" + TICKS))) {
             SurgeConfig config = stack.config();
             String rides = config.topics().rideRequests();
             allowLargeRecords(stack, rides);
@@ -77,7 +85,7 @@ class HostileInputITCase {
             List<Hostile> hostile = hostileRecords(stack, workload.now());
 
             JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
-            Map<String, String> expected = new HashMap<>();
+            Map<String, String> expected = new ConcurrentHashMap<>();
             List<String> truncated = new ArrayList<>();
             try (KafkaProducer<byte[], byte[]> producer = producer(stack);
                     KafkaConsumer<byte[], byte[]> multipliers =
@@ -106,6 +114,27 @@ class HostileInputITCase {
                     Thread.sleep(50); // pacing the hostile producer, not waiting for the job
                 }
                 traffic.get(2, TimeUnit.MINUTES);
+                // a producer spraying rides over the whole Earth, outside the service area
+                Random world = new Random(11);
+                List<Area> served = Area.parseAll(SERVICE_AREA + ";" + TICKS);
+                for (int sprayed = 0; sprayed < ANYWHERE; ) {
+                    double lat = -90 + world.nextDouble() * 180;
+                    double lon = -180 + world.nextDouble() * 360;
+                    if (served.stream().anyMatch(area -> area.contains(lat, lon))) {
+                        continue;
+                    }
+                    RideRequest ride = Inputs.rideRequest("sprayed-" + sprayed, lat, lon, workload.eventTimeAt(0));
+                    producer.send(new ProducerRecord<>(rides, sprayed % PARTITIONS, null, stack.wire(ride)),
+                            (sent, error) -> {
+                                if (sent != null) {
+                                    expected.put(sent.topic() + "/" + sent.partition() + "@" + sent.offset(),
+                                            "out-of-area");
+                                }
+                            });
+                    sprayed++;
+                    produced++;
+                }
+                producer.flush();
                 workload.close(producer, stack);
 
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
