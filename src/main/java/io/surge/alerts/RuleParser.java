@@ -160,8 +160,8 @@ public final class RuleParser {
         return options;
     }
 
-    /** A name as it may be printed: control characters shown as escapes. */
-    private static String quoted(String name) {
+    /** A name as it may be printed: control characters shown as escapes, at most 120 characters of it. */
+    static String quoted(String name) {
         StringBuilder out = new StringBuilder("'");
         name.codePoints().limit(120).forEach(c -> out.append(Character.isISOControl(c)
                 ? String.format("\\u%04x", c) : Character.toString(c)));
@@ -206,9 +206,9 @@ public final class RuleParser {
             }
             if (input == RuleInput.ZONE_EVENTS) {
                 int most = steps.stream().mapToInt(RuleStep::times).max().orElse(1);
-                if (most * within.toSeconds() > MAX_RECORD_SECONDS) {
+                if (most * within.toMillis() > MAX_RECORD_SECONDS * 1000) {
                     throw error(keys.get("within").getValueNode(), "waits for " + most + " records within "
-                            + TimeUtils.formatWithHighestUnit(within) + ": " + most + " x " + within.toSeconds()
+                            + TimeUtils.formatWithHighestUnit(within) + ": " + most + " x " + within.toMillis() / 1000.0
                             + " s is above " + MAX_RECORD_SECONDS + ", the most a rule on zone events may cost each"
                             + " zone; shorten 'within' or ask for fewer records");
                 }

@@ -80,7 +80,7 @@ public record TrustedKeys(Map<String, byte[]> keys) implements Serializable {
         }
         byte[] key = keys.get(version.keyId());
         if (key == null) {
-            return "it is signed by key " + version.keyId() + ", which is not in rules.trusted-keys";
+            return "it is signed by key " + RuleParser.quoted(version.keyId()) + ", which is not in rules.trusted-keys";
         }
         try {
             Signature verifier = Signature.getInstance(ALGORITHM);
@@ -92,7 +92,7 @@ public record TrustedKeys(Map<String, byte[]> keys) implements Serializable {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             // a signature that is not one: refused below
         }
-        return "its signature by key " + version.keyId() + " does not match its contents";
+        return "its signature by key " + RuleParser.quoted(version.keyId()) + " does not match its contents";
     }
 
     /**

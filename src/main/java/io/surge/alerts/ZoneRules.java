@@ -404,21 +404,25 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
      * @param arriving whether it arrived while the job runs, rather than being known at start
      */
     private void take(RuleSetVersion version, boolean arriving) throws Exception {
-        List<RuleMatcher<T>> own = new ArrayList<>();
+        List<AlertRule> rules;
         try {
-            for (AlertRule rule : version.rules(trusted, clock.millis())) {
-                if (rule.input() == input) {
-                    own.add(matcher(rule));
-                }
-            }
-        } catch (RuntimeException | StackOverflowError e) {
-            // anything, or the job would restart on this version for good: it is read again at every start
+            // whatever a version's text does to the parser ends here, or the job would restart on it for good: it
+            // is read again at every start
+            rules = version.rules(trusted, clock.millis());
+        } catch (RuleException e) {
             refused.inc();
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
                 LOG.warn("rule set version {} refused, the version in force stays: {}", version.version(),
-                        e instanceof RuleException ? e.getMessage() : e.toString());
+                        e.getMessage());
             }
             return;
+        }
+        // a rule that checked compiles; if it does not, that is a bug, and it keeps its stack trace
+        List<RuleMatcher<T>> own = new ArrayList<>();
+        for (AlertRule rule : rules) {
+            if (rule.input() == input) {
+                own.add(matcher(rule));
+            }
         }
         RuleSetVersion effective = version;
         long earliest = Math.max(watermark, lastUnused);

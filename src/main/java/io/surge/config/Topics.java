@@ -11,7 +11,7 @@ import java.util.Map;
  * The one place that knows surge's topic names.
  *
  * @param inputs the topic of every {@link Input}
- * @param ruleSets the deployed rule set versions, one partition, compacted
+ * @param ruleSets the deployed rule set versions, one partition, kept for ever
  * @param partitions of the topics surge creates when they are missing
  */
 public record Topics(

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -86,6 +87,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * #addUser} only what {@link #allow} grants them.
      */
     public static EmbeddedKafka startWithAcls(String username, String password) throws Exception {
+        // without it, the super user would be "null", and every client one
+        Objects.requireNonNull(username, "username");
         return start(0, null, username, password, true);
     }
 

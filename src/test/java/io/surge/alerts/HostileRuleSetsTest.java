@@ -89,7 +89,7 @@ class HostileRuleSetsTest {
                 """;
 
         assertRefused(Map.of("exodus.yaml", exodus.formatted(1000, "1h")),
-                "rule set version 7/exodus.yaml:8: waits for 1000 records within 1 h: 1000 x 3600 s is above 3600");
+                "rule set version 7/exodus.yaml:8: waits for 1000 records within 1 h: 1000 x 3600.0 s is above 3600");
         assertThat(version(Map.of("exodus.yaml", exodus.formatted(60, "1min"))).rules()).hasSize(1);
     }
 

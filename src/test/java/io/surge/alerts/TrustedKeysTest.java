@@ -29,8 +29,11 @@ class TrustedKeysTest {
     void unsignedForeignAndTamperedVersionsAreRefusedSayingWhy() {
         assertThat(trusted.refusal(UNSIGNED)).startsWith("it is not signed");
         RuleSetVersion foreign = TrustedKeys.signer(THEIRS).sign(UNSIGNED);
-        assertThat(trusted.refusal(foreign)).isEqualTo("it is signed by key " + foreign.keyId()
-                + ", which is not in rules.trusted-keys");
+        assertThat(trusted.refusal(foreign)).isEqualTo("it is signed by key '" + foreign.keyId()
+                + "', which is not in rules.trusted-keys");
+        RuleSetVersion escaping = new RuleSetVersion(3, 1_000, UNSIGNED.files(), "ops@host", "\u001b[2J", "x");
+        assertThat(trusted.refusal(escaping)).as("a terminal escape, shown, not played")
+                .isEqualTo("it is signed by key '\\u001b[2J', which is not in rules.trusted-keys");
         RuleSetVersion signed = TrustedKeys.signer(OURS).sign(UNSIGNED);
         RuleSetVersion tampered = new RuleSetVersion(3, 1_000, Map.of("a.yaml", "name: b"), "ops@host",
                 signed.keyId(), signed.signature());

@@ -188,7 +188,7 @@ class HostileRuleSetsITCase {
 
             assertThat(list.out()).as(list.err())
                     .containsPattern("1 +\\S+ +\\S+ +surge-spike")
-                    .containsPattern("2 +.*\\(refused: rule set version 2:0: it is signed by key [0-9a-f]{16}, which is"
+                    .containsPattern("2 +.*\\(refused: rule set version 2:0: it is signed by key '[0-9a-f]{16}', which is"
                             + " not in rules.trusted-keys")
                     .containsPattern("3 +.*\\(refused: rule set version 3:0: it is not signed")
                     .contains("version 1 is in force now");

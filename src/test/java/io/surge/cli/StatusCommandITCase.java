@@ -7,6 +7,7 @@ import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.embedded.FreePort;
 import io.surge.testing.ClosedWorkload;
+import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeStack;
@@ -96,6 +97,48 @@ class StatusCommandITCase {
             assertThat(down.out()).contains("job            no answer from Flink at " + gone)
                     .contains("input lag      ")
                     .contains("UNHEALTHY: Flink's REST API at " + gone + " does not answer");
+        }
+    }
+
+    /**
+     * A job whose watermark is ahead of this machine's clock (its own never passes its processing clock, so here the
+     * job's clock runs two hours ahead, as a checkpoint of an earlier build could have left it): unhealthy, saying
+     * by how much.
+     */
+    @Test
+    void aWatermarkAheadOfTheClockIsUnhealthy(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "status", "checkpoint.interval", "1s"))) {
+            SurgeConfig config = stack.config();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                    FlinkSettings.of(config));
+            env.setParallelism(1);
+            long ahead = System.currentTimeMillis() + Duration.ofHours(2).toMillis();
+            SurgeJob.buildOnKafka(env, config, () -> ahead + Duration.ofMinutes(1).toMillis());
+            JobClient job = env.executeAsync(config.jobName());
+            String[] arguments = status(stack, cluster.getRestAddress().get().toString());
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
+                for (int partition = 0; partition < config.topics().partitions(); partition++) {
+                    for (String topic : List.of(config.topics().rideRequests(), config.topics().driverStatus())) {
+                        Object input = topic.equals(config.topics().rideRequests())
+                                ? Inputs.rideRequest("r" + partition, 40.71, -74.01, ahead)
+                                : Inputs.driverStatus("d" + partition, 40.71, -74.01, true, ahead);
+                        producer.send(new ProducerRecord<>(topic, partition, null, null, stack.wire(input)));
+                    }
+                }
+                producer.flush();
+                CliRun[] last = new CliRun[1];
+                try {
+                    Waiting.until(() -> (last[0] = CliRun.of(arguments)).out().contains("AHEAD of the clock"),
+                            Duration.ofSeconds(60), "surge status to see the watermark ahead");
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError(e.getMessage() + "; surge status said:\n" + last[0].out() + last[0].err());
+                }
+                assertThat(last[0].exitCode()).isEqualTo(1);
+                assertThat(last[0].out()).containsPattern("watermark      \\S+, (119|120) min AHEAD of the clock")
+                        .containsPattern("UNHEALTHY: the watermark is (119|120) min ahead of this machine's clock");
+            } finally {
+                job.cancel().get();
+            }
         }
     }
 

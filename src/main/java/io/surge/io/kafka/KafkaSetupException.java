@@ -19,8 +19,9 @@ public final class KafkaSetupException extends RuntimeException {
                     + ": check kafka.sasl.username, kafka.sasl.password and kafka.sasl.mechanism";
         }
         if (failure.getCause() instanceof AuthorizationException) {
-            return "user '" + kafka.username() + "' is not allowed this on the broker: grant it the ACLs the README"
-                    + " lists (\"Who may change the rules\" for the rules topic)";
+            return (kafka.username() == null ? "this client" : "user '" + kafka.username() + "'") + " is not allowed"
+                    + " this on the broker: grant it the ACLs the README lists (\"Who may change the rules\" for the"
+                    + " rules topic)";
         }
         if (!kafka.authenticates()) {
             return "check kafka.bootstrap and that the broker is up; if it requires authentication, set"

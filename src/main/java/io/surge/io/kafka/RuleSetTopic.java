@@ -3,6 +3,7 @@ package io.surge.io.kafka;
 import io.surge.alerts.RuleSetVersion;
 import io.surge.avro.RuleSet;
 import io.surge.config.SurgeConfig;
+import io.surge.event.Reason;
 import io.surge.io.registry.RegistryException;
 import io.surge.io.registry.RegistrySettings;
 import io.surge.io.registry.SchemaRegistryClient;
@@ -40,8 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The deployed rule set versions on {@code surge-rules}: published by {@code surge rules deploy}, listed by
  * {@code surge rules list}, read whole when the job is built and followed by the running job. Each version is its own
- * record, keyed by its number, so compaction keeps them all. A record that is not a readable {@code RuleSet} is
- * skipped with a warning: it is no version, and must not stop the alerts.
+ * record, under a key of its own, and its number is its position in the topic's one partition. A record that is not a
+ * readable {@code RuleSet} is skipped with a warning: it is no version, and must not stop the alerts. A registry that
+ * cannot be reached or refuses surge is no reason to skip one: that stops the reading, with the registry's answer.
  */
 public final class RuleSetTopic {
 
@@ -139,7 +141,15 @@ public final class RuleSetTopic {
         } catch (RegistryException e) {
             // the registry's trouble, not the record's: skipping it would leave a version out
             throw e;
-        } catch (UndecodableException | RuntimeException e) {
+        } catch (UndecodableException e) {
+            if (e.reason() == Reason.REGISTRY_REFUSED) {
+                throw new RegistryException("the registry refuses surge the schema of " + record.topic() + "/"
+                        + record.partition() + "@" + record.offset() + ": " + e.getMessage(), 0, e);
+            }
+            LOG.warn("{}/{}@{} is no rule set version and is skipped: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return Optional.empty();
+        } catch (RuntimeException e) {
             LOG.warn("{}/{}@{} is no rule set version and is skipped: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
             return Optional.empty();

@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,12 +64,36 @@ public final class TopicSetup {
                     }
                 }
             }
+            if (names.contains(topics.ruleSets()) && existing.contains(topics.ruleSets())) {
+                warnIfCompacted(admin, topics.ruleSets());
+            }
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaSetupException("cannot create surge's topics on Kafka at " + config.bootstrapServers()
                     + ": " + e.getMessage() + "; " + KafkaSetupException.fix(config.kafka(), e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * A rules topic created by an earlier build is compacted, and on a compacted topic a tombstone under a version's
+     * key, which any reader sees, deletes that version: said, not changed, as a topic's policy is its owner's.
+     */
+    private static void warnIfCompacted(Admin admin, String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            ConfigEntry policy = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+                    .get(resource).get("cleanup.policy");
+            if (policy != null && policy.value().contains("compact")) {
+                LOG.warn("topic {} is compacted: anyone who can write to it can delete a rule set version with a"
+                        + " tombstone; set its cleanup.policy to delete and retention.ms to -1", topic);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("cannot read the configuration of topic {} to check it is not compacted: {}", topic,
+                    e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -241,7 +241,10 @@ public final class SchemaRegistryClient {
                     return json(answer, where, status);
                 }
                 failure = new RegistryException(where + " failed: HTTP " + status + " " + errorMessage(answer)
-                        + (status == 401 || status == 403 ? "; " + credentialsFix(status) : ""), status, null);
+                        + (status == 401 || status == 403 ? "; " + credentialsFix(status) : "")
+                        + (status == 301 || status == 308 ? "; the registry moved to "
+                                + response.headers().firstValue("Location").orElse("(no Location)")
+                                + ": set registry.url to it" : ""), status, null);
                 boolean refused = status == 401 || status == 403;
                 if (refused && System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
                     outageOver(waitOutOutages);
@@ -281,9 +284,13 @@ public final class SchemaRegistryClient {
         }
     }
 
-    /** An answer of a registry that is down, busy, moving or slow, rather than one about the request. */
+    /**
+     * An answer of a registry that is down, busy, slow or moved for a while (302, 303, 307), rather than one about the
+     * request; a permanent redirect (301, 308) means {@code registry.url} is wrong, and is final.
+     */
     private static boolean transientStatus(int status) {
-        return status / 100 == 5 || status == 429 || status == 408 || status / 100 == 3;
+        return status / 100 == 5 || status == 429 || status == 408 || status == 302 || status == 303
+                || status == 307;
     }
 
     private void outageOver(boolean waitOutOutages) {

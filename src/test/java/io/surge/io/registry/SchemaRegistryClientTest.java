@@ -160,6 +160,16 @@ class SchemaRegistryClientTest {
     }
 
     @Test
+    void aPermanentRedirectIsFinalAtOnceAndNamesTheSetting() {
+        answering(308, "");
+
+        assertThatThrownBy(() -> client().awaitSchemaById(14))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(308))
+                .hasMessageContaining("the registry moved to (no Location): set registry.url to it");
+        assertThat(requests).hasValue(1);
+    }
+
+    @Test
     void anotherClientErrorIsFinalAtOnce() {
         answering(422, "{\"message\": \"unprocessable\"}");
 
