@@ -64,8 +64,10 @@ class StatusCommandITCase {
                         "a first result");
                 CliRun[] last = new CliRun[1];
                 try {
-                    Waiting.until(() -> (last[0] = CliRun.of(arguments)).out()
-                            .contains("1 dead letters"), Duration.ofSeconds(60), "the dead letter to be committed");
+                    // Flink's REST API refreshes the watermark metric every 10 s: a job just started has none yet
+                    Waiting.until(() -> (last[0] = CliRun.of(arguments)).out().contains("1 dead letters")
+                                    && last[0].out().contains("watermark      2026-11-25T"), Duration.ofSeconds(60),
+                            "the dead letter to be committed and the watermark reported");
                 } catch (java.util.concurrent.TimeoutException e) {
                     throw new AssertionError(e.getMessage() + "; surge status said:\n" + last[0].out() + last[0].err());
                 }
