@@ -64,16 +64,16 @@ public record RuleSetVersion(long version, long effectiveFrom, Map<String, Strin
      *     be used
      */
     public List<AlertRule> rules(TrustedKeys trusted, long now) {
+        Path origin = Path.of("rule set version " + version);
         String untrusted = trusted.refusal(this);
         if (untrusted != null) {
-            throw new RuleException(Path.of("rule set version " + version), 0, untrusted);
+            throw new RuleException(origin, 0, untrusted);
         }
         if (now != Long.MIN_VALUE && effectiveFrom > now + MAX_LEAD.toMillis()) {
-            throw new RuleException(Path.of("rule set version " + version), 0, "effective from "
+            throw new RuleException(origin, 0, "effective from "
                     + Instant.ofEpochMilli(effectiveFrom) + ", more than " + MAX_LEAD.toDays() + " days ahead of the"
                     + " clock; deploy it closer to when it applies");
         }
-        Path origin = Path.of("rule set version " + version);
         try {
             return RuleParser.parseFiles(files, origin::resolve);
         } catch (RuleException e) {

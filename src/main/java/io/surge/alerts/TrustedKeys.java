@@ -16,6 +16,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -217,7 +218,7 @@ public record TrustedKeys(Map<String, byte[]> keys) implements Serializable {
 
     private static List<byte[]> blocks(String pem, String label) {
         Matcher block = PEM.matcher(pem);
-        List<byte[]> found = new java.util.ArrayList<>();
+        List<byte[]> found = new ArrayList<>();
         while (block.find()) {
             if (block.group(1).equals(label)) {
                 found.add(Base64.getMimeDecoder().decode(block.group(2)));

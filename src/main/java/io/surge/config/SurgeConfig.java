@@ -295,14 +295,13 @@ public record SurgeConfig(
             if (file == null) {
                 return TrustedKeys.ANYONE;
             }
+            String fix = "point it at a file of PEM public keys, such as the .pub that surge rules keygen writes";
             try {
                 return TrustedKeys.parse(Files.readString(Path.of(file)));
             } catch (IOException e) {
-                throw invalid(option, "cannot read " + file + " (" + e.getMessage() + ")",
-                        "point it at a file of PEM public keys, such as the .pub that surge rules keygen writes");
+                throw invalid(option, "cannot read " + file + " (" + e.getMessage() + ")", fix);
             } catch (IllegalArgumentException e) {
-                throw invalid(option, file + ": " + e.getMessage(),
-                        "point it at a file of PEM public keys, such as the .pub that surge rules keygen writes");
+                throw invalid(option, file + ": " + e.getMessage(), fix);
             }
         }
 

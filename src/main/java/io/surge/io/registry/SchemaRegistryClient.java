@@ -37,11 +37,11 @@ import org.slf4j.LoggerFactory;
  * <p>Schemas by id are immutable, so they are cached forever: once a job has seen an id, a registry outage no longer
  * affects it. A client created with a cache scope shares its cache with every client of that scope in the JVM, so a
  * job's sources that restart in a TaskManager find the schemas they had (a restart during an outage would otherwise
- * wait for the registry). Calls retry with backoff while the registry cannot be reached, times out, or answers 5xx, 429, 408 or a
- * redirect, for at most {@link RegistrySettings#retryFor()}, except {@link #awaitSchemaById}, which waits out an
- * outage however long. 401 and 403 are retried for {@code retryFor} too, in both, reading the password file again
- * each time (a password being rotated), and are final after it; other answers are final at once. Answers are read up
- * to {@value #MAX_ANSWER_BYTES} bytes.
+ * wait for the registry). Calls retry with backoff while the registry cannot be reached, times out, or answers 5xx,
+ * 429, 408 or a temporary redirect, for at most {@link RegistrySettings#retryFor()}, except {@link #awaitSchemaById},
+ * which waits out an outage however long. 401 and 403 are retried for {@code retryFor} too, in both, reading the
+ * password file again each time (a password being rotated), and are final after it; other answers are final at once.
+ * Answers are read up to {@value #MAX_ANSWER_BYTES} bytes.
  */
 public final class SchemaRegistryClient {
 
@@ -222,6 +222,8 @@ public final class SchemaRegistryClient {
         long backoffMillis = 100;
         while (true) {
             RegistryException failure;
+            // refused credentials are retried until the deadline, the password read anew, but never waited out
+            boolean refused = false;
             try {
                 if (settings.username() != null) {
                     String credentials = settings.username() + ":" + settings.currentPassword();
@@ -245,21 +247,10 @@ public final class SchemaRegistryClient {
                         + (status == 301 || status == 308 ? "; the registry moved to "
                                 + response.headers().firstValue("Location").orElse("(no Location)")
                                 + ": set registry.url to it" : ""), status, null);
-                boolean refused = status == 401 || status == 403;
-                if (refused && System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
-                    outageOver(waitOutOutages);
-                    throw new RegistryException(failure.getMessage() + " (still refused after retrying for "
-                            + settings.retryFor().toSeconds() + " s)", status, null);
-                }
+                refused = status == 401 || status == 403;
                 if (!refused && !transientStatus(status)) {
                     outageOver(waitOutOutages);
                     throw failure;
-                }
-                if (refused) {
-                    // not an outage to wait out for ever: retried until the deadline, the password read anew
-                    sleep(backoffMillis);
-                    backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
-                    continue;
                 }
             } catch (IOException e) {
                 failure = new RegistryException(
@@ -269,15 +260,16 @@ public final class SchemaRegistryClient {
                 Thread.currentThread().interrupt();
                 throw new RegistryException(where + " was interrupted", 0, e);
             }
-            if (waitOutOutages) {
+            if (waitOutOutages && !refused) {
                 if (outageSince.compareAndSet(0, System.nanoTime())) {
                     LOG.warn("registry unavailable, input waits for it url={} cause={}", baseUrl,
                             failure.getMessage());
                 }
             } else if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
-                throw new RegistryException(
-                        failure.getMessage() + " (gave up after retrying for " + settings.retryFor().toSeconds()
-                                + " s)", failure.httpStatus(), failure.getCause());
+                outageOver(waitOutOutages);
+                throw new RegistryException(failure.getMessage() + (refused ? " (still refused" : " (gave up")
+                        + " after retrying for " + settings.retryFor().toSeconds() + " s)", failure.httpStatus(),
+                        failure.getCause());
             }
             sleep(backoffMillis);
             backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);

@@ -64,8 +64,12 @@ class SchemaRegistryClientTest {
     }
 
     private SchemaRegistryClient client() {
-        return new SchemaRegistryClient(new RegistrySettings("http://127.0.0.1:" + server.getAddress().getPort(),
-                null, null, null, null, null, Duration.ofSeconds(1)));
+        return new SchemaRegistryClient(settings());
+    }
+
+    private RegistrySettings settings() {
+        return new RegistrySettings("http://127.0.0.1:" + server.getAddress().getPort(), null, null, null, null, null,
+                Duration.ofSeconds(1));
     }
 
     private void answering(int status, String body) {
@@ -146,8 +150,7 @@ class SchemaRegistryClientTest {
     void clientsOfOneScopeShareTheSchemasTheyFetchedSoARestartedSourceNeedsNoRegistry() {
         answering(200, avro());
         answering(503, "{\"message\": \"unavailable\"}");
-        RegistrySettings settings = new RegistrySettings("http://127.0.0.1:" + server.getAddress().getPort(),
-                null, null, null, null, null, Duration.ofSeconds(1));
+        RegistrySettings settings = settings();
         assertThat(new SchemaRegistryClient(settings, "job-a").awaitSchemaById(13))
                 .isEqualTo(RideRequest.getClassSchema());
 
