@@ -143,7 +143,6 @@ class SchemaRegistryClientTest {
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(403))
                 .hasMessageContaining("forbidden")
                 .hasMessageContaining("still refused after retrying for 1 s");
-        assertThat(requests.get()).as("retried, not waited out for ever").isBetween(2, 10);
     }
 
     @Test
