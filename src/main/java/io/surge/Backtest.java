@@ -21,7 +21,7 @@ import org.apache.flink.util.CloseableIterator;
  *
  * <p>The replay is a bounded streaming job, not a batch one: Flink's batch execution drops every timer registered
  * from a timer callback ("Timer service is quiesced"), and both the windows (the next window of a zone is due from
- * the one just emitted) and the rules (a partial match's timeout, a cooldown's end) register theirs there. In batch,
+ * the one just emitted) and the rules (a partial match's timeout, an episode's end) register theirs there. In batch,
  * a zone's windows whose last slice held none of its records (after a pause in its traffic, and its last windows)
  * were never emitted.
  */
@@ -42,7 +42,7 @@ public final class Backtest {
         try (CloseableIterator<ZoneAlert> results = alerts.executeAndCollect("surge-backtest")) {
             results.forEachRemaining(raised::add);
         }
-        raised.sort((a, b) -> Long.compare(a.lastEventTime(), b.lastEventTime()));
+        raised.sort(Comparator.comparingLong(ZoneAlert::occurredAt));
         return raised;
     }
 

@@ -63,7 +63,7 @@ public final class SurgePipeline {
     /**
      * The streams the pipeline produces; sinks attach to these.
      *
-     * @param alerts every alert the rules raise, after cooldown
+     * @param alerts every alert the rules write: the episodes their matches open and resolve
      */
     public record Outputs(
             DataStream<ZoneSurge> multipliers,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surge.avro.DriverStatus;
 import io.surge.avro.RideRequest;
+import io.surge.avro.AlertStatus;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.FlinkSettings;
@@ -125,6 +126,15 @@ class KafkaSurgeITCase {
         Schema previous = new Schema.Parser().parse(Path.of("schemas/history/SurgeMultiplier.v1.avsc").toFile());
         int previousId = client.register("surge-multipliers-value", previous);
         client.setCompatibility("surge-multipliers-value", "FULL_TRANSITIVE");
+        // and the alerts' subject as the build before episodes left it, with one alert it wrote
+        Schema previousAlert = new Schema.Parser().parse(Path.of("schemas/history/SurgeAlert.v2.avsc").toFile());
+        int previousAlertId = client.register("surge-alerts-value", previousAlert);
+        client.setCompatibility("surge-alerts-value", "FULL_TRANSITIVE");
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+            producer.send(new ProducerRecord<>("surge-alerts", "zone-old".getBytes(StandardCharsets.UTF_8),
+                    WireRecords.encode(previousAlertId, previousAlert, alertBeforeEpisodes(previousAlert))))
+                    .get();
+        }
 
         CityWorkload workload = CityWorkload.generate(777L, 3000, at(0), 40, 4_500, 0.0, 0.03);
         List<SurgeOracle.Observation> observations = new ArrayList<>(workload.validInArrivalOrder());
@@ -174,7 +184,29 @@ class KafkaSurgeITCase {
                         "the driver-exodus alert");
                 KafkaClients.pollFor(alertReader, alerts, Duration.ofSeconds(2));
                 List<SurgeAlert> decoded = decodeAlerts(alerts, client);
-                assertThat(decoded).filteredOn(alert -> alert.getZoneId().equals(EXODUS_ZONE))
+                // the alert written before episodes, read on the new schema: one match, firing, of no episode
+                assertThat(decoded).filteredOn(alert -> alert.getZoneId().equals("zone-old")).singleElement()
+                        .satisfies(alert -> {
+                            assertThat(alert.getStatus()).isEqualTo(AlertStatus.FIRING);
+                            assertThat(alert.getEpisodeId()).isNull();
+                            assertThat(alert.getResolvedAt()).isNull();
+                            assertThat(alert.getEpisodeMatches()).isEqualTo(1);
+                            assertThat(alert.getRuleSetVersion()).isEqualTo(3);
+                        });
+                for (ConsumerRecord<byte[], byte[]> record : alerts) {
+                    // a consumer still on the schema before episodes reads each record the job wrote
+                    if (WireRecords.schemaId(record.value()) != previousAlertId) {
+                        GenericRecord old = WireRecords.decodeGeneric(record.value(),
+                                client.schemaById(WireRecords.schemaId(record.value())), previousAlert);
+                        SurgeAlert current = decodeAlerts(List.of(record), client).get(0);
+                        assertThat(List.of(old.get("alert_id").toString(), old.get("rule").toString(),
+                                        old.get("zone_id").toString(), old.get("summary").toString()))
+                                .isEqualTo(List.of(current.getAlertId(), current.getRule(), current.getZoneId(),
+                                        current.getSummary()));
+                    }
+                }
+                assertThat(decoded).filteredOn(alert -> alert.getZoneId().equals(EXODUS_ZONE)
+                                && alert.getStatus() == AlertStatus.FIRING)
                         .singleElement()
                         .satisfies(alert -> {
                             assertThat(alert.getRule()).isEqualTo("driver-exodus");
@@ -323,6 +355,22 @@ class KafkaSurgeITCase {
             results.add(result);
         }
         return results;
+    }
+
+    /** An alert as the build before episodes wrote it, with its own schema. */
+    private static GenericRecord alertBeforeEpisodes(Schema schema) {
+        GenericRecord alert = new GenericData.Record(schema);
+        alert.put("alert_id", "surge-spike-0123456789abcdef01234567");
+        alert.put("rule", "surge-spike");
+        alert.put("severity", new GenericData.EnumSymbol(schema.getField("severity").schema(), "WARNING"));
+        alert.put("zone_id", "zone-old");
+        alert.put("first_event_time", at(0));
+        alert.put("last_event_time", at(10));
+        alert.put("summary", "Surge in zone-old jumped from 1x to 2x in 10 s");
+        alert.put("details", Map.of());
+        alert.put("detected_at", at(11));
+        alert.put("rule_set_version", 3L);
+        return alert;
     }
 
     private static List<SurgeAlert> decodeAlerts(List<ConsumerRecord<byte[], byte[]>> records,

@@ -44,7 +44,7 @@ final class AlertBuilder<T> {
         String zone = (String) input.value(first, "zone_id");
         long firstTime = input.eventTime(first);
         long lastTime = input.eventTime(last);
-        return new ZoneAlert(
+        return ZoneAlert.firing(
                 alertId(rule.name(), zone, matched),
                 rule.name(),
                 rule.severity(),
@@ -57,14 +57,15 @@ final class AlertBuilder<T> {
                 ruleSetVersion);
     }
 
-    /** When the match began: the time of its first step's first record. */
-    long firstEventTime(Map<String, List<T>> match) {
-        return rule.input().eventTime(match.get(rule.steps().get(0).name()).get(0));
+    /** When the match ended: the time of its last step's last record. */
+    long lastEventTime(Map<String, List<T>> match) {
+        List<T> lastStep = match.get(rule.steps().get(rule.steps().size() - 1).name());
+        return rule.input().eventTime(lastStep.get(lastStep.size() - 1));
     }
 
     /**
      * The same rule, zone and matched records always give the same id, so consumers can deduplicate, and two matches
-     * of a rule never share one, even over the same time span ({@code after-match: no-skip}, no cooldown).
+     * of a rule never share one, even over the same time span ({@code after-match: no-skip}).
      *
      * @param matched the {@link RuleInput#identity} of every record of the match, step by step
      */

@@ -12,8 +12,8 @@ import java.util.List;
  * @param filter an optional condition on single records: only records meeting it reach the rule (contiguity is
  *     among those records), which keeps the rule's pattern buffers small; null for none
  * @param summary a sentence with {@code {field}} and {@code {step.field}} placeholders
- * @param cooldown after an alert, further matches in the same zone starting within this much event time of its last
- *     event are not reported
+ * @param resolveAfter how long, in event time, the rule must go without a match in a zone for the episode its matches
+ *     opened there to resolve ({@link ZoneEpisodes})
  */
 public record AlertRule(
         String name,
@@ -23,7 +23,7 @@ public record AlertRule(
         Duration within,
         Severity severity,
         String summary,
-        Duration cooldown,
+        Duration resolveAfter,
         AfterMatch afterMatch)
         implements Serializable {
 
@@ -32,7 +32,7 @@ public record AlertRule(
 
     /** What happens to overlapping partial matches once a match is found. */
     public enum AfterMatch {
-        /** Every match is reported (cooldown still applies). */
+        /** Every match counts, overlapping ones too. */
         NO_SKIP("no-skip"),
         /** A match ends every partial match that shares its events: one alert per burst. */
         SKIP_PAST_LAST_EVENT("skip-past-last-event");

@@ -23,7 +23,7 @@ public final class Alerting {
 
     private Alerting() {}
 
-    /** @return every alert raised, after cooldown */
+    /** @return every alert written: each episode the matches open, and its resolution */
     public static DataStream<ZoneAlert> attach(KeyedStream<ZoneEvent, String> zoneEvents,
             DataStream<ZoneSurge> multipliers, RuleSets rules, Duration timeBucket, Clock clock) {
         DataStream<RuleSetVersion> everywhere = rules.deployed().broadcast();

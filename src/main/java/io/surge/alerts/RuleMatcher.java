@@ -59,12 +59,23 @@ final class RuleMatcher<T> {
     }
 
     /**
-     * The rule's name and a digest of everything it declares: a rule whose file changes in anything but comments and
-     * layout is a new rule, with state of its own.
+     * The rule's name and a digest of what shapes its matching (input, filter, steps, within, after-match): a rule
+     * whose matching changes is a new rule, with state of its own, while one whose severity, summary or
+     * resolve-after changes keeps its partial matches. The text is spelled out here, not taken from a
+     * {@code toString}, because checkpoints keep the state under it.
      */
     static String identity(AlertRule rule) {
+        StringBuilder declared = new StringBuilder(rule.name()).append('\n').append(rule.input().wireName())
+                .append('\n').append(rule.filter()).append('\n').append(rule.within().toMillis()).append('\n')
+                .append(rule.afterMatch().wireName());
+        for (RuleStep step : rule.steps()) {
+            declared.append('\n').append(step.name()).append('|').append(step.where()).append('|')
+                    .append(step.strict()).append('|').append(step.times()).append('|').append(step.orMore())
+                    .append('|').append(step.distinct());
+        }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(rule.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(declared.toString().getBytes(StandardCharsets.UTF_8));
             return rule.name() + "@" + HexFormat.of().formatHex(digest, 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
@@ -161,8 +172,8 @@ final class RuleMatcher<T> {
         return nfa.getWindowTime();
     }
 
-    long firstEventTime(Map<String, List<T>> match) {
-        return alerts.firstEventTime(match);
+    long lastEventTime(Map<String, List<T>> match) {
+        return alerts.lastEventTime(match);
     }
 
     ZoneAlert alert(Map<String, List<T>> match, long ruleSetVersion) {

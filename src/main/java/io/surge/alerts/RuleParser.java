@@ -41,7 +41,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class RuleParser {
 
     private static final Set<String> RULE_KEYS =
-            Set.of("name", "input", "filter", "steps", "within", "severity", "summary", "cooldown", "after-match");
+            Set.of("name", "input", "filter", "steps", "within", "severity", "summary", "resolve-after", "cooldown",
+                    "after-match");
     private static final Set<String> STEP_KEYS = Set.of("name", "where", "contiguity", "times", "at-least", "distinct");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
     private static final Pattern STEP_NAME = Pattern.compile("[a-z][a-z0-9_]*");
@@ -51,8 +52,11 @@ public final class RuleParser {
     public static final int MAX_RULES = 100;
     /** The longest rule file, in characters; the shipped ones are under 2,000. */
     public static final int MAX_FILE_CHARS = 64 * 1024;
-    /** The longest {@code cooldown}: a longer one silences a rule for longer than a rollback can undo it. */
-    public static final Duration MAX_COOLDOWN = Duration.ofDays(1);
+    /**
+     * The longest {@code resolve-after}: an episode open longer hides the rule's next incident in the zone for longer
+     * than a rollback can undo it.
+     */
+    public static final Duration MAX_RESOLVE_AFTER = Duration.ofDays(1);
     /**
      * The most records a rule on zone events may wait for times its {@code within} in seconds: a partial match starts
      * at each record and holds up to that many, so a zone's work per record grows with both (driver-exodus: 5 in 10 s
@@ -197,13 +201,7 @@ public final class RuleParser {
                         + ", above the longest a rule may wait, " + TimeUtils.formatWithHighestUnit(AlertRule.MAX_WITHIN)
                         + ": every zone keeps its records and partial matches that long");
             }
-            Duration cooldown = duration(keys, "cooldown", root, Duration.ZERO, null);
-            if (cooldown.compareTo(MAX_COOLDOWN) > 0) {
-                throw error(keys.get("cooldown").getValueNode(), "'cooldown' is "
-                        + TimeUtils.formatWithHighestUnit(cooldown) + ", above the longest, "
-                        + TimeUtils.formatWithHighestUnit(MAX_COOLDOWN) + ": a rule silenced longer outlives the"
-                        + " rollback that should end it");
-            }
+            Duration resolveAfter = resolveAfter(keys, root, within);
             if (input == RuleInput.ZONE_EVENTS) {
                 int most = steps.stream().mapToInt(RuleStep::times).max().orElse(1);
                 if (most * within.toMillis() > MAX_RECORD_SECONDS * 1000) {
@@ -217,7 +215,35 @@ public final class RuleParser {
             AlertRule.AfterMatch afterMatch = afterMatch(keys, root);
             String summary = text(keys, "summary", root);
             checkSummary(summary, input, steps, keys.get("summary").getValueNode());
-            return new AlertRule(name, input, filter, steps, within, severity, summary, cooldown, afterMatch);
+            return new AlertRule(name, input, filter, steps, within, severity, summary, resolveAfter, afterMatch);
+        }
+
+        /**
+         * {@code resolve-after}, or {@code cooldown}, its name from before episodes (a match within the cooldown of
+         * the previous one was the same incident, which is what an open episode is), or else {@code within}.
+         */
+        private Duration resolveAfter(Map<String, NodeTuple> keys, MappingNode root, Duration within) {
+            if (keys.containsKey("resolve-after") && keys.containsKey("cooldown")) {
+                throw error(keys.get("cooldown").getKeyNode(), "'cooldown' is the older name of 'resolve-after';"
+                        + " keep one of them");
+            }
+            String key = keys.containsKey("cooldown") ? "cooldown" : "resolve-after";
+            Duration resolveAfter = duration(keys, key, root, Duration.ZERO, null);
+            if (resolveAfter.isZero()) {
+                if (key.equals("resolve-after") && keys.containsKey(key)) {
+                    throw error(keys.get(key).getValueNode(), "'resolve-after' is 0; an episode ends once the rule"
+                            + " has not matched for this long, write it like 30s or 5min, or leave it out for the"
+                            + " rule's 'within'");
+                }
+                return within;
+            }
+            if (resolveAfter.compareTo(MAX_RESOLVE_AFTER) > 0) {
+                throw error(keys.get(key).getValueNode(), "'" + key + "' is "
+                        + TimeUtils.formatWithHighestUnit(resolveAfter) + ", above the longest, "
+                        + TimeUtils.formatWithHighestUnit(MAX_RESOLVE_AFTER) + ": an episode open longer hides the"
+                        + " rule's next incident in the zone longer than the rollback that should end it");
+            }
+            return resolveAfter;
         }
 
         private List<RuleStep> steps(Map<String, NodeTuple> keys, MappingNode root, RuleInput input) {

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.ToLongBiFunction;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -67,8 +66,9 @@ import org.slf4j.LoggerFactory;
  * busy zone's events nearly all have different milliseconds; stamped with their bucket's end, they cost that work once
  * per bucket. The matches are the same, since each rule's conditions hold its window on the records' own times
  * ({@link RuleCompiler}) and records of one bucket are matched in their own time order. A record the rules of its time cannot use
- * (none has its input, or none's filter lets it through) is not kept at all. The cooldown is applied here too, per
- * zone and rule name: one incident, one alert.
+ * (none has its input, or none's filter lets it through) is not kept at all. The matches make episodes here too, per
+ * zone and rule name ({@link ZoneEpisodes}): one incident, one {@code FIRING} record when it begins and one
+ * {@code RESOLVED} when it is over; a rule changed by a version continues the episode of the rule of its name.
  *
  * <p>After a restore, records at or behind the last checkpoint's watermark are late until the new one passes it
  * ({@link CheckpointedWatermark}); a rule the restored state has but no version in force any more is cleared.
@@ -90,10 +90,10 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     private transient InternalTimerService<VoidNamespace> timers;
     private transient MapState<Long, List<T>> waiting;
     /**
-     * Per rule name, the event time until which the zone's further matches of it are in cooldown: one value, read once
-     * per CEP time of the zone, where a map state would cost an iteration over RocksDB each time to clean it up.
+     * Per rule name, the zone's open episode: one value, read once per CEP time of the zone, where a map state would
+     * cost an iteration over RocksDB each time to clean it up.
      */
-    private transient ValueState<Map<String, Long>> cooldowns;
+    private transient ValueState<Map<String, Episode>> episodes;
     private transient BroadcastState<Long, RuleSetVersion> deployed;
     private transient ListState<String> matchersWithState;
     private transient Set<String> restoredMatchers;
@@ -150,8 +150,8 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         zoneState = new HeapBetweenCheckpoints<>(context.getKeyedStateStore(), getKeyedStateBackend());
         waiting = zoneState.getMapState(new MapStateDescriptor<>(
                 "records-by-time", LongSerializer.INSTANCE, new ListSerializer<>(records)));
-        cooldowns = zoneState.getState(new ValueStateDescriptor<>(
-                "cooldowns", new MapSerializer<>(StringSerializer.INSTANCE, LongSerializer.INSTANCE)));
+        episodes = zoneState.getState(new ValueStateDescriptor<>("episodes", new MapSerializer<>(
+                StringSerializer.INSTANCE, Episode.TYPE.createSerializer(getExecutionConfig().getSerializerConfig()))));
     }
 
     @Override
@@ -245,12 +245,13 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
      * preceded by moving the rules to it. Moving to the timer's time rather than the watermark's prunes no record
      * still to be matched; a partial match that times out later, and the completed matches it held back (a skip
      * strategy emits matches in the order they began), are handled by the timer its window registered, at the CEP
-     * time it times out, before any later record. The timers of a cooldown end it.
+     * time it times out, before any later record. Then the episodes no match can continue any more resolve, at the
+     * timers their matches registered.
      */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         long time = timer.getTimestamp();
-        Cooldowns zoneCooldowns = new Cooldowns(cooldowns.value());
+        ZoneEpisodes zoneEpisodes = new ZoneEpisodes(episodes.value(), clock);
         Map<RuleMatcher<T>, RuleMatcher<T>.InZone> touched = new HashMap<>();
         List<T> atTime = waiting.get(time);
         if (atTime != null) {
@@ -265,10 +266,10 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                     if (zone == null) {
                         zone = rule.inZone();
                         touched.put(rule, zone);
-                        raise(rule, zone.advance(time), version, time, zoneCooldowns);
+                        raise(rule, zone.advance(time), version, time, zoneEpisodes);
                     }
                     raise(rule, zone.process(record, time, timers::currentProcessingTime), version, time,
-                            zoneCooldowns);
+                            zoneEpisodes);
                     if (rule.windowMillis() > 0 && zone.beganPartialMatch()) {
                         timers.registerEventTimeTimer(VoidNamespace.INSTANCE, time + rule.windowMillis());
                     }
@@ -279,41 +280,15 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         InForce<T> current = inForceAt(time);
         for (RuleMatcher<T> rule : matchers.values()) {
             try (RuleMatcher<T>.InZone zone = touched.containsKey(rule) ? touched.get(rule) : rule.inZone()) {
-                raise(rule, zone.advance(time), current, time, zoneCooldowns);
+                raise(rule, zone.advance(time), current, time, zoneEpisodes);
             }
         }
-        zoneCooldowns.forgetBy(time, this::cooldownKeptUntil);
-        if (zoneCooldowns.changed()) {
-            cooldowns.update(zoneCooldowns.values().isEmpty() ? null : zoneCooldowns.values());
+        for (ZoneAlert resolved : zoneEpisodes.resolveBy(time, this::settledAt)) {
+            output.collect(reuse.replace(resolved, time));
+            counter(resolved.rule(), "alertsResolved").inc();
         }
-    }
-
-    /** A zone's cooldowns while one CEP time of it is matched, and whether that changed them. */
-    private static final class Cooldowns {
-        private final Map<String, Long> until;
-        private boolean changed;
-
-        Cooldowns(Map<String, Long> restored) {
-            this.until = restored == null ? new HashMap<>() : restored;
-        }
-
-        Map<String, Long> values() {
-            return until;
-        }
-
-        boolean changed() {
-            return changed;
-        }
-
-        void start(String rule, long end) {
-            until.put(rule, end);
-            changed = true;
-        }
-
-        /** Forgets the cooldowns that are kept, by {@code keptUntil}, no later than {@code time}. */
-        void forgetBy(long time, ToLongBiFunction<String, Long> keptUntil) {
-            changed |= until.entrySet().removeIf(cooldown ->
-                    keptUntil.applyAsLong(cooldown.getKey(), cooldown.getValue()) <= time);
+        if (zoneEpisodes.changed()) {
+            episodes.update(zoneEpisodes.values());
         }
     }
 
@@ -354,41 +329,46 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         return false;
     }
 
-    /** Emits the matches that no cooldown suppresses, each starting the rule's cooldown in the zone. */
+    /**
+     * Takes the matches into the zone's episodes: a match continues the rule's open episode, or opens one and writes
+     * its {@code FIRING} record (and the {@code RESOLVED} record of the episode it came too late for). Either way the
+     * episode's settling time gets a timer.
+     */
     private void raise(RuleMatcher<T> rule, Collection<Map<String, List<T>>> matches, InForce<T> version, long time,
-            Cooldowns zoneCooldowns) {
+            ZoneEpisodes zoneEpisodes) {
         String name = rule.rule().name();
+        long resolveAfter = rule.rule().resolveAfter().toMillis();
         for (Map<String, List<T>> match : matches) {
-            Long until = zoneCooldowns.values().get(name);
-            // the alert, its summary and its id are built only for a match the cooldown lets out
-            if (until != null && rule.firstEventTime(match) < until) {
-                counter(name, "alertsSuppressed").inc();
-                continue;
+            // the alert, its summary and its id are built only for a match that opens an episode
+            Episode episode = zoneEpisodes.continueWith(name, rule.lastEventTime(match), resolveAfter);
+            if (episode != null) {
+                counter(name, "matchesInOpenEpisodes").inc();
+            } else {
+                for (ZoneAlert alert : zoneEpisodes.open(rule.alert(match, version.version().version()),
+                        resolveAfter)) {
+                    output.collect(reuse.replace(alert, time));
+                    counter(name, alert.resolved() ? "alertsResolved" : "alertsRaised").inc();
+                }
+                episode = zoneEpisodes.episode(name);
             }
-            ZoneAlert alert = rule.alert(match, version.version().version());
-            output.collect(reuse.replace(alert, time));
-            counter(name, "alertsRaised").inc();
-            long cooldown = rule.rule().cooldown().toMillis();
-            if (cooldown > 0) {
-                long end = alert.lastEventTime() + cooldown;
-                zoneCooldowns.start(name, end);
-                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, cooldownKeptUntil(name, end));
-            }
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, settledAt(name, episode));
         }
     }
 
     /**
-     * When a cooldown can be forgotten: a match that began within it can complete up to the rule's window later, and
-     * is still to be suppressed. A rule no longer in force is given the longest window.
+     * When an episode can be resolved: a match that ends before it {@link Episode#resolvesAt resolves} can be found up
+     * to the rule's window later (it ends at most that long after it began, and a skip strategy holds it back at most
+     * until the partial matches that began before it end). A rule no longer in force is given the longest window.
      */
-    private long cooldownKeptUntil(String rule, long until) {
+    private long settledAt(String rule, Episode episode) {
+        long resolvesAt = episode.resolvesAt();
         long within = AlertRule.MAX_WITHIN.toMillis();
-        for (RuleMatcher<T> matcher : inForceAt(until).rules()) {
+        for (RuleMatcher<T> matcher : inForceAt(resolvesAt).rules()) {
             if (matcher.rule().name().equals(rule)) {
                 within = matcher.rule().within().toMillis();
             }
         }
-        return until + within + bucketMillis;
+        return resolvesAt + within + bucketMillis;
     }
 
     private InForce<T> inForceAt(long recordTime) {
@@ -455,7 +435,8 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
             matchers.put(identity, matcher);
             // every rule's counters from the start, so that a dashboard shows a rule that never fired as zero
             counter(rule.name(), "alertsRaised");
-            counter(rule.name(), "alertsSuppressed");
+            counter(rule.name(), "alertsResolved");
+            counter(rule.name(), "matchesInOpenEpisodes");
         }
         return matcher;
     }

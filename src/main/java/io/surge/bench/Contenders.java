@@ -1,6 +1,7 @@
 package io.surge.bench;
 
 import io.surge.SurgeJob;
+import io.surge.avro.AlertStatus;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.SurgeConfig;
@@ -133,11 +134,14 @@ final class Contenders {
         return digest[0];
     }
 
-    /** What a read_committed consumer finds in the alerts topic from the rules Flink SQL can express too. */
+    /**
+     * The episodes a read_committed consumer finds opened in the alerts topic by the rules Flink SQL can express too.
+     * Their resolutions are left out: which of them a run writes depends on how far its watermark got when stopped.
+     */
     static ResultDigest multiplierAlerts(SurgeConfig config) {
         ResultDigest[] digest = {ResultDigest.NONE};
         forEachResult(config, config.topics().alerts(), SurgeAlert.class, alert -> {
-            if (FlinkSqlContender.RULE_NAMES.contains(alert.getRule())) {
+            if (FlinkSqlContender.RULE_NAMES.contains(alert.getRule()) && alert.getStatus() == AlertStatus.FIRING) {
                 digest[0] = digest[0].add(alert.getRule() + "/" + alert.getZoneId(),
                         alert.getFirstEventTime().toEpochMilli(), alert.getLastEventTime().toEpochMilli(), 0);
             }

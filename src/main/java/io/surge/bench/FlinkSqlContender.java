@@ -2,7 +2,9 @@ package io.surge.bench;
 
 import io.surge.SurgeJob;
 import io.surge.SurgePipeline;
+import io.surge.alerts.Episode;
 import io.surge.alerts.ZoneAlert;
+import io.surge.alerts.ZoneEpisodes;
 import io.surge.avro.Severity;
 import io.surge.config.SurgeConfig;
 import io.surge.event.ZoneEvent;
@@ -45,8 +47,9 @@ import org.apache.flink.util.Collector;
  * <p>The shipped rules on multipliers, {@code surge-spike} and {@code supply-collapse}, are written below as
  * {@code MATCH_RECOGNIZE} patterns on the raw ratio, which the benchmark's surge publishes as its price
  * ({@code Bench#RAW_PRICES}), so that the two raise the same alerts: a followed-by step is {@code other*?} (any rows, as few as possible) before it,
- * and the default after-match strategy is {@code SKIP PAST LAST ROW}. Their cooldown is not SQL: a match suppressed
- * by an earlier alert depends on the alerts before it, so it runs as a keyed function on the matches. The third,
+ * and the default after-match strategy is {@code SKIP PAST LAST ROW}. Their episodes are not SQL: whether a match
+ * opens one depends on the matches before it, so they run as a keyed function on the matches, surge's own
+ * {@link ZoneEpisodes}. The third,
  * {@code driver-exodus} (five different drivers within 10 s), cannot be written: a pattern variable's condition can
  * use aggregates of the rows matched so far, but Flink SQL refuses DISTINCT aggregates there, and nothing else says
  * that a driver is not among them.
@@ -78,18 +81,18 @@ final class FlinkSqlContender {
             """;
 
     /** A rule as a {@code MATCH_RECOGNIZE} over the multipliers: its first and last step's window ends. */
-    private record SqlRule(String name, Severity severity, Duration cooldown, String pattern)
+    private record SqlRule(String name, Severity severity, Duration within, Duration resolveAfter, String pattern)
             implements Serializable {}
 
     private static final List<SqlRule> RULES = List.of(
-            new SqlRule("surge-spike", Severity.WARNING, Duration.ofMinutes(5), """
+            new SqlRule("surge-spike", Severity.WARNING, Duration.ofSeconds(30), Duration.ofMinutes(5), """
                     MEASURES FIRST(calm.window_end) AS first_end, LAST(spike.window_end) AS last_end
                     ONE ROW PER MATCH
                     AFTER MATCH SKIP PAST LAST ROW
                     PATTERN (calm other*? spike) WITHIN INTERVAL '30' SECOND
                     DEFINE calm AS calm.multiplier <= 1.5, spike AS spike.multiplier >= 2.0 AND spike.demand >= 10
                     """),
-            new SqlRule("supply-collapse", Severity.CRITICAL, Duration.ofMinutes(5), """
+            new SqlRule("supply-collapse", Severity.CRITICAL, Duration.ofSeconds(15), Duration.ofMinutes(5), """
                     MEASURES FIRST(healthy.window_end) AS first_end, LAST(collapsed.window_end) AS last_end
                     ONE ROW PER MATCH
                     AFTER MATCH SKIP PAST LAST ROW
@@ -146,39 +149,65 @@ final class FlinkSqlContender {
                     .map(row -> alert(rule, row.getFieldAs("zone_id"), epochMillis(row.getFieldAs("first_end")),
                             epochMillis(row.getFieldAs("last_end")), clock), ZoneAlert.TYPE)
                     .keyBy(ZoneAlert::zoneId)
-                    .process(new Cooldown(rule.cooldown()), ZoneAlert.TYPE);
+                    .process(new Episodes(rule, clock), ZoneAlert.TYPE);
             alerts = alerts == null ? raised : alerts.union(raised);
         }
         alerts.sinkTo(KafkaEndpoints.alerts(config, Contenders.prepareAlerts(config)));
     }
 
     private static ZoneAlert alert(SqlRule rule, String zone, long first, long last, Clock clock) {
-        return new ZoneAlert(rule.name() + "-" + zone + "-" + first + "-" + last, rule.name(), rule.severity(), zone,
-                first, last, rule.name() + " in " + zone, Map.of(), clock.millis(), 0);
+        return ZoneAlert.firing(rule.name() + "-" + zone + "-" + first + "-" + last, rule.name(), rule.severity(),
+                zone, first, last, rule.name() + " in " + zone, Map.of(), clock.millis(), 0);
     }
 
-    /** A rule's cooldown per zone, as surge applies it: a match that began before it ends raises nothing. */
-    private static final class Cooldown extends KeyedProcessFunction<String, ZoneAlert, ZoneAlert> {
+    /**
+     * A rule's episodes per zone, as surge makes them: each resolves once no match can continue it any more, the
+     * rule's window after it {@link Episode#resolvesAt resolves}.
+     */
+    private static final class Episodes extends KeyedProcessFunction<String, ZoneAlert, ZoneAlert> {
         private static final long serialVersionUID = 1L;
-        private final long cooldownMillis;
-        private transient ValueState<Long> until;
+        private final String rule;
+        private final long withinMillis;
+        private final long resolveAfterMillis;
+        private final Clock clock;
+        private transient ValueState<Map<String, Episode>> open;
 
-        Cooldown(Duration cooldown) {
-            this.cooldownMillis = cooldown.toMillis();
+        Episodes(SqlRule rule, Clock clock) {
+            this.rule = rule.name();
+            this.withinMillis = rule.within().toMillis();
+            this.resolveAfterMillis = rule.resolveAfter().toMillis();
+            this.clock = clock;
         }
 
         @Override
         public void open(OpenContext openContext) {
-            until = getRuntimeContext().getState(new ValueStateDescriptor<>("cooldown-until", Types.LONG));
+            open = getRuntimeContext().getState(new ValueStateDescriptor<>("episodes",
+                    Types.MAP(Types.STRING, Episode.TYPE)));
         }
 
         @Override
-        public void processElement(ZoneAlert alert, Context ctx, Collector<ZoneAlert> out) throws Exception {
-            Long end = until.value();
-            if (end == null || alert.firstEventTime() >= end) {
-                out.collect(alert);
-                until.update(alert.lastEventTime() + cooldownMillis);
+        public void processElement(ZoneAlert match, Context ctx, Collector<ZoneAlert> out) throws Exception {
+            ZoneEpisodes episodes = new ZoneEpisodes(open.value(), clock);
+            Episode episode = episodes.continueWith(rule, match.lastEventTime(), resolveAfterMillis);
+            if (episode == null) {
+                episodes.open(match, resolveAfterMillis).forEach(out::collect);
+                episode = episodes.episode(rule);
             }
+            ctx.timerService().registerEventTimeTimer(settledAt(episode));
+            open.update(episodes.values());
+        }
+
+        @Override
+        public void onTimer(long timestamp, OnTimerContext ctx, Collector<ZoneAlert> out) throws Exception {
+            ZoneEpisodes episodes = new ZoneEpisodes(open.value(), clock);
+            episodes.resolveBy(timestamp, (name, episode) -> settledAt(episode)).forEach(out::collect);
+            if (episodes.changed()) {
+                open.update(episodes.values());
+            }
+        }
+
+        private long settledAt(Episode episode) {
+            return episode.resolvesAt() + withinMillis + 1;
         }
     }
 

@@ -8,8 +8,8 @@ package io.surge.bench;
  * @param seconds from the first record read to the last result written (committed, where transactional)
  * @param cpuSeconds CPU time this process spent meanwhile, on all its threads
  * @param results the results written, or {@link ResultDigest#NONE} for a contender that computes none
- * @param multiplierAlerts the alerts written by the rules on multipliers (which Flink SQL can express too), after
- *     cooldown; null for a contender that computes no alerts
+ * @param multiplierAlerts the episodes opened by the rules on multipliers (which Flink SQL can express too); null for
+ *     a contender that computes no alerts
  * @param footprint the checkpoints and heap of a Flink job; null for a contender that is none
  * @param prices how plausible its raw and published prices are; null where not judged
  */

@@ -26,9 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Replays recorded events through rules and prints the alerts they would raise. */
+/** Replays recorded events through rules and prints the alerts they would write: each episode opened and resolved. */
 @Command(name = "backtest", mixinStandardHelpOptions = true,
-        description = "Replay recorded events through alert rules and print the alerts they would raise.")
+        description = "Replay recorded events through alert rules and print the episodes they would open and resolve.")
 final class BacktestCommand implements Callable<Integer> {
 
     @Option(names = "--rules", paramLabel = "DIR", defaultValue = "alerts",
@@ -81,13 +81,17 @@ final class BacktestCommand implements Callable<Integer> {
         List<ZoneAlert> alerts = Backtest.alerts(inputs, surge, versions);
 
         for (ZoneAlert alert : alerts) {
-            out().printf("%s  %-8s %-16s v%-3d %-22s %s%n", Instant.ofEpochMilli(alert.lastEventTime()),
-                    alert.severity(), alert.rule(), alert.ruleSetVersion(), alert.zoneId(), alert.summary());
-            perRule.merge(alert.rule(), 1, Integer::sum);
+            out().printf("%s  %-8s %-8s %-16s v%-3d %-22s %s%n", Instant.ofEpochMilli(alert.occurredAt()),
+                    alert.status(), alert.severity(), alert.rule(), alert.ruleSetVersion(), alert.zoneId(),
+                    alert.summary());
+            if (!alert.resolved()) {
+                perRule.merge(alert.rule(), 1, Integer::sum);
+            }
         }
         long rejected = inputs.stream().filter(in -> !in.isAccepted()).count();
         out().println();
-        out().printf("%d records replayed (%d rejected), %d alerts%n", inputs.size(), rejected, alerts.size());
+        out().printf("%d records replayed (%d rejected), %d episodes%n", inputs.size(), rejected,
+                perRule.values().stream().mapToInt(Integer::intValue).sum());
         perRule.forEach((rule, count) -> out().printf("  %-18s %d%n", rule, count));
         return 0;
     }

@@ -2,6 +2,7 @@ package io.surge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.surge.alerts.OpenEpisodes;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.io.kafka.OutputSerializers;
@@ -42,6 +43,7 @@ final class ConsoleView implements AutoCloseable {
 
     private final Map<String, SurgeMultiplier> latestByZone = new HashMap<>();
     private final Deque<SurgeAlert> latestAlerts = new ArrayDeque<>();
+    private final OpenEpisodes episodes = new OpenEpisodes();
     private final Deque<Long> sentHistory = new ArrayDeque<>();
     private final Deque<Long> resultsHistory = new ArrayDeque<>();
     private long resultsSeen;
@@ -95,6 +97,7 @@ final class ConsoleView implements AutoCloseable {
     }
 
     private void take(SurgeAlert alert) {
+        episodes.take(alert);
         latestAlerts.addFirst(alert);
         while (latestAlerts.size() > 6) {
             latestAlerts.removeLast();
@@ -120,9 +123,13 @@ final class ConsoleView implements AutoCloseable {
                         m.getMultiplier(), OutputSerializers.rawMultiplier(m), m.getDemand(), m.getSupply(),
                         m.getWindowStart().toString().substring(11, 19),
                         m.getWindowEnd().toString().substring(11, 19))));
+        screen.append(String.format("%nopen episodes (%d)%n", episodes.size()));
+        episodes.firing().stream().limit(4).forEach(a -> screen.append(String.format("since %s  %-8s %-16s %s%n",
+                a.getFirstEventTime().toString().substring(11, 19), a.getSeverity(), a.getRule(), a.getZoneId())));
         screen.append(String.format("%nlatest alerts (%d so far)%n", alertsSeen));
-        latestAlerts.forEach(a -> screen.append(String.format("%s  %-8s %-16s %s%n",
-                a.getLastEventTime().toString().substring(11, 19), a.getSeverity(), a.getRule(), a.getSummary())));
+        latestAlerts.forEach(a -> screen.append(String.format("%s  %-8s %-8s %-16s %s%n",
+                TailCommand.occurredAt(a).toString().substring(11, 19), a.getStatus(), a.getSeverity(), a.getRule(),
+                a.getSummary())));
         if (latestAlerts.isEmpty()) {
             screen.append("  none yet: a concert lets out after 20 s and drivers lose their app after 35 s\n");
         }

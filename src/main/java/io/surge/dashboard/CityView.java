@@ -1,5 +1,6 @@
 package io.surge.dashboard;
 
+import io.surge.alerts.OpenEpisodes;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.io.kafka.OutputSerializers;
@@ -43,20 +44,27 @@ final class CityView {
     record Zone(String id, long demand, long supply, double multiplier, double rawMultiplier, long windowStart,
             long windowEnd, List<double[]> boundary) {}
 
-    record Alert(String id, String rule, String severity, String zone, String summary, long time) {}
+    /**
+     * @param time when its match ended, or its episode resolved
+     * @param open whether it is the {@code FIRING} record of an episode not resolved yet
+     */
+    record Alert(String id, String rule, String severity, String zone, String summary, long time, String status,
+            String episode, boolean open) {}
 
     /**
      * @param zonesActive zones with a result for the latest window
      * @param maxMultiplier the highest multiplier among them
      * @param lastUpdate wall-clock time of the latest result or alert read, epoch ms; 0 before the first
      * @param feedError why the topics cannot be read right now, or null while they can
+     * @param openEpisodes the episodes read as firing and not yet as resolved
      */
     record Snapshot(long eventsPerSecond, int zonesActive, double maxMultiplier, long latestWindowEnd,
-            long lastUpdate, String feedError, List<Zone> zones, List<Alert> alerts) {}
+            long lastUpdate, String feedError, List<Zone> zones, List<Alert> alerts, int openEpisodes) {}
 
     private final Clock clock;
     private final Map<String, Zone> zones = new HashMap<>();
     private final Deque<Alert> alerts = new ArrayDeque<>();
+    private final OpenEpisodes episodes = new OpenEpisodes();
     private final Deque<long[]> inputSamples = new ArrayDeque<>();
     private long latestWindowEnd;
     private long lastUpdate;
@@ -93,8 +101,10 @@ final class CityView {
     }
 
     synchronized void take(SurgeAlert alert) {
+        episodes.take(alert);
+        long time = (alert.getResolvedAt() != null ? alert.getResolvedAt() : alert.getLastEventTime()).toEpochMilli();
         alerts.addFirst(new Alert(alert.getAlertId(), alert.getRule(), alert.getSeverity().name(), alert.getZoneId(),
-                alert.getSummary(), alert.getLastEventTime().toEpochMilli()));
+                alert.getSummary(), time, alert.getStatus().name(), alert.getEpisodeId(), false));
         while (alerts.size() > ALERTS_SHOWN) {
             alerts.removeLast();
         }
@@ -119,8 +129,13 @@ final class CityView {
         List<Zone> all = new ArrayList<>(zones.values());
         List<Zone> active = all.stream().filter(zone -> zone.windowEnd() == latestWindowEnd).toList();
         double max = active.stream().mapToDouble(Zone::multiplier).max().orElse(0);
-        return new Snapshot(eventsPerSecond(), active.size(), max, latestWindowEnd, lastUpdate, feedError, all,
-                List.copyOf(alerts));
+        List<Alert> feed = alerts.stream()
+                .map(alert -> new Alert(alert.id(), alert.rule(), alert.severity(), alert.zone(), alert.summary(),
+                        alert.time(), alert.status(), alert.episode(),
+                        alert.status().equals("FIRING") && episodes.isOpen(alert.episode())))
+                .toList();
+        return new Snapshot(eventsPerSecond(), active.size(), max, latestWindowEnd, lastUpdate, feedError, all, feed,
+                episodes.size());
     }
 
     private long eventsPerSecond() {

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every alert has an id of its own, even where a rule reports overlapping matches over the same time span. */
+/**
+ * Every alert has an id of its own, even where a rule finds overlapping matches over the same time span and its
+ * episode's records span the same time.
+ */
 class AlertIdITCase {
 
     @RegisterExtension
@@ -44,9 +47,12 @@ class AlertIdITCase {
         List<ZoneAlert> alerts = RuleRunner.alerts(List.of(pairs), List.of(
                 ride("A").at(1), ride("A").at(1), driver("d1", "A", false).at(4), ride("A").at(30)), List.of());
 
+        // the two matches make one episode: its FIRING and RESOLVED records both span 1 s .. 4 s
         assertThat(alerts.stream().filter(alert -> alert.firstEventTime() == io.surge.testing.Events.at(1)
                         && alert.lastEventTime() == io.surge.testing.Events.at(4)))
                 .as("two alerts over the same span").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(alerts).filteredOn(ZoneAlert::resolved).singleElement()
+                .satisfies(resolved -> assertThat(resolved.episodeMatches()).isEqualTo(2));
         assertThat(alerts).extracting(ZoneAlert::alertId).doesNotHaveDuplicates();
     }
 }

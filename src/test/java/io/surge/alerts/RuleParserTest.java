@@ -181,6 +181,30 @@ class RuleParserTest {
     }
 
     @Test
+    void resolveAfterDefaultsToWithinAndCooldownIsItsOlderName() throws IOException {
+        String rule = """
+                name: r
+                input: multipliers
+                steps:
+                  - name: first
+                    where: multiplier > 2.0
+                within: 10s
+                summary: "{zone_id}"
+                """;
+        assertThat(RuleParser.parse(rule(rule)).resolveAfter()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(RuleParser.parse(rule(rule + "resolve-after: 3min\n")).resolveAfter())
+                .isEqualTo(Duration.ofMinutes(3));
+        assertThat(RuleParser.parse(rule(rule + "cooldown: 2min\n")).resolveAfter()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(RuleParser.parse(rule(rule + "cooldown: 0s\n")).resolveAfter()).isEqualTo(Duration.ofSeconds(10));
+
+        Path both = rule(rule + "resolve-after: 3min\ncooldown: 2min\n");
+        assertThatThrownBy(() -> RuleParser.parse(both)).hasMessage(both + ":9: 'cooldown' is the older name of"
+                + " 'resolve-after'; keep one of them");
+        Path zero = rule(rule + "resolve-after: 0s\n");
+        assertThatThrownBy(() -> RuleParser.parse(zero)).hasMessageStartingWith(zero + ":8: 'resolve-after' is 0;");
+    }
+
+    @Test
     void unknownKeysPlaceholdersAndBrokenYamlAreReportedWithTheirLine() throws IOException {
         Path typo = rule("""
                 name: r

@@ -4,6 +4,7 @@ import static io.surge.testing.Events.at;
 import static io.surge.testing.Events.driver;
 import static io.surge.testing.SurgeResults.surge;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.surge.avro.Severity;
 import io.surge.event.ZoneEvent;
@@ -22,7 +23,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Each shipped rule fires on its scenario, once per cooldown, and not on near misses. */
+/** Each shipped rule fires on its scenario, one episode per incident, and not on near misses. */
 class ShippedRulesITCase {
 
     @RegisterExtension
@@ -71,16 +72,20 @@ class ShippedRulesITCase {
     }
 
     @Test
-    void surgeSpikeRaisesOneAlertPerCooldownInEventTime() throws Exception {
+    void surgeSpikeOpensOneEpisodePerIncidentInEventTime() throws Exception {
         List<ZoneSurge> surges = new ArrayList<>(List.of(
                 surge("A", 5, 5, 5, 1.0), surge("A", 10, 20, 5, 4.0), // first incident
-                surge("A", 15, 5, 5, 1.0), surge("A", 20, 20, 5, 4.0), // again, within the 5 min cooldown
-                surge("A", 400, 5, 5, 1.0), surge("A", 405, 20, 5, 4.0))); // after the cooldown
+                surge("A", 15, 5, 5, 1.0), surge("A", 20, 20, 5, 4.0), // again, within its 5 min resolve-after
+                surge("A", 400, 5, 5, 1.0), surge("A", 405, 20, 5, 4.0))); // 6 min 25 s after the last match
         Collections.shuffle(surges.subList(0, 4), new Random(3)); // out of order within the watermark bound
 
-        assertThat(onSurges(SURGE_SPIKE, surges.toArray(ZoneSurge[]::new)))
-                .extracting(ZoneAlert::firstEventTime)
+        List<ZoneAlert> written = RuleRunner.alerts(List.of(SURGE_SPIKE), List.of(), surges);
+        assertThat(written).filteredOn(alert -> !alert.resolved()).extracting(ZoneAlert::firstEventTime)
                 .containsExactly(at(5), at(400));
+        // the input ends, so both end: 5 min after their last match
+        assertThat(written).filteredOn(ZoneAlert::resolved)
+                .extracting(ZoneAlert::resolvedAt, ZoneAlert::episodeMatches)
+                .containsExactly(tuple(at(320), 2), tuple(at(705), 1));
     }
 
     @Test
@@ -136,16 +141,23 @@ class ShippedRulesITCase {
                 driver("d4", "A", false).at(9), driver("d5", "A", false).at(12)))).isEmpty();
     }
 
+    /** The episodes the rule opens; each is resolved too, since the input ends. */
     private static List<ZoneAlert> onSurges(Path rule, ZoneSurge... surges) throws Exception {
-        return RuleRunner.alerts(List.of(rule), List.of(), List.of(surges));
+        return firing(RuleRunner.alerts(List.of(rule), List.of(), List.of(surges)));
     }
 
     private static List<ZoneAlert> onEvents(Path rule, List<ZoneEvent> events) throws Exception {
-        return RuleRunner.alerts(List.of(rule), events, List.of());
+        return firing(RuleRunner.alerts(List.of(rule), events, List.of()));
     }
 
     private static String sha256Prefix(String text) throws Exception {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(digest, 0, 12);
+    }
+
+    private static List<ZoneAlert> firing(List<ZoneAlert> written) {
+        assertThat(written.stream().filter(ZoneAlert::resolved).count()).as("episodes resolved")
+                .isEqualTo(written.stream().filter(alert -> !alert.resolved()).count());
+        return written.stream().filter(alert -> !alert.resolved()).toList();
     }
 }

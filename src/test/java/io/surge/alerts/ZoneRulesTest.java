@@ -3,6 +3,7 @@ package io.surge.alerts;
 import static io.surge.testing.SurgeResults.surge;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.surge.avro.AlertStatus;
 import io.surge.event.ZoneEvent;
 import io.surge.pricing.ZoneSurge;
 import io.surge.testing.Events;
@@ -11,9 +12,11 @@ import io.surge.testing.TaskCheckpoints;
 import io.surge.time.Clock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -35,8 +38,8 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.TimeUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,10 +55,6 @@ class ZoneRulesTest {
     private static final long BUCKET_MILLIS = 100;
     private static final long OUT_OF_ORDERNESS_MILLIS = 2_000;
     private static final Path DRIVER_EXODUS = Path.of("alerts/driver-exodus.yaml");
-    private static final Path OLDER_BUILD_SNAPSHOT =
-            Path.of("src/test/resources/state/driver-exodus-partial-match-before-session-15.snapshot");
-    private static final Path UNPRICED_BUILD_SNAPSHOT =
-            Path.of("src/test/resources/state/spike-partial-match-before-published-prices.snapshot");
     private static final Path SURGE_SPIKE = Path.of("alerts/surge-spike.yaml");
     /** The operators' processing clock, and the oracle's: deployed versions are judged by it, alerts stamped with it. */
     private static final Clock PROCESSING_CLOCK = () -> Events.at(0);
@@ -140,16 +139,23 @@ class ZoneRulesTest {
         RuleSetVersion v1 = RuleVersions.version(1, switchAt, List.of(exodus, burstChanged, asked));
         List<Object> traffic = traffic(7, 15_000);
 
-        List<ZoneAlert> expected = new ArrayList<>();
-        expected.addAll(plainCep(exodus, traffic, time -> true, switchAt));
-        expected.addAll(plainCep(burst, traffic, time -> time < switchAt, switchAt));
-        expected.addAll(plainCep(quiet, traffic, time -> time < switchAt, switchAt));
-        expected.addAll(plainCep(burstChanged, traffic, time -> time >= switchAt, switchAt));
-        expected.addAll(plainCep(asked, traffic, time -> time >= switchAt, switchAt));
+        // a rule's matches on either side of the switch, in the order found: the burst of version 1 continues the
+        // episodes of version 0's
+        List<ZoneAlert> matches = new ArrayList<>();
+        matches.addAll(plainCep(exodus, traffic, time -> true, switchAt));
+        matches.addAll(plainCep(burst, traffic, time -> time < switchAt, switchAt));
+        matches.addAll(plainCep(quiet, traffic, time -> time < switchAt, switchAt));
+        matches.addAll(plainCep(burstChanged, traffic, time -> time >= switchAt, switchAt));
+        matches.addAll(plainCep(asked, traffic, time -> time >= switchAt, switchAt));
+        Map<String, Duration> resolveAfter = new HashMap<>();
+        for (Path file : List.of(exodus, burst, quiet, asked)) {
+            resolveAfter.putAll(resolveAfter(file));
+        }
+        List<ZoneAlert> expected = episodes(matches, resolveAfter);
         assertThat(expected).as("every rule fires on either side of the switch")
                 .extracting(ZoneAlert::rule).contains("driver-exodus", "burst", "quiet", "asked");
-        assertThat(expected).filteredOn(alert -> alert.rule().equals("driver-exodus"))
-                .extracting(ZoneAlert::ruleSetVersion).contains(0L, 1L);
+        assertThat(expected).as("episodes opened by either version").extracting(ZoneAlert::ruleSetVersion)
+                .contains(0L, 1L);
 
         try (var rules = zoneEventRules(List.of(v0), null)) {
             // the version is deployed while the job's event time is still before its switch
@@ -166,7 +172,8 @@ class ZoneRulesTest {
         RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS));
         RuleSetVersion broken = new RuleSetVersion(1, Events.at(5),
                 Map.of("exodus.yaml", "name: exodus\ninput: zone-events\nsteps: []\n"), "test", null, null);
-        List<ZoneAlert> expected = plainCep(DRIVER_EXODUS, traffic, time -> true, Long.MAX_VALUE);
+        List<ZoneAlert> expected =
+                episodes(plainCep(DRIVER_EXODUS, traffic, time -> true, Long.MAX_VALUE), resolveAfter(DRIVER_EXODUS));
         assertThat(expected).isNotEmpty();
 
         try (var rules = zoneEventRules(List.of(v0), null)) {
@@ -175,65 +182,6 @@ class ZoneRulesTest {
             assertThat(sorted(rules.extractOutputValues())).isEqualTo(sorted(expected));
         }
     }
-
-    /**
-     * A checkpoint of a build before 2026-12-03, whose zone events had no {@code metWatermark}, holding a partial
-     * {@code driver-exodus} match in zone A: three drivers gone, written by {@link #OLDER_BUILD_SNAPSHOT}'s generator
-     * (see {@code src/test/resources/state/README.md}). This build restores it and completes the match.
-     */
-    @Test
-    void aPartialMatchOnZoneEventsOfAnOlderBuildsCheckpointCompletes() throws Exception {
-        OperatorSubtaskState older = OperatorSnapshotUtil.readStateHandle(OLDER_BUILD_SNAPSHOT.toString());
-        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS));
-        try (var after = zoneEventRules(List.of(v0), older)) {
-            for (int d = 4; d <= 5; d++) {
-                ZoneEvent gone = Events.driver("d" + d, "A", false).at(d);
-                after.processElement1(gone, gone.eventTime());
-            }
-            after.processWatermark1(new Watermark(Events.at(60)));
-
-            assertThat(after.extractOutputValues()).singleElement().satisfies(alert -> {
-                assertThat(alert.zoneId()).isEqualTo("A");
-                assertThat(alert.firstEventTime()).as("the first driver gone, restored").isEqualTo(Events.at(1));
-            });
-        }
-    }
-
-    /**
-     * A checkpoint of a build before 2026-12-03, whose multipliers had no pricing, holding a partial match of the
-     * {@code spike} rule below (how it was written: {@code src/test/resources/state/README.md}).
-     */
-    @Test
-    void aPartialMatchOnMultipliersOfABuildBeforePublishedPricesCompletes() throws Exception {
-        Path spike = rule("spike", SPIKE_OF_THE_UNPRICED_BUILD);
-        OperatorSubtaskState older = OperatorSnapshotUtil.readStateHandle(UNPRICED_BUILD_SNAPSHOT.toString());
-        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(spike));
-        try (var after = multiplierRules(List.of(v0), older)) {
-            ZoneSurge priced = new ZoneSurge("A", Events.at(-15), Events.at(15), 16, 5, 3.5, 0,
-                    new ZoneSurge.Pricing(3.2, 18.5, 6.25, 0, null, "policy-test"));
-            after.processElement1(priced, priced.windowEnd() - 1);
-            after.processWatermark1(new Watermark(Events.at(60)));
-
-            assertThat(after.extractOutputValues()).singleElement().satisfies(alert -> {
-                assertThat(alert.firstEventTime()).as("the calm window, restored").isEqualTo(Events.at(5));
-                assertThat(alert.summary()).isEqualTo("A from 1.2x to 3.5x");
-            });
-        }
-    }
-
-    /** A rule on multipliers, the same text in the build that wrote the snapshot and in this one. */
-    private static final String SPIKE_OF_THE_UNPRICED_BUILD = """
-            name: spike
-            input: multipliers
-            steps:
-              - name: calm
-                where: multiplier <= 1.5
-              - name: high
-                contiguity: followed-by
-                where: multiplier >= 3.0
-            within: 30s
-            summary: "{zone_id} from {calm.multiplier}x to {high.multiplier}x"
-            """;
 
     @Test
     void theNotesThatADriverWasElsewhereAreNoEventOfTheZone() throws Exception {
@@ -373,7 +321,7 @@ class ZoneRulesTest {
         }
     }
 
-    /** Once every partial match and cooldown is over, the zones keep no state of the rules: quiet zones cost nothing. */
+    /** Once every partial match and episode is over, the zones keep no state of the rules: quiet zones cost nothing. */
     @Test
     void zonesThatWentQuietKeepNoRuleState() throws Exception {
         try (var rules = zoneEventRules(List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS))),
@@ -382,12 +330,133 @@ class ZoneRulesTest {
             assertThat(rules.extractOutputValues()).as("alerts raised").isNotEmpty();
             String rule = "rule:" + RuleMatcher.identity(RuleParser.parse(DRIVER_EXODUS)) + ":";
             // the operator's own states, then flink-cep's NFA state and shared buffer, under the rule's prefix
-            for (String state : List.of("records-by-time", "cooldowns", rule + "nfa", rule + "sharedBuffer-events",
+            for (String state : List.of("records-by-time", "episodes", rule + "nfa", rule + "sharedBuffer-events",
                     rule + "sharedBuffer-entries-with-lockable-edges", rule + "sharedBuffer-events-count")) {
                 assertThat(zonesWithState(rules, state)).as("zones with %s", state).isZero();
             }
             assertThat(rules.numEventTimeTimers()).as("timers").isZero();
         }
+    }
+
+    /** A rule on multipliers whose episodes resolve after 20 s without a match. */
+    private static final String HIGH = """
+            name: high
+            input: multipliers
+            steps:
+              - name: high
+                where: multiplier >= 3.0
+            within: 5s
+            resolve-after: 20s
+            summary: "{zone_id} at {high.multiplier}x"
+            """;
+
+    @Test
+    void aMatchJustUnderResolveAfterContinuesTheEpisodeAndOneJustOverOpensANewOne() throws Exception {
+        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(rule("high", HIGH)));
+        try (var rules = multiplierRules(List.of(v0), null)) {
+            // 19.999 s, 19.999 s, then exactly 20 s after the latest match
+            process(rules, surge("A", 10, 9, 3, 3.0), surge("A", 29.999, 9, 3, 3.0), surge("A", 49.998, 9, 3, 3.0),
+                    surge("A", 69.998, 9, 3, 3.0));
+            rules.processWatermark1(new Watermark(Events.at(200)));
+
+            List<ZoneAlert> written = rules.extractOutputValues();
+            assertThat(written).extracting(ZoneAlert::status).containsExactly(
+                    AlertStatus.FIRING, AlertStatus.RESOLVED, AlertStatus.FIRING, AlertStatus.RESOLVED);
+            ZoneAlert first = written.get(0);
+            assertThat(first.episodeId()).isEqualTo(first.alertId());
+            assertThat(first.episodeMatches()).isEqualTo(1);
+            assertThat(first.resolvedAt()).isNull();
+            assertThat(written.get(1)).satisfies(resolved -> {
+                assertThat(resolved.episodeId()).isEqualTo(first.alertId());
+                assertThat(resolved.firstEventTime()).isEqualTo(Events.at(10));
+                assertThat(resolved.lastEventTime()).isEqualTo(Events.at(49.998));
+                assertThat(resolved.resolvedAt()).isEqualTo(Events.at(69.998));
+                assertThat(resolved.episodeMatches()).isEqualTo(3);
+            });
+            assertThat(written.get(2).firstEventTime()).isEqualTo(Events.at(69.998));
+            assertThat(written.get(3)).satisfies(resolved -> {
+                assertThat(resolved.episodeId()).isEqualTo(written.get(2).alertId());
+                assertThat(resolved.resolvedAt()).isEqualTo(Events.at(89.998));
+                assertThat(resolved.episodeMatches()).isEqualTo(1);
+            });
+            assertThat(written).extracting(ZoneAlert::alertId).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aZoneThatGoesQuietResolvesOnceNoMatchCanContinueItsEpisode() throws Exception {
+        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(rule("high", HIGH)));
+        try (var rules = multiplierRules(List.of(v0), null)) {
+            process(rules, surge("B", 10, 9, 3, 3.0));
+            // resolves at 30 s; a match ending before then could still be found until the 5 s window has passed
+            rules.processWatermark1(new Watermark(Events.at(35)));
+            assertThat(rules.extractOutputValues()).extracting(ZoneAlert::status).containsExactly(AlertStatus.FIRING);
+            rules.processWatermark1(new Watermark(Events.at(35.001)));
+            assertThat(rules.extractOutputValues()).extracting(ZoneAlert::status)
+                    .containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
+            assertThat(rules.extractOutputValues().get(1).resolvedAt()).isEqualTo(Events.at(30));
+        }
+    }
+
+    /**
+     * Version 1 lowers the threshold and lengthens resolve-after: its matches continue the episode version 0 opened,
+     * which then resolves by the new resolve-after, with the version that opened it.
+     */
+    @Test
+    void aVersionSwitchInsideAnEpisodeContinuesIt() throws Exception {
+        Path v0File = rule("high", HIGH.replace("resolve-after: 20s", "resolve-after: 30s"));
+        Path v1File = Files.writeString(dir.resolve("v1-high.yaml"),
+                HIGH.replace("multiplier >= 3.0", "multiplier >= 2.0").replace("resolve-after: 20s", "resolve-after: 60s"));
+        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(v0File));
+        RuleSetVersion v1 = RuleVersions.version(1, Events.at(40), List.of(v1File));
+        try (var rules = multiplierRules(List.of(v0), null)) {
+            rules.processElement2(new StreamRecord<>(v1));
+            process(rules, surge("A", 10, 9, 3, 3.5), surge("A", 30, 9, 4, 2.5), surge("A", 38, 9, 3, 3.2),
+                    surge("A", 45, 9, 4, 2.5), surge("A", 100, 9, 4, 2.5));
+            rules.processWatermark1(new Watermark(Events.at(300)));
+
+            assertThat(rules.extractOutputValues()).satisfiesExactly(
+                    firing -> assertThat(firing.ruleSetVersion()).isZero(),
+                    resolved -> {
+                        assertThat(resolved.status()).isEqualTo(AlertStatus.RESOLVED);
+                        assertThat(resolved.episodeMatches()).as("at 10, 38, 45 and 100 s").isEqualTo(4);
+                        assertThat(resolved.resolvedAt()).as("by version 1's resolve-after").isEqualTo(Events.at(160));
+                        assertThat(resolved.ruleSetVersion()).as("the version that opened it").isZero();
+                    });
+        }
+    }
+
+    @Test
+    void anEpisodeOpenAtACheckpointContinuesAfterTheRestore() throws Exception {
+        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(rule("high", HIGH)));
+        OperatorSubtaskState snapshot;
+        ZoneAlert firing;
+        try (var before = multiplierRules(List.of(v0), null)) {
+            process(before, surge("A", 10, 9, 3, 3.0));
+            before.processWatermark1(new Watermark(Events.at(11)));
+            firing = before.extractOutputValues().get(0);
+            snapshot = TaskCheckpoints.take(before);
+        }
+
+        try (var after = multiplierRules(List.of(v0), snapshot)) {
+            process(after, surge("A", 25, 9, 3, 3.0), surge("A", 40, 9, 3, 3.0));
+            after.processWatermark1(new Watermark(Events.at(100)));
+
+            assertThat(after.extractOutputValues()).singleElement().satisfies(resolved -> {
+                assertThat(resolved.status()).isEqualTo(AlertStatus.RESOLVED);
+                assertThat(resolved.episodeId()).isEqualTo(firing.alertId());
+                assertThat(resolved.episodeMatches()).isEqualTo(3);
+                assertThat(resolved.resolvedAt()).isEqualTo(Events.at(60));
+            });
+            assertThat(zonesWithState(after, "episodes")).isZero();
+        }
+    }
+
+    /** Episodes that resolve after 1.5 s of the exodus rule's 10 s: many, with gaps on either side of it. */
+    @Test
+    void manyShortEpisodesAreThoseOfPlainCepsMatches() throws Exception {
+        assertSameAlerts(rule("exodus", Files.readString(DRIVER_EXODUS).replace("resolve-after: 2min", "resolve-after: 1500ms")),
+                5, 15_000);
     }
 
     private static String burst(int requests) {
@@ -403,12 +472,15 @@ class ZoneRulesTest {
                 """.formatted(requests);
     }
 
-    /** The rules operator's alerts on the traffic equal plain CEP's, after cooldown (there must be some). */
+    /** The rules operator's episodes on the traffic are those of plain CEP's matches (there must be several). */
     private void assertSameAlerts(Path rule, long seed, int events) throws Exception {
         List<Object> traffic = traffic(seed, events);
         assertThat(lateEvents(traffic)).as("the traffic includes events behind the watermark").isPositive();
-        List<ZoneAlert> expected = plainCep(rule, traffic, time -> true, Long.MAX_VALUE);
-        assertThat(expected).as("alerts of plain CEP").hasSizeGreaterThan(3);
+        List<ZoneAlert> matches = plainCep(rule, traffic, time -> true, Long.MAX_VALUE);
+        List<ZoneAlert> expected = episodes(matches, resolveAfter(rule));
+        long episodes = expected.stream().filter(ZoneAlert::resolved).count();
+        assertThat(episodes).as("episodes, one per zone at least").isGreaterThanOrEqualTo(3);
+        assertThat(matches).as("matches that continued an episode").hasSizeGreaterThan((int) episodes);
         try (var rules = zoneEventRules(List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of(rule))), null)) {
             feed(rules, traffic);
             assertThat(sorted(rules.extractOutputValues())).isEqualTo(sorted(expected));
@@ -446,8 +518,8 @@ class ZoneRulesTest {
             .thenComparingLong(event -> event.origin().offset());
 
     /**
-     * The oracle: the rule's flink-cep operator on raw timestamps, fed the records its filter passes whose time
-     * {@code inForce} accepts, with the cooldown per zone applied to its alerts in the order it raised them.
+     * The oracle's matches: the rule's flink-cep operator on raw timestamps, fed the records its filter passes whose
+     * time {@code inForce} accepts, in the order it raised them.
      *
      * @param switchAt alerts whose last record is at or after it carry version 1, else 0
      */
@@ -488,22 +560,59 @@ class ZoneRulesTest {
             }
             raised = cep.extractOutputValues();
         }
-        List<ZoneAlert> reported = new ArrayList<>();
-        Map<String, Long> cooldownUntil = new HashMap<>();
-        for (ZoneAlert alert : raised) {
-            Long until = cooldownUntil.get(alert.zoneId());
-            if (until == null || alert.firstEventTime() >= until) {
-                reported.add(withVersion(alert, alert.lastEventTime() >= switchAt ? 1 : 0));
-                if (!rule.cooldown().isZero()) {
-                    cooldownUntil.put(alert.zoneId(), alert.lastEventTime() + rule.cooldown().toMillis());
-                }
-            }
+        List<ZoneAlert> matches = new ArrayList<>();
+        for (ZoneAlert match : raised) {
+            matches.add(withVersion(match, match.lastEventTime() >= switchAt ? 1 : 0));
         }
-        return reported;
+        return matches;
+    }
+
+    /**
+     * The oracle's episodes, written out plainly from the matches of each zone in the order they were found: a match
+     * that ends before the open episode's latest match's end plus the rule's resolve-after continues it; any other
+     * resolves the open one and opens its own. The traffic ends with the final watermark: every episode resolves.
+     */
+    private static List<ZoneAlert> episodes(List<ZoneAlert> matches, Map<String, Duration> resolveAfter) {
+        List<ZoneAlert> written = new ArrayList<>();
+        Map<String, ZoneAlert> opening = new LinkedHashMap<>();
+        Map<String, Long> lastEnd = new HashMap<>();
+        Map<String, Integer> count = new HashMap<>();
+        Map<String, Long> quiet = new HashMap<>();
+        for (ZoneAlert match : matches) {
+            String key = match.rule() + "/" + match.zoneId();
+            long after = resolveAfter.get(match.rule()).toMillis();
+            if (opening.containsKey(key) && match.lastEventTime() < lastEnd.get(key) + quiet.get(key)) {
+                lastEnd.put(key, Math.max(lastEnd.get(key), match.lastEventTime()));
+                count.merge(key, 1, Integer::sum);
+                quiet.put(key, after);
+                continue;
+            }
+            if (opening.containsKey(key)) {
+                written.add(resolved(opening.get(key), lastEnd.get(key), count.get(key), quiet.get(key)));
+            }
+            opening.put(key, match);
+            lastEnd.put(key, match.lastEventTime());
+            count.put(key, 1);
+            quiet.put(key, after);
+            written.add(match);
+        }
+        opening.forEach((key, open) -> written.add(resolved(open, lastEnd.get(key), count.get(key), quiet.get(key))));
+        return written;
+    }
+
+    private static ZoneAlert resolved(ZoneAlert opening, long lastEnd, int matches, long resolveAfterMillis) {
+        return new ZoneAlert(
+                AlertBuilder.alertId(opening.rule(), opening.zoneId(), List.of("resolved", opening.alertId())),
+                opening.rule(), opening.severity(), opening.zoneId(), opening.firstEventTime(), lastEnd,
+                "Resolved after " + matches + (matches == 1 ? " match" : " matches") + ", none for "
+                        + TimeUtils.formatWithHighestUnit(Duration.ofMillis(resolveAfterMillis)) + ": "
+                        + opening.summary(),
+                opening.details(), PROCESSING_CLOCK.millis(), opening.ruleSetVersion(), AlertStatus.RESOLVED,
+                opening.alertId(), lastEnd + resolveAfterMillis, matches);
     }
 
     private static ZoneAlert withVersion(ZoneAlert alert, long version) {
-        return new ZoneAlert(alert.alertId(), alert.rule(), alert.severity(), alert.zoneId(), alert.firstEventTime(),
+        return ZoneAlert.firing(alert.alertId(), alert.rule(), alert.severity(), alert.zoneId(), alert.firstEventTime(),
                 alert.lastEventTime(), alert.summary(), alert.details(), alert.detectedAt(), version);
     }
 
@@ -542,6 +651,11 @@ class ZoneRulesTest {
 
     private static List<ZoneAlert> sorted(List<ZoneAlert> alerts) {
         return alerts.stream().sorted(Comparator.comparing(ZoneAlert::alertId)).toList();
+    }
+
+    private static Map<String, Duration> resolveAfter(Path file) throws Exception {
+        AlertRule rule = RuleParser.parse(file);
+        return Map.of(rule.name(), rule.resolveAfter());
     }
 
     private Path rule(String name, String yaml) throws Exception {

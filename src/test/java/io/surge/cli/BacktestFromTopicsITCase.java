@@ -74,7 +74,7 @@ class BacktestFromTopicsITCase {
                     new String[] {"rules", "backtest", "--input", "recorded-rides,recorded-drivers"}, flags));
 
             assertThat(fromTopics.exitCode()).as(fromTopics.err()).isZero();
-            assertThat(fromTopics.out()).contains("427 records replayed (1 rejected), 3 alerts")
+            assertThat(fromTopics.out()).contains("427 records replayed (1 rejected), 3 episodes")
                     .isEqualTo(fromFile.out());
         }
     }

@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Anyone who can write to {@code surge-rules} can publish any record there, with a plain Kafka producer and no
- * {@code surge rules deploy} to check it: a YAML bomb, a file name with a NUL, a cooldown of a century, bytes that are
- * no rule set at all. Some are there before the job starts, some arrive while it runs: the job never restarts, every
+ * {@code surge rules deploy} to check it: a YAML bomb, a file name with a NUL, a resolve-after of a century, bytes
+ * that are no rule set at all. Some are there before the job starts, some arrive while it runs: the job never restarts, every
  * result is exact, a valid deploy after them is taken, and {@code surge rules list} names each refusal. A version's
  * number is its position in the topic, so no record can take a deploy's number and two deploys at once get two.
  */
@@ -91,7 +91,7 @@ class HostileRuleSetsITCase {
                     send(producer, rules, ruleSet(schemaId, 1, "deep.yaml",
                             "name: " + "[".repeat(5_000) + "]".repeat(5_000) + "\n"));
                     send(producer, rules, ruleSet(schemaId, 1, "surge-spike.yaml",
-                            spike.replace("cooldown: 5min", "cooldown: 36500d")));
+                            spike.replace("resolve-after: 5min", "resolve-after: 36500d")));
                     send(producer, rules, null);
 
                     Path valid = Files.createDirectories(dir.resolve("valid"));
@@ -108,7 +108,7 @@ class HostileRuleSetsITCase {
                             .containsPattern("2 +.*\\(refused: rule set version 2/bomb.yaml:1: not a usable rule file")
                             .containsPattern("3 +.*\\(refused: rule set version 3:0: a rule file's name must be")
                             .containsPattern("5 +.*\\(refused: rule set version 5/deep.yaml:1: not a usable rule file")
-                            .containsPattern("6 +.*\\(refused: rule set version 6/surge-spike.yaml:.*'cooldown' is")
+                            .containsPattern("6 +.*\\(refused: rule set version 6/surge-spike.yaml:.*'resolve-after' is")
                             .containsPattern("8 +.* ops@test +surge-spike");
 
                     workload.sendAtRate(producer, stack, EVENTS / 2, EVENTS, 3_000);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surge.SurgeJob;
 import io.surge.alerts.RuleSetVersion;
+import io.surge.avro.AlertStatus;
 import io.surge.avro.SurgeAlert;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
@@ -173,10 +174,10 @@ class RuleDeployITCase {
                 assertThat(expected).extracting(Raised::version).contains(0L, 1L, 3L);
                 assertThat(expected).extracting(Raised::rule).contains("top", "high", "band", "calm");
                 List<ConsumerRecord<byte[], byte[]>> raised = KafkaClients.records();
-                KafkaClients.pollUntil(alerts, raised, all -> all.size() >= expected.size(), PATIENCE,
+                KafkaClients.pollUntil(alerts, raised, all -> opened(all).size() >= expected.size(), PATIENCE,
                         expected.size() + " alerts");
                 KafkaClients.pollFor(alerts, raised, Duration.ofSeconds(2));
-                assertThat(raised.stream().map(RuleDeployITCase::raised).toList())
+                assertThat(opened(raised))
                         .as("each stretch's alerts by the version in force there, each once")
                         .containsExactlyInAnyOrderElementsOf(expected);
                 CliRun.awaitRulesList(stack, flinkUrl, PATIENCE, "version 3 is in force at its watermark");
@@ -254,11 +255,11 @@ class RuleDeployITCase {
                     List<ConsumerRecord<byte[], byte[]>> raised = KafkaClients.records();
                     int band = (int) workload.expected().stream()
                             .filter(surge -> removed.passes().test(surge.rawMultiplier())).count();
-                    KafkaClients.pollUntil(alerts, raised, all -> all.stream().map(RuleDeployITCase::raised)
+                    KafkaClients.pollUntil(alerts, raised, all -> opened(all).stream()
                             .filter(alert -> !alert.rule().equals("band")).count() >= topAlerts.size() + highAlerts.size(),
                             PATIENCE, (topAlerts.size() + highAlerts.size()) + " alerts of top, high and higher");
                     KafkaClients.pollFor(alerts, raised, Duration.ofSeconds(2));
-                    List<Raised> got = raised.stream().map(RuleDeployITCase::raised).toList();
+                    List<Raised> got = opened(raised);
                     assertThat(got).filteredOn(alert -> alert.rule().equals("top")).as("the kept rule")
                             .containsExactlyInAnyOrderElementsOf(topAlerts);
                     assertThat(got).filteredOn(alert -> alert.rule().startsWith("high"))
@@ -279,7 +280,7 @@ class RuleDeployITCase {
     private static List<Raised> backtested(String out, List<ZoneSurge> emitted) {
         Set<String> windows = emitted.stream().map(surge -> surge.zoneId() + "@" + surge.windowEnd())
                 .collect(Collectors.toSet());
-        Pattern line = Pattern.compile("^(\\S+)  \\S+ +(\\S+) +v(\\d+) +(\\S+) ");
+        Pattern line = Pattern.compile("^(\\S+)  FIRING +\\S+ +(\\S+) +v(\\d+) +(\\S+) ");
         List<Raised> raised = new ArrayList<>();
         for (String text : out.lines().toList()) {
             Matcher alert = line.matcher(text);
@@ -298,10 +299,18 @@ class RuleDeployITCase {
         return flink.get("/jobs/" + job.getJobID() + "/metrics?get=numRestarts").path(0).path("value").asLong();
     }
 
-    private static Raised raised(ConsumerRecord<byte[], byte[]> record) {
-        SurgeAlert alert = WireRecords.decode(record.value(), SurgeAlert.getClassSchema(), SurgeAlert.getClassSchema());
-        return new Raised(alert.getRule(), alert.getZoneId(), alert.getLastEventTime().toEpochMilli(),
-                alert.getRuleSetVersion());
+    /**
+     * The episodes the records open: with a resolve-after of 1 s (the rules' within), each matching window opens its
+     * own, 5 s after the previous one.
+     */
+    private static List<Raised> opened(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream()
+                .map(record -> WireRecords.<SurgeAlert>decode(
+                        record.value(), SurgeAlert.getClassSchema(), SurgeAlert.getClassSchema()))
+                .filter(alert -> alert.getStatus() == AlertStatus.FIRING)
+                .map(alert -> new Raised(alert.getRule(), alert.getZoneId(), alert.getLastEventTime().toEpochMilli(),
+                        alert.getRuleSetVersion()))
+                .toList();
     }
 
     private static double quantile(List<Double> sorted, double share) {

@@ -2,8 +2,10 @@ package io.surge.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.surge.avro.Severity;
+import io.surge.avro.AlertStatus;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import java.time.Instant;
@@ -118,6 +120,25 @@ class CityViewTest {
     }
 
     @Test
+    void anEpisodeIsOpenFromItsFiringRecordUntilItsResolvedOne() {
+        CityView view = new CityView(() -> NOW);
+        view.take(alert("first"));
+        view.take(alert("second"));
+        SurgeAlert resolved = alert("first-resolved");
+        resolved.setStatus(AlertStatus.RESOLVED);
+        resolved.setEpisodeId("first");
+        resolved.setResolvedAt(Instant.ofEpochMilli(302_000));
+        view.take(resolved);
+
+        CityView.Snapshot snapshot = view.snapshot();
+        assertThat(snapshot.openEpisodes()).isEqualTo(1);
+        assertThat(snapshot.alerts()).extracting(CityView.Alert::id, CityView.Alert::status, CityView.Alert::open,
+                        CityView.Alert::time)
+                .containsExactly(tuple("first-resolved", "RESOLVED", false, 302_000L),
+                        tuple("second", "FIRING", true, 2_000L), tuple("first", "FIRING", false, 2_000L));
+    }
+
+    @Test
     void theInputRateIsTheGrowthOfTheInputOffsetsOverTheLastSamples() {
         CityView view = new CityView(() -> NOW);
         assertThat(view.snapshot().eventsPerSecond()).isZero();
@@ -151,6 +172,7 @@ class CityViewTest {
                 .setSummary("a spike")
                 .setDetails(Map.of())
                 .setDetectedAt(Instant.ofEpochMilli(3_000))
+                .setEpisodeId(id)
                 .build();
     }
 }

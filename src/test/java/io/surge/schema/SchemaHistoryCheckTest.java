@@ -75,6 +75,9 @@ class SchemaHistoryCheckTest {
                         schemas.resolve("history/SurgeAlert.v1.avsc") + ": io.surge.avro.SurgeAlert was released but"
                                 + " is no longer in " + schemas
                                 + "; a public schema cannot be removed while consumers may read it",
+                        schemas.resolve("history/SurgeAlert.v2.avsc") + ": io.surge.avro.SurgeAlert was released but"
+                                + " is no longer in " + schemas
+                                + "; a public schema cannot be removed while consumers may read it",
                         schemas.resolve("DriverStatus.avsc") + ": no released version of io.surge.avro.DriverStatus"
                                 + " under " + schemas.resolve("history")
                                 + "; copy the schema there (e.g. DriverStatus.v1.avsc) when releasing it");

@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The alerts one uninterrupted run raises over what the input topics hold, from a backtest of them, for tests that
- * fail, kill or restart the job: partial matches, records waiting for the watermark and cooldowns lost or replayed
+ * The alerts one uninterrupted run writes over what the input topics hold, from a backtest of them, for tests that
+ * fail, kill or restart the job: partial matches, records waiting for the watermark and open episodes lost or replayed
  * twice would change its alerts. Alerts are compared by all but when they were detected.
  */
 public final class UninterruptedRun {
@@ -29,18 +29,23 @@ public final class UninterruptedRun {
 
     /**
      * Asserts that the committed records of the alerts topic are each once the alerts of an uninterrupted run, and
-     * that there are some.
+     * that there are some: every episode it opened, and those of its resolutions the live job's watermark has reached
+     * (the backtest's input ends, which resolves every episode).
      *
      * @param lateBefore as for {@link #alerts}
      */
     public static void assertRaisedAsUninterrupted(List<ConsumerRecord<byte[], byte[]>> raised, SurgeConfig config,
             long lateBefore) throws Exception {
         List<String> uninterrupted = alerts(config, lateBefore);
-        LOG.info("alerts raised={}, by an uninterrupted backtest={}", raised.size(), uninterrupted.size());
+        List<String> written = raised.stream().map(UninterruptedRun::alert).toList();
+        LOG.info("alerts written={}, by an uninterrupted backtest={}", written.size(), uninterrupted.size());
         assertThat(uninterrupted).as("alerts the workload raises").isNotEmpty();
-        assertThat(raised.stream().map(UninterruptedRun::alert))
-                .as("every alert exactly once, equal to those of a backtest of the same inputs")
-                .containsExactlyInAnyOrderElementsOf(uninterrupted);
+        assertThat(written).as("every alert at most once").doesNotHaveDuplicates();
+        assertThat(written).as("every episode opened exactly once, equal to those of a backtest of the same inputs")
+                .filteredOn(alert -> alert.startsWith("FIRING"))
+                .containsExactlyInAnyOrderElementsOf(
+                        uninterrupted.stream().filter(alert -> alert.startsWith("FIRING")).toList());
+        assertThat(uninterrupted).as("the resolutions written, each one of the backtest's").containsAll(written);
     }
 
     /**
@@ -54,19 +59,21 @@ public final class UninterruptedRun {
                 .filter(input -> input.isAccepted() && input.event().eventTime() >= lateBefore)
                 .toList();
         return Backtest.alerts(onTime, config, List.of(RuleSetVersion.fromDirectory(Path.of("alerts")))).stream()
-                .map(alert -> compared(alert.alertId(), alert.rule(), alert.zoneId(), alert.firstEventTime(),
-                        alert.lastEventTime(), alert.summary()))
+                .map(alert -> compared(alert.status().name(), alert.alertId(), alert.rule(), alert.zoneId(),
+                        alert.firstEventTime(), alert.lastEventTime(), alert.summary(), alert.episodeMatches()))
                 .toList();
     }
 
     /** A committed record of the alerts topic, as {@link #alerts} gives them. */
     private static String alert(ConsumerRecord<byte[], byte[]> record) {
         SurgeAlert alert = WireRecords.decode(record.value(), SurgeAlert.getClassSchema(), SurgeAlert.getClassSchema());
-        return compared(alert.getAlertId(), alert.getRule(), alert.getZoneId(),
-                alert.getFirstEventTime().toEpochMilli(), alert.getLastEventTime().toEpochMilli(), alert.getSummary());
+        return compared(alert.getStatus().name(), alert.getAlertId(), alert.getRule(), alert.getZoneId(),
+                alert.getFirstEventTime().toEpochMilli(), alert.getLastEventTime().toEpochMilli(), alert.getSummary(),
+                alert.getEpisodeMatches());
     }
 
-    private static String compared(String id, String rule, String zone, long first, long last, String summary) {
-        return id + " " + rule + " " + zone + " " + first + ".." + last + " " + summary;
+    private static String compared(String status, String id, String rule, String zone, long first, long last,
+            String summary, int matches) {
+        return status + " " + id + " " + rule + " " + zone + " " + first + ".." + last + " " + summary + " " + matches;
     }
 }

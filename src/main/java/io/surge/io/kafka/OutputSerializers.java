@@ -68,6 +68,10 @@ public final class OutputSerializers {
                 .setDetails(alert.details())
                 .setDetectedAt(Instant.ofEpochMilli(alert.detectedAt()))
                 .setRuleSetVersion(alert.ruleSetVersion())
+                .setStatus(alert.status())
+                .setEpisodeId(alert.episodeId())
+                .setResolvedAt(alert.resolvedAt() == null ? null : Instant.ofEpochMilli(alert.resolvedAt()))
+                .setEpisodeMatches(alert.episodeMatches())
                 .build();
     }
 }
