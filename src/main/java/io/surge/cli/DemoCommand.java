@@ -55,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Duration runFor = duration == null ? Duration.ofDays(365) : GenerateCommand.parse(duration);
+        Duration runFor = duration == null ? Duration.ofDays(365) : FlagException.duration("--duration", duration);
         CountDownLatch done = new CountDownLatch(1);
         Thread main = Thread.currentThread();
         Thread stopOnCtrlC = new Thread(() -> {

@@ -7,7 +7,6 @@ import io.surge.io.kafka.TopicSetup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,7 +45,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SurgeConfig surge = config.load();
-        Duration span = parse(duration);
+        Duration span = FlagException.duration("--duration", duration);
         // sent faster than real time from now, the city would run ahead of every clock that reads it
         Instant first = start != null ? start : fast ? Instant.now().minus(span) : Instant.now();
         CityTraffic traffic = city.city(first, scenario);
@@ -61,11 +60,4 @@ final class GenerateCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Duration parse(String duration) {
-        try {
-            return TimeUtils.parseDuration(duration);
-        } catch (RuntimeException e) {
-            throw new FlagException("--duration " + duration + " is not a duration; write it like 60s or 10min");
-        }
-    }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             InfraCommand.class,
             ClusterCommand.class,
             TailCommand.class,
+            AlertsCommand.class,
             StatusCommand.class,
             DashboardCommand.class,
             RulesCommand.class,

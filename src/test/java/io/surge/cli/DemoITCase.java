@@ -90,12 +90,8 @@ class DemoITCase {
                     .containsAll(List.of("surge-spike in zone_4075_-7400", "driver-exodus in zone_4070_-7396")),
                     Duration.ofSeconds(70), "the surge-spike alert of the concert at Madison Square Garden and the"
                             + " driver-exodus alert of the Williamsburg outage");
-            if (HeadlessChromium.installed()) {
-                checkTheDashboard(awaitLine(out, DASHBOARD, demo), multipliers, results, alerts, raised);
-            }
-            if (PrometheusServer.installed()) {
-                checkTheMetrics(URI.create(awaitLine(out, METRICS, demo)), work.resolve("prometheus"));
-            }
+            checkTheDashboard(awaitLine(out, DASHBOARD, demo), multipliers, results, alerts, raised);
+            checkTheMetrics(URI.create(awaitLine(out, METRICS, demo)), work.resolve("prometheus"));
         }
 
         assertThat(demo.get()).isZero();

@@ -1,7 +1,6 @@
 package io.surge.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.surge.SurgeJob;
 import io.surge.cli.SurgeCli;
@@ -20,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
@@ -32,7 +33,7 @@ class DockerComposeTest {
 
     @Test
     void composeAcceptsTheFile() throws Exception {
-        assumeTrue(onPath("docker-compose"), "docker-compose is not installed (.ci/run installs Debian's)");
+        assertThat(onPath("docker-compose")).as("Debian's docker-compose, which .ci/run installs").isTrue();
         Process check = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
                 .redirectErrorStream(true)
                 .start();
@@ -52,6 +53,7 @@ class DockerComposeTest {
         }
         assertThat(image(services, "prometheus")).startsWith("prom/prometheus:v");
         assertThat(image(services, "grafana")).startsWith("grafana/grafana:");
+        assertThat(image(services, "alertmanager")).startsWith("prom/alertmanager:v");
     }
 
     @Test
@@ -65,19 +67,25 @@ class DockerComposeTest {
         assertThat(config.rules().dir()).isEqualTo(Path.of("/opt/surge/alerts"));
     }
 
-    @Test
-    void theGeneratorRunsTheSurgeCommandWithFlagsItKnows() throws IOException {
-        Map<String, Object> generator = services().get("generator");
-        List<String> entrypoint = DeployFiles.words(generator.get("entrypoint"));
-        List<String> command = DeployFiles.words(generator.get("command"));
+    @ParameterizedTest
+    @ValueSource(strings = {"generator", "alert-forwarder"})
+    void theToolsRunTheSurgeCommandWithFlagsItKnows(String service) throws IOException {
+        Map<String, Object> tool = services().get(service);
+        List<String> entrypoint = DeployFiles.words(tool.get("entrypoint"));
+        List<String> command = DeployFiles.words(tool.get("command"));
 
         assertThat(entrypoint).endsWith(SurgeCli.class.getName());
         // the command line is in surge-cli.jar, not in the lean job jar
         String jar = entrypoint.get(entrypoint.indexOf("-cp") + 1).split(":")[0];
-        assertThat(DeployFiles.words(generator.get("volumes"))).contains("./target/surge-cli.jar:" + jar + ":ro");
+        assertThat(DeployFiles.words(tool.get("volumes"))).contains("./target/surge-cli.jar:" + jar + ":ro");
         CommandLine subcommand = new CommandLine(new SurgeCli()).getSubcommands().get(command.get(0));
         assertThat(subcommand).as("surge " + command.get(0)).isNotNull();
-        DeployFiles.assertFlagsExist(subcommand, command.subList(1, command.size()));
+        List<String> flags = command.subList(1, command.size());
+        while (!flags.isEmpty() && subcommand.getSubcommands().containsKey(flags.get(0))) {
+            subcommand = subcommand.getSubcommands().get(flags.get(0));
+            flags = flags.subList(1, flags.size());
+        }
+        DeployFiles.assertFlagsExist(subcommand, flags);
     }
 
     @Test
@@ -90,6 +98,7 @@ class DockerComposeTest {
                     assertThat(source).as("a file of the repository or the build")
                             .isIn("./target/surge-job.jar", "./target/surge-cli.jar", "./alerts",
                                     "./deploy/prometheus/prometheus.yml", "./deploy/prometheus/alerts.yml",
+                                    "./deploy/alertmanager/alertmanager.yml",
                                     "./deploy/grafana/provisioning", "./deploy/grafana/dashboards");
                     if (!source.startsWith("./target/")) {
                         // the build's jars exist once it packages, after this test

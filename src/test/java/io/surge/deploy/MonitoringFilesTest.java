@@ -1,7 +1,6 @@
 package io.surge.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,21 +15,31 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Prometheus and Grafana files of docker-compose, checked without Docker: Prometheus' own checker on its config
- * and alerting rules (Debian's promtool, which .ci/run installs; skipped where it is missing), and the dashboard's
+ * The Prometheus, Alertmanager and Grafana files of docker-compose, checked without Docker: Prometheus' and
+ * Alertmanager's own checkers on their configs and alerting rules (Debian's promtool and amtool, which .ci/run
+ * installs), and the dashboard's
  * structure against the data source Grafana is given. The metrics they query are checked against a running surge in
  * DemoITCase.
  */
 class MonitoringFilesTest {
 
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+    private static final Path AMTOOL = Path.of("/usr/bin/amtool");
 
     @Test
     void promtoolAcceptsTheConfigurationAndTheAlertingRules() throws Exception {
-        assumeTrue(Files.isExecutable(PROMTOOL), "Debian's prometheus package is not installed");
+        assertThat(PROMTOOL).as("Debian's prometheus package, which .ci/run installs").isExecutable();
 
         assertThat(promtool("check", "config", Monitoring.PROMETHEUS_CONFIG.toString())).contains("SUCCESS");
         assertThat(promtool("check", "rules", Monitoring.ALERTING_RULES.toString())).contains("SUCCESS: 5 rules found");
+    }
+
+    @Test
+    void amtoolAcceptsTheAlertmanagerConfiguration() throws Exception {
+        assertThat(AMTOOL).as("Debian's prometheus-alertmanager package, which .ci/run installs").isExecutable();
+
+        assertThat(run(AMTOOL.toString(), "check-config", "deploy/alertmanager/alertmanager.yml"))
+                .contains("SUCCESS").contains("1 inhibit rules").contains("2 receivers");
     }
 
     @Test
@@ -60,6 +69,10 @@ class MonitoringFilesTest {
     private static String promtool(String... arguments) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(PROMTOOL.toString()));
         command.addAll(List.of(arguments));
+        return run(command.toArray(String[]::new));
+    }
+
+    private static String run(String... command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -1,7 +1,10 @@
 package io.surge.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -19,12 +22,10 @@ public final class HeadlessChromium {
 
     private HeadlessChromium() {}
 
-    public static boolean installed() {
-        return Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
-    }
-
-    /** A browser with a 1400 x 900 window; quit it when done. */
+    /** A browser with a 1400 x 900 window; quit it when done. Fails where Debian's packages are missing. */
     public static ChromeDriver start() {
+        assertThat(List.of(BROWSER, DRIVER)).as("Debian's chromium and chromium-driver, which .ci/run installs")
+                .allMatch(Files::isExecutable);
         String scratch = System.getProperty("java.io.tmpdir");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile())

@@ -1,5 +1,7 @@
 package io.surge.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.surge.embedded.ChildProcess;
@@ -19,7 +21,7 @@ import java.util.List;
 
 /**
  * A real Prometheus, Debian's {@code prometheus} package, scraping one metrics endpoint every second, queried through
- * its HTTP API as Grafana queries it. Tests that use it are skipped where the package is not installed.
+ * its HTTP API as Grafana queries it. Tests that use it fail where the package is not installed.
  */
 public final class PrometheusServer implements AutoCloseable {
 
@@ -35,12 +37,9 @@ public final class PrometheusServer implements AutoCloseable {
         this.url = url;
     }
 
-    public static boolean installed() {
-        return Files.isExecutable(BINARY);
-    }
-
     /** @param target host:port of the metrics endpoint to scrape */
     public static PrometheusServer scraping(String target, Path work) throws Exception {
+        assertThat(BINARY).as("Debian's prometheus, which .ci/run installs").isExecutable();
         Files.createDirectories(work);
         Path config = Files.writeString(work.resolve("prometheus.yml"), """
                 global:

@@ -47,7 +47,8 @@ public final class SurgeProcess implements AutoCloseable {
         return start(work, name, "infra", arguments);
     }
 
-    private static SurgeProcess start(Path work, String name, String command, List<String> arguments)
+    /** {@code surge COMMAND ARGUMENTS}, e.g. {@code alerts} and {@code forward ...}; otherwise as {@link #run}. */
+    public static SurgeProcess start(Path work, String name, String command, List<String> arguments)
             throws IOException {
         Path tmp = Files.createDirectories(work.resolve("tmp").resolve(name));
         Path log = work.resolve(name + ".log");
