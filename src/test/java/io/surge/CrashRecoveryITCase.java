@@ -106,7 +106,7 @@ class CrashRecoveryITCase {
                 KafkaClients.pollFor(alerts, raised, Duration.ofSeconds(3));
                 // the backtest runs on this test's cluster, in the slots the job leaves
                 job.cancel().get();
-                UninterruptedRun.assertRaisedAsUninterrupted(raised, config, Long.MIN_VALUE);
+                UninterruptedRun.assertRaisedAsUninterrupted(raised, config, Path.of("alerts"), Long.MIN_VALUE);
             } finally {
                 feeding.cancel(true);
                 if (!job.getJobStatus().get().isGloballyTerminalState()) {

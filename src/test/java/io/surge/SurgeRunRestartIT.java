@@ -21,6 +21,7 @@ import io.surge.time.Waiting;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -140,7 +141,8 @@ class SurgeRunRestartIT {
                 List<ConsumerRecord<byte[], byte[]>> raised = KafkaClients.records();
                 KafkaClients.pollFor(alerts, raised, Duration.ofSeconds(3));
                 // the strays two hours older than the workload are late for the job
-                UninterruptedRun.assertRaisedAsUninterrupted(raised, config, workload.eventTimeAt(0) - 3_600_000);
+                assertThat(UninterruptedRun.assertRaisedAsUninterrupted(raised, config, rules(work),
+                        workload.eventTimeAt(0) - 3_600_000)).as("episodes resolved across the kills").isPositive();
                 assertThat(diverted(stack, config.topics().lateEvents(), strays.late.size()))
                         .as("every late input once in the late-events topic")
                         .containsExactlyInAnyOrderElementsOf(strays.late.keySet().stream()
@@ -652,8 +654,31 @@ class SurgeRunRestartIT {
                 "--set", "job.name=" + JOB,
                 "--set", "state.dir=" + state.toAbsolutePath(),
                 "--set", "checkpoint.interval=" + checkpointInterval,
-                "--set", "alerts.dir=" + Path.of("alerts").toAbsolutePath(),
+                "--set", "alerts.dir=" + rules(state.getParent()).toAbsolutePath(),
                 "--rest-port", "0");
+    }
+
+    /**
+     * The shipped rules with episodes that resolve within the workload's event time (3 s after the last exodus, 10 s
+     * after the last spike or collapse, against 2 and 5 min), so that resolutions are written across the kills too.
+     */
+    private static Path rules(Path work) {
+        Path rules = work.resolve("rules");
+        try {
+            if (!Files.isDirectory(rules)) {
+                Files.createDirectories(rules);
+                try (var shipped = Files.list(Path.of("alerts"))) {
+                    for (Path file : shipped.toList()) {
+                        Files.writeString(rules.resolve(file.getFileName()), Files.readString(file)
+                                .replace("resolve-after: 2min", "resolve-after: 3s")
+                                .replace("resolve-after: 5min", "resolve-after: 10s"));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return rules;
     }
 
     /** Inputs that end up elsewhere than in a window, by where they were written. */

@@ -36,8 +36,10 @@ class DemoConsoleIT {
             "",
             "hottest zones +multiplier +raw +demand +supply +window",
             "\\S+ +\\d+\\.\\d\\dx +\\d+\\.\\d\\dx +\\d+ +\\d+   \\d\\d:\\d\\d:\\d\\d \\.\\. \\d\\d:\\d\\d:\\d\\d",
+            "open episodes \\(\\d+\\)",
+            "since \\d\\d:\\d\\d:\\d\\d  (INFO|WARNING|CRITICAL) +\\S+ +\\S+",
             "latest alerts \\(\\d+ so far\\)",
-            "\\d\\d:\\d\\d:\\d\\d  (INFO|WARNING|CRITICAL) +\\S+ +.+",
+            "\\d\\d:\\d\\d:\\d\\d  (FIRING|RESOLVED) +(INFO|WARNING|CRITICAL) +\\S+ +.+",
             "  none yet: .+",
             "live map: http://\\S+   log: \\S+   Ctrl-C stops everything\\.",
             "surge demo: stopping; [\\d,]+ events sent, [\\d,]+ results and [\\d,]+ alerts seen")
@@ -73,6 +75,7 @@ class DemoConsoleIT {
         Path log = tmp.resolve("surge-demo.log");
         assertThat(lines).as("the terminal").anyMatch(line -> line.startsWith("surge demo: starting"))
                 .anyMatch(line -> line.startsWith("hottest zones"))
+                .anyMatch(line -> line.startsWith("open episodes"))
                 .anyMatch(line -> line.startsWith("latest alerts"))
                 .anyMatch(line -> line.contains("log: " + log.toAbsolutePath()))
                 .anyMatch(line -> line.startsWith("surge demo: stopping"));

@@ -32,13 +32,17 @@ public final class UninterruptedRun {
      * that there are some: every episode it opened, and those of its resolutions the live job's watermark has reached
      * (the backtest's input ends, which resolves every episode).
      *
+     * @param rules the rule directory the job ran
      * @param lateBefore as for {@link #alerts}
+     * @return how many {@code RESOLVED} records were written
      */
-    public static void assertRaisedAsUninterrupted(List<ConsumerRecord<byte[], byte[]>> raised, SurgeConfig config,
-            long lateBefore) throws Exception {
-        List<String> uninterrupted = alerts(config, lateBefore);
+    public static long assertRaisedAsUninterrupted(List<ConsumerRecord<byte[], byte[]>> raised, SurgeConfig config,
+            Path rules, long lateBefore) throws Exception {
+        List<String> uninterrupted = alerts(config, rules, lateBefore);
         List<String> written = raised.stream().map(UninterruptedRun::alert).toList();
-        LOG.info("alerts written={}, by an uninterrupted backtest={}", written.size(), uninterrupted.size());
+        long resolved = written.stream().filter(alert -> alert.startsWith("RESOLVED")).count();
+        LOG.info("alerts written={} ({} resolutions), by an uninterrupted backtest={}", written.size(), resolved,
+                uninterrupted.size());
         assertThat(uninterrupted).as("alerts the workload raises").isNotEmpty();
         assertThat(written).as("every alert at most once").doesNotHaveDuplicates();
         assertThat(written).as("every episode opened exactly once, equal to those of a backtest of the same inputs")
@@ -46,19 +50,20 @@ public final class UninterruptedRun {
                 .containsExactlyInAnyOrderElementsOf(
                         uninterrupted.stream().filter(alert -> alert.startsWith("FIRING")).toList());
         assertThat(uninterrupted).as("the resolutions written, each one of the backtest's").containsAll(written);
+        return resolved;
     }
 
     /**
      * @param lateBefore inputs with an earlier event time are left out, as the live job drops them as late (and a
      *     backtest, in which nothing is late, would count them)
      */
-    private static List<String> alerts(SurgeConfig config, long lateBefore) throws Exception {
+    private static List<String> alerts(SurgeConfig config, Path rules, long lateBefore) throws Exception {
         InputValidation validation =
                 InputValidation.of(config.input(), Clock.system());
         List<Ingested> onTime = TopicSnapshot.read(config, config.topics().inputTopics(), validation).stream()
                 .filter(input -> input.isAccepted() && input.event().eventTime() >= lateBefore)
                 .toList();
-        return Backtest.alerts(onTime, config, List.of(RuleSetVersion.fromDirectory(Path.of("alerts")))).stream()
+        return Backtest.alerts(onTime, config, List.of(RuleSetVersion.fromDirectory(rules))).stream()
                 .map(alert -> compared(alert.status().name(), alert.alertId(), alert.rule(), alert.zoneId(),
                         alert.firstEventTime(), alert.lastEventTime(), alert.summary(), alert.episodeMatches()))
                 .toList();
