@@ -14,6 +14,7 @@ import io.surge.testing.ClosedWorkload;
 import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.SurgeResults;
+import io.surge.testing.RuleVersions;
 import io.surge.testing.SurgeProcess;
 import io.surge.testing.SurgeStack;
 import io.surge.testing.UninterruptedRun;
@@ -21,7 +22,6 @@ import io.surge.time.Waiting;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -663,22 +663,8 @@ class SurgeRunRestartIT {
      * after the last spike or collapse, against 2 and 5 min), so that resolutions are written across the kills too.
      */
     private static Path rules(Path work) {
-        Path rules = work.resolve("rules");
-        try {
-            if (!Files.isDirectory(rules)) {
-                Files.createDirectories(rules);
-                try (var shipped = Files.list(Path.of("alerts"))) {
-                    for (Path file : shipped.toList()) {
-                        Files.writeString(rules.resolve(file.getFileName()), Files.readString(file)
-                                .replace("resolve-after: 2min", "resolve-after: 3s")
-                                .replace("resolve-after: 5min", "resolve-after: 10s"));
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return rules;
+        return RuleVersions.shippedWith(work.resolve("rules"),
+                Map.of("driver-exodus", "3s", "surge-spike", "10s", "supply-collapse", "10s"));
     }
 
     /** Inputs that end up elsewhere than in a window, by where they were written. */

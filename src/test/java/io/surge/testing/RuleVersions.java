@@ -25,4 +25,29 @@ public final class RuleVersions {
         }
         return new RuleSetVersion(version, effectiveFrom, files, "test", null, null);
     }
+
+    /**
+     * The shipped rules ({@code alerts/}) copied to {@code dir}, each rule's {@code resolve-after} replaced by the one
+     * {@code resolveAfter} gives for its name, if any: for tests whose event time is shorter than the shipped ones.
+     *
+     * @return {@code dir}
+     */
+    public static Path shippedWith(Path dir, Map<String, String> resolveAfter) {
+        try {
+            Files.createDirectories(dir);
+            try (var shipped = Files.list(Path.of("alerts"))) {
+                for (Path file : shipped.toList()) {
+                    String name = file.getFileName().toString().replaceAll("\\.ya?ml$", "");
+                    String text = Files.readString(file);
+                    if (resolveAfter.containsKey(name)) {
+                        text = text.replaceAll("(?m)^resolve-after: .*$", "resolve-after: " + resolveAfter.get(name));
+                    }
+                    Files.writeString(dir.resolve(file.getFileName()), text);
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }
