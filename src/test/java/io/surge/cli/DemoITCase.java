@@ -2,8 +2,15 @@ package io.surge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.surge.alertmanager.AlertForwarder;
+import io.surge.alertmanager.AlertmanagerClient;
 import io.surge.avro.SurgeAlert;
+import io.surge.config.SurgeConfig;
 import io.surge.embedded.EmbeddedRegistry;
+import io.surge.io.kafka.KafkaReaders;
+import io.surge.io.registry.SchemaRegistryClient;
+import io.surge.io.serde.TopicDecoders;
+import io.surge.testing.AlertmanagerServer;
 import io.surge.testing.ClosedWorkload;
 import io.surge.testing.HeadlessChromium;
 import io.surge.testing.KafkaClients;
@@ -20,9 +27,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -92,6 +102,7 @@ class DemoITCase {
                             + " driver-exodus alert of the Williamsburg outage");
             checkTheDashboard(awaitLine(out, DASHBOARD, demo), multipliers, results, alerts, raised);
             checkTheMetrics(URI.create(awaitLine(out, METRICS, demo)), work.resolve("prometheus"));
+            checkAlertmanager(bootstrap, awaitLine(out, REGISTRY, demo), work.resolve("alertmanager"));
         }
 
         assertThat(demo.get()).isZero();
@@ -99,6 +110,49 @@ class DemoITCase {
         assertThat(ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().orElse("").contains(EmbeddedRegistry.DEFAULT_JAR.toString())))
                 .as("no registry left running").isEmpty();
+    }
+
+    /**
+     * A real Alertmanager (Debian's package, which .ci/run installs) on the shipped configuration, fed by the forwarder
+     * of {@code surge alerts forward}: the demo's two incidents are active alerts there, with their labels.
+     */
+    private static void checkAlertmanager(String bootstrap, String registry, Path work) throws Exception {
+        SurgeConfig config = SurgeConfig.fromOptions(Map.of("kafka.bootstrap", bootstrap, "registry.url", registry),
+                "test");
+        AtomicBoolean running = new AtomicBoolean(true);
+        try (AlertmanagerServer alertmanager =
+                        AlertmanagerServer.start(Path.of("deploy/alertmanager/alertmanager.yml"), work);
+                KafkaConsumer<byte[], byte[]> consumer = KafkaReaders.create(config.kafka(), "demo-forwarder",
+                        KafkaReaders.Isolation.COMMITTED, true)) {
+            AlertForwarder forwarder = new AlertForwarder(consumer, config.topics().alerts(),
+                    new TopicDecoders(config.topics(), new SchemaRegistryClient(config.registry())::schemaById),
+                    new AlertmanagerClient(alertmanager.url()), "http://map", Duration.ofSeconds(5),
+                    new PrintWriter(new StringWriter()));
+            CompletableFuture<Void> forwarding = CompletableFuture.runAsync(() -> {
+                try {
+                    forwarder.run(running::get);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            List<String> expected = List.of(
+                    "surge-spike zone_4075_-7400 warning 0 active", "driver-exodus zone_4070_-7396 warning 0 active");
+            @SuppressWarnings("unchecked")
+            List<String>[] held = new List[1];
+            Waiting.until(() -> {
+                List<String> now = new ArrayList<>();
+                alertmanager.alerts().forEach(alert -> now.add(String.join(" ",
+                        alert.path("labels").path("alertname").asText(), alert.path("labels").path("zone").asText(),
+                        alert.path("labels").path("severity").asText(),
+                        alert.path("labels").path("rule_set_version").asText(),
+                        alert.path("status").path("state").asText())));
+                held[0] = now;
+                return now.containsAll(expected) || forwarding.isDone();
+            }, Duration.ofSeconds(30), "the demo's incidents in Alertmanager");
+            assertThat(held[0]).as("the alerts Alertmanager holds").containsAll(expected);
+            running.set(false);
+            forwarding.get(30, TimeUnit.SECONDS);
+        }
     }
 
     /**
