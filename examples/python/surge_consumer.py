@@ -39,11 +39,11 @@ def reader_schema(name):
 class Decoder:
     """Confluent wire format to dicts, each writer schema fetched once by its id."""
 
-    def __init__(self, registry_url):
+    def __init__(self, registry_url, multipliers_topic, alerts_topic):
         self.registry = SchemaRegistryClient({"url": registry_url})
         self.writers = {}
-        self.readers = {"surge-multipliers": reader_schema("SurgeMultiplier"),
-                        "surge-alerts": reader_schema("SurgeAlert")}
+        self.readers = {multipliers_topic: reader_schema("SurgeMultiplier"),
+                        alerts_topic: reader_schema("SurgeAlert")}
 
     def decode(self, topic, value):
         if value is None or len(value) < 5 or value[0] != 0:
@@ -65,6 +65,8 @@ def main():
     parser.add_argument("--bootstrap", default="localhost:9092")
     parser.add_argument("--registry", default="http://127.0.0.1:8085/apis/ccompat/v7")
     parser.add_argument("--group", default="surge-python-example")
+    parser.add_argument("--multipliers-topic", default="surge-multipliers")
+    parser.add_argument("--alerts-topic", default="surge-alerts")
     parser.add_argument("--idle-exit", type=float, default=0,
                         help="stop once nothing new arrived for this many seconds, or nothing at all for 60 s more"
                              " (default: run until Ctrl-C)")
@@ -75,10 +77,12 @@ def main():
         "group.id": args.group,
         "isolation.level": "read_committed",
         "auto.offset.reset": "earliest",
-        "enable.auto.commit": True,
+        # what it keeps is rebuilt from the topics at every start (surge-multipliers is compacted), so it commits
+        # nothing: a group's offsets would start the next run past records whose state it no longer holds
+        "enable.auto.commit": False,
     })
-    consumer.subscribe(["surge-multipliers", "surge-alerts"])
-    decoder = Decoder(args.registry)
+    consumer.subscribe([args.multipliers_topic, args.alerts_topic])
+    decoder = Decoder(args.registry, args.multipliers_topic, args.alerts_topic)
     prices = {}  # zone -> the latest window's record
     open_episodes = {}  # episode_id -> its FIRING record
     started = time.monotonic()
@@ -94,7 +98,7 @@ def main():
                 continue
             last_news = time.monotonic()
             record = decoder.decode(message.topic(), message.value())
-            if message.topic() == "surge-multipliers":
+            if message.topic() == args.multipliers_topic:
                 known = prices.get(record["zone_id"])
                 if known is None or record["window_end"] >= known["window_end"]:
                     prices[record["zone_id"]] = record

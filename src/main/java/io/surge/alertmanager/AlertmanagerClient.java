@@ -30,8 +30,10 @@ public final class AlertmanagerClient {
     }
 
     /**
-     * @throws Unavailable when Alertmanager cannot be reached or answers that it cannot take them now: try again
-     * @throws Refused when Alertmanager refuses the alerts themselves: posting them again changes nothing
+     * @throws Unavailable when Alertmanager cannot be reached or does not take them (an outage, a wrong address,
+     *     credentials a proxy wants): try again
+     * @throws Refused when Alertmanager finds the alerts themselves malformed (400, 422): posting them again changes
+     *     nothing
      */
     public void post(List<AlertmanagerAlert> batch) throws Unavailable, Refused, InterruptedException {
         String body;
@@ -53,10 +55,11 @@ public final class AlertmanagerClient {
             return;
         }
         String said = alerts + " answered HTTP " + status + ": " + answer.body().strip();
-        if (status == 408 || status == 429 || status / 100 == 5) {
-            throw new Unavailable(said);
+        if (status == 400 || status == 422) {
+            throw new Refused(said);
         }
-        throw new Refused(said);
+        // an outage, a wrong address or credentials, a proxy in the way: all for an operator to fix, none lost
+        throw new Unavailable(said);
     }
 
     /** Alertmanager cannot take alerts right now. */

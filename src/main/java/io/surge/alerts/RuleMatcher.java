@@ -59,15 +59,15 @@ final class RuleMatcher<T> {
     }
 
     /**
-     * The rule's name and a digest of what shapes its matching (input, filter, steps, within, after-match): a rule
-     * whose matching changes is a new rule, with state of its own, while one whose severity, summary or
-     * resolve-after changes keeps its partial matches. The text is spelled out here, not taken from a
-     * {@code toString}, because checkpoints keep the state under it.
+     * The rule's name and a digest of everything it declares: a rule whose file changes in anything but comments and
+     * layout is a new rule, with state of its own (and the severity, summary and resolve-after it now declares). The
+     * text is spelled out here, not taken from a {@code toString}, because checkpoints keep the state under it.
      */
     static String identity(AlertRule rule) {
         StringBuilder declared = new StringBuilder(rule.name()).append('\n').append(rule.input().wireName())
                 .append('\n').append(rule.filter()).append('\n').append(rule.within().toMillis()).append('\n')
-                .append(rule.afterMatch().wireName());
+                .append(rule.afterMatch().wireName()).append('\n').append(rule.severity()).append('\n')
+                .append(rule.summary()).append('\n').append(rule.resolveAfter().toMillis());
         for (RuleStep step : rule.steps()) {
             declared.append('\n').append(step.name()).append('|').append(step.where()).append('|')
                     .append(step.strict()).append('|').append(step.times()).append('|').append(step.orMore())

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToLongBiFunction;
 
 /**
  * The open episodes of one zone, one per rule name, while some of its matches are taken: a rule's first match opens
@@ -14,9 +13,9 @@ import java.util.function.ToLongBiFunction;
  * Matches are taken in the order the rule found them, which is event-time order of completion (flink-cep's, and a
  * replay's), so the same matches always make the same episodes.
  *
- * <p>An episode is resolved by {@link #resolveBy} only once no match that could still continue it can come: a match
- * ends at most the rule's {@code within} after it began, and a skip strategy may hold it back until partial matches
- * that began earlier end. The caller says when that is ({@code settledAt}).
+ * <p>An episode is resolved by {@link #resolveBy} only once no match that could still continue it can come
+ * ({@link Episode#settledAt}), by the rule that matched last: a rule set version that removes the rule or changes it
+ * later does not move that.
  */
 public final class ZoneEpisodes {
 
@@ -35,12 +34,12 @@ public final class ZoneEpisodes {
      *
      * @return the continued episode, or null when the match is to {@link #open} one
      */
-    public Episode continueWith(String rule, long matchEnd, long resolveAfterMillis) {
+    public Episode continueWith(String rule, long matchEnd, long resolveAfterMillis, long settleMillis) {
         Episode episode = open.get(rule);
         if (episode == null || !episode.continuedBy(matchEnd)) {
             return null;
         }
-        Episode continued = episode.continued(matchEnd, resolveAfterMillis);
+        Episode continued = episode.continued(matchEnd, resolveAfterMillis, settleMillis);
         open.put(rule, continued);
         changed = true;
         return continued;
@@ -52,9 +51,9 @@ public final class ZoneEpisodes {
      * @return the records to write: the {@code RESOLVED} of the episode the match came too late for, if it was still
      *     open, then {@code firing}
      */
-    public List<ZoneAlert> open(ZoneAlert firing, long resolveAfterMillis) {
+    public List<ZoneAlert> open(ZoneAlert firing, long resolveAfterMillis, long settleMillis) {
         List<ZoneAlert> written = new ArrayList<>(2);
-        Episode ended = open.put(firing.rule(), Episode.opened(firing, resolveAfterMillis));
+        Episode ended = open.put(firing.rule(), Episode.opened(firing, resolveAfterMillis, settleMillis));
         if (ended != null) {
             written.add(ended.resolution(clock.millis()));
         }
@@ -67,12 +66,12 @@ public final class ZoneEpisodes {
         return open.get(rule);
     }
 
-    /** Resolves the episodes that no match can continue any more at {@code time}, by {@code settledAt}. */
-    public List<ZoneAlert> resolveBy(long time, ToLongBiFunction<String, Episode> settledAt) {
+    /** Resolves the episodes that no match can continue any more at {@code time}. */
+    public List<ZoneAlert> resolveBy(long time) {
         List<ZoneAlert> resolved = new ArrayList<>();
         for (Iterator<Map.Entry<String, Episode>> it = open.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Episode> entry = it.next();
-            if (settledAt.applyAsLong(entry.getKey(), entry.getValue()) <= time) {
+            if (entry.getValue().settledAt() <= time) {
                 resolved.add(entry.getValue().resolution(clock.millis()));
                 it.remove();
                 changed = true;

@@ -283,7 +283,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                 raise(rule, zone.advance(time), current, time, zoneEpisodes);
             }
         }
-        for (ZoneAlert resolved : zoneEpisodes.resolveBy(time, this::settledAt)) {
+        for (ZoneAlert resolved : zoneEpisodes.resolveBy(time)) {
             output.collect(reuse.replace(resolved, time));
             counter(resolved.rule(), "alertsResolved").inc();
         }
@@ -338,37 +338,22 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
             ZoneEpisodes zoneEpisodes) {
         String name = rule.rule().name();
         long resolveAfter = rule.rule().resolveAfter().toMillis();
+        long settle = rule.rule().within().toMillis() + bucketMillis;
         for (Map<String, List<T>> match : matches) {
             // the alert, its summary and its id are built only for a match that opens an episode
-            Episode episode = zoneEpisodes.continueWith(name, rule.lastEventTime(match), resolveAfter);
+            Episode episode = zoneEpisodes.continueWith(name, rule.lastEventTime(match), resolveAfter, settle);
             if (episode != null) {
                 counter(name, "matchesInOpenEpisodes").inc();
             } else {
                 for (ZoneAlert alert : zoneEpisodes.open(rule.alert(match, version.version().version()),
-                        resolveAfter)) {
+                        resolveAfter, settle)) {
                     output.collect(reuse.replace(alert, time));
                     counter(name, alert.resolved() ? "alertsResolved" : "alertsRaised").inc();
                 }
                 episode = zoneEpisodes.episode(name);
             }
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, settledAt(name, episode));
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, episode.settledAt());
         }
-    }
-
-    /**
-     * When an episode can be resolved: a match that ends before it {@link Episode#resolvesAt resolves} can be found up
-     * to the rule's window later (it ends at most that long after it began, and a skip strategy holds it back at most
-     * until the partial matches that began before it end). A rule no longer in force is given the longest window.
-     */
-    private long settledAt(String rule, Episode episode) {
-        long resolvesAt = episode.resolvesAt();
-        long within = AlertRule.MAX_WITHIN.toMillis();
-        for (RuleMatcher<T> matcher : inForceAt(resolvesAt).rules()) {
-            if (matcher.rule().name().equals(rule)) {
-                within = matcher.rule().within().toMillis();
-            }
-        }
-        return resolvesAt + within + bucketMillis;
     }
 
     private InForce<T> inForceAt(long recordTime) {

@@ -188,26 +188,22 @@ final class FlinkSqlContender {
         @Override
         public void processElement(ZoneAlert match, Context ctx, Collector<ZoneAlert> out) throws Exception {
             ZoneEpisodes episodes = new ZoneEpisodes(open.value(), clock);
-            Episode episode = episodes.continueWith(rule, match.lastEventTime(), resolveAfterMillis);
+            Episode episode = episodes.continueWith(rule, match.lastEventTime(), resolveAfterMillis, withinMillis + 1);
             if (episode == null) {
-                episodes.open(match, resolveAfterMillis).forEach(out::collect);
+                episodes.open(match, resolveAfterMillis, withinMillis + 1).forEach(out::collect);
                 episode = episodes.episode(rule);
             }
-            ctx.timerService().registerEventTimeTimer(settledAt(episode));
+            ctx.timerService().registerEventTimeTimer(episode.settledAt());
             open.update(episodes.values());
         }
 
         @Override
         public void onTimer(long timestamp, OnTimerContext ctx, Collector<ZoneAlert> out) throws Exception {
             ZoneEpisodes episodes = new ZoneEpisodes(open.value(), clock);
-            episodes.resolveBy(timestamp, (name, episode) -> settledAt(episode)).forEach(out::collect);
+            episodes.resolveBy(timestamp).forEach(out::collect);
             if (episodes.changed()) {
                 open.update(episodes.values());
             }
-        }
-
-        private long settledAt(Episode episode) {
-            return episode.resolvesAt() + withinMillis + 1;
         }
     }
 

@@ -30,7 +30,7 @@ final class AlertsCommand implements Runnable {
             description = "Post every alert episode of surge-alerts (read_committed) to Prometheus Alertmanager:"
                     + " FIRING opens an alert, RESOLVED ends it; open ones are posted again so that they do not time"
                     + " out. Offsets are committed once Alertmanager took the alerts: a forwarder killed and started"
-                    + " again loses none.")
+                    + " again loses none; while Alertmanager or the registry cannot be reached, it waits.")
     static final class Forward implements Callable<Integer> {
 
         @Option(names = "--alertmanager", paramLabel = "URL", required = true,

@@ -398,6 +398,24 @@ class ZoneRulesTest {
         }
     }
 
+    /** A version that removes the rule while its episode is open does not keep the episode open in a quiet zone. */
+    @Test
+    void anEpisodeWhoseRuleAVersionRemovesStillResolves() throws Exception {
+        RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(rule("high", HIGH)));
+        RuleSetVersion v1 = RuleVersions.version(1, Events.at(15), List.of(SURGE_SPIKE));
+        try (var rules = multiplierRules(List.of(v0), null)) {
+            rules.processElement2(new StreamRecord<>(v1));
+            process(rules, surge("A", 10, 9, 3, 3.0));
+            // resolves at 30 s; settled by the 5 s window of the rule that matched, whatever is in force by then
+            rules.processWatermark1(new Watermark(Events.at(35.001)));
+
+            assertThat(rules.extractOutputValues()).extracting(ZoneAlert::status)
+                    .containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
+            assertThat(zonesWithState(rules, "episodes")).isZero();
+            assertThat(rules.numEventTimeTimers()).isZero();
+        }
+    }
+
     /**
      * Version 1 lowers the threshold and lengthens resolve-after: its matches continue the episode version 0 opened,
      * which then resolves by the new resolve-after, with the version that opened it.

@@ -34,9 +34,9 @@ public final class UninterruptedRun {
      *
      * @param rules the rule directory the job ran
      * @param lateBefore as for {@link #alerts}
-     * @return how many {@code RESOLVED} records were written
+     * @return how many resolutions were written, and how many the backtest wrote
      */
-    public static long assertRaisedAsUninterrupted(List<ConsumerRecord<byte[], byte[]>> raised, SurgeConfig config,
+    public static Resolutions assertRaisedAsUninterrupted(List<ConsumerRecord<byte[], byte[]>> raised, SurgeConfig config,
             Path rules, long lateBefore) throws Exception {
         List<String> uninterrupted = alerts(config, rules, lateBefore);
         List<String> written = raised.stream().map(UninterruptedRun::alert).toList();
@@ -50,8 +50,11 @@ public final class UninterruptedRun {
                 .containsExactlyInAnyOrderElementsOf(
                         uninterrupted.stream().filter(alert -> alert.startsWith("FIRING")).toList());
         assertThat(uninterrupted).as("the resolutions written, each one of the backtest's").containsAll(written);
-        return resolved;
+        return new Resolutions(resolved, uninterrupted.stream().filter(alert -> alert.startsWith("RESOLVED")).count());
     }
+
+    /** The {@code RESOLVED} records the live job wrote, and those of the backtest, whose input ends. */
+    public record Resolutions(long written, long uninterrupted) {}
 
     /**
      * @param lateBefore inputs with an earlier event time are left out, as the live job drops them as late (and a
