@@ -98,9 +98,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         boolean temporary = logDirectory == null;
         Path directory = temporary ? Files.createTempDirectory("surge-kafka-") : logDirectory;
         // fixed ports, so that a restarted node is found where it was, by clients and by itself as controller
-        int external = port != 0 ? port : FreePort.pick();
-        int internal = FreePort.pick();
-        int controller = FreePort.pick();
+        int[] picked = port != 0 ? FreePort.distinct(2, port) : FreePort.distinct(3);
+        int internal = picked[0];
+        int controller = picked[1];
+        int external = port != 0 ? port : picked[2];
         Map<String, String> config = new HashMap<>();
         config.put("process.roles", "broker,controller");
         config.put("node.id", String.valueOf(NODE_ID));
