@@ -2,6 +2,7 @@ package io.surge.alerts;
 
 import io.surge.avro.AlertStatus;
 import io.surge.avro.SurgeAlert;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,6 +28,11 @@ public final class OpenEpisodes {
         } else {
             open.put(episode, alert);
         }
+    }
+
+    /** The event time an alert speaks of: when its match ended, or when its episode resolved. */
+    public static Instant occurredAt(SurgeAlert alert) {
+        return alert.getResolvedAt() != null ? alert.getResolvedAt() : alert.getLastEventTime();
     }
 
     public boolean isOpen(String episodeId) {

@@ -128,7 +128,7 @@ final class ConsoleView implements AutoCloseable {
                 a.getFirstEventTime().toString().substring(11, 19), a.getSeverity(), a.getRule(), a.getZoneId())));
         screen.append(String.format("%nlatest alerts (%d so far)%n", alertsSeen));
         latestAlerts.forEach(a -> screen.append(String.format("%s  %-8s %-8s %-16s %s%n",
-                TailCommand.occurredAt(a).toString().substring(11, 19), a.getStatus(), a.getSeverity(), a.getRule(),
+                OpenEpisodes.occurredAt(a).toString().substring(11, 19), a.getStatus(), a.getSeverity(), a.getRule(),
                 a.getSummary())));
         if (latestAlerts.isEmpty()) {
             screen.append("  none yet: a concert lets out after 20 s and drivers lose their app after 35 s\n");

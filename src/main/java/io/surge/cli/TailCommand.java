@@ -1,5 +1,6 @@
 package io.surge.cli;
 
+import io.surge.alerts.OpenEpisodes;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.bench.PriceQuality;
@@ -13,7 +14,6 @@ import io.surge.io.serde.UndecodableException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
@@ -108,17 +108,12 @@ final class TailCommand implements Callable<Integer> {
                         m.getWindowEnd()) + (raw ? pricing(m) : "");
             }
             SurgeAlert a = (SurgeAlert) value;
-            return String.format("%s  %-8s %-8s %-16s %-22s %s%s", occurredAt(a), a.getStatus(), a.getSeverity(),
+            return String.format("%s  %-8s %-8s %-16s %-22s %s%s", OpenEpisodes.occurredAt(a), a.getStatus(), a.getSeverity(),
                     a.getRule(), a.getZoneId(), a.getSummary(),
                     a.getEpisodeId() == null ? "" : "  episode " + a.getEpisodeId());
         } catch (UndecodableException e) {
             return "offset " + record.offset() + ": cannot decode: " + e.getMessage();
         }
-    }
-
-    /** The event time an alert speaks of: when its match ended, or when its episode resolved. */
-    static Instant occurredAt(SurgeAlert alert) {
-        return alert.getResolvedAt() != null ? alert.getResolvedAt() : alert.getLastEventTime();
     }
 
     private static String pricing(SurgeMultiplier m) {

@@ -102,7 +102,7 @@ final class CityView {
 
     synchronized void take(SurgeAlert alert) {
         episodes.take(alert);
-        long time = (alert.getResolvedAt() != null ? alert.getResolvedAt() : alert.getLastEventTime()).toEpochMilli();
+        long time = OpenEpisodes.occurredAt(alert).toEpochMilli();
         alerts.addFirst(new Alert(alert.getAlertId(), alert.getRule(), alert.getSeverity().name(), alert.getZoneId(),
                 alert.getSummary(), time, alert.getStatus().name(), alert.getEpisodeId(), false));
         while (alerts.size() > ALERTS_SHOWN) {

@@ -4,17 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.surge.embedded.ChildProcess;
-import io.surge.embedded.FreePort;
-import io.surge.time.Waiting;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -23,56 +14,35 @@ import java.util.List;
  */
 public final class AlertmanagerServer implements AutoCloseable {
 
-    public static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
+    private static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ChildProcess process;
-    private final String url;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final PrometheusProjectServer server;
 
-    private AlertmanagerServer(ChildProcess process, String url) {
-        this.process = process;
-        this.url = url;
+    private AlertmanagerServer(PrometheusProjectServer server) {
+        this.server = server;
     }
 
     /** Fails, rather than skips, where the package is missing: CI installs it. */
     public static AlertmanagerServer start(Path config, Path work) throws Exception {
-        assertThat(BINARY).as("Debian's prometheus-alertmanager (.ci/run installs it)").isExecutable();
-        Files.createDirectories(work);
-        int port = FreePort.pick();
-        ChildProcess process = ChildProcess.start("alertmanager", List.of(BINARY.toString(),
-                "--config.file=" + config.toAbsolutePath(), "--storage.path=" + work.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="),
-                work.resolve("alertmanager.log"), work);
-        AlertmanagerServer server = new AlertmanagerServer(process, "http://127.0.0.1:" + port);
-        Waiting.until(server::ready, Duration.ofSeconds(60), "Alertmanager to start");
-        return server;
+        return new AlertmanagerServer(PrometheusProjectServer.start("alertmanager", BINARY,
+                "prometheus-alertmanager", List.of("--config.file=" + config.toAbsolutePath(),
+                        "--storage.path=" + work.resolve("data"), "--cluster.listen-address="), work));
     }
 
     public String url() {
-        return url;
-    }
-
-    private boolean ready() {
-        process.checkAlive();
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url + "/-/ready")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+        return server.url();
     }
 
     /** The alerts it holds that have not ended, active, silenced or inhibited ({@code GET /api/v2/alerts}). */
     public JsonNode alerts() throws Exception {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v2/alerts")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = server.get("/api/v2/alerts");
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return JSON.readTree(answer.body());
     }
 
     @Override
     public void close() throws Exception {
-        process.close();
+        server.close();
     }
 }
