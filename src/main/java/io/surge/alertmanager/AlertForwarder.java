@@ -138,6 +138,7 @@ public final class AlertForwarder {
                     return;
                 }
                 lastResend = System.nanoTime();
+                out.printf("%d open episode(s) posted again%n", open.size());
             }
             out.flush();
             if (!heldBack.isEmpty() && !backoff.pause(running)) {

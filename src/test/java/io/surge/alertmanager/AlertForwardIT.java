@@ -3,6 +3,7 @@ package io.surge.alertmanager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
 import io.surge.alerts.ZoneAlert;
 import io.surge.avro.AlertStatus;
 import io.surge.avro.Severity;
@@ -12,9 +13,12 @@ import io.surge.io.kafka.KafkaEndpoints;
 import io.surge.io.kafka.OutputSerializers;
 import io.surge.testing.AlertmanagerServer;
 import io.surge.testing.KafkaClients;
+import io.surge.testing.ReverseProxy;
 import io.surge.testing.SurgeProcess;
 import io.surge.testing.SurgeStack;
 import io.surge.time.Waiting;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code surge alerts forward}, a process of its own, between the alerts topic of a real broker and registry and a
  * real Alertmanager running the shipped {@code deploy/alertmanager/alertmanager.yml}: episodes open as alerts with
  * their labels, the shipped inhibition holds a zone's {@code surge-spike} while {@code supply-collapse} fires there,
- * and resolutions written while the forwarder lies killed (SIGKILL) reach Alertmanager once it is started again.
+ * resolutions written while the forwarder lies killed (SIGKILL) reach Alertmanager once it is started again, and
+ * what is written while the way to Alertmanager fails reaches it once it is back; a restarted Alertmanager gets the
+ * open episodes again.
  */
 class AlertForwardIT {
 
@@ -49,6 +55,7 @@ class AlertForwardIT {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "forward"));
                 AlertmanagerServer alertmanager = AlertmanagerServer.start(
                         Path.of("deploy/alertmanager/alertmanager.yml"), work.resolve("alertmanager"));
+                Outage outage = new Outage(alertmanager.url());
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
             String topic = stack.config().topics().alerts();
             AvroValueSerializer<ZoneAlert, SurgeAlert> serializer = OutputSerializers.alerts(topic,
@@ -58,7 +65,7 @@ class AlertForwardIT {
             producer.send(serializer.serialize(spike, null, null)).get();
             producer.send(serializer.serialize(collapse, null, null)).get();
 
-            List<String> forward = List.of("forward", "--alertmanager", alertmanager.url(),
+            List<String> forward = List.of("forward", "--alertmanager", outage.url(),
                     "--bootstrap", stack.bootstrapServers(), "--registry", stack.config().registry().url(),
                     "--dashboard", "http://map.example:8090", "--resend-every", "2s");
             try (SurgeProcess first = SurgeProcess.start(work, "forward-1", "alerts", forward)) {
@@ -92,7 +99,39 @@ class AlertForwardIT {
                 Map<String, JsonNode> left = awaitAlerts(alertmanager, 1,
                         all -> all.get("surge-spike").path("status").path("state").asText().equals("active"));
                 assertThat(left.keySet()).as("both resolutions reached Alertmanager").containsExactly("surge-spike");
+
+                // the way to Alertmanager fails for a while: what is written meanwhile reaches it once it is back
+                outage.down = true;
+                ZoneAlert exodusElsewhere = firing("driver-exodus", Severity.WARNING, "zone_3", now);
+                producer.send(serializer.serialize(resolved(spike, now - 2_000), null, null)).get();
+                producer.send(serializer.serialize(exodusElsewhere, null, null)).get();
+                second.awaitLine("Alertmanager cannot take alerts now", PATIENCE);
+                outage.down = false;
+                Map<String, JsonNode> after = awaitAlerts(alertmanager, 1, all -> all.containsKey("driver-exodus"));
+                assertThat(after.get("driver-exodus").path("labels").path("zone").asText()).isEqualTo("zone_3");
+
+                // Alertmanager restarted, having forgotten every alert: the open episode is posted again
+                alertmanager.stop();
+                alertmanager.startAgain();
+                awaitAlerts(alertmanager, 1, all -> all.containsKey("driver-exodus"));
             }
+        }
+    }
+
+    /** A proxy in front of Alertmanager that answers 503 while down, as one whose upstream is away does. */
+    private static final class Outage extends ReverseProxy {
+        volatile boolean down;
+
+        Outage(String upstream) throws IOException {
+            super(upstream);
+        }
+
+        @Override
+        protected boolean intercept(HttpExchange exchange) throws IOException {
+            if (down) {
+                respond(exchange, 503, "no upstream".getBytes(StandardCharsets.UTF_8));
+            }
+            return down;
         }
     }
 

@@ -41,6 +41,15 @@ public final class AlertmanagerServer implements AutoCloseable {
         return JSON.readTree(answer.body());
     }
 
+    /** Stops it; what it held in memory, its alerts among them, is gone when it starts again. */
+    public void stop() throws Exception {
+        server.stop();
+    }
+
+    public void startAgain() throws Exception {
+        server.startAgain();
+    }
+
     @Override
     public void close() throws Exception {
         server.close();

@@ -22,12 +22,18 @@ import java.util.List;
  */
 final class PrometheusProjectServer implements AutoCloseable {
 
-    private final ChildProcess process;
+    private final String name;
+    private final List<String> command;
+    private final Path work;
     private final String url;
     private final HttpClient http = HttpClient.newHttpClient();
+    private ChildProcess process;
+    private int starts;
 
-    private PrometheusProjectServer(ChildProcess process, String url) {
-        this.process = process;
+    private PrometheusProjectServer(String name, List<String> command, Path work, String url) {
+        this.name = name;
+        this.command = command;
+        this.work = work;
         this.url = url;
     }
 
@@ -43,10 +49,21 @@ final class PrometheusProjectServer implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(binary.toString()));
         command.addAll(flags);
         command.add("--web.listen-address=127.0.0.1:" + port);
-        PrometheusProjectServer server = new PrometheusProjectServer(
-                ChildProcess.start(name, command, work.resolve(name + ".log"), work), "http://127.0.0.1:" + port);
-        Waiting.until(server::ready, Duration.ofSeconds(60), name + " to start");
+        PrometheusProjectServer server = new PrometheusProjectServer(name, command, work, "http://127.0.0.1:" + port);
+        server.startAgain();
         return server;
+    }
+
+    /** Starts the stopped server on its port again, with its data as it left them; its log is NAME-N.log. */
+    void startAgain() throws Exception {
+        starts++;
+        process = ChildProcess.start(name, command,
+                work.resolve(starts == 1 ? name + ".log" : name + "-" + starts + ".log"), work);
+        Waiting.until(this::ready, Duration.ofSeconds(60), name + " to start");
+    }
+
+    void stop() throws Exception {
+        process.close();
     }
 
     String url() {

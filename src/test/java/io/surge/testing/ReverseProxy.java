@@ -1,0 +1,96 @@
+package io.surge.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A reverse proxy in front of a real server, as production puts one there, passing requests on unchanged; a subclass
+ * answers some itself, as a proxy in trouble or one that checks credentials does.
+ */
+public class ReverseProxy implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newFixedThreadPool(4);
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String upstream;
+
+    /** @param upstream the real server's base URL */
+    public ReverseProxy(String upstream) throws IOException {
+        this.upstream = upstream.replaceAll("/+$", "");
+        this.server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(threads);
+        server.start();
+    }
+
+    /** The base URL clients use instead of the server's. */
+    public String url() {
+        return "http://localhost:" + server.getAddress().getPort();
+    }
+
+    /**
+     * Answers the request itself, or leaves it to the server.
+     *
+     * @return whether it answered
+     */
+    protected boolean intercept(HttpExchange exchange) throws IOException {
+        return false;
+    }
+
+    protected static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (intercept(exchange)) {
+                return;
+            }
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstream + exchange.getRequestURI()))
+                    .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+            for (String header : new String[] {"Content-Type", "Accept"}) {
+                String value = exchange.getRequestHeaders().getFirst(header);
+                if (value != null) {
+                    request.header(header, value);
+                }
+            }
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                respond(exchange, 502, new byte[0]);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                respond(exchange, 503, new byte[0]);
+                return;
+            }
+            response.headers().firstValue("Content-Type")
+                    .ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
+            respond(exchange, response.statusCode(), response.body());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}
