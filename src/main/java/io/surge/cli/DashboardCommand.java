@@ -2,6 +2,8 @@ package io.surge.cli;
 
 import io.surge.config.SurgeConfig;
 import io.surge.dashboard.DashboardServer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,13 +23,19 @@ final class DashboardCommand implements Callable<Integer> {
                     + " unless you mean to share it. Default: ${DEFAULT-VALUE}.")
     String host;
 
+    @Option(names = "--allowed-host", paramLabel = "NAME",
+            description = "A name (or address) browsers reach the map by, besides --host and this machine's loopback"
+                    + " names; repeat for more. Requests naming another host are refused, so that no other site's"
+                    + " page can read the map through its own name (DNS rebinding).")
+    List<String> allowedHosts = new ArrayList<>();
+
     @Mixin
     ConfigOptions config;
 
     @Override
     public Integer call() throws Exception {
         SurgeConfig surge = config.load();
-        DashboardServer dashboard = DashboardServer.start(surge, host, port);
+        DashboardServer dashboard = DashboardServer.start(surge, host, port, allowedHosts);
         System.out.println("surge dashboard: " + dashboard.url() + " (reading " + surge.topics().multipliers()
                 + " and " + surge.topics().alerts() + " at " + surge.bootstrapServers() + ")");
         System.out.flush();

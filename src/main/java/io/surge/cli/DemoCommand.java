@@ -5,19 +5,19 @@ import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.config.SurgeOption;
 import io.surge.dashboard.DashboardServer;
-import io.surge.embedded.FreePort;
+import io.surge.monitoring.ReadOnlyWebUi;
 import io.surge.generator.TrafficProducer;
 import io.surge.time.Clock;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.common.errors.InterruptException;
@@ -42,6 +42,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin
     CityOptions city;
+
+    @Mixin
+    WebUiOptions webUi;
 
     @Mixin
     MetricsOptions metrics;
@@ -72,53 +75,50 @@ final class DemoCommand implements Callable<Integer> {
                     SurgeOption.KAFKA_BOOTSTRAP.key(), infra.kafka().bootstrapServers(),
                     SurgeOption.REGISTRY_URL.key(), infra.registry().url(),
                     SurgeOption.ALERTS_DIR.key(), SurgeCli.home().resolve("alerts").toString()));
-            int uiPort = FreePort.pick();
             Configuration flink = FlinkSettings.of(surge);
-            flink.set(RestOptions.PORT, uiPort);
-            // the demo is for this machine: its web UI is not to be reached from others
-            flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-            metrics.apply(flink, out);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-            env.setParallelism(2);
-            SurgeJob.buildOnKafka(env, surge, Clock.system());
-            JobClient job = env.executeAsync("surge-demo");
-            out.println("Flink web UI: http://localhost:" + uiPort);
-            out.println("bootstrap=" + surge.bootstrapServers());
-            out.println("registry=" + surge.registry().url());
-            out.flush();
+            try (ReadOnlyWebUi ui = webUi.serve(flink, 0, out)) {
+                metrics.apply(flink, out);
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+                env.setParallelism(2);
+                SurgeJob.buildOnKafka(env, surge, Clock.system());
+                JobClient job = env.executeAsync("surge-demo");
+                out.println("bootstrap=" + surge.bootstrapServers());
+                out.println("registry=" + surge.registry().url());
+                out.flush();
 
-            try (DashboardServer dashboard = DashboardServer.start(surge, "127.0.0.1", dashboardPort);
-                    TrafficProducer traffic = new TrafficProducer(city.city(Instant.now(), "incidents"), surge);
-                    ConsoleView console = new ConsoleView(surge, out,
-                            "http://localhost:" + uiPort + "/jobs/" + job.getJobID(), dashboard.url(), log,
-                            traffic::sent)) {
-                out.println("dashboard: " + dashboard.url());
-                out.flush();
-                Thread generator = new Thread(() -> {
+                try (DashboardServer dashboard = DashboardServer.start(surge, "127.0.0.1", dashboardPort, List.of());
+                        TrafficProducer traffic = new TrafficProducer(city.city(Instant.now(), "incidents"), surge);
+                        ConsoleView console = new ConsoleView(surge, out,
+                                ui.url() + "/jobs/" + job.getJobID(), dashboard.url(), log,
+                                traffic::sent)) {
+                    out.println("dashboard: " + dashboard.url());
+                    out.flush();
+                    Thread generator = new Thread(() -> {
+                        try {
+                            traffic.play(runFor, true);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, "surge-demo-traffic");
+                    generator.start();
+                    long end = System.currentTimeMillis() + runFor.toMillis();
                     try {
-                        traffic.play(runFor, true);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                        while (System.currentTimeMillis() < end && !Thread.currentThread().isInterrupted()) {
+                            console.refresh();
+                        }
+                    } catch (InterruptException e) {
+                        // Ctrl-C while the console was reading
+                    } finally {
+                        Thread.interrupted(); // stop cleanly even after Ctrl-C
+                        generator.interrupt();
+                        generator.join(5_000);
                     }
-                }, "surge-demo-traffic");
-                generator.start();
-                long end = System.currentTimeMillis() + runFor.toMillis();
-                try {
-                    while (System.currentTimeMillis() < end && !Thread.currentThread().isInterrupted()) {
-                        console.refresh();
-                    }
-                } catch (InterruptException e) {
-                    // Ctrl-C while the console was reading
+                    out.printf("%nsurge demo: stopping; %,d events sent, %,d results and %,d alerts seen%n",
+                            traffic.sent(), console.resultsSeen(), console.alertsSeen());
+                    out.flush();
                 } finally {
-                    Thread.interrupted(); // stop cleanly even after Ctrl-C
-                    generator.interrupt();
-                    generator.join(5_000);
+                    job.cancel().get(30, TimeUnit.SECONDS);
                 }
-                out.printf("%nsurge demo: stopping; %,d events sent, %,d results and %,d alerts seen%n",
-                        traffic.sent(), console.resultsSeen(), console.alertsSeen());
-                out.flush();
-            } finally {
-                job.cancel().get(30, TimeUnit.SECONDS);
             }
         } finally {
             done.countDown();

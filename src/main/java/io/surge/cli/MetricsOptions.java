@@ -6,13 +6,17 @@ import java.io.PrintWriter;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Option;
 
-/** {@code --metrics-port}: the Prometheus endpoint of a job that runs in the command's own Flink. */
+/** {@code --metrics-port} and {@code --metrics-host}: the Prometheus endpoint of a job in the command's own Flink. */
 final class MetricsOptions {
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
-            description = "Serve the job's metrics for Prometheus on this port (0 for a free one), at /metrics."
-                    + " Flink's reporter listens on every interface of the machine.")
+            description = "Serve the job's metrics for Prometheus on this port (0 for a free one), at /metrics.")
     Integer port;
+
+    @Option(names = "--metrics-host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "The address the metrics endpoint listens on: ${DEFAULT-VALUE}, this machine only, by"
+                    + " default; 0.0.0.0 for every interface, so that a Prometheus elsewhere can scrape it.")
+    String host;
 
     /** Turns the endpoint on when asked for, and says where it is. */
     void apply(Configuration flink, PrintWriter out) {
@@ -20,8 +24,8 @@ final class MetricsOptions {
             return;
         }
         int chosen = port == 0 ? FreePort.pick() : port;
-        FlinkSettings.exposeMetrics(flink, chosen);
-        out.println("metrics: http://localhost:" + chosen + "/metrics");
+        FlinkSettings.exposeMetrics(flink, host, chosen);
+        out.println("metrics: " + Listening.url(host, chosen) + "/metrics");
         out.flush();
     }
 }

@@ -3,14 +3,13 @@ package io.surge.cli;
 import io.surge.SurgeJob;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
-import io.surge.embedded.FreePort;
+import io.surge.monitoring.ReadOnlyWebUi;
 import io.surge.recovery.LocalRun;
 import io.surge.time.Clock;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,9 +41,12 @@ public final class RunCommand implements Callable<Integer> {
     String savepoint;
 
     @Option(names = "--rest-port", paramLabel = "PORT", defaultValue = "8081",
-            description = "Port of the in-process Flink's web UI and REST API (on 127.0.0.1), which 'surge status"
+            description = "Port of the in-process Flink's web UI and REST API, which 'surge status"
                     + " --flink' reads; 0 for a free one. Default: ${DEFAULT-VALUE}.")
     int restPort;
+
+    @Mixin
+    WebUiOptions webUi;
 
     @Mixin
     MetricsOptions metrics;
@@ -62,14 +64,12 @@ public final class RunCommand implements Callable<Integer> {
             Configuration flink = FlinkSettings.of(surge);
             run.configure(flink);
             PrintWriter out = spec.commandLine().getOut();
-            int rest = restPort == 0 ? FreePort.pick() : restPort;
-            flink.set(RestOptions.PORT, rest);
-            out.println("Flink web UI: http://localhost:" + rest);
-            out.flush();
-            metrics.apply(flink, out);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-            SurgeJob.buildOnKafka(env, surge, Clock.system());
-            run.await(env.executeAsync(surge.jobName()));
+            try (ReadOnlyWebUi ui = webUi.serve(flink, restPort, out)) {
+                metrics.apply(flink, out);
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+                SurgeJob.buildOnKafka(env, surge, Clock.system());
+                run.await(env.executeAsync(surge.jobName()));
+            }
         }
         return 0;
     }

@@ -6,14 +6,18 @@ import com.sun.net.httpserver.HttpServer;
 import io.surge.config.ConfigException;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.OutputsReader;
+import io.surge.monitoring.JdkHttpServers;
+import io.surge.monitoring.KnownHosts;
 import io.surge.time.Clock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,8 +43,12 @@ import org.slf4j.LoggerFactory;
  * <p>Built on the JDK's own HTTP server: server-sent events need nothing more than a response that stays open. Each
  * open page has a writer thread of its own that sends it the latest view, so a page that stops reading holds up no
  * other; one whose send has not gone through within {@value #STALLED_SECONDS} s is dropped. At most
- * {@value #MAX_SUBSCRIBERS} pages are served at once; more are answered 503. When reading the topics fails, the pages
- * say so and the log does, and the feed tries again.
+ * {@value #MAX_SUBSCRIBERS} pages are served at once, {@value #MAX_SUBSCRIBERS_PER_ADDRESS} to one address; more are
+ * answered 503. When reading the topics fails, the pages say so and the log does, and the feed tries again.
+ *
+ * <p>Requests are answered by {@value #HANDLER_THREADS} threads, and a client that is slow to send its request is
+ * cut off ({@link JdkHttpServers}). Only requests naming this server in their Host header are answered: a page of
+ * another site that has its name resolve to this machine (DNS rebinding) gets 403 rather than the view.
  */
 public final class DashboardServer implements AutoCloseable {
 
@@ -48,11 +56,15 @@ public final class DashboardServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PUSH_EVERY = Duration.ofSeconds(1);
     static final int MAX_SUBSCRIBERS = 64;
+    static final int MAX_SUBSCRIBERS_PER_ADDRESS = 16;
     static final int STALLED_SECONDS = 10;
+    private static final int HANDLER_THREADS = 8;
 
     private final SurgeConfig config;
     private final HttpServer http;
-    private final ExecutorService handlers = Executors.newCachedThreadPool(daemon("surge-dashboard-http"));
+    private final KnownHosts hosts;
+    private final ExecutorService handlers = Executors.newFixedThreadPool(HANDLER_THREADS,
+            daemon("surge-dashboard-http"));
     private final CityView view = new CityView(Clock.system());
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final OutputsReader outputs;
@@ -62,9 +74,10 @@ public final class DashboardServer implements AutoCloseable {
     private List<TopicPartition> inputPartitions;
     private volatile boolean closed;
 
-    private DashboardServer(SurgeConfig config, HttpServer http) {
+    private DashboardServer(SurgeConfig config, HttpServer http, KnownHosts hosts) {
         this.config = config;
         this.http = http;
+        this.hosts = hosts;
         this.outputs = new OutputsReader(config, "surge-dashboard-" + ProcessHandle.current().pid());
         this.admin = Admin.create(config.kafka().clientProperties(Map.of()));
         this.feed = new Thread(this::feed, "surge-dashboard-feed");
@@ -75,16 +88,18 @@ public final class DashboardServer implements AutoCloseable {
      * Starts serving on {@code host}:{@code port} (0 for a free port) and reading the topics.
      *
      * @param host the address to listen on: 127.0.0.1 unless the map is to be seen from other machines
+     * @param names the names and addresses browsers reach it by besides {@code host} and loopback's, which their
+     *     requests' Host header carries
      */
-    public static DashboardServer start(SurgeConfig config, String host, int port) {
+    public static DashboardServer start(SurgeConfig config, String host, int port, Collection<String> names) {
         HttpServer http;
         try {
-            http = HttpServer.create(new InetSocketAddress(host, port), 0);
+            http = JdkHttpServers.create(new InetSocketAddress(host, port));
         } catch (IOException e) {
             throw new ConfigException("the dashboard cannot listen on " + host + ":" + port + " (" + e.getMessage()
                     + "); is the port taken? choose another with --dashboard-port or --port");
         }
-        DashboardServer server = new DashboardServer(config, http);
+        DashboardServer server = new DashboardServer(config, http, new KnownHosts(host, names, "--allowed-host"));
         http.setExecutor(server.handlers);
         http.createContext("/", exchange -> server.answer(exchange, server::page));
         http.createContext("/state", exchange -> server.answer(exchange, server::state));
@@ -115,6 +130,9 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private void answer(HttpExchange exchange, Answer answer) throws IOException {
+        if (!hosts.admit(exchange)) {
+            return;
+        }
         if (!"GET".equals(exchange.getRequestMethod())) {
             exchange.getResponseHeaders().set("Allow", "GET");
             exchange.sendResponseHeaders(405, -1);
@@ -143,7 +161,9 @@ public final class DashboardServer implements AutoCloseable {
         Subscriber subscriber;
         // pages are admitted by several handler threads at once: the limit holds only if counting and adding are one
         synchronized (subscribers) {
-            if (subscribers.size() >= MAX_SUBSCRIBERS) {
+            InetAddress address = exchange.getRemoteAddress().getAddress();
+            if (subscribers.size() >= MAX_SUBSCRIBERS || subscribers.stream()
+                    .filter(page -> page.address.equals(address)).count() >= MAX_SUBSCRIBERS_PER_ADDRESS) {
                 exchange.sendResponseHeaders(503, -1);
                 exchange.close();
                 return;
@@ -168,6 +188,7 @@ public final class DashboardServer implements AutoCloseable {
      */
     private final class Subscriber {
         private final HttpExchange exchange;
+        private final InetAddress address;
         private final AtomicReference<byte[]> latest = new AtomicReference<>();
         private final Thread writer;
         /** When the send in progress began, in nanoseconds; 0 while none is. */
@@ -175,6 +196,7 @@ public final class DashboardServer implements AutoCloseable {
 
         Subscriber(HttpExchange exchange) {
             this.exchange = exchange;
+            this.address = exchange.getRemoteAddress().getAddress();
             this.writer = new Thread(this::write, "surge-dashboard-page");
             this.writer.setDaemon(true);
             this.writer.start();

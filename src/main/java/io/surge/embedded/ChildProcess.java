@@ -54,6 +54,11 @@ public final class ChildProcess implements AutoCloseable {
         return new ChildProcess(name, shell, log);
     }
 
+    /** The processes it runs as: the shell, the program and whatever they started. */
+    public List<ProcessHandle> processes() {
+        return Stream.concat(Stream.of(shell.toHandle()), shell.descendants()).toList();
+    }
+
     /** The shell waits for the JVM, so it lives exactly as long. */
     public boolean isAlive() {
         return shell.isAlive();

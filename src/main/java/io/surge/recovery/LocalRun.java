@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.Path;
 import org.slf4j.Logger;
@@ -227,14 +226,10 @@ public final class LocalRun implements AutoCloseable {
                 .anyMatch(frame -> frame.getClassName().equals(STATE_RESTORE));
     }
 
-    /**
-     * Retains the job's checkpoints where the next start looks, restores from the start point, and keeps the
-     * in-process Flink's web UI and REST API to this machine.
-     */
+    /** Retains the job's checkpoints where the next start looks, and restores from the start point. */
     public void configure(Configuration flink) {
         FlinkSettings.retainCheckpointsIn(flink, checkpoints.location().toString());
         start.applyTo(flink);
-        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     }
 
     @Override

@@ -85,6 +85,7 @@ class DemoITCase {
         Listeners.assertLoopbackOnly("Kafka", Integer.parseInt(bootstrap.replaceAll(".*:", "")));
         Listeners.assertLoopbackOnly("the registry", URI.create(awaitLine(out, REGISTRY, demo)).getPort());
         Listeners.assertLoopbackOnly("the dashboard", URI.create(awaitLine(out, DASHBOARD, demo)).getPort());
+        Listeners.assertLoopbackOnly("the metrics endpoint", URI.create(awaitLine(out, METRICS, demo)).getPort());
 
         try (KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(bootstrap, "surge-multipliers");
                 KafkaConsumer<byte[], byte[]> alerts = KafkaClients.committedReader(bootstrap, "surge-alerts")) {

@@ -42,7 +42,7 @@ class DashboardServerITCase {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "dashboard"))) {
             SurgeConfig config = stack.config();
             writeResults(stack);
-            try (DashboardServer dashboard = DashboardServer.start(config, "127.0.0.1", 0)) {
+            try (DashboardServer dashboard = DashboardServer.start(config, "127.0.0.1", 0, List.of())) {
                 URI events = URI.create(dashboard.url() + "events");
                 AtomicInteger viewsOfHealthyPage = new AtomicInteger();
                 List<Socket> stalled = new ArrayList<>();

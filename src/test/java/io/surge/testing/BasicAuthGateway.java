@@ -1,6 +1,7 @@
 package io.surge.testing;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.surge.monitoring.ReverseProxy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -59,6 +59,22 @@ public final class FlinkRest {
         return send(post("/jars/" + jarId + "/run", request)).path("jobid").asText();
     }
 
+    /** The id of the one job there, once the REST API answers and all the job's subtasks run. */
+    public String awaitRunningJob(Duration timeout) throws Exception {
+        String[] job = new String[1];
+        Waiting.until(() -> {
+            JsonNode jobs;
+            try {
+                jobs = get("/jobs/overview").path("jobs");
+            } catch (IOException | IllegalStateException notYetAnswering) {
+                return false; // not listening yet, or (behind surge's front) answering 502
+            }
+            job[0] = jobs.size() == 1 ? jobs.get(0).path("jid").asText() : null;
+            return job[0] != null && allRunning(job[0]);
+        }, timeout, "a job running at " + base);
+        return job[0];
+    }
+
     public String state(String jobId) throws Exception {
         return get("/jobs/" + jobId).path("state").asText();
     }

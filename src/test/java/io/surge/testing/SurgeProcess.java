@@ -84,6 +84,10 @@ public final class SurgeProcess implements AutoCloseable {
         return code.getAsInt();
     }
 
+    public List<ProcessHandle> processes() {
+        return process.processes();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -1,4 +1,4 @@
-package io.surge.testing;
+package io.surge.monitoring;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -14,20 +14,30 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A reverse proxy in front of a real server, as production puts one there, passing requests on unchanged; a subclass
- * answers some itself, as a proxy in trouble or one that checks credentials does.
+ * A reverse proxy in front of an HTTP server, passing requests on with their body and content headers and answers
+ * back with their status, body and content type; a subclass answers some requests itself (refuses them, or fails
+ * them on purpose in a test). An upstream that cannot be reached gets 502.
  */
 public class ReverseProxy implements AutoCloseable {
 
     private final HttpServer server;
-    private final ExecutorService threads = Executors.newFixedThreadPool(4);
+    private final ExecutorService threads = Executors.newFixedThreadPool(4, runnable -> {
+        Thread thread = new Thread(runnable, "surge-proxy");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final HttpClient http = HttpClient.newHttpClient();
     private final String upstream;
 
-    /** @param upstream the real server's base URL */
+    /** On a free port of loopback. */
     public ReverseProxy(String upstream) throws IOException {
+        this(upstream, new InetSocketAddress("localhost", 0));
+    }
+
+    /** @param upstream the server's base URL */
+    public ReverseProxy(String upstream, InetSocketAddress address) throws IOException {
         this.upstream = upstream.replaceAll("/+$", "");
-        this.server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        this.server = JdkHttpServers.create(address);
         server.createContext("/", this::handle);
         server.setExecutor(threads);
         server.start();
@@ -35,7 +45,11 @@ public class ReverseProxy implements AutoCloseable {
 
     /** The base URL clients use instead of the server's. */
     public String url() {
-        return "http://localhost:" + server.getAddress().getPort();
+        return "http://localhost:" + port();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     /**

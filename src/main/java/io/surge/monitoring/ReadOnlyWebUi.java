@@ -1,0 +1,44 @@
+package io.surge.monitoring;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+
+/**
+ * Flink's web UI and REST API as {@code surge run} and {@code surge demo} publish them: to be watched, not driven.
+ * Flink's switches take the upload and cancel buttons out of its UI, but its REST API still cancels the job on a
+ * {@code PATCH} whatever {@code web.cancel.enable} says, and takes savepoints into any directory it is given. So the
+ * in-process Flink serves on a loopback port of its own, and this front, on the address the operator chose, passes on
+ * GET requests naming a host it knows ({@link KnownHosts}) and refuses everything else. Flink's answers reach the
+ * browser without Flink's cross-origin header, so that no other site's page can read them.
+ */
+public final class ReadOnlyWebUi extends ReverseProxy {
+
+    private final KnownHosts hosts;
+
+    /**
+     * @param flinkPort where the in-process Flink serves, on 127.0.0.1
+     * @param names the names browsers reach it by besides {@code host} and loopback's
+     */
+    public ReadOnlyWebUi(int flinkPort, String host, int port, Collection<String> names) throws IOException {
+        super("http://127.0.0.1:" + flinkPort, new InetSocketAddress(host, port));
+        this.hosts = new KnownHosts(host, names, "--rest-allowed-host");
+    }
+
+    @Override
+    protected boolean intercept(HttpExchange exchange) throws IOException {
+        if (!hosts.admit(exchange)) {
+            return true;
+        }
+        if (exchange.getRequestMethod().equals("GET")) {
+            return false;
+        }
+        exchange.getResponseHeaders().set("Allow", "GET");
+        respond(exchange, 405, ("surge serves Flink's web UI and REST API read-only: " + exchange.getRequestMethod()
+                + " is refused. Stop the job by stopping surge (Ctrl-C, SIGTERM); it resumes from its checkpoints"
+                + " when started again.\n").getBytes(StandardCharsets.UTF_8));
+        return true;
+    }
+}
