@@ -212,7 +212,9 @@ class SecuredConnectionsITCase {
                 "SURGE_REGISTRY_URL", stack.config().registry().url(),
                 "SURGE_REGISTRY_USERNAME", CREDENTIALS.registryUser(),
                 "SURGE_REGISTRY_PASSWORD_FILE", registryPassword.toString(),
-                "SURGE_REGISTRY_RETRY_FOR", "2s");
+                "SURGE_REGISTRY_RETRY_FOR", "2s",
+                // the registry's gateway here speaks http://, on loopback
+                "SURGE_SECURITY_ALLOW_CLEARTEXT_CREDENTIALS", "true");
     }
 
     private static void buildJob(Map<String, String> environment) {

@@ -89,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
                 try (DashboardServer dashboard = DashboardServer.start(surge, "127.0.0.1", dashboardPort, List.of());
                         TrafficProducer traffic = new TrafficProducer(city.city(Instant.now(), "incidents"), surge);
                         ConsoleView console = new ConsoleView(surge, out,
-                                ui.url() + "/jobs/" + job.getJobID(), dashboard.url(), log,
+                                webUi.url(ui) + "/jobs/" + job.getJobID(), dashboard.url(), log,
                                 traffic::sent)) {
                     out.println("dashboard: " + dashboard.url());
                     out.flush();

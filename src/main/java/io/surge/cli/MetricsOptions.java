@@ -1,8 +1,12 @@
 package io.surge.cli;
 
+import io.surge.config.ConfigException;
 import io.surge.config.FlinkSettings;
 import io.surge.embedded.FreePort;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Option;
 
@@ -24,6 +28,13 @@ final class MetricsOptions {
             return;
         }
         int chosen = port == 0 ? FreePort.pick() : port;
+        // Flink starts the endpoint later and only logs when it cannot: a taken address is refused here instead
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(host, chosen));
+        } catch (IOException e) {
+            throw new ConfigException("the metrics endpoint cannot listen on " + host + ":" + chosen + " ("
+                    + e.getMessage() + "); is the port taken? choose another --metrics-port, or check --metrics-host");
+        }
         FlinkSettings.exposeMetrics(flink, host, chosen);
         out.println("metrics: " + Listening.url(host, chosen) + "/metrics");
         out.flush();

@@ -5,6 +5,7 @@ import io.surge.config.ConfigException;
 import io.surge.config.ConfigLoader;
 import io.surge.io.kafka.KafkaSetupException;
 import io.surge.io.registry.RegistryException;
+import io.surge.monitoring.JdkHttpServers;
 import io.surge.recovery.RecoveryException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
 public final class SurgeCli implements Runnable {
 
     public static void main(String[] args) {
+        JdkHttpServers.limitRequests();
         System.exit(commandLine(new SurgeCli()).execute(args));
     }
 

@@ -1,5 +1,6 @@
 package io.surge.cli;
 
+import io.surge.config.ConfigException;
 import io.surge.config.FlinkSettings;
 import io.surge.embedded.FreePort;
 import io.surge.monitoring.ReadOnlyWebUi;
@@ -24,12 +25,23 @@ final class WebUiOptions {
     List<String> allowedHosts = new ArrayList<>();
 
     /** Runs Flink's web UI on a loopback port of its own and publishes it read-only on {@code port} (0: a free one). */
-    ReadOnlyWebUi serve(Configuration flink, int port, PrintWriter out) throws IOException {
+    ReadOnlyWebUi serve(Configuration flink, int port, PrintWriter out) {
         int flinkPort = FreePort.pick();
         FlinkSettings.inProcessListeners(flink, flinkPort);
-        ReadOnlyWebUi ui = new ReadOnlyWebUi(flinkPort, host, port, allowedHosts);
-        out.println("Flink web UI: " + Listening.url(host, ui.port()));
+        ReadOnlyWebUi ui;
+        try {
+            ui = new ReadOnlyWebUi(flinkPort, host, port, allowedHosts);
+        } catch (IOException e) {
+            throw new ConfigException("the Flink web UI cannot listen on " + host + ":" + port + " ("
+                    + e.getMessage() + "); is the port taken? choose another --rest-port, or check --rest-host");
+        }
+        out.println("Flink web UI: " + url(ui));
         out.flush();
         return ui;
+    }
+
+    /** Where this machine's browser opens the web UI. */
+    String url(ReadOnlyWebUi ui) {
+        return Listening.url(host, ui.port());
     }
 }

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -18,6 +20,10 @@ import org.yaml.snakeyaml.error.YAMLException;
  * config file, environment variables ({@code SURGE_WINDOW_SIZE} for {@code window.size}), command-line flags.
  */
 public final class ConfigLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+    private static final List<SurgeOption> PASSWORDS = List.of(SurgeOption.KAFKA_SASL_PASSWORD,
+            SurgeOption.REGISTRY_PASSWORD, SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD);
 
     private ConfigLoader() {}
 
@@ -42,7 +48,20 @@ public final class ConfigLoader {
         for (Map.Entry<String, String> flag : flags.entrySet()) {
             layers.add(new SurgeConfig.Layer("command line", Map.of(flag.getKey(), flag.getValue())));
         }
-        return SurgeConfig.fromLayers(layers);
+        SurgeConfig config = SurgeConfig.fromLayers(layers);
+        passwordsOnTheCommandLine(flags).forEach(LOG::warn);
+        return config;
+    }
+
+    /** A warning for each password among {@code flags}: any user of the machine reads a command line ({@code ps}). */
+    static List<String> passwordsOnTheCommandLine(Map<String, String> flags) {
+        return PASSWORDS.stream()
+                .filter(option -> !flags.getOrDefault(option.key(), "").isEmpty())
+                .map(option -> option.key() + " was given on the command line, which every user of this machine can"
+                        + " read (ps); give it in " + environmentName(option)
+                        + SurgeOption.byKey(option.key() + "-file").map(file -> " or a file (" + file.key() + ")")
+                                .orElse("") + " instead")
+                .toList();
     }
 
     /**

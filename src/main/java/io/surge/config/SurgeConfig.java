@@ -83,7 +83,7 @@ public record SurgeConfig(
                 jobName(values),
                 kafka(values),
                 new RegistrySettings(
-                        values.required(SurgeOption.REGISTRY_URL),
+                        registryUrl(values),
                         values.optional(SurgeOption.REGISTRY_USERNAME),
                         values.secret(SurgeOption.REGISTRY_PASSWORD, SurgeOption.REGISTRY_PASSWORD_FILE),
                         values.optional(SurgeOption.REGISTRY_PASSWORD_FILE),
@@ -180,12 +180,31 @@ public record SurgeConfig(
                     "set kafka.sasl.username and kafka.sasl.password-file (or SURGE_KAFKA_SASL_USERNAME and"
                             + " SURGE_KAFKA_SASL_PASSWORD)");
         }
+        if (protocol.equals("SASL_PLAINTEXT") && mechanism.equals("PLAIN")
+                && !values.bool(SurgeOption.SECURITY_ALLOW_CLEARTEXT_CREDENTIALS)) {
+            throw values.invalid(SurgeOption.KAFKA_SASL_MECHANISM,
+                    "plain over sasl_plaintext sends the password readable to anyone on the way to the broker",
+                    "use kafka.security-protocol sasl_ssl, or a scram mechanism (which never sends the password);"
+                            + " on a test bed, set security.allow-cleartext-credentials=true");
+        }
         if (!sasl && username != null) {
             throw values.invalid(SurgeOption.KAFKA_SASL_USERNAME,
                     "it is set but kafka.security-protocol is plaintext, which sends no credentials",
                     "set kafka.security-protocol to sasl_plaintext or sasl_ssl");
         }
         return new KafkaSettings(values.required(SurgeOption.KAFKA_BOOTSTRAP), protocol, mechanism, username, password);
+    }
+
+    private static String registryUrl(Options values) {
+        String url = values.required(SurgeOption.REGISTRY_URL);
+        if (values.optional(SurgeOption.REGISTRY_USERNAME) != null
+                && url.regionMatches(true, 0, "http://", 0, "http://".length())
+                && !values.bool(SurgeOption.SECURITY_ALLOW_CLEARTEXT_CREDENTIALS)) {
+            throw values.invalid(SurgeOption.REGISTRY_URL,
+                    "basic auth over http:// sends registry.password readable to anyone on the way to the registry",
+                    "use an https:// URL; on a test bed, set security.allow-cleartext-credentials=true");
+        }
+        return url;
     }
 
     public String bootstrapServers() {

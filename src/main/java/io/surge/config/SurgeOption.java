@@ -26,6 +26,11 @@ public enum SurgeOption {
             "registry.password-file", "", "File holding the registry password (a mounted secret), instead of the value."),
     REGISTRY_TRUSTSTORE("registry.truststore", "", "Trust store (PKCS12 or JKS) for a TLS registry; empty for the JVM's."),
     REGISTRY_TRUSTSTORE_PASSWORD("registry.truststore-password", "", "Password of registry.truststore."),
+    SECURITY_ALLOW_CLEARTEXT_CREDENTIALS(
+            "security.allow-cleartext-credentials",
+            "false",
+            "Allow credentials that cross the network readable: registry basic auth over http://, SASL plain over"
+                    + " sasl_plaintext. For a test bed only."),
     REGISTRY_RETRY_FOR(
             "registry.retry-for",
             "30s",

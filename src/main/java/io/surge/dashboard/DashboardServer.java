@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.surge.config.ConfigException;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.OutputsReader;
-import io.surge.monitoring.JdkHttpServers;
 import io.surge.monitoring.KnownHosts;
 import io.surge.time.Clock;
 import java.io.IOException;
@@ -46,9 +45,10 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_SUBSCRIBERS} pages are served at once, {@value #MAX_SUBSCRIBERS_PER_ADDRESS} to one address; more are
  * answered 503. When reading the topics fails, the pages say so and the log does, and the feed tries again.
  *
- * <p>Requests are answered by {@value #HANDLER_THREADS} threads, and a client that is slow to send its request is
- * cut off ({@link JdkHttpServers}). Only requests naming this server in their Host header are answered: a page of
- * another site that has its name resolve to this machine (DNS rebinding) gets 403 rather than the view.
+ * <p>Requests are answered by {@value #HANDLER_THREADS} threads; under {@code surge}, a client that is slow to send
+ * its request is cut off ({@link io.surge.monitoring.JdkHttpServers}). Only requests naming this server in their
+ * Host header are answered: a page of another site that has its name resolve to this machine (DNS rebinding) gets
+ * 403 rather than the view.
  */
 public final class DashboardServer implements AutoCloseable {
 
@@ -58,7 +58,7 @@ public final class DashboardServer implements AutoCloseable {
     static final int MAX_SUBSCRIBERS = 64;
     static final int MAX_SUBSCRIBERS_PER_ADDRESS = 16;
     static final int STALLED_SECONDS = 10;
-    private static final int HANDLER_THREADS = 8;
+    static final int HANDLER_THREADS = 8;
 
     private final SurgeConfig config;
     private final HttpServer http;
@@ -94,7 +94,7 @@ public final class DashboardServer implements AutoCloseable {
     public static DashboardServer start(SurgeConfig config, String host, int port, Collection<String> names) {
         HttpServer http;
         try {
-            http = JdkHttpServers.create(new InetSocketAddress(host, port));
+            http = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
             throw new ConfigException("the dashboard cannot listen on " + host + ":" + port + " (" + e.getMessage()
                     + "); is the port taken? choose another with --dashboard-port or --port");
@@ -163,7 +163,7 @@ public final class DashboardServer implements AutoCloseable {
         synchronized (subscribers) {
             InetAddress address = exchange.getRemoteAddress().getAddress();
             if (subscribers.size() >= MAX_SUBSCRIBERS || subscribers.stream()
-                    .filter(page -> page.address.equals(address)).count() >= MAX_SUBSCRIBERS_PER_ADDRESS) {
+                    .filter(page -> page.address().equals(address)).count() >= MAX_SUBSCRIBERS_PER_ADDRESS) {
                 exchange.sendResponseHeaders(503, -1);
                 exchange.close();
                 return;
@@ -188,7 +188,6 @@ public final class DashboardServer implements AutoCloseable {
      */
     private final class Subscriber {
         private final HttpExchange exchange;
-        private final InetAddress address;
         private final AtomicReference<byte[]> latest = new AtomicReference<>();
         private final Thread writer;
         /** When the send in progress began, in nanoseconds; 0 while none is. */
@@ -196,10 +195,13 @@ public final class DashboardServer implements AutoCloseable {
 
         Subscriber(HttpExchange exchange) {
             this.exchange = exchange;
-            this.address = exchange.getRemoteAddress().getAddress();
             this.writer = new Thread(this::write, "surge-dashboard-page");
             this.writer.setDaemon(true);
             this.writer.start();
+        }
+
+        InetAddress address() {
+            return exchange.getRemoteAddress().getAddress();
         }
 
         void offer(byte[] snapshot) {

@@ -21,7 +21,7 @@ public final class BoundPrometheusReporter extends AbstractPrometheusReporter {
         InetSocketAddress address = new InetSocketAddress(host, port);
         try {
             // daemon threads: the endpoint must not keep a stopping surge alive
-            this.server = new HTTPServer(JdkHttpServers.create(address), collectors(), true);
+            this.server = new HTTPServer(address, collectors(), true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve metrics on " + address + ": " + e.getMessage()
                     + "; choose another --metrics-host or --metrics-port", e);

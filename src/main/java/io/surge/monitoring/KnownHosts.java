@@ -2,7 +2,6 @@ package io.surge.monitoring;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashSet;
@@ -29,7 +28,10 @@ public final class KnownHosts {
      */
     public KnownHosts(String listenAddress, Collection<String> added, String option) {
         Set<String> known = new HashSet<>(LOOPBACK);
-        known.add(name(listenAddress));
+        // a wildcard address is where it listens, never a name a browser sends
+        if (!Set.of("0.0.0.0", "[::]").contains(name(listenAddress))) {
+            known.add(name(listenAddress));
+        }
         added.forEach(host -> known.add(name(host)));
         this.names = Set.copyOf(known);
         this.option = option;
@@ -44,16 +46,16 @@ public final class KnownHosts {
         byte[] reason = ("This server answers requests for " + new TreeSet<>(names) + " only"
                 + (host == null ? "" : "; to reach it as " + name(host) + ", start it with " + option + " "
                         + name(host)) + "\n").getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(403, reason.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(reason);
-        }
+        ReverseProxy.respond(exchange, 403, reason);
         return false;
     }
 
-    /** A Host header's or an address's name, without a port, in lower case: {@code [::1]:8090} is {@code [::1]}. */
+    /**
+     * A Host header's or an address's name, without a port or a trailing dot (the root), in lower case:
+     * {@code [::1]:8090} is {@code [::1]}, {@code Map.Example.com.:443} is {@code map.example.com}.
+     */
     static String name(String host) {
-        String name = host.trim().toLowerCase(Locale.ROOT);
+        String name = host.trim().toLowerCase(Locale.ROOT).replaceFirst("\\.(?=(:\\d*)?$)", "");
         if (name.startsWith("[")) {
             return name.substring(0, name.indexOf(']') + 1);
         }

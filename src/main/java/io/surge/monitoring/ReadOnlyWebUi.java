@@ -11,7 +11,8 @@ import java.util.Collection;
  * Flink's switches take the upload and cancel buttons out of its UI, but its REST API still cancels the job on a
  * {@code PATCH} whatever {@code web.cancel.enable} says, and takes savepoints into any directory it is given. So the
  * in-process Flink serves on a loopback port of its own, and this front, on the address the operator chose, passes on
- * GET requests naming a host it knows ({@link KnownHosts}) and refuses everything else. Flink's answers reach the
+ * GET requests without a body naming a host it knows ({@link KnownHosts}), except the GETs with which Flink cancels
+ * a job for YARN's proxy, and refuses everything else. Flink's answers reach the
  * browser without Flink's cross-origin header, so that no other site's page can read them.
  */
 public final class ReadOnlyWebUi extends ReverseProxy {
@@ -32,13 +33,33 @@ public final class ReadOnlyWebUi extends ReverseProxy {
         if (!hosts.admit(exchange)) {
             return true;
         }
-        if (exchange.getRequestMethod().equals("GET")) {
+        String refused = refusal(exchange);
+        if (refused == null) {
             return false;
         }
         exchange.getResponseHeaders().set("Allow", "GET");
-        respond(exchange, 405, ("surge serves Flink's web UI and REST API read-only: " + exchange.getRequestMethod()
-                + " is refused. Stop the job by stopping surge (Ctrl-C, SIGTERM); it resumes from its checkpoints"
-                + " when started again.\n").getBytes(StandardCharsets.UTF_8));
+        respond(exchange, 405, ("surge serves Flink's web UI and REST API read-only: " + refused + " is refused."
+                + " Stop the job by stopping surge (Ctrl-C, SIGTERM); it resumes from its checkpoints when started"
+                + " again.\n").getBytes(StandardCharsets.UTF_8));
         return true;
+    }
+
+    /** What in the request would change the job, or null for a read. */
+    private static String refusal(HttpExchange exchange) {
+        String method = exchange.getRequestMethod();
+        if (!method.equals("GET")) {
+            return method;
+        }
+        // a read has no body: one could only be meant to make the front buffer it
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (exchange.getRequestHeaders().containsKey("Transfer-Encoding") || length != null && !length.equals("0")) {
+            return "a GET with a body";
+        }
+        // Flink cancels and stops a job on these GETs (made for YARN's proxy), whatever web.cancel.enable says
+        String path = exchange.getRequestURI().getPath();
+        if (path.endsWith("/yarn-cancel") || path.endsWith("/yarn-stop")) {
+            return "GET " + path;
+        }
+        return null;
     }
 }

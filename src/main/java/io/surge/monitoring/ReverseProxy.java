@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -20,24 +21,25 @@ import java.util.concurrent.Executors;
  */
 public class ReverseProxy implements AutoCloseable {
 
+    private static final int THREADS = 8;
+    private static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(30);
+
     private final HttpServer server;
-    private final ExecutorService threads = Executors.newFixedThreadPool(4, runnable -> {
+    private final ExecutorService threads = Executors.newFixedThreadPool(THREADS, runnable -> {
         Thread thread = new Thread(runnable, "surge-proxy");
         thread.setDaemon(true);
         return thread;
     });
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final String upstream;
-
-    /** On a free port of loopback. */
-    public ReverseProxy(String upstream) throws IOException {
-        this(upstream, new InetSocketAddress("localhost", 0));
-    }
 
     /** @param upstream the server's base URL */
     public ReverseProxy(String upstream, InetSocketAddress address) throws IOException {
         this.upstream = upstream.replaceAll("/+$", "");
-        this.server = JdkHttpServers.create(address);
+        this.server = HttpServer.create(address, 0);
         server.createContext("/", this::handle);
         server.setExecutor(threads);
         server.start();
@@ -61,10 +63,14 @@ public class ReverseProxy implements AutoCloseable {
         return false;
     }
 
-    protected static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+    /** Answers with {@code status} and {@code body}; to a HEAD request, with the status alone. */
+    public static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, body.length == 0 || head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
         }
     }
 
@@ -78,6 +84,7 @@ public class ReverseProxy implements AutoCloseable {
                 body = in.readAllBytes();
             }
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstream + exchange.getRequestURI()))
+                    .timeout(UPSTREAM_TIMEOUT)
                     .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
             for (String header : new String[] {"Content-Type", "Accept"}) {
                 String value = exchange.getRequestHeaders().getFirst(header);

@@ -18,6 +18,7 @@ import io.surge.testing.SurgeProcess;
 import io.surge.testing.SurgeStack;
 import io.surge.time.Waiting;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,7 +124,7 @@ class AlertForwardIT {
         volatile boolean down;
 
         Outage(String upstream) throws IOException {
-            super(upstream);
+            super(upstream, new InetSocketAddress("localhost", 0));
         }
 
         @Override

@@ -8,6 +8,8 @@ import io.surge.zone.Area;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +90,7 @@ class SurgeConfigTest {
                 "kafka.security-protocol", "SASL_plaintext",
                 "kafka.sasl.username", "surge",
                 "kafka.sasl.password-file", secret.toString(),
+                "registry.url", "https://registry.example:8081",
                 "registry.username", "reader",
                 "registry.password", "s3cret-value"), "env");
 
@@ -98,6 +101,38 @@ class SurgeConfigTest {
                         + " username=\"surge\" password=\"s3cret-from-file\";");
         assertThat(config.registry().password()).isEqualTo("s3cret-value");
         assertThat(config.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void credentialsReadableOnTheWayAreRefusedUnlessAllowed() {
+        Map<String, String> plain = Map.of("kafka.security-protocol", "sasl_plaintext", "kafka.sasl.mechanism", "plain",
+                "kafka.sasl.username", "surge", "kafka.sasl.password", "p");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(plain, "env"))
+                .hasMessage("env: option kafka.sasl.mechanism: plain over sasl_plaintext sends the password readable"
+                        + " to anyone on the way to the broker; use kafka.security-protocol sasl_ssl, or a scram"
+                        + " mechanism (which never sends the password); on a test bed, set"
+                        + " security.allow-cleartext-credentials=true.");
+        Map<String, String> basicAuth = Map.of("registry.url", "HTTP://registry.example:8081",
+                "registry.username", "reader", "registry.password", "p");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(basicAuth, "env"))
+                .hasMessage("env: option registry.url: basic auth over http:// sends registry.password readable to"
+                        + " anyone on the way to the registry; use an https:// URL; on a test bed, set"
+                        + " security.allow-cleartext-credentials=true.");
+
+        for (Map<String, String> options : List.of(plain, basicAuth)) {
+            Map<String, String> allowed = new HashMap<>(options);
+            allowed.put("security.allow-cleartext-credentials", "true");
+            assertThat(SurgeConfig.fromOptions(allowed, "env")).isNotNull();
+        }
+        // what never sends the password itself, or sends it encrypted
+        assertThat(SurgeConfig.fromOptions(Map.of("kafka.security-protocol", "sasl_plaintext",
+                "kafka.sasl.username", "surge", "kafka.sasl.password", "p"), "env").kafka().saslMechanism())
+                .isEqualTo("SCRAM-SHA-512");
+        assertThat(SurgeConfig.fromOptions(Map.of("kafka.security-protocol", "sasl_ssl",
+                "kafka.sasl.mechanism", "plain", "kafka.sasl.username", "surge", "kafka.sasl.password", "p"), "env"))
+                .isNotNull();
+        assertThat(SurgeConfig.fromOptions(Map.of("registry.url", "http://registry.example:8081"), "env"))
+                .as("http:// without credentials").isNotNull();
     }
 
     @Test

@@ -21,6 +21,7 @@ class BoundPrometheusReporterTest {
 
     @Test
     void onLoopbackItServesThisMachineOnly() throws Exception {
+        assertThat(Listeners.externalAddresses()).as("an address of this machine other than loopback").isNotEmpty();
         int port = FreePort.pick();
         MetricReporter reporter = reporter(null, port);
         try {
@@ -42,20 +43,6 @@ class BoundPrometheusReporterTest {
                     .hasMessageContaining("not only on loopback");
         } finally {
             reporter.close();
-        }
-    }
-
-    @Test
-    void aPortInUseIsNamedWithTheOptionsToChange() throws Exception {
-        int port = FreePort.pick();
-        MetricReporter first = reporter(null, port);
-        try {
-            assertThatThrownBy(() -> reporter(null, port))
-                    .hasMessageContaining("cannot serve metrics on")
-                    .hasMessageContaining(":" + port)
-                    .hasMessageContaining("--metrics-port");
-        } finally {
-            first.close();
         }
     }
 

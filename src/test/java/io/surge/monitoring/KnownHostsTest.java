@@ -18,6 +18,8 @@ class KnownHostsTest {
         "::1, [::1]",
         "map.example.com:443, map.example.com",
         "' map.example.com ', map.example.com",
+        "Map.Example.com.:443, map.example.com",
+        "localhost., localhost",
     })
     void withoutPortInLowerCase(String host, String name) {
         assertThat(KnownHosts.name(host)).isEqualTo(name);

@@ -3,6 +3,7 @@ package io.surge.testing;
 import com.sun.net.httpserver.HttpExchange;
 import io.surge.monitoring.ReverseProxy;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Deque;
@@ -24,7 +25,7 @@ public final class BasicAuthGateway extends ReverseProxy {
 
     /** @param upstream the registry's base URL */
     public BasicAuthGateway(String upstream, String username, String password) throws IOException {
-        super(upstream);
+        super(upstream, new InetSocketAddress("localhost", 0));
         rotate(username, password);
     }
 

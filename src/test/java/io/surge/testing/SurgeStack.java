@@ -68,6 +68,8 @@ public final class SurgeStack implements AutoCloseable {
                         "registry.url", gateway.url(),
                         "registry.username", credentials.registryUser(),
                         "registry.password", credentials.registryPassword(),
+                        // the gateway speaks http://, on loopback
+                        "security.allow-cleartext-credentials", "true",
                         "kafka.security-protocol", kafka.clientSettings().securityProtocol(),
                         "kafka.sasl.mechanism", kafka.clientSettings().saslMechanism(),
                         "kafka.sasl.username", credentials.kafkaUser(),
