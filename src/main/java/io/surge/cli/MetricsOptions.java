@@ -32,8 +32,8 @@ final class MetricsOptions {
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(host, chosen));
         } catch (IOException e) {
-            throw new ConfigException("the metrics endpoint cannot listen on " + host + ":" + chosen + " ("
-                    + e.getMessage() + "); is the port taken? choose another --metrics-port, or check --metrics-host");
+            throw ConfigException.cannotListen("the metrics endpoint", host, chosen, e,
+                    "choose another --metrics-port, or check --metrics-host");
         }
         FlinkSettings.exposeMetrics(flink, host, chosen);
         out.println("metrics: " + Listening.url(host, chosen) + "/metrics");

@@ -108,8 +108,8 @@ final class TailCommand implements Callable<Integer> {
                         m.getWindowEnd()) + (raw ? pricing(m) : "");
             }
             SurgeAlert a = (SurgeAlert) value;
-            return String.format("%s  %-8s %-8s %-16s %-22s %s%s", OpenEpisodes.occurredAt(a), a.getStatus(), a.getSeverity(),
-                    a.getRule(), a.getZoneId(), a.getSummary(),
+            return String.format("%s  %-8s %-8s %-16s %-22s %s%s", OpenEpisodes.occurredAt(a), a.getStatus(),
+                    a.getSeverity(), a.getRule(), a.getZoneId(), a.getSummary(),
                     a.getEpisodeId() == null ? "" : "  episode " + a.getEpisodeId());
         } catch (UndecodableException e) {
             return "offset " + record.offset() + ": cannot decode: " + e.getMessage();

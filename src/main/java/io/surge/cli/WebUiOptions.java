@@ -32,8 +32,8 @@ final class WebUiOptions {
         try {
             ui = new ReadOnlyWebUi(flinkPort, host, port, allowedHosts);
         } catch (IOException e) {
-            throw new ConfigException("the Flink web UI cannot listen on " + host + ":" + port + " ("
-                    + e.getMessage() + "); is the port taken? choose another --rest-port, or check --rest-host");
+            throw ConfigException.cannotListen("the Flink web UI", host, port, e,
+                    "choose another --rest-port, or check --rest-host");
         }
         out.println("Flink web UI: " + url(ui));
         out.flush();

@@ -8,4 +8,15 @@ public final class ConfigException extends RuntimeException {
     public ConfigException(String message) {
         super(message);
     }
+
+    /**
+     * A server of surge's that cannot listen where it was told to, most often because the port is taken.
+     *
+     * @param what the server, e.g. "the dashboard"
+     * @param fix the options to change, e.g. "choose another --metrics-port, or check --metrics-host"
+     */
+    public static ConfigException cannotListen(String what, String host, int port, Exception cause, String fix) {
+        return new ConfigException(what + " cannot listen on " + host + ":" + port + " (" + cause.getMessage()
+                + "); is the port taken? " + fix);
+    }
 }

@@ -96,8 +96,8 @@ public final class DashboardServer implements AutoCloseable {
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
-            throw new ConfigException("the dashboard cannot listen on " + host + ":" + port + " (" + e.getMessage()
-                    + "); is the port taken? choose another with --dashboard-port or --port");
+            throw ConfigException.cannotListen("the dashboard", host, port, e,
+                    "choose another with --dashboard-port or --port");
         }
         DashboardServer server = new DashboardServer(config, http, new KnownHosts(host, names, "--allowed-host"));
         http.setExecutor(server.handlers);
