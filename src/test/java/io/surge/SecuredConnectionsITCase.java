@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surge.config.ConfigLoader;
 import io.surge.config.SurgeConfig;
+import io.surge.io.TlsStores;
 import io.surge.io.kafka.DivertedRecordSerializer;
+import io.surge.io.kafka.KafkaSettings;
 import io.surge.io.registry.RegistryException;
+import io.surge.io.registry.RegistrySettings;
 import io.surge.testing.ClosedWorkload;
 import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
@@ -14,6 +17,7 @@ import io.surge.testing.OtherTeams;
 import io.surge.testing.SecretWatch;
 import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeStack;
+import io.surge.testing.TestCertificates;
 import io.surge.time.Waiting;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.core.execution.JobClient;
@@ -36,6 +41,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,9 +50,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Surge against a broker that requires SASL/SCRAM and a registry behind basic auth, with its credentials taken from
- * SURGE_* environment variables and secret files: results are exact, no credential reaches a log or the Flink web
- * UI's API, and without credentials, or with wrong ones, the job refuses to start with a message saying what to set.
+ * Surge against a broker that requires SASL/SCRAM or a client certificate, plaintext or over TLS, and a registry behind
+ * basic auth, over HTTP or HTTPS, with its credentials and stores taken from SURGE_* environment variables and secret
+ * files: results are exact, no credential reaches a log or the Flink web UI's API, and without credentials, with wrong
+ * ones, or with stores that do not fit the servers' certificates, the job refuses to start with a message saying what
+ * to set.
  */
 @Tag("slow")
 class SecuredConnectionsITCase {
@@ -63,28 +71,24 @@ class SecuredConnectionsITCase {
     @TempDir
     Path secrets;
 
+    @TempDir
+    static Path certificates;
+
+    private static TestCertificates ca;
+    private static TestCertificates otherCa;
+
+    @BeforeAll
+    static void authorities() throws Exception {
+        ca = TestCertificates.authority(certificates.resolve("ca"), "surge test CA");
+        otherCa = TestCertificates.authority(certificates.resolve("other"), "another CA");
+    }
+
     @Test
     void resultsAreExactWithCredentialsFromEnvironmentAndFilesAndNeverShown(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
         try (SecretWatch watch = SecretWatch.watch(CREDENTIALS.kafkaPassword(), CREDENTIALS.registryPassword());
                 SurgeStack stack = SurgeStack.start(Map.of(), CREDENTIALS)) {
-            SurgeConfig config = ConfigLoader.load(null, environment(stack), Map.of(
-                    "job.name", "secured", "checkpoint.interval", "1s"));
-            ClosedWorkload workload = ClosedWorkload.generate(7L, 4_000, config.topics().partitions());
-            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.config().kafka())) {
-                workload.sendAll(producer, stack);
-            }
-
-            JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
-            try (KafkaConsumer<byte[], byte[]> multipliers =
-                    KafkaClients.committedReader(stack.config().kafka(), config.topics().multipliers())) {
-                List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
-                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
-                        Duration.ofSeconds(120), workload.expected().size() + " results");
-                KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
-                assertThat(results.stream().map(ClosedWorkload::decodeSurge).toList())
-                        .containsExactlyInAnyOrderElementsOf(workload.expected());
-
+            assertExactResults(stack, environment(stack), 7L, job -> {
                 URI rest = cluster.getRestAddress().get();
                 String jobPath = "/jobs/" + job.getJobID();
                 for (String page : List.of("/jobmanager/config", "/jobmanager/environment", jobPath,
@@ -94,11 +98,107 @@ class SecuredConnectionsITCase {
                             .doesNotContain(CREDENTIALS.kafkaPassword())
                             .doesNotContain(CREDENTIALS.registryPassword());
                 }
-            } finally {
-                job.cancel().get();
-            }
+            });
             assertThat(watch.seen()).as("log events read").isPositive();
             assertThat(watch.leaks()).as("log events showing a password").isEmpty();
+        }
+    }
+
+    /**
+     * Mutual TLS, as many managed clusters require it: the broker and the registry's HTTPS proxy accept only clients
+     * whose certificate the test's CA signed, and surge trusts only that CA.
+     */
+    @Test
+    void resultsAreExactWithClientCertificatesForBrokerAndRegistry() throws Exception {
+        try (SecretWatch watch = SecretWatch.watch(TestCertificates.PASSWORD, CREDENTIALS.registryPassword());
+                SurgeStack stack = SurgeStack.startOverTls(Map.of(), CREDENTIALS, ca, true)) {
+            Map<String, String> environment = environment(stack);
+            assertThat(environment).containsEntry("SURGE_KAFKA_SECURITY_PROTOCOL", "ssl")
+                    .containsKey("SURGE_KAFKA_SSL_KEYSTORE")
+                    .containsKey("SURGE_REGISTRY_KEYSTORE");
+            assertThat(environment.get("SURGE_REGISTRY_URL")).startsWith("https://");
+            assertExactResults(stack, environment, 13L, job -> {});
+            assertThat(watch.leaks()).as("log events showing a password").isEmpty();
+        }
+    }
+
+    @Test
+    void resultsAreExactWithScramOverTls() throws Exception {
+        try (SurgeStack stack = SurgeStack.startOverTls(Map.of(), CREDENTIALS, ca, false)) {
+            Map<String, String> environment = environment(stack);
+            assertThat(environment).containsEntry("SURGE_KAFKA_SECURITY_PROTOCOL", "sasl_ssl")
+                    .doesNotContainKey("SURGE_KAFKA_SSL_KEYSTORE");
+            assertExactResults(stack, environment, 17L, job -> {});
+        }
+    }
+
+    /**
+     * Each store that does not fit the servers' certificates stops the job before it runs, naming the option to fix;
+     * so does a broker address that its certificate does not name, as Kafka's host name verification stays on.
+     */
+    @Test
+    void storesThatDoNotFitTheServersAreRefusedAtStartNamingTheOption() throws Exception {
+        try (SurgeStack stack = SurgeStack.startOverTls(Map.of(), CREDENTIALS, ca, true)) {
+            Map<String, String> environment = environment(stack);
+            String stranger = otherCa.issue("stranger", null);
+
+            assertThatThrownBy(() -> buildJob(with(environment, "SURGE_KAFKA_SSL_TRUSTSTORE", otherCa.trustStore())))
+                    .hasMessageContaining("the broker's certificate is not signed by a CA that "
+                            + otherCa.trustStore() + " holds: set kafka.ssl.truststore");
+            assertThatThrownBy(() -> buildJob(with(environment, "SURGE_KAFKA_SSL_KEYSTORE", stranger)))
+                    .hasMessageContaining("one it does not trust, from " + stranger)
+                    .hasMessageContaining("set kafka.ssl.keystore");
+            Map<String, String> noKeyStore = new HashMap<>(environment);
+            noKeyStore.keySet().removeIf(name -> name.startsWith("SURGE_KAFKA_SSL_KEYSTORE"));
+            assertThatThrownBy(() -> buildJob(noKeyStore))
+                    .hasMessageContaining("was shown none: set kafka.ssl.keystore");
+            String byAddress = "127.0.0.1:" + stack.bootstrapServers().replaceAll(".*:", "");
+            assertThatThrownBy(() -> buildJob(with(environment, "SURGE_KAFKA_BOOTSTRAP", byAddress)))
+                    .hasMessageContaining("the broker's certificate does not name the host surge connects to");
+
+            assertThatThrownBy(() -> buildJob(with(environment, "SURGE_REGISTRY_TRUSTSTORE", otherCa.trustStore())))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("the registry's certificate is not signed by a CA that "
+                            + otherCa.trustStore() + " holds: set registry.truststore");
+            Map<String, String> noRegistryKeyStore = new HashMap<>(environment);
+            noRegistryKeyStore.keySet().removeIf(name -> name.startsWith("SURGE_REGISTRY_KEYSTORE"));
+            assertThatThrownBy(() -> buildJob(noRegistryKeyStore))
+                    .isInstanceOf(RegistryException.class)
+                    // TLS 1.3: the server refuses the certificate after the client's side of the handshake is done
+                    .hasMessageContaining("if it requires a client certificate, set registry.keystore to one it trusts"
+                            + " (surge shows none)");
+            assertThatThrownBy(() -> buildJob(with(environment, "SURGE_REGISTRY_KEYSTORE", stranger)))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("set registry.keystore to one it trusts (surge shows the one in " + stranger);
+        }
+    }
+
+    /** What a test checks while the job runs, after its results are in. */
+    private interface WhileRunning {
+        void check(JobClient job) throws Exception;
+    }
+
+    /** Sends a closed workload, runs the job until its results are in, and compares them with the oracle's. */
+    private static void assertExactResults(SurgeStack stack, Map<String, String> environment, long seed,
+            WhileRunning whileRunning) throws Exception {
+        SurgeConfig config = ConfigLoader.load(null, environment, Map.of(
+                "job.name", "secured-" + seed, "checkpoint.interval", "1s"));
+        ClosedWorkload workload = ClosedWorkload.generate(seed, 4_000, config.topics().partitions());
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.config().kafka())) {
+            workload.sendAll(producer, stack);
+        }
+        JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
+        try (KafkaConsumer<byte[], byte[]> multipliers =
+                KafkaClients.committedReader(stack.config().kafka(), config.topics().multipliers())) {
+            List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
+            KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
+                    Duration.ofSeconds(120), workload.expected().size() + " results");
+            KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
+            assertThat(results.stream().map(ClosedWorkload::decodeSurge).toList())
+                    .containsExactlyInAnyOrderElementsOf(workload.expected());
+            whileRunning.check(job);
+        } finally {
+            job.cancel().get();
         }
     }
 
@@ -198,23 +298,55 @@ class SecuredConnectionsITCase {
         }
     }
 
-    /** The connection settings as a deployment passes them: names in variables, passwords in mounted files. */
+    /**
+     * The stack's connection settings as a deployment passes them: names and paths in variables, passwords in mounted
+     * files.
+     */
     private Map<String, String> environment(SurgeStack stack) throws Exception {
-        Path kafkaPassword = Files.writeString(secrets.resolve("kafka-password"), CREDENTIALS.kafkaPassword() + "\n");
-        Path registryPassword =
-                Files.writeString(secrets.resolve("registry-password"), CREDENTIALS.registryPassword() + "\n");
-        return Map.of(
-                "SURGE_KAFKA_BOOTSTRAP", stack.bootstrapServers(),
-                "SURGE_KAFKA_SECURITY_PROTOCOL", "sasl_plaintext",
-                "SURGE_KAFKA_SASL_MECHANISM", "scram-sha-512",
-                "SURGE_KAFKA_SASL_USERNAME", CREDENTIALS.kafkaUser(),
-                "SURGE_KAFKA_SASL_PASSWORD_FILE", kafkaPassword.toString(),
-                "SURGE_REGISTRY_URL", stack.config().registry().url(),
-                "SURGE_REGISTRY_USERNAME", CREDENTIALS.registryUser(),
-                "SURGE_REGISTRY_PASSWORD_FILE", registryPassword.toString(),
-                "SURGE_REGISTRY_RETRY_FOR", "2s",
-                // the registry's gateway here speaks http://, on loopback
-                "SURGE_SECURITY_ALLOW_CLEARTEXT_CREDENTIALS", "true");
+        KafkaSettings kafka = stack.config().kafka();
+        RegistrySettings registry = stack.config().registry();
+        Map<String, String> environment = new HashMap<>();
+        environment.put("SURGE_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        environment.put("SURGE_KAFKA_SECURITY_PROTOCOL", kafka.securityProtocol().toLowerCase(Locale.ROOT));
+        if (kafka.authenticates()) {
+            environment.put("SURGE_KAFKA_SASL_MECHANISM", kafka.saslMechanism().toLowerCase(Locale.ROOT));
+            environment.put("SURGE_KAFKA_SASL_USERNAME", kafka.username());
+            environment.put("SURGE_KAFKA_SASL_PASSWORD_FILE", secret("kafka-password", kafka.password()));
+        }
+        if (kafka.encrypts()) {
+            putStores(environment, "SURGE_KAFKA_SSL_", kafka.tls());
+        }
+        environment.put("SURGE_REGISTRY_URL", registry.url());
+        environment.put("SURGE_REGISTRY_USERNAME", registry.username());
+        environment.put("SURGE_REGISTRY_PASSWORD_FILE", secret("registry-password", registry.password()));
+        environment.put("SURGE_REGISTRY_RETRY_FOR", "2s");
+        if (registry.url().startsWith("https://")) {
+            putStores(environment, "SURGE_REGISTRY_", registry.tls());
+        } else {
+            // the registry's gateway speaks http://, on loopback
+            environment.put("SURGE_SECURITY_ALLOW_CLEARTEXT_CREDENTIALS", "true");
+        }
+        return environment;
+    }
+
+    private void putStores(Map<String, String> environment, String prefix, TlsStores stores) throws Exception {
+        environment.put(prefix + "TRUSTSTORE", stores.trustStore());
+        environment.put(prefix + "TRUSTSTORE_PASSWORD_FILE", secret("truststore-password", stores.trustStorePassword()));
+        if (stores.keyStore() != null) {
+            environment.put(prefix + "KEYSTORE", stores.keyStore());
+            environment.put(prefix + "KEYSTORE_PASSWORD_FILE", secret("keystore-password", stores.keyStorePassword()));
+        }
+    }
+
+    /** The secret in a file of its own, as a mounted secret holds it. */
+    private String secret(String name, String value) throws Exception {
+        return Files.writeString(secrets.resolve(name), value + "\n").toString();
+    }
+
+    private static Map<String, String> with(Map<String, String> environment, String name, String value) {
+        Map<String, String> changed = new HashMap<>(environment);
+        changed.put(name, value);
+        return changed;
     }
 
     private static void buildJob(Map<String, String> environment) {

@@ -23,7 +23,9 @@ public final class ConfigLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
     private static final List<SurgeOption> PASSWORDS = List.of(SurgeOption.KAFKA_SASL_PASSWORD,
-            SurgeOption.REGISTRY_PASSWORD, SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD);
+            SurgeOption.KAFKA_SSL_TRUSTSTORE_PASSWORD, SurgeOption.KAFKA_SSL_KEYSTORE_PASSWORD,
+            SurgeOption.REGISTRY_PASSWORD, SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD,
+            SurgeOption.REGISTRY_KEYSTORE_PASSWORD);
 
     private ConfigLoader() {}
 

@@ -1,6 +1,7 @@
 package io.surge.config;
 
 import io.surge.alerts.TrustedKeys;
+import io.surge.io.TlsStores;
 import io.surge.io.kafka.KafkaSettings;
 import io.surge.io.registry.RegistrySettings;
 import io.surge.pricing.Multiplier;
@@ -11,8 +12,13 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.UnrecoverableKeyException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,8 +93,7 @@ public record SurgeConfig(
                         values.optional(SurgeOption.REGISTRY_USERNAME),
                         values.secret(SurgeOption.REGISTRY_PASSWORD, SurgeOption.REGISTRY_PASSWORD_FILE),
                         values.optional(SurgeOption.REGISTRY_PASSWORD_FILE),
-                        values.optional(SurgeOption.REGISTRY_TRUSTSTORE),
-                        values.optional(SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD),
+                        registryTls(values),
                         values.duration(SurgeOption.REGISTRY_RETRY_FOR)),
                 new Topics(
                         Arrays.stream(Input.values()).collect(Collectors.toMap(
@@ -167,8 +172,18 @@ public record SurgeConfig(
         return name;
     }
 
+    private static final StoreOptions KAFKA_TRUST = new StoreOptions(SurgeOption.KAFKA_SSL_TRUSTSTORE,
+            SurgeOption.KAFKA_SSL_TRUSTSTORE_PASSWORD, SurgeOption.KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE, false);
+    private static final StoreOptions KAFKA_KEYS = new StoreOptions(SurgeOption.KAFKA_SSL_KEYSTORE,
+            SurgeOption.KAFKA_SSL_KEYSTORE_PASSWORD, SurgeOption.KAFKA_SSL_KEYSTORE_PASSWORD_FILE, true);
+    private static final StoreOptions REGISTRY_TRUST = new StoreOptions(SurgeOption.REGISTRY_TRUSTSTORE,
+            SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD, SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD_FILE, false);
+    private static final StoreOptions REGISTRY_KEYS = new StoreOptions(SurgeOption.REGISTRY_KEYSTORE,
+            SurgeOption.REGISTRY_KEYSTORE_PASSWORD, SurgeOption.REGISTRY_KEYSTORE_PASSWORD_FILE, true);
+
     private static KafkaSettings kafka(Options values) {
-        String protocol = values.oneOf(SurgeOption.KAFKA_SECURITY_PROTOCOL, "PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL");
+        String protocol =
+                values.oneOf(SurgeOption.KAFKA_SECURITY_PROTOCOL, "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
         String mechanism = values.oneOf(SurgeOption.KAFKA_SASL_MECHANISM, "SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN");
         String username = values.optional(SurgeOption.KAFKA_SASL_USERNAME);
         String password = values.secret(SurgeOption.KAFKA_SASL_PASSWORD, SurgeOption.KAFKA_SASL_PASSWORD_FILE);
@@ -192,7 +207,21 @@ public record SurgeConfig(
                     "it is set but kafka.security-protocol is plaintext, which sends no credentials",
                     "set kafka.security-protocol to sasl_plaintext or sasl_ssl");
         }
-        return new KafkaSettings(values.required(SurgeOption.KAFKA_BOOTSTRAP), protocol, mechanism, username, password);
+        if (!protocol.endsWith("SSL")) {
+            values.unused(List.of(KAFKA_TRUST, KAFKA_KEYS), "kafka.security-protocol is "
+                    + protocol.toLowerCase(Locale.ROOT) + ", which does not use TLS",
+                    "set kafka.security-protocol to ssl or sasl_ssl");
+        }
+        return new KafkaSettings(values.required(SurgeOption.KAFKA_BOOTSTRAP), protocol, mechanism, username, password,
+                values.tls(KAFKA_TRUST, KAFKA_KEYS));
+    }
+
+    private static TlsStores registryTls(Options values) {
+        if (!values.required(SurgeOption.REGISTRY_URL).regionMatches(true, 0, "https://", 0, "https://".length())) {
+            values.unused(List.of(REGISTRY_TRUST, REGISTRY_KEYS), "registry.url is not https://",
+                    "use the registry's https:// URL");
+        }
+        return values.tls(REGISTRY_TRUST, REGISTRY_KEYS);
     }
 
     private static String registryUrl(Options values) {
@@ -214,6 +243,13 @@ public record SurgeConfig(
     private static String format(Duration duration) {
         return TimeUtils.formatWithHighestUnit(duration);
     }
+
+    /**
+     * The options of one TLS store: its file and its password, given as a value or in a file.
+     *
+     * @param holdsKey whether it is a key store, holding a private key, rather than a trust store of CA certificates
+     */
+    private record StoreOptions(SurgeOption store, SurgeOption password, SurgeOption passwordFile, boolean holdsKey) {}
 
     /** Raw option values with the defaults filled in, where each came from, and typed readers that report a bad one. */
     private static final class Options {
@@ -280,6 +316,81 @@ public record SurgeConfig(
             } catch (IOException e) {
                 throw invalid(file, "the file " + path + " cannot be read (" + e.getClass().getSimpleName() + ")",
                         "check the path and that this user may read it");
+            }
+        }
+
+        /** The stores, each opened here, so that a wrong path or password stops surge before it connects anywhere. */
+        TlsStores tls(StoreOptions trust, StoreOptions keys) {
+            return new TlsStores(optional(trust.store()), storePassword(trust), optional(keys.store()),
+                    storePassword(keys));
+        }
+
+        /** Refuses stores that would not be used, as they are likely meant for a connection that should use TLS. */
+        void unused(List<StoreOptions> stores, String why, String fix) {
+            for (StoreOptions options : stores) {
+                if (optional(options.store()) != null) {
+                    throw invalid(options.store(), "it is set but " + why, fix);
+                }
+            }
+        }
+
+        /** The store's password, once the store opened with it and holds what it is for; null without a store. */
+        private String storePassword(StoreOptions options) {
+            String path = optional(options.store());
+            String password = secret(options.password(), options.passwordFile());
+            SurgeOption passwordOption = optional(options.passwordFile()) != null
+                    ? options.passwordFile() : options.password();
+            if (path == null) {
+                if (password != null) {
+                    throw invalid(passwordOption, "it is set but " + options.store().key() + " is empty",
+                            "set " + options.store().key() + " too, or leave both empty");
+                }
+                return null;
+            }
+            if (!Files.isRegularFile(Path.of(path)) || !Files.isReadable(Path.of(path))) {
+                throw invalid(options.store(), "the file " + path + " cannot be read",
+                        "check the path and that this user may read it");
+            }
+            KeyStore store;
+            try {
+                store = TlsStores.load(path, password);
+            } catch (IOException e) {
+                if (e.getCause() instanceof UnrecoverableKeyException) {
+                    throw invalid(passwordOption, "it does not open " + path + " (" + e.getMessage() + ")",
+                            "give that store's password in " + options.password().key() + " or "
+                                    + options.passwordFile().key());
+                }
+                throw notAStore(options.store(), path, e);
+            } catch (GeneralSecurityException e) {
+                throw notAStore(options.store(), path, e);
+            }
+            if (!holds(store, options.holdsKey())) {
+                throw invalid(options.store(), path + " holds no " + (options.holdsKey()
+                                ? "private key" : "CA certificate") + (password == null
+                                ? ", or does not show it without a password" : ""),
+                        options.holdsKey()
+                                ? "give the key store with surge's key and certificate (keytool -genkeypair)"
+                                : "import the CA's certificate into it (keytool -importcert)"
+                                        + (password == null ? ", or set " + options.password().key() : ""));
+            }
+            return password;
+        }
+
+        private ConfigException notAStore(SurgeOption option, String path, Exception e) {
+            return invalid(option, path + " is not a PKCS12 or JKS store (" + e.getMessage() + ")",
+                    "give such a store, converting a PEM file with openssl pkcs12 -export or keytool -importcert");
+        }
+
+        private static boolean holds(KeyStore store, boolean key) {
+            try {
+                for (String alias : Collections.list(store.aliases())) {
+                    if (key ? store.isKeyEntry(alias) : store.isCertificateEntry(alias)) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (KeyStoreException e) {
+                throw new IllegalStateException("a loaded key store refused to list its entries", e);
             }
         }
 

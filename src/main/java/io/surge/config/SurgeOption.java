@@ -9,7 +9,26 @@ public enum SurgeOption {
     KAFKA_SECURITY_PROTOCOL(
             "kafka.security-protocol",
             "plaintext",
-            "plaintext, sasl_plaintext or sasl_ssl (TLS with the JVM's trust store); SASL needs kafka.sasl.username."),
+            "plaintext, ssl, sasl_plaintext or sasl_ssl. The ssl ones trust kafka.ssl.truststore (or the JVM's trust"
+                    + " store) and show kafka.ssl.keystore's certificate to brokers that ask for one; SASL needs"
+                    + " kafka.sasl.username."),
+    KAFKA_SSL_TRUSTSTORE(
+            "kafka.ssl.truststore",
+            "",
+            "Trust store (PKCS12 or JKS) of the CAs that sign the brokers' certificates; empty for the JVM's. The path"
+                    + " must hold it wherever the job runs."),
+    KAFKA_SSL_TRUSTSTORE_PASSWORD("kafka.ssl.truststore-password", "", "Password of kafka.ssl.truststore."),
+    KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE(
+            "kafka.ssl.truststore-password-file", "", "File holding the password of kafka.ssl.truststore."),
+    KAFKA_SSL_KEYSTORE(
+            "kafka.ssl.keystore",
+            "",
+            "Key store (PKCS12 or JKS) of surge's private key and certificate, for brokers that require client"
+                    + " certificates (mutual TLS); its password is also the key's. The path must hold it wherever the"
+                    + " job runs."),
+    KAFKA_SSL_KEYSTORE_PASSWORD("kafka.ssl.keystore-password", "", "Password of kafka.ssl.keystore."),
+    KAFKA_SSL_KEYSTORE_PASSWORD_FILE(
+            "kafka.ssl.keystore-password-file", "", "File holding the password of kafka.ssl.keystore."),
     KAFKA_SASL_MECHANISM("kafka.sasl.mechanism", "scram-sha-512", "scram-sha-256, scram-sha-512 or plain."),
     KAFKA_SASL_USERNAME("kafka.sasl.username", "", "SASL user of every Kafka client of surge."),
     KAFKA_SASL_PASSWORD("kafka.sasl.password", "", "SASL password; never logged. Prefer kafka.sasl.password-file."),
@@ -24,8 +43,19 @@ public enum SurgeOption {
             "registry.password", "", "Basic-auth password for the registry; never logged. Prefer registry.password-file."),
     REGISTRY_PASSWORD_FILE(
             "registry.password-file", "", "File holding the registry password (a mounted secret), instead of the value."),
-    REGISTRY_TRUSTSTORE("registry.truststore", "", "Trust store (PKCS12 or JKS) for a TLS registry; empty for the JVM's."),
+    REGISTRY_TRUSTSTORE(
+            "registry.truststore", "", "Trust store (PKCS12 or JKS) for an https:// registry; empty for the JVM's."),
     REGISTRY_TRUSTSTORE_PASSWORD("registry.truststore-password", "", "Password of registry.truststore."),
+    REGISTRY_TRUSTSTORE_PASSWORD_FILE(
+            "registry.truststore-password-file", "", "File holding the password of registry.truststore."),
+    REGISTRY_KEYSTORE(
+            "registry.keystore",
+            "",
+            "Key store (PKCS12 or JKS) of surge's private key and certificate, for a registry that requires client"
+                    + " certificates; its password is also the key's."),
+    REGISTRY_KEYSTORE_PASSWORD("registry.keystore-password", "", "Password of registry.keystore."),
+    REGISTRY_KEYSTORE_PASSWORD_FILE(
+            "registry.keystore-password-file", "", "File holding the password of registry.keystore."),
     SECURITY_ALLOW_CLEARTEXT_CREDENTIALS(
             "security.allow-cleartext-credentials",
             "false",

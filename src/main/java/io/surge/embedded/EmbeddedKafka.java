@@ -1,5 +1,6 @@
 package io.surge.embedded;
 
+import io.surge.io.TlsStores;
 import io.surge.io.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,7 +36,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  * removed on close, or one that outlives the process: formatted once with a new cluster id, then reopened as it is,
  * so that topics, offsets, transactions and the cluster id survive a restart.
  *
- * <p>Clients connect to the EXTERNAL listener, plaintext or SASL/SCRAM; the broker's own traffic (transaction markers)
+ * <p>Clients connect to the EXTERNAL listener, plaintext or TLS, with or without SASL/SCRAM; the broker's own traffic (transaction markers)
  * and user administration go through an INTERNAL plaintext listener that clients are not told about.
  */
 public final class EmbeddedKafka implements AutoCloseable {
@@ -70,7 +71,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param logDirectory where its data lives and stays after close; null for a temporary directory
      */
     public static EmbeddedKafka start(int port, Path logDirectory) throws Exception {
-        return start(port, logDirectory, null, null, false);
+        return start(port, logDirectory, null, null, false, null, TlsStores.JVM_DEFAULTS);
     }
 
     /**
@@ -79,7 +80,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @return the broker; {@link #clientSettings()} connect as that user
      */
     public static EmbeddedKafka startWithScram(String username, String password) throws Exception {
-        return start(0, null, username, password, false);
+        return start(0, null, username, password, false, null, TlsStores.JVM_DEFAULTS);
     }
 
     /**
@@ -89,12 +90,33 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka startWithAcls(String username, String password) throws Exception {
         // without it, the super user would be "null", and every client one
         Objects.requireNonNull(username, "username");
-        return start(0, null, username, password, true);
+        return start(0, null, username, password, true, null, TlsStores.JVM_DEFAULTS);
+    }
+
+    /**
+     * The broker's side of TLS on its client listener.
+     *
+     * @param keyStore the broker's key and certificate
+     * @param trustStore the CAs whose client certificates it accepts, requiring one; null to ask for none
+     * @param password opens both stores and the key
+     */
+    public record BrokerTls(String keyStore, String trustStore, String password) {}
+
+    /**
+     * A broker whose client listener speaks TLS, on a free port.
+     *
+     * @param client the stores its {@link #clientSettings()} connect with
+     * @param username with its password, a SCRAM user the broker knows and requires (SASL_SSL); null for SSL alone
+     */
+    public static EmbeddedKafka startWithTls(BrokerTls tls, TlsStores client, String username, String password)
+            throws Exception {
+        return start(0, null, username, password, false, tls, client);
     }
 
     private static EmbeddedKafka start(int port, Path logDirectory, String username, String password,
-            boolean authorize) throws Exception {
+            boolean authorize, BrokerTls tls, TlsStores clientStores) throws Exception {
         boolean scram = username != null;
+        String protocol = (scram ? "SASL_" : "") + (tls != null ? "SSL" : "PLAINTEXT");
         boolean temporary = logDirectory == null;
         Path directory = temporary ? Files.createTempDirectory("surge-kafka-") : logDirectory;
         // fixed ports, so that a restarted node is found where it was, by clients and by itself as controller
@@ -112,7 +134,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 + ",CONTROLLER://localhost:" + controller);
         config.put("advertised.listeners", "EXTERNAL://localhost:" + external + ",INTERNAL://localhost:" + internal);
         config.put("listener.security.protocol.map",
-                "EXTERNAL:" + (scram ? "SASL_PLAINTEXT" : "PLAINTEXT") + ",INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+                "EXTERNAL:" + protocol + ",INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
         config.put("log.dirs", directory.toAbsolutePath().toString());
         config.put("offsets.topic.replication.factor", "1");
         config.put("offsets.topic.num.partitions", "4");
@@ -131,15 +153,24 @@ public final class EmbeddedKafka implements AutoCloseable {
             config.put("listener.name.external.scram-sha-512.sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         }
+        if (tls != null) {
+            config.put("listener.name.external.ssl.keystore.location", tls.keyStore());
+            config.put("listener.name.external.ssl.keystore.password", tls.password());
+            config.put("listener.name.external.ssl.key.password", tls.password());
+            if (tls.trustStore() != null) {
+                config.put("listener.name.external.ssl.truststore.location", tls.trustStore());
+                config.put("listener.name.external.ssl.truststore.password", tls.password());
+                config.put("listener.name.external.ssl.client.auth", "required");
+            }
+        }
         if (authorize) {
             config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
             // the broker's own listeners (controller, transaction markers, user administration) are plaintext
             config.put("super.users", "User:ANONYMOUS;User:" + username);
         }
         String bootstrap = "localhost:" + external;
-        KafkaSettings client = scram
-                ? new KafkaSettings(bootstrap, "SASL_PLAINTEXT", "SCRAM-SHA-512", username, password)
-                : KafkaSettings.plaintext(bootstrap);
+        KafkaSettings client =
+                new KafkaSettings(bootstrap, protocol, "SCRAM-SHA-512", username, password, clientStores);
         EmbeddedKafka kafka = new EmbeddedKafka(Map.copyOf(config), directory, temporary, internal, client);
         try {
             kafka.formatOnce();
@@ -158,7 +189,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return client.bootstrapServers();
     }
 
-    /** How a client connects: plaintext, or as the SCRAM user the broker was started with. */
+    /** How a client connects: with the protocol and stores the broker was started with, as its SCRAM user if any. */
     public KafkaSettings clientSettings() {
         return client;
     }
@@ -220,8 +251,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .all()
                     .get(30, TimeUnit.SECONDS);
         }
-        KafkaSettings user = new KafkaSettings(client.bootstrapServers(), "SASL_PLAINTEXT", "SCRAM-SHA-512", username,
-                password);
+        KafkaSettings user = client.as(username, password);
         // the credential reaches the broker's metadata shortly after the controller commits it
         awaitClients("the SCRAM user", user.clientProperties());
         return user;

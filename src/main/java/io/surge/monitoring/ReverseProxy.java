@@ -2,6 +2,7 @@ package io.surge.monitoring;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,8 +39,13 @@ public class ReverseProxy implements AutoCloseable {
 
     /** @param upstream the server's base URL */
     public ReverseProxy(String upstream, InetSocketAddress address) throws IOException {
+        this(upstream, HttpServer.create(address, 0));
+    }
+
+    /** @param server bound, not started, such as an {@link HttpsServer} */
+    protected ReverseProxy(String upstream, HttpServer server) {
         this.upstream = upstream.replaceAll("/+$", "");
-        this.server = HttpServer.create(address, 0);
+        this.server = server;
         server.createContext("/", this::handle);
         server.setExecutor(threads);
         server.start();
@@ -47,7 +53,7 @@ public class ReverseProxy implements AutoCloseable {
 
     /** The base URL clients use instead of the server's. */
     public String url() {
-        return "http://localhost:" + port();
+        return (server instanceof HttpsServer ? "https" : "http") + "://localhost:" + port();
     }
 
     public int port() {

@@ -17,6 +17,7 @@ class ConfigLoaderTest {
                                 + " read (ps); give it in SURGE_KAFKA_SASL_PASSWORD or a file"
                                 + " (kafka.sasl.password-file) instead",
                         "registry.truststore-password was given on the command line, which every user of this"
-                                + " machine can read (ps); give it in SURGE_REGISTRY_TRUSTSTORE_PASSWORD instead");
+                                + " machine can read (ps); give it in SURGE_REGISTRY_TRUSTSTORE_PASSWORD or a file"
+                                + " (registry.truststore-password-file) instead");
     }
 }

@@ -1,17 +1,24 @@
 package io.surge.testing;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import io.surge.io.TlsStores;
 import io.surge.monitoring.ReverseProxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLParameters;
 
 /**
- * Puts a registry behind HTTP basic auth, as a reverse proxy in front of it does in production: requests without the
+ * Puts a registry behind HTTP basic auth, over HTTP or HTTPS, as a reverse proxy in front of it does in production: requests without the
  * right credentials get 401, the others are passed on unchanged to the real registry. Like a proxy in trouble, it can
  * answer the next requests for schemas by id with a status of its own (a timeout, a redirect), and its password can
  * be rotated.
@@ -25,8 +32,30 @@ public final class BasicAuthGateway extends ReverseProxy {
 
     /** @param upstream the registry's base URL */
     public BasicAuthGateway(String upstream, String username, String password) throws IOException {
-        super(upstream, new InetSocketAddress("localhost", 0));
+        this(upstream, username, password, HttpServer.create(new InetSocketAddress("localhost", 0), 0));
+    }
+
+    private BasicAuthGateway(String upstream, String username, String password, HttpServer server) {
+        super(upstream, server);
         rotate(username, password);
+    }
+
+    /**
+     * The same over HTTPS, as a TLS-terminating proxy: it shows the certificate in {@code tls}'s key store and, with
+     * {@code clientCertificates}, accepts only clients whose certificate a CA in {@code tls}'s trust store signed.
+     */
+    public static BasicAuthGateway overTls(String upstream, String username, String password, TlsStores tls,
+            boolean clientCertificates) throws IOException, GeneralSecurityException {
+        HttpsServer server = HttpsServer.create(new InetSocketAddress("localhost", 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+                SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+                ssl.setNeedClientAuth(clientCertificates);
+                parameters.setSSLParameters(ssl);
+            }
+        });
+        return new BasicAuthGateway(upstream, username, password, server);
     }
 
     /** From now on, only these credentials pass. */

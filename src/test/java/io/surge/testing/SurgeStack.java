@@ -6,6 +6,7 @@ import io.surge.config.Input;
 import io.surge.config.SurgeConfig;
 import io.surge.embedded.EmbeddedKafka;
 import io.surge.embedded.EmbeddedRegistry;
+import io.surge.io.TlsStores;
 import io.surge.io.kafka.TopicSetup;
 import io.surge.io.registry.SchemaRegistryClient;
 import java.util.ArrayList;
@@ -48,11 +49,40 @@ public final class SurgeStack implements AutoCloseable {
 
     /** @param credentials null for a plaintext broker and an open registry */
     public static SurgeStack start(Map<String, String> options, Credentials credentials) throws Exception {
+        return start(options, credentials, null, false);
+    }
+
+    /**
+     * A broker and a registry gateway that speak TLS with certificates {@code ca} signs, and that require the
+     * credentials: SCRAM over SASL_SSL; or with {@code clientCertificates}, the client certificate {@code ca} signs
+     * for {@link Credentials#kafkaUser()} instead of SCRAM (SSL), and at the gateway as well as basic auth.
+     */
+    public static SurgeStack startOverTls(Map<String, String> options, Credentials credentials, TestCertificates ca,
+            boolean clientCertificates) throws Exception {
+        return start(options, credentials, Objects.requireNonNull(ca), clientCertificates);
+    }
+
+    private static SurgeStack start(Map<String, String> options, Credentials credentials, TestCertificates ca,
+            boolean clientCertificates) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            EmbeddedKafka kafka = credentials == null
-                    ? EmbeddedKafka.start()
-                    : EmbeddedKafka.startWithScram(credentials.kafkaUser(), credentials.kafkaPassword());
+            String password = TestCertificates.PASSWORD;
+            TlsStores client = ca == null ? TlsStores.JVM_DEFAULTS : new TlsStores(ca.trustStore(), password,
+                    clientCertificates ? ca.issue(credentials.kafkaUser(), null) : null,
+                    clientCertificates ? password : null);
+            TlsStores server = ca == null ? null
+                    : new TlsStores(ca.trustStore(), password, ca.issue("localhost", "localhost"), password);
+            EmbeddedKafka kafka;
+            if (ca != null) {
+                kafka = EmbeddedKafka.startWithTls(new EmbeddedKafka.BrokerTls(server.keyStore(),
+                                clientCertificates ? server.trustStore() : null, password), client,
+                        clientCertificates ? null : credentials.kafkaUser(),
+                        clientCertificates ? null : credentials.kafkaPassword());
+            } else if (credentials != null) {
+                kafka = EmbeddedKafka.startWithScram(credentials.kafkaUser(), credentials.kafkaPassword());
+            } else {
+                kafka = EmbeddedKafka.start();
+            }
             started.add(kafka);
             EmbeddedRegistry registry = EmbeddedRegistry.start(EmbeddedRegistry.DEFAULT_JAR, 0);
             started.add(registry);
@@ -60,20 +90,32 @@ public final class SurgeStack implements AutoCloseable {
             Map<String, String> all = new HashMap<>(options);
             all.put("kafka.bootstrap", kafka.bootstrapServers());
             all.put("registry.url", registry.url());
+            all.put("kafka.security-protocol", kafka.clientSettings().securityProtocol());
             if (credentials != null) {
-                gateway = new BasicAuthGateway(
-                        registry.url(), credentials.registryUser(), credentials.registryPassword());
+                gateway = ca == null
+                        ? new BasicAuthGateway(registry.url(), credentials.registryUser(), credentials.registryPassword())
+                        : BasicAuthGateway.overTls(
+                                registry.url(), credentials.registryUser(), credentials.registryPassword(), server,
+                                clientCertificates);
                 started.add(gateway);
                 all.putAll(Map.of(
                         "registry.url", gateway.url(),
                         "registry.username", credentials.registryUser(),
-                        "registry.password", credentials.registryPassword(),
-                        // the gateway speaks http://, on loopback
-                        "security.allow-cleartext-credentials", "true",
-                        "kafka.security-protocol", kafka.clientSettings().securityProtocol(),
+                        "registry.password", credentials.registryPassword()));
+                if (ca == null) {
+                    // the gateway speaks http://, on loopback
+                    all.put("security.allow-cleartext-credentials", "true");
+                }
+            }
+            if (kafka.clientSettings().authenticates()) {
+                all.putAll(Map.of(
                         "kafka.sasl.mechanism", kafka.clientSettings().saslMechanism(),
                         "kafka.sasl.username", credentials.kafkaUser(),
                         "kafka.sasl.password", credentials.kafkaPassword()));
+            }
+            if (ca != null) {
+                all.putAll(tlsOptions("kafka.ssl.", client));
+                all.putAll(tlsOptions("registry.", client));
             }
             SurgeConfig config = SurgeConfig.fromOptions(all, "test");
             return new SurgeStack(kafka, registry, gateway, config, prepare(config));
@@ -81,6 +123,18 @@ public final class SurgeStack implements AutoCloseable {
             closeAll(started);
             throw e;
         }
+    }
+
+    /** The options that give {@code stores}, each option's name starting with {@code prefix}. */
+    public static Map<String, String> tlsOptions(String prefix, TlsStores stores) {
+        Map<String, String> options = new HashMap<>();
+        options.put(prefix + "truststore", stores.trustStore());
+        options.put(prefix + "truststore-password", stores.trustStorePassword());
+        if (stores.keyStore() != null) {
+            options.put(prefix + "keystore", stores.keyStore());
+            options.put(prefix + "keystore-password", stores.keyStorePassword());
+        }
+        return options;
     }
 
     /**

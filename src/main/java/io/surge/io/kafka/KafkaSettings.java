@@ -1,5 +1,6 @@
 package io.surge.io.kafka;
 
+import io.surge.io.TlsStores;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,21 +12,31 @@ import org.apache.kafka.common.config.SaslConfigs;
  * traffic generator and the console.
  *
  * @param bootstrapServers host:port[,host:port...]
- * @param securityProtocol PLAINTEXT, SASL_PLAINTEXT or SASL_SSL
+ * @param securityProtocol PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL
  * @param saslMechanism SCRAM-SHA-256, SCRAM-SHA-512 or PLAIN; used with a SASL protocol
- * @param username SASL user, or null with PLAINTEXT
+ * @param username SASL user, or null without SASL
  * @param password SASL password; never logged, never in {@link #toString()}
+ * @param tls the trust store and client certificate of the TLS protocols
  */
-public record KafkaSettings(
-        String bootstrapServers, String securityProtocol, String saslMechanism, String username, String password)
-        implements Serializable {
+public record KafkaSettings(String bootstrapServers, String securityProtocol, String saslMechanism, String username,
+        String password, TlsStores tls) implements Serializable {
 
     public static KafkaSettings plaintext(String bootstrapServers) {
-        return new KafkaSettings(bootstrapServers, "PLAINTEXT", "SCRAM-SHA-512", null, null);
+        return new KafkaSettings(bootstrapServers, "PLAINTEXT", "SCRAM-SHA-512", null, null, TlsStores.JVM_DEFAULTS);
     }
 
+    /** Whether clients log in with SASL, as opposed to anonymously or by their TLS certificate. */
     public boolean authenticates() {
         return securityProtocol.startsWith("SASL_");
+    }
+
+    public boolean encrypts() {
+        return securityProtocol.endsWith("SSL");
+    }
+
+    /** The same connection as another SCRAM user. */
+    public KafkaSettings as(String username, String password) {
+        return new KafkaSettings(bootstrapServers, securityProtocol, saslMechanism, username, password, tls);
     }
 
     /** A client's own properties completed with those for bootstrap and authentication. */
@@ -38,6 +49,9 @@ public record KafkaSettings(
             // a JAAS entry per client, not a JVM-wide login file: jobs with different users can share a TaskManager
             properties.put(SaslConfigs.SASL_JAAS_CONFIG, loginModule() + " required username=\"" + quoted(username)
                     + "\" password=\"" + quoted(password) + "\";");
+        }
+        if (encrypts()) {
+            properties.putAll(tls.kafkaProperties());
         }
         return properties;
     }
@@ -60,6 +74,6 @@ public record KafkaSettings(
     public String toString() {
         return "KafkaSettings[bootstrap=" + bootstrapServers + ", protocol=" + securityProtocol
                 + (authenticates() ? ", mechanism=" + saslMechanism + ", user=" + username + ", password=***" : "")
-                + "]";
+                + (encrypts() ? ", " + tls : "") + "]";
     }
 }

@@ -14,6 +14,10 @@ public final class KafkaSetupException extends RuntimeException {
 
     /** What to check when a call to Kafka failed with {@code failure}. */
     static String fix(KafkaSettings kafka, Exception failure) {
+        String tls = kafka.encrypts() ? kafka.tls().handshakeFix(failure, "the broker", "kafka.ssl.") : null;
+        if (tls != null) {
+            return tls;
+        }
         if (failure.getCause() instanceof SaslAuthenticationException) {
             return "the broker refused user '" + kafka.username() + "' with " + kafka.saslMechanism()
                     + ": check kafka.sasl.username, kafka.sasl.password and kafka.sasl.mechanism";

@@ -1,5 +1,6 @@
 package io.surge.io.registry;
 
+import io.surge.io.TlsStores;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -14,16 +15,14 @@ import java.time.Duration;
  * @param password basic-auth password; never logged, never in {@link #toString()}
  * @param passwordFile the file the password was read from, or null: read again when the registry refuses it, so that
  *     a rotated password is picked up without a restart
- * @param trustStore the path of a PKCS12 or JKS trust store for TLS, or null for the JVM's default trust (a path as
- *     text: the settings travel inside the job, and {@link Path} is not serializable)
- * @param trustStorePassword the trust store's password, or null
+ * @param tls the trust store and client certificate of an https:// registry
  * @param retryFor how long a call keeps retrying a registry that cannot be reached or answers 5xx
  */
 public record RegistrySettings(String url, String username, String password, String passwordFile,
-        String trustStore, String trustStorePassword, Duration retryFor) implements Serializable {
+        TlsStores tls, Duration retryFor) implements Serializable {
 
     public static RegistrySettings of(String url) {
-        return new RegistrySettings(url, null, null, null, null, null, Duration.ofSeconds(30));
+        return new RegistrySettings(url, null, null, null, TlsStores.JVM_DEFAULTS, Duration.ofSeconds(30));
     }
 
     /** The password as its file holds it now, or as given; the last one read when the file cannot be read. */
@@ -42,7 +41,7 @@ public record RegistrySettings(String url, String username, String password, Str
     @Override
     public String toString() {
         return "RegistrySettings[url=" + url + ", user=" + (username == null ? "none" : username)
-                + ", password=" + (password == null ? "none" : "***") + ", trustStore=" + trustStore
+                + ", password=" + (password == null ? "none" : "***") + ", " + tls
                 + ", retryFor=" + retryFor + "]";
     }
 }

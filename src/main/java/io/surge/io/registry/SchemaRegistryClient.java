@@ -3,18 +3,17 @@ package io.surge.io.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.surge.io.TlsStores;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -23,7 +22,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,8 +72,8 @@ public final class SchemaRegistryClient {
         this.schemasById = cacheScope == null ? new ConcurrentHashMap<>()
                 : SCOPED_CACHES.computeIfAbsent(cacheScope + " " + baseUrl, scope -> new ConcurrentHashMap<>());
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-        if (settings.trustStore() != null) {
-            builder.sslContext(sslContext(settings));
+        if (!settings.tls().equals(TlsStores.JVM_DEFAULTS)) {
+            builder.sslContext(sslContext(settings.tls()));
         }
         this.http = builder.build();
     }
@@ -253,9 +251,14 @@ public final class SchemaRegistryClient {
                     throw failure;
                 }
             } catch (IOException e) {
-                failure = new RegistryException(
-                        where + " failed: the registry cannot be reached (" + e + "); check the registry URL and"
-                                + " that the registry is up", 0, e);
+                String tlsFix = settings.tls().handshakeFix(e, "the registry", "registry.");
+                if (tlsFix != null && !waitOutOutages) {
+                    // stores that do not fit the registry's certificates fit no better a moment later
+                    throw new RegistryException(where + " failed: " + tlsFix, 0, e);
+                }
+                failure = new RegistryException(where + " failed: " + (tlsFix != null ? tlsFix
+                        : "the registry cannot be reached (" + e + "); check the registry URL and that the registry"
+                                + " is up" + clientCertificateHint(e)), 0, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RegistryException(where + " was interrupted", 0, e);
@@ -310,6 +313,18 @@ public final class SchemaRegistryClient {
         }
     }
 
+    /**
+     * Under TLS 1.3 a server checks the client's certificate after the handshake has completed on the client's side,
+     * and the JDK's client then sees only a connection closed without an answer.
+     */
+    private String clientCertificateHint(IOException failure) {
+        String shown = settings.tls().keyStore();
+        return baseUrl.startsWith("https://") && !(failure instanceof ConnectException)
+                ? "; or, if it requires a client certificate, set registry.keystore to one it trusts (surge shows "
+                        + (shown == null ? "none" : "the one in " + shown) + ")"
+                : "";
+    }
+
     private String credentialsFix(int status) {
         if (settings.username() == null) {
             return "the registry requires credentials: set registry.username and registry.password-file (or"
@@ -345,19 +360,11 @@ public final class SchemaRegistryClient {
         return URLEncoder.encode(subject, StandardCharsets.UTF_8);
     }
 
-    private static SSLContext sslContext(RegistrySettings settings) {
-        try (InputStream in = Files.newInputStream(Path.of(settings.trustStore()))) {
-            char[] password = settings.trustStorePassword() == null ? null : settings.trustStorePassword().toCharArray();
-            KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
-            trustStore.load(in, password);
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trustStore);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
+    private static SSLContext sslContext(TlsStores tls) {
+        try {
+            return tls.sslContext();
         } catch (IOException | GeneralSecurityException e) {
-            throw new RegistryException(
-                    "cannot load the registry trust store " + settings.trustStore() + ": " + e.getMessage(), 0, e);
+            throw new RegistryException("cannot load the registry's " + tls + ": " + e.getMessage(), 0, e);
         }
     }
 }

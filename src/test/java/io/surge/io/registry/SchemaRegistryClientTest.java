@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.surge.avro.RideRequest;
+import io.surge.io.TlsStores;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -68,8 +69,8 @@ class SchemaRegistryClientTest {
     }
 
     private RegistrySettings settings() {
-        return new RegistrySettings("http://127.0.0.1:" + server.getAddress().getPort(), null, null, null, null, null,
-                Duration.ofSeconds(1));
+        return new RegistrySettings("http://127.0.0.1:" + server.getAddress().getPort(), null, null, null,
+                TlsStores.JVM_DEFAULTS, Duration.ofSeconds(1));
     }
 
     private void answering(int status, String body) {
@@ -212,8 +213,8 @@ class SchemaRegistryClientTest {
             }
         });
         SchemaRegistryClient client = new SchemaRegistryClient(new RegistrySettings(
-                "http://127.0.0.1:" + server.getAddress().getPort(), "surge", "old", passwordFile.toString(), null, null,
-                Duration.ofSeconds(30)));
+                "http://127.0.0.1:" + server.getAddress().getPort(), "surge", "old", passwordFile.toString(),
+                TlsStores.JVM_DEFAULTS, Duration.ofSeconds(30)));
 
         assertThat(client.awaitSchemaById(12)).isEqualTo(RideRequest.getClassSchema());
         assertThat(authorizations).hasSize(2);
