@@ -64,22 +64,11 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
      * which the watermark they met decides. An entry exists for every bucket that holds any record of the zone.
      */
     private transient MapState<Long, Long> demandByBucket;
-    /** Ride requests per slice, as checkpoints of builds before session 15 hold them. */
-    private transient MapState<Long, Long> demandBySliceOfOlderBuilds;
     /**
      * Per driver, its latest {@link #status} or note in each bucket that holds one ({@link SliceStatuses}, by bucket
      * rather than slice).
      */
     private transient MapState<String, long[]> driverStatuses;
-    /**
-     * Driver statuses as checkpoints of builds before 2026-12-03 (session 15) hold them: per driver as in
-     * {@link #driverStatuses}, packed as {@link #statusOfOlderBuilds}. Folded into {@link #driverStatuses} at the
-     * zone's next firing, so that windows open at an upgrade count them.
-     */
-    private transient MapState<String, long[]> statusesOfOlderBuilds;
-    /** Driver statuses as checkpoints of builds before 2026-12-01 (session 9) hold them: per slice and driver. */
-    private transient MapState<SliceDriver, Long> statusesOfOldestBuilds;
-
     /** Where the zones' state is kept: set by {@link SurgeWindowsOperator}, which runs these windows. */
     private transient KeyedStateStore zoneState;
     private transient CheckpointedWatermark checkpointedWatermark;
@@ -95,12 +84,6 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
      * exactly-once consumer waits beyond the window arithmetic, as the sinks commit at that checkpoint.
      */
     private transient long commitLatency;
-
-    /**
-     * A driver within a slice, the key of {@link #statusesOfOldestBuilds}; public with a canonical constructor so that
-     * Flink serializes it as a POJO, as those builds did.
-     */
-    public record SliceDriver(long slice, String driverId) {}
 
     public SlicedSurgeWindows(WindowSpec window, Clock clock) {
         this.window = window;
@@ -142,14 +125,8 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
             throw new IllegalStateException("the surge windows run in a SurgeWindowsOperator, which keeps their state");
         }
         demandByBucket = zoneState.getMapState(new MapStateDescriptor<>("demand-by-bucket", Types.LONG, Types.LONG));
-        demandBySliceOfOlderBuilds =
-                zoneState.getMapState(new MapStateDescriptor<>("demand-by-slice", Types.LONG, Types.LONG));
         driverStatuses = zoneState.getMapState(new MapStateDescriptor<>(
                 "driver-whereabouts", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        statusesOfOlderBuilds = zoneState.getMapState(new MapStateDescriptor<>(
-                "driver-statuses", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        statusesOfOldestBuilds = zoneState.getMapState(new MapStateDescriptor<>(
-                "driver-status-by-slice", TypeInformation.of(SliceDriver.class), Types.LONG));
         var metrics = getRuntimeContext().getMetricGroup().addGroup("surge");
         counted = metrics.counter("eventsCounted");
         late = metrics.counter("eventsLate");
@@ -218,7 +195,6 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
         // The next window starts one slice later: slices before that are needed by no window still to come.
         long firstSliceStillNeeded = endSlice - window.slicesPerWindow() + 1;
 
-        adoptStateOfOlderBuilds();
         long demand = 0;
         boolean windowHasRecords = false;
         long nextEndSlice = Long.MAX_VALUE;
@@ -282,46 +258,6 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     }
 
     /**
-     * Folds in the state of a checkpoint of an older build, which keyed records by slice alone: by the time they are
-     * read here, the windows that a record of such a slice was too late for have all been emitted. Nothing but seeks
-     * once no such checkpoint is restored.
-     */
-    private void adoptStateOfOlderBuilds() throws Exception {
-        Iterator<Map.Entry<Long, Long>> demand = demandBySliceOfOlderBuilds.iterator();
-        if (demand.hasNext()) {
-            while (demand.hasNext()) {
-                Map.Entry<Long, Long> slice = demand.next();
-                long bucket = window.bucket(slice.getKey(), slice.getKey() + 1);
-                Long adopted = demandByBucket.get(bucket);
-                demandByBucket.put(bucket, adopted == null ? slice.getValue() : adopted + slice.getValue());
-            }
-            demandBySliceOfOlderBuilds.clear();
-        }
-        Iterator<Map.Entry<String, long[]>> older = statusesOfOlderBuilds.iterator();
-        if (older.hasNext()) {
-            while (older.hasNext()) {
-                Map.Entry<String, long[]> driver = older.next();
-                long[] pairs = driver.getValue();
-                for (int i = 0; i < pairs.length; i += 2) {
-                    keepStatus(driver.getKey(), window.bucket(pairs[i], pairs[i] + 1),
-                            statusOfOlderBuilds(pairs[i + 1]));
-                }
-            }
-            statusesOfOlderBuilds.clear();
-        }
-        Iterator<Map.Entry<SliceDriver, Long>> oldest = statusesOfOldestBuilds.iterator();
-        if (oldest.hasNext()) {
-            while (oldest.hasNext()) {
-                Map.Entry<SliceDriver, Long> entry = oldest.next();
-                long slice = entry.getKey().slice();
-                keepStatus(entry.getKey().driverId(), window.bucket(slice, slice + 1),
-                        statusOfOlderBuilds(entry.getValue()));
-            }
-            statusesOfOldestBuilds.clear();
-        }
-    }
-
-    /**
      * A driver status packed into one comparable long: a greater value is a later status, and at equal event times
      * the unavailable one is greater, and a note that the driver was elsewhere greater still.
      */
@@ -344,11 +280,6 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     /** True for a status saying available; false for one saying unavailable and for a note. */
     public static boolean isAvailable(long status) {
         return (status & 3) == 0;
-    }
-
-    /** A status as builds before session 15 packed it, {@code eventTime * 2 + (available ? 0 : 1)}, packed anew. */
-    private static long statusOfOlderBuilds(long packed) {
-        return status(packed >> 1, (packed & 1) == 0);
     }
 
     private DivertedRecord lateRecord(ZoneEvent event, long slice, long watermark) {

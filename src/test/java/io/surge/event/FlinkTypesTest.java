@@ -17,7 +17,7 @@ class FlinkTypesTest {
     @ParameterizedTest
     @ValueSource(classes = {
         Ingested.class, ZoneEvent.class, RecordOrigin.class, DivertedRecord.class, ZoneSurge.class,
-        SlicedSurgeWindows.SliceDriver.class, ZoneSurge.Pricing.class, PoolShare.class, PublishPrices.Pool.class,
+        ZoneSurge.Pricing.class, PoolShare.class, PublishPrices.Pool.class,
         PublishPrices.LastPrice.class, PublishPrices.OpenPool.class
     })
     void isAFlinkPojo(Class<?> type) {

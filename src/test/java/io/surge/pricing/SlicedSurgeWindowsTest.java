@@ -14,24 +14,13 @@ import io.surge.testing.TaskCheckpoints;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.util.function.ThrowingConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 class SlicedSurgeWindowsTest {
 
@@ -216,7 +205,7 @@ class SlicedSurgeWindowsTest {
     @Test
     void resultsSurviveASnapshotAndRestoreOnRocksDbInTheMiddleOfAWindow() throws Exception {
         List<ZoneSurge> emitted = new ArrayList<>();
-        var after = toggleScenarioAcrossARestore(emitted, before -> {});
+        var after = toggleScenarioAcrossARestore(emitted);
 
         assertThat(emitted).containsExactlyElementsOf(toggleScenarioResults());
         assertThat(after.numEventTimeTimers()).isZero();
@@ -245,54 +234,19 @@ class SlicedSurgeWindowsTest {
         assertThat(after.numEventTimeTimers()).isZero();
     }
 
-    @ParameterizedTest
-    @EnumSource(OlderBuild.class)
-    void theStateOfACheckpointOfAnOlderBuildCountsInTheWindowsStillToCome(OlderBuild build) throws Exception {
-        List<ZoneSurge> emitted = new ArrayList<>();
-        var after = toggleScenarioAcrossARestore(emitted, before -> keepStateAsOlderBuildsDid(before, "A", build));
-
-        assertThat(emitted).containsExactlyElementsOf(toggleScenarioResults());
-        after.prepareSnapshotPreBarrier(2L);
-        assertThat(zoneState(after, "A", OlderBuild.DEMAND).isEmpty()
-                        && zoneState(after, "A", OlderBuild.PER_DRIVER).isEmpty()
-                        && zoneState(after, "A", OlderBuild.PER_SLICE_AND_DRIVER).isEmpty())
-                .as("the older state folded in, in what a checkpoint holds")
-                .isTrue();
-        assertThat(after.numEventTimeTimers()).isZero();
-    }
-
-    /** How builds before session 15 kept a zone's state: by slice alone, statuses packed as time * 2 + unavailable. */
-    private enum OlderBuild {
-        /** Sessions 9 to 14: a driver's statuses in one entry, (slice, status) pairs. */
-        STATUSES_PER_DRIVER,
-        /** Before session 9: an entry per slice and driver. */
-        STATUSES_PER_SLICE_AND_DRIVER;
-
-        static final MapStateDescriptor<Long, Long> DEMAND =
-                new MapStateDescriptor<>("demand-by-slice", Types.LONG, Types.LONG);
-        static final MapStateDescriptor<String, long[]> PER_DRIVER = new MapStateDescriptor<>(
-                "driver-statuses", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
-        static final MapStateDescriptor<SlicedSurgeWindows.SliceDriver, Long> PER_SLICE_AND_DRIVER =
-                new MapStateDescriptor<>("driver-status-by-slice",
-                        TypeInformation.of(SlicedSurgeWindows.SliceDriver.class), Types.LONG);
-    }
-
     /**
-     * The toggle scenario's first four records, a snapshot on RocksDB in the middle of a window (after {@code
-     * beforeSnapshot} has had its way with the state), a restore and the rest; adds every result to {@code emitted}.
+     * The toggle scenario's first four records, a snapshot on RocksDB in the middle of a window, a restore and the
+     * rest; adds every result to {@code emitted}.
      */
     private KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> toggleScenarioAcrossARestore(
-            List<ZoneSurge> emitted,
-            ThrowingConsumer<KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge>, Exception>
-                    beforeSnapshot) throws Exception {
+            List<ZoneSurge> emitted) throws Exception {
         List<ZoneEvent> scenario = toggleScenario();
         var before = openOnRocksDb(THIRTY_BY_FIVE, null);
         process(before, scenario.subList(0, 4));
         before.processWatermark(at(6));
         emitted.addAll(before.extractOutputValues());
-        // what a checkpoint holds, edited, then snapshotted
+        // as at a barrier: the zones' state held on the heap is written back first
         before.prepareSnapshotPreBarrier(1L);
-        beforeSnapshot.accept(before);
         OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
 
         var after = openOnRocksDb(THIRTY_BY_FIVE, snapshot);
@@ -300,53 +254,6 @@ class SlicedSurgeWindowsTest {
         after.processWatermark(at(100));
         emitted.addAll(after.extractOutputValues());
         return after;
-    }
-
-    /** Moves a zone's state into what {@code build} kept, under the names and types its checkpoints hold. */
-    private static void keepStateAsOlderBuildsDid(
-            KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> harness, String zone,
-            OlderBuild build) throws Exception {
-        long slicesPerWindow = THIRTY_BY_FIVE.slicesPerWindow();
-        MapState<Long, Long> demand = zoneState(harness, zone,
-                new MapStateDescriptor<>("demand-by-bucket", Types.LONG, Types.LONG));
-        for (var bucket : demand.entries()) {
-            assertThat(Math.floorMod(bucket.getKey(), slicesPerWindow)).as("nothing partly late").isZero();
-            zoneState(harness, zone, OlderBuild.DEMAND).put(bucket.getKey() / slicesPerWindow, bucket.getValue());
-        }
-        demand.clear();
-        MapState<String, long[]> current = zoneState(harness, zone, new MapStateDescriptor<>(
-                "driver-whereabouts", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        int moved = 0;
-        for (var driver : current.entries()) {
-            long[] pairs = driver.getValue();
-            long[] older = new long[pairs.length];
-            for (int i = 0; i < pairs.length; i += 2) {
-                long slice = pairs[i] / slicesPerWindow;
-                long eventTime = pairs[i + 1] / 4;
-                boolean unavailable = pairs[i + 1] % 4 == 1;
-                older[i] = slice;
-                older[i + 1] = eventTime * 2 + (unavailable ? 1 : 0);
-                if (build == OlderBuild.STATUSES_PER_SLICE_AND_DRIVER) {
-                    zoneState(harness, zone, OlderBuild.PER_SLICE_AND_DRIVER)
-                            .put(new SlicedSurgeWindows.SliceDriver(slice, driver.getKey()), older[i + 1]);
-                }
-                moved++;
-            }
-            if (build == OlderBuild.STATUSES_PER_DRIVER) {
-                zoneState(harness, zone, OlderBuild.PER_DRIVER).put(driver.getKey(), older);
-            }
-        }
-        current.clear();
-        assertThat(moved).as("d1 and d2 in the first slice").isEqualTo(2);
-    }
-
-    private static <K, V> MapState<K, V> zoneState(
-            KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> harness, String zone,
-            MapStateDescriptor<K, V> descriptor) throws Exception {
-        KeyedStateBackend<String> backend =
-                ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
-        backend.setCurrentKey(zone);
-        return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
     }
 
     private static int stateEntriesACheckpointHolds(
