@@ -36,8 +36,9 @@ public final class Backtest {
         DataStream<Ingested> replay = env.fromData(inEventTimeOrder(inputs), TypeInformation.of(Ingested.class))
                 .assignTimestampsAndWatermarks(EventTimeWatermarks.strategy(config.watermarks(), Clock.system()))
                 .name("Recorded inputs");
-        DataStream<ZoneAlert> alerts =
-                SurgePipeline.build(replay, config, RuleSets.fixed(env, versions), Clock.system()).alerts();
+        DataStream<ZoneAlert> alerts = SurgePipeline.build(
+                        replay, config, RuleSets.fixed(env, versions), Clock.system())
+                .alerts();
         List<ZoneAlert> raised = new ArrayList<>();
         try (CloseableIterator<ZoneAlert> results = alerts.executeAndCollect("surge-backtest")) {
             results.forEachRemaining(raised::add);
@@ -50,7 +51,8 @@ public final class Backtest {
     private static List<Ingested> inEventTimeOrder(List<Ingested> inputs) {
         List<Ingested> sorted = new ArrayList<>(inputs);
         // rejected inputs have no event time of their own; they only go to the dead letters
-        sorted.sort(Comparator.comparingLong(input -> input.isAccepted() ? input.event().eventTime() : Long.MIN_VALUE));
+        sorted.sort(Comparator.comparingLong(
+                input -> input.isAccepted() ? input.event().eventTime() : Long.MIN_VALUE));
         return sorted;
     }
 }

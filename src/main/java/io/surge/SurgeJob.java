@@ -68,43 +68,64 @@ public final class SurgeJob {
      * before its first record; those deployed later reach it through its rule sets source.
      */
     public static void buildOnKafka(StreamExecutionEnvironment env, SurgeConfig config, Clock clock) {
-        RuleSetVersion fromDirectory = RuleSetVersion.fromDirectory(config.rules().dir());
+        RuleSetVersion fromDirectory =
+                RuleSetVersion.fromDirectory(config.rules().dir());
         fromDirectory.rules();
         TopicSetup.ensureTopics(config);
         List<RuleSetVersion> known = new ArrayList<>(List.of(fromDirectory));
         known.addAll(RuleSetTopic.readAll(config));
         OutputSchemas schemas = KafkaEndpoints.outputSchemas(config);
         Sinks sinks = new Sinks(
-                KafkaEndpoints.multipliers(config,
-                        schemas.prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema())),
+                KafkaEndpoints.multipliers(
+                        config, schemas.prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema())),
                 KafkaEndpoints.alerts(config, schemas.prepare(config.topics().alerts(), SurgeAlert.getClassSchema())),
                 KafkaEndpoints.lateEvents(config),
                 KafkaEndpoints.deadLetters(config));
-        DataStream<RuleSetVersion> deployed = env.fromSource(RuleSetTopic.source(config),
-                        WatermarkStrategy.noWatermarks(), "Rule set versions from Kafka")
+        DataStream<RuleSetVersion> deployed = env.fromSource(
+                        RuleSetTopic.source(config), WatermarkStrategy.noWatermarks(), "Rule set versions from Kafka")
                 .uid("kafka-rule-sets")
                 .setParallelism(1);
-        build(env, config, KafkaEndpoints.inputs(config, validation(config, clock)), new RuleSets(known, deployed, config.rules().trustedKeys()),
-                sinks, clock);
+        build(
+                env,
+                config,
+                KafkaEndpoints.inputs(config, validation(config, clock)),
+                new RuleSets(known, deployed, config.rules().trustedKeys()),
+                sinks,
+                clock);
     }
 
     /**
      * The job on any source of ingested inputs and any sinks: event time per source split, the pipeline, one sink per
      * output, every operator named and with a stable uid.
      */
-    public static void build(StreamExecutionEnvironment env, SurgeConfig config, Source<Ingested, ?, ?> source,
-            RuleSets rules, Sinks sinks, Clock clock) {
+    public static void build(
+            StreamExecutionEnvironment env,
+            SurgeConfig config,
+            Source<Ingested, ?, ?> source,
+            RuleSets rules,
+            Sinks sinks,
+            Clock clock) {
         SurgePipeline.Outputs outputs = SurgePipeline.build(inputs(env, config, source, clock), config, rules, clock);
-        outputs.multipliers().sinkTo(sinks.multipliers()).name("Surge multipliers to Kafka").uid("multipliers-sink");
+        outputs.multipliers()
+                .sinkTo(sinks.multipliers())
+                .name("Surge multipliers to Kafka")
+                .uid("multipliers-sink");
         outputs.alerts().sinkTo(sinks.alerts()).name("Surge alerts to Kafka").uid("alerts-sink");
-        outputs.lateEvents().sinkTo(sinks.lateEvents()).name("Late events to Kafka").uid("late-events-sink");
-        outputs.deadLetters().sinkTo(sinks.deadLetters()).name("Dead letters to Kafka").uid("dead-letters-sink");
+        outputs.lateEvents()
+                .sinkTo(sinks.lateEvents())
+                .name("Late events to Kafka")
+                .uid("late-events-sink");
+        outputs.deadLetters()
+                .sinkTo(sinks.deadLetters())
+                .name("Dead letters to Kafka")
+                .uid("dead-letters-sink");
     }
 
     /** The inputs as the pipeline takes them: event time and watermarks per source split. */
-    public static DataStream<Ingested> inputs(StreamExecutionEnvironment env, SurgeConfig config,
-            Source<Ingested, ?, ?> source, Clock clock) {
-        return env.fromSource(source,
+    public static DataStream<Ingested> inputs(
+            StreamExecutionEnvironment env, SurgeConfig config, Source<Ingested, ?, ?> source, Clock clock) {
+        return env.fromSource(
+                        source,
                         EventTimeWatermarks.strategy(config.watermarks(), clock),
                         "Ride requests and driver statuses from Kafka")
                 .uid("kafka-inputs");

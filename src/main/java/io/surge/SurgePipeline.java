@@ -81,7 +81,9 @@ public final class SurgePipeline {
         KeyedStream<ZoneEvent, String> zoneEvents = zoneEvents(accepted, config);
 
         SingleOutputStreamOperator<ZoneSurge> counted = zoneEvents
-                .transform("Surge windows per zone", TypeInformation.of(ZoneSurge.class),
+                .transform(
+                        "Surge windows per zone",
+                        TypeInformation.of(ZoneSurge.class),
                         new SurgeWindowsOperator(new SlicedSurgeWindows(config.window(), clock)))
                 .uid("surge-windows");
         DataStream<ZoneSurge> published = published(counted, config, clock);
@@ -95,20 +97,20 @@ public final class SurgePipeline {
 
     /** The prices of the counted results, each zone's pooled with its neighbours' ({@link PublishPrices}). */
     static DataStream<ZoneSurge> published(DataStream<ZoneSurge> counted, SurgeConfig config, Clock clock) {
-        return counted
-                .flatMap(new ShareWithNeighbours())
+        return counted.flatMap(new ShareWithNeighbours())
                 .name("Share with neighbouring zones")
                 .uid("share-with-neighbours")
                 .keyBy(PoolShare::zoneId)
-                .transform("Publish prices", TypeInformation.of(ZoneSurge.class),
+                .transform(
+                        "Publish prices",
+                        TypeInformation.of(ZoneSurge.class),
                         new PublishPrices(config.window(), config.pricing(), clock))
                 .uid("publish-prices");
     }
 
     /** The valid inputs; the others go to the {@link #DEAD_LETTERS} side output. */
     public static SingleOutputStreamOperator<ZoneEvent> accepted(DataStream<Ingested> inputs) {
-        return inputs
-                .process(new DivertRejected())
+        return inputs.process(new DivertRejected())
                 .name("Divert rejected inputs")
                 .uid("divert-rejected-inputs")
                 // beside its source, whatever that source's parallelism: a per-record split needs no shuffle
@@ -144,7 +146,8 @@ public final class SurgePipeline {
             deadLetteredByReason = new EnumMap<>(Reason.class);
             for (Reason reason : Reason.values()) {
                 if (reason != Reason.LATE) {
-                    deadLetteredByReason.put(reason,
+                    deadLetteredByReason.put(
+                            reason,
                             metrics.addGroup("reason", reason.wireName()).counter("deadLettered"));
                 }
             }

@@ -77,7 +77,9 @@ class BadInputITCase {
                 producer.flush();
                 for (int i = 0; i < bad.size(); i++) {
                     RecordMetadata sent = bad.get(i).get();
-                    expected.put(sent.topic() + "/" + sent.partition() + "@" + sent.offset(), corpus.get(i).reason());
+                    expected.put(
+                            sent.topic() + "/" + sent.partition() + "@" + sent.offset(),
+                            corpus.get(i).reason());
                 }
                 produced = good.size() + bad.size();
             }
@@ -87,15 +89,20 @@ class BadInputITCase {
             try (KafkaConsumer<byte[], byte[]> deadLetters =
                     KafkaClients.committedReader(stack.bootstrapServers(), "surge-dead-letters")) {
                 List<ConsumerRecord<byte[], byte[]>> read = KafkaClients.records();
-                KafkaClients.pollUntil(deadLetters, read, records -> records.size() >= expected.size(),
-                        Duration.ofSeconds(120), expected.size() + " dead letters");
+                KafkaClients.pollUntil(
+                        deadLetters,
+                        read,
+                        records -> records.size() >= expected.size(),
+                        Duration.ofSeconds(120),
+                        expected.size() + " dead letters");
                 KafkaClients.pollFor(deadLetters, read, Duration.ofSeconds(2));
 
                 Map<String, String> actual = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> record : read) {
-                    actual.put(header(record, DivertedRecordSerializer.SOURCE_TOPIC) + "/"
-                            + header(record, DivertedRecordSerializer.SOURCE_PARTITION) + "@"
-                            + header(record, DivertedRecordSerializer.SOURCE_OFFSET),
+                    actual.put(
+                            header(record, DivertedRecordSerializer.SOURCE_TOPIC) + "/"
+                                    + header(record, DivertedRecordSerializer.SOURCE_PARTITION) + "@"
+                                    + header(record, DivertedRecordSerializer.SOURCE_OFFSET),
                             header(record, DivertedRecordSerializer.REASON));
                 }
                 assertThat(actual).isEqualTo(expected);
@@ -103,7 +110,8 @@ class BadInputITCase {
 
                 long consumed = produced;
                 METRICS.awaitCounter(job.getJobID(), "eventsIn", consumed);
-                assertThat(METRICS.counter(job.getJobID(), "eventsDeadLettered")).isEqualTo(corpus.size());
+                assertThat(METRICS.counter(job.getJobID(), "eventsDeadLettered"))
+                        .isEqualTo(corpus.size());
                 assertThat(METRICS.accounted(job.getJobID(), consumed))
                         .as("consumed = counted + late + dead-lettered")
                         .isEqualTo(consumed);
@@ -126,18 +134,27 @@ class BadInputITCase {
             CityWorkload traffic = CityWorkload.generate(6L, 3000, at(0), 20, 4_000, 0.0, 0.0);
             String registry = config.registry().url();
             List<Integer> otherTeams = List.of(
-                    OtherTeams.register(registry, "fuzz-recursive-value", "AVRO",
+                    OtherTeams.register(
+                            registry,
+                            "fuzz-recursive-value",
+                            "AVRO",
                             Files.readString(CORPUS.resolve("ride-recursive.avsc"))),
-                    OtherTeams.register(registry, "fuzz-nothings-value", "AVRO",
+                    OtherTeams.register(
+                            registry,
+                            "fuzz-nothings-value",
+                            "AVRO",
                             Files.readString(CORPUS.resolve("ride-with-nothings.avsc"))),
                     OtherTeams.register(registry, "fuzz-string-value", "AVRO", "\"string\""),
-                    OtherTeams.register(registry, "fuzz-json-value", "JSON",
+                    OtherTeams.register(
+                            registry,
+                            "fuzz-json-value",
+                            "JSON",
                             "{\"type\": \"object\", \"properties\": {\"lat\": {\"type\": \"number\"}}}"));
             try (KafkaProducer<byte[], byte[]> producer = producer(stack)) {
                 for (Object input : traffic.inputs()) {
                     byte[] value = stack.wire(input);
-                    producer.send(new ProducerRecord<>(stack.topicOf(input),
-                            random.nextBoolean() ? damage(value, random, otherTeams) : value));
+                    producer.send(new ProducerRecord<>(
+                            stack.topicOf(input), random.nextBoolean() ? damage(value, random, otherTeams) : value));
                 }
             }
 
@@ -145,7 +162,9 @@ class BadInputITCase {
             try {
                 METRICS.awaitCounter(job.getJobID(), "eventsIn", traffic.size());
                 assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
-                assertThat(METRICS.counter(job.getJobID(), "eventsDeadLettered")).as("most damage is caught").isPositive();
+                assertThat(METRICS.counter(job.getJobID(), "eventsDeadLettered"))
+                        .as("most damage is caught")
+                        .isPositive();
                 assertThat(METRICS.accounted(job.getJobID(), traffic.size()))
                         .as("consumed = counted + late + dead-lettered")
                         .isEqualTo(traffic.size());
@@ -195,28 +214,47 @@ class BadInputITCase {
         String registry = stack.config().registry().url();
         int id = switch (entry.framing().replaceAll("=.*", "")) {
             case "unknown-id" -> 999_999;
-            case "writer" -> OtherTeams.register(registry, "other-team-" + entry.file() + "-value", "AVRO",
-                    Files.readString(CORPUS.resolve(entry.framing().substring("writer=".length()))));
-            case "json-schema" -> OtherTeams.register(registry, "other-team-json-value", "JSON",
-                    "{\"type\": \"object\", \"properties\": {\"lat\": {\"type\": \"number\"}}}");
-            case "protobuf-schema" -> OtherTeams.register(registry, "other-team-proto-value", "PROTOBUF",
-                    "syntax = \"proto3\"; message Ride { double lat = 1; }");
+            case "writer" ->
+                OtherTeams.register(
+                        registry,
+                        "other-team-" + entry.file() + "-value",
+                        "AVRO",
+                        Files.readString(CORPUS.resolve(entry.framing().substring("writer=".length()))));
+            case "json-schema" ->
+                OtherTeams.register(
+                        registry,
+                        "other-team-json-value",
+                        "JSON",
+                        "{\"type\": \"object\", \"properties\": {\"lat\": {\"type\": \"number\"}}}");
+            case "protobuf-schema" ->
+                OtherTeams.register(
+                        registry,
+                        "other-team-proto-value",
+                        "PROTOBUF",
+                        "syntax = \"proto3\"; message Ride { double lat = 1; }");
             default -> stack.schemaIdOf(entry.topic());
         };
         byte magic = (byte) (entry.framing().equals("bad-magic") ? 1 : 0);
-        return ByteBuffer.allocate(5 + file.length).put(magic).putInt(id).put(file).array();
+        return ByteBuffer.allocate(5 + file.length)
+                .put(magic)
+                .putInt(id)
+                .put(file)
+                .array();
     }
 
     private static KafkaProducer<byte[], byte[]> producer(SurgeStack stack) {
         return new KafkaProducer<>(Map.of(
-                "bootstrap.servers", stack.bootstrapServers(),
-                "max.request.size", "2000000",
-                "key.serializer", ByteArraySerializer.class,
-                "value.serializer", ByteArraySerializer.class));
+                "bootstrap.servers",
+                stack.bootstrapServers(),
+                "max.request.size",
+                "2000000",
+                "key.serializer",
+                ByteArraySerializer.class,
+                "value.serializer",
+                ByteArraySerializer.class));
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
-
 }

@@ -47,10 +47,11 @@ class BrokerRestartITCase {
         // The test's event time runs 40 times faster than the wall clock, so partitions resuming a few hundred ms
         // apart after the restart are seconds apart in event time; an idleness above the restart's duration keeps
         // every partition holding the watermark until it resumes, as the README recommends for riding out outages.
-        try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "broker-restart", "checkpoint.interval", "1s",
-                "watermark.idleness", "1min"))) {
+        try (SurgeStack stack = SurgeStack.start(
+                Map.of("job.name", "broker-restart", "checkpoint.interval", "1s", "watermark.idleness", "1min"))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(33L, 40_000, config.topics().partitions());
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(33L, 40_000, config.topics().partitions());
             JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
             // traffic goes on through the restart: the producer waits for the broker to come back
             CompletableFuture<Void> traffic = CompletableFuture.runAsync(() -> {
@@ -62,36 +63,52 @@ class BrokerRestartITCase {
                     Thread.currentThread().interrupt();
                 }
             });
-            try (KafkaConsumer<byte[], byte[]> multipliers =
-                    KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers())) {
+            try (KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                    stack.bootstrapServers(), config.topics().multipliers())) {
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
                 int target = workload.expected().size() / 4;
-                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= target,
-                        Duration.ofSeconds(120), target + " results before the broker restart");
+                KafkaClients.pollUntil(
+                        multipliers,
+                        results,
+                        read -> read.size() >= target,
+                        Duration.ofSeconds(120),
+                        target + " results before the broker restart");
 
                 long stoppedAt = System.nanoTime();
                 stack.kafka().restart();
                 long downtime = Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis();
 
                 traffic.get(5, TimeUnit.MINUTES);
-                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
-                        Duration.ofSeconds(240), workload.expected().size() + " results");
+                KafkaClients.pollUntil(
+                        multipliers,
+                        results,
+                        read -> read.size() >= workload.expected().size(),
+                        Duration.ofSeconds(240),
+                        workload.expected().size() + " results");
                 KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
-                assertThat(job.getJobStatus().get()).as("the job recovered by itself").isEqualTo(JobStatus.RUNNING);
-                LOG.info("broker down for ms={}, job restarted={}", downtime,
+                assertThat(job.getJobStatus().get())
+                        .as("the job recovered by itself")
+                        .isEqualTo(JobStatus.RUNNING);
+                LOG.info(
+                        "broker down for ms={}, job restarted={}",
+                        downtime,
                         cluster.getExecutionGraph(job.getJobID()).get().getStatusTimestamp(JobStatus.RESTARTING) > 0);
                 assertThat(results.stream().map(ClosedWorkload::decodeSurge).toList())
                         .as("every (zone, window_end) exactly once, equal to the oracle")
                         .containsExactlyInAnyOrderElementsOf(workload.expected());
-                try (KafkaConsumer<byte[], byte[]> late =
-                        KafkaClients.committedReader(stack.bootstrapServers(), config.topics().lateEvents())) {
+                try (KafkaConsumer<byte[], byte[]> late = KafkaClients.committedReader(
+                        stack.bootstrapServers(), config.topics().lateEvents())) {
                     List<ConsumerRecord<byte[], byte[]>> lateEvents = KafkaClients.records();
                     KafkaClients.pollFor(late, lateEvents, Duration.ofSeconds(2));
-                    assertThat(lateEvents.stream().map(record -> new String(
-                                    record.headers().lastHeader("surge.detail").value(), StandardCharsets.UTF_8)
-                                    + " from " + header(record, "surge.source.topic") + "-"
-                                    + header(record, "surge.source.partition") + "@"
-                                    + header(record, "surge.source.offset")))
+                    assertThat(lateEvents.stream()
+                                    .map(record -> new String(
+                                                    record.headers()
+                                                            .lastHeader("surge.detail")
+                                                            .value(),
+                                                    StandardCharsets.UTF_8)
+                                            + " from " + header(record, "surge.source.topic") + "-"
+                                            + header(record, "surge.source.partition") + "@"
+                                            + header(record, "surge.source.offset")))
                             .as("records made late by the restart")
                             .isEmpty();
                 }
@@ -101,7 +118,6 @@ class BrokerRestartITCase {
             }
         }
     }
-
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);

@@ -56,55 +56,84 @@ class ConsumerExamplesIT {
 
     @Test
     void eachConsumerKeepsTheLatestPricePerZoneAndTheOpenEpisodes() throws Exception {
-        assertThat(PYTHON).as("Debian's python3 with python3-confluent-kafka and python3-avro (.ci/run installs"
-                + " them)").isExecutable();
-        assertThat(NODE_MODULES).as("the Node example's packages: (cd examples/node && CKJS_LINKING=dynamic npm ci),"
-                + " as .ci/run does").isDirectory();
+        assertThat(PYTHON)
+                .as("Debian's python3 with python3-confluent-kafka and python3-avro (.ci/run installs" + " them)")
+                .isExecutable();
+        assertThat(NODE_MODULES)
+                .as("the Node example's packages: (cd examples/node && CKJS_LINKING=dynamic npm ci),"
+                        + " as .ci/run does")
+                .isDirectory();
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "examples"))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(7L, 9_000, config.topics().partitions());
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(7L, 9_000, config.topics().partitions());
             // driver-exodus's episodes resolve within the workload's 3 minutes of event time, the others' stay open
             Path rules = RuleVersions.shippedWith(work.resolve("rules"), Map.of("driver-exodus", "3s"));
             Set<String> open;
-            try (SurgeProcess run = SurgeProcess.run(work, "run", List.of(
-                            "--bootstrap", stack.bootstrapServers(), "--registry", config.registry().url(),
-                            "--set", "job.name=examples", "--set", "state.dir=" + work.resolve("state"),
-                            "--set", "checkpoint.interval=1s", "--set", "alerts.dir=" + rules.toAbsolutePath(),
-                            "--rest-port", "0"));
+            try (SurgeProcess run = SurgeProcess.run(
+                            work,
+                            "run",
+                            List.of(
+                                    "--bootstrap",
+                                    stack.bootstrapServers(),
+                                    "--registry",
+                                    config.registry().url(),
+                                    "--set",
+                                    "job.name=examples",
+                                    "--set",
+                                    "state.dir=" + work.resolve("state"),
+                                    "--set",
+                                    "checkpoint.interval=1s",
+                                    "--set",
+                                    "alerts.dir=" + rules.toAbsolutePath(),
+                                    "--rest-port",
+                                    "0"));
                     KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
-                    KafkaConsumer<byte[], byte[]> multipliers =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers());
-                    KafkaConsumer<byte[], byte[]> alerts =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().alerts())) {
+                    KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().multipliers());
+                    KafkaConsumer<byte[], byte[]> alerts = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().alerts())) {
                 workload.sendAtRate(producer, stack, 0, workload.size(), 3_000);
                 workload.close(producer, stack);
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
-                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
-                        PATIENCE, "every result");
+                KafkaClients.pollUntil(
+                        multipliers,
+                        results,
+                        read -> read.size() >= workload.expected().size(),
+                        PATIENCE,
+                        "every result");
                 List<ConsumerRecord<byte[], byte[]>> written = KafkaClients.records();
                 KafkaClients.pollFor(alerts, written, Duration.ofSeconds(3));
                 open = openEpisodes(written);
                 assertThat(open).as("episodes open at the end").isNotEmpty();
                 assertThat(written.stream().filter(record -> alert(record).getStatus() == AlertStatus.RESOLVED))
-                        .as("episodes resolved").isNotEmpty();
+                        .as("episodes resolved")
+                        .isNotEmpty();
                 List<ConsumerRecord<byte[], byte[]>> outputs = new ArrayList<>(results);
                 outputs.addAll(written);
-                abortInterleavedTransactions(stack.bootstrapServers(), outputs, config.topics().multipliers());
+                abortInterleavedTransactions(
+                        stack.bootstrapServers(), outputs, config.topics().multipliers());
             }
 
             Map<String, String> prices = new HashMap<>();
             for (ZoneSurge result : workload.expected()) {
-                prices.merge(result.zoneId(), line(result),
+                prices.merge(
+                        result.zoneId(),
+                        line(result),
                         (a, b) -> Long.parseLong(a.split(" ")[2]) >= Long.parseLong(b.split(" ")[2]) ? a : b);
             }
             for (List<String> command : List.of(
                     List.of(PYTHON.toString(), "examples/python/surge_consumer.py"),
                     List.of("node", "examples/node/surge_consumer.mjs"))) {
                 List<String> printed = consume(command, stack);
-                assertThat(printed.stream().filter(line -> line.startsWith("price ")).toList())
+                assertThat(printed.stream()
+                                .filter(line -> line.startsWith("price "))
+                                .toList())
                         .as("the latest price of every zone, as %s keeps it", command.get(1))
                         .containsExactlyInAnyOrderElementsOf(prices.values());
-                assertThat(printed.stream().filter(line -> line.startsWith("open ")).map(line -> line.split(" ")[1]))
+                assertThat(printed.stream()
+                                .filter(line -> line.startsWith("open "))
+                                .map(line -> line.split(" ")[1]))
                         .as("the open episodes, as %s keeps them", command.get(1))
                         .containsExactlyInAnyOrderElementsOf(open);
             }
@@ -117,8 +146,8 @@ class ConsumerExamplesIT {
      * not filter every aborted transaction (kafkajs 2.2.4 with readUncommitted false, in place of the Node example's
      * client, printed aborted prices for 3 of 4 partitions).
      */
-    private static void abortInterleavedTransactions(String bootstrap, List<ConsumerRecord<byte[], byte[]>> outputs,
-            String multipliersTopic) throws Exception {
+    private static void abortInterleavedTransactions(
+            String bootstrap, List<ConsumerRecord<byte[], byte[]>> outputs, String multipliersTopic) throws Exception {
         Map<TopicPartition, ConsumerRecord<byte[], byte[]>> lastOfEach = new HashMap<>();
         outputs.forEach(record -> lastOfEach.put(new TopicPartition(record.topic(), record.partition()), record));
         List<KafkaProducer<byte[], byte[]>> producers = new ArrayList<>();
@@ -130,8 +159,11 @@ class ConsumerExamplesIT {
                 producers.get(i).beginTransaction();
             }
             for (ConsumerRecord<byte[], byte[]> last : lastOfEach.values()) {
-                ProducerRecord<byte[], byte[]> aborted = new ProducerRecord<>(last.topic(), last.partition(),
-                        last.key(), neverCommitted(last.value(), last.topic().equals(multipliersTopic)));
+                ProducerRecord<byte[], byte[]> aborted = new ProducerRecord<>(
+                        last.topic(),
+                        last.partition(),
+                        last.key(),
+                        neverCommitted(last.value(), last.topic().equals(multipliersTopic)));
                 for (int round = 0; round < ABORTED_ROUNDS; round++) {
                     producers.forEach(producer -> sent.add(producer.send(aborted)));
                 }
@@ -150,7 +182,9 @@ class ConsumerExamplesIT {
         Schema schema = multiplier ? SurgeMultiplier.getClassSchema() : SurgeAlert.getClassSchema();
         GenericRecord record = WireRecords.decodeGeneric(value, schema, schema);
         if (multiplier) {
-            record.put("window_end", (Long) record.get("window_end") + Duration.ofHours(1).toMillis());
+            record.put(
+                    "window_end",
+                    (Long) record.get("window_end") + Duration.ofHours(1).toMillis());
             record.put("multiplier", 4.99);
         } else {
             String id = "aborted-" + record.get("alert_id");
@@ -186,12 +220,19 @@ class ConsumerExamplesIT {
     private List<String> consume(List<String> command, SurgeStack stack) throws Exception {
         Path log = work.resolve(Path.of(command.get(1)).getFileName() + ".log");
         List<String> withArguments = new ArrayList<>(command);
-        withArguments.addAll(List.of("--bootstrap", stack.bootstrapServers(),
-                "--registry", stack.config().registry().url(), "--idle-exit", "10"));
-        try (ChildProcess consumer = ChildProcess.start(command.get(1), withArguments, log,
-                Path.of("").toAbsolutePath())) {
+        withArguments.addAll(List.of(
+                "--bootstrap",
+                stack.bootstrapServers(),
+                "--registry",
+                stack.config().registry().url(),
+                "--idle-exit",
+                "10"));
+        try (ChildProcess consumer = ChildProcess.start(
+                command.get(1), withArguments, log, Path.of("").toAbsolutePath())) {
             OptionalInt exit = consumer.awaitExit(PATIENCE);
-            assertThat(exit).as("the exit of %s; it printed:%n%s", command.get(1), Files.readString(log)).hasValue(0);
+            assertThat(exit)
+                    .as("the exit of %s; it printed:%n%s", command.get(1), Files.readString(log))
+                    .hasValue(0);
         }
         return Files.readAllLines(log);
     }

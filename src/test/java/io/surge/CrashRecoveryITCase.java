@@ -60,27 +60,40 @@ class CrashRecoveryITCase {
     @Test
     void resultsAreExactlyOnceAcrossTaskManagerCrashes(@InjectMiniCluster MiniCluster cluster) throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of(
-                "checkpoint.interval", "1s", "checkpoint.dir", checkpoints.toUri().toString(), "job.name", "crash"))) {
+                "checkpoint.interval",
+                "1s",
+                "checkpoint.dir",
+                checkpoints.toUri().toString(),
+                "job.name",
+                "crash"))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(99L, EVENTS, config.topics().partitions());
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(99L, EVENTS, config.topics().partitions());
             List<?> expected = workload.expected();
             JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
             CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> feed(workload, stack));
             List<Long> recoveries = new ArrayList<>();
-            try (KafkaConsumer<byte[], byte[]> multipliers =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers());
-                    KafkaConsumer<byte[], byte[]> alerts =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().alerts())) {
+            try (KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().multipliers());
+                    KafkaConsumer<byte[], byte[]> alerts = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().alerts())) {
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
                 Random random = new Random(7L);
                 // the MiniCluster numbers task managers in start order: the one running the job is the latest started
                 int running = 0;
-                double[] shares = {0.10 + random.nextDouble() * 0.15, 0.35 + random.nextDouble() * 0.15,
-                        0.60 + random.nextDouble() * 0.15};
+                double[] shares = {
+                    0.10 + random.nextDouble() * 0.15,
+                    0.35 + random.nextDouble() * 0.15,
+                    0.60 + random.nextDouble() * 0.15
+                };
                 for (int crash = 0; crash < shares.length; crash++) {
                     int target = (int) (expected.size() * shares[crash]);
-                    KafkaClients.pollUntil(multipliers, results, read -> read.size() >= target,
-                            Duration.ofSeconds(180), target + " results before crash " + (crash + 1));
+                    KafkaClients.pollUntil(
+                            multipliers,
+                            results,
+                            read -> read.size() >= target,
+                            Duration.ofSeconds(180),
+                            target + " results before crash " + (crash + 1));
                     if (crash == shares.length - 1) {
                         awaitCheckpointInProgress(cluster, job.getJobID());
                     }
@@ -88,14 +101,21 @@ class CrashRecoveryITCase {
                     cluster.terminateTaskManager(running++).get();
                     cluster.startTaskManager();
                     // recovered once a result written after the crash (by its Kafka timestamp) is committed
-                    KafkaClients.pollUntil(multipliers, results,
+                    KafkaClients.pollUntil(
+                            multipliers,
+                            results,
                             read -> read.stream().anyMatch(record -> record.timestamp() > crashedAt),
-                            Duration.ofSeconds(180), "a result written after crash " + (crash + 1));
+                            Duration.ofSeconds(180),
+                            "a result written after crash " + (crash + 1));
                     recoveries.add(System.currentTimeMillis() - crashedAt);
                 }
                 feeding.get(5, TimeUnit.MINUTES);
-                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= expected.size(),
-                        Duration.ofSeconds(300), expected.size() + " results");
+                KafkaClients.pollUntil(
+                        multipliers,
+                        results,
+                        read -> read.size() >= expected.size(),
+                        Duration.ofSeconds(300),
+                        expected.size() + " results");
                 KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
                 LOG.info("recovery times (crash to the first result written after it, committed) ms={}", recoveries);
 
@@ -125,7 +145,11 @@ class CrashRecoveryITCase {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
             workload.sendAtRate(producer, stack, 0, workload.size() / 20, EVENTS_PER_SECOND);
             for (int partition = 0; partition < stack.config().topics().partitions(); partition++) {
-                DriverStatus fast = Inputs.driverStatus("fast-clock-" + partition, 40.71, -74.01, true,
+                DriverStatus fast = Inputs.driverStatus(
+                        "fast-clock-" + partition,
+                        40.71,
+                        -74.01,
+                        true,
                         workload.now() + Duration.ofMinutes(50).toMillis());
                 producer.send(new ProducerRecord<>(stack.topicOf(fast), partition, null, null, stack.wire(fast)));
             }
@@ -139,8 +163,12 @@ class CrashRecoveryITCase {
     /** Returns when the job has a checkpoint triggered but not yet completed. */
     private static void awaitCheckpointInProgress(MiniCluster cluster, JobID job) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot().getCounts()
-                        .getNumberOfInProgressCheckpoints() == 0) {
+        while (cluster.getExecutionGraph(job)
+                        .get()
+                        .getCheckpointStatsSnapshot()
+                        .getCounts()
+                        .getNumberOfInProgressCheckpoints()
+                == 0) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no checkpoint in progress seen within 60 s");
             }

@@ -9,7 +9,6 @@ import io.surge.event.Ingested;
 import io.surge.event.ZoneEvent;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -29,13 +28,16 @@ class DivertRejectedTest {
                 assertThat(entered.kind()).isEqualTo(ZoneEvent.Kind.RIDE_REQUEST);
                 assertThat(entered.metWatermark()).isEqualTo(at(20));
             });
-            assertThat(divert.getSideOutput(SurgePipeline.DRIVER_STATUSES)).singleElement()
-                    .satisfies(entered -> assertThat(entered.getValue().metWatermark()).isEqualTo(at(20)));
+            assertThat(divert.getSideOutput(SurgePipeline.DRIVER_STATUSES))
+                    .singleElement()
+                    .satisfies(entered ->
+                            assertThat(entered.getValue().metWatermark()).isEqualTo(at(20)));
         }
     }
 
     private static OneInputStreamOperatorTestHarness<Ingested, ZoneEvent> open() throws Exception {
-        var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new SurgePipeline.DivertRejected()));
+        var harness =
+                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new SurgePipeline.DivertRejected()));
         harness.open();
         return harness;
     }

@@ -70,30 +70,44 @@ class FlinkClusterIT {
         FlinkRest flink = new FlinkRest(cluster.restUrl());
         String jar = flink.uploadJar(JOB_JAR);
         List<String> arguments = List.of(
-                "--bootstrap", stack.bootstrapServers(),
-                "--registry", config.registry().url(),
-                "--set", "job.name=cluster",
-                "--set", "checkpoint.interval=1s",
-                "--set", "checkpoint.dir=" + checkpoints.toUri(),
-                "--set", "alerts.dir=" + Path.of("alerts").toAbsolutePath());
-        ClosedWorkload workload = ClosedWorkload.generate(8L, EVENTS, config.topics().partitions());
+                "--bootstrap",
+                stack.bootstrapServers(),
+                "--registry",
+                config.registry().url(),
+                "--set",
+                "job.name=cluster",
+                "--set",
+                "checkpoint.interval=1s",
+                "--set",
+                "checkpoint.dir=" + checkpoints.toUri(),
+                "--set",
+                "alerts.dir=" + Path.of("alerts").toAbsolutePath());
+        ClosedWorkload workload =
+                ClosedWorkload.generate(8L, EVENTS, config.topics().partitions());
         int half = workload.size() / 2;
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
-                KafkaConsumer<byte[], byte[]> multipliers =
-                        KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers())) {
+                KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                        stack.bootstrapServers(), config.topics().multipliers())) {
             List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
 
             String job = flink.run(jar, 2, arguments, null);
             awaitAllRunning(flink, job);
             workload.sendAtRate(producer, stack, 0, half / 2, EVENTS_PER_SECOND);
             int beforeKill = workload.expected().size() / 10;
-            KafkaClients.pollUntil(multipliers, results, read -> read.size() >= beforeKill, PATIENCE,
+            KafkaClients.pollUntil(
+                    multipliers,
+                    results,
+                    read -> read.size() >= beforeKill,
+                    PATIENCE,
                     beforeKill + " results before the kill");
 
             String victim = flink.taskManagersRunning(job).iterator().next();
             cluster.kill(victim);
             Set<String> survivors = Set.copyOf(cluster.taskManagerIds());
-            await(flink, job, () -> flink.restarts(job) >= 1 && flink.allRunning(job),
+            await(
+                    flink,
+                    job,
+                    () -> flink.restarts(job) >= 1 && flink.allRunning(job),
                     "the job to restart after " + victim + " was killed");
             assertThat(flink.taskManagersRunning(job))
                     .as("after the kill, the job runs on the surviving TaskManager's slots only")
@@ -101,26 +115,37 @@ class FlinkClusterIT {
                     .isSubsetOf(survivors);
             workload.sendAtRate(producer, stack, half / 2, half, EVENTS_PER_SECOND);
             int afterKill = workload.expected().size() / 3;
-            KafkaClients.pollUntil(multipliers, results, read -> read.size() >= afterKill, PATIENCE,
+            KafkaClients.pollUntil(
+                    multipliers,
+                    results,
+                    read -> read.size() >= afterKill,
+                    PATIENCE,
                     afterKill + " results after the kill");
 
             cluster.addTaskManager();
-            String savepoint = flink.stopWithSavepoint(job, work.resolve("savepoints").toUri().toString(),
-                    PATIENCE);
+            String savepoint = flink.stopWithSavepoint(
+                    job, work.resolve("savepoints").toUri().toString(), PATIENCE);
             String resumed = flink.run(jar, 4, arguments, savepoint);
             awaitAllRunning(flink, resumed);
-            assertThat(flink.taskManagersRunning(resumed)).as("parallelism 4 needs both TaskManagers").hasSize(2);
+            assertThat(flink.taskManagersRunning(resumed))
+                    .as("parallelism 4 needs both TaskManagers")
+                    .hasSize(2);
             workload.sendAtRate(producer, stack, half, workload.size(), EVENTS_PER_SECOND);
             workload.close(producer, stack);
-            KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
-                    PATIENCE, workload.expected().size() + " results");
+            KafkaClients.pollUntil(
+                    multipliers,
+                    results,
+                    read -> read.size() >= workload.expected().size(),
+                    PATIENCE,
+                    workload.expected().size() + " results");
             KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
             flink.cancel(resumed);
 
             assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))
                     .as("every (zone, window_end) exactly once, equal to the oracle")
-                    .containsExactlyInAnyOrderElementsOf(
-                            workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
+                    .containsExactlyInAnyOrderElementsOf(workload.expected().stream()
+                            .map(SurgeResults::withoutComputedAt)
+                            .toList());
         }
     }
 
@@ -129,8 +154,7 @@ class FlinkClusterIT {
     }
 
     /** Waits for {@code condition}; when it does not come, says what state the job is in. */
-    private static void await(FlinkRest flink, String job, Waiting.Condition condition, String what)
-            throws Exception {
+    private static void await(FlinkRest flink, String job, Waiting.Condition condition, String what) throws Exception {
         try {
             Waiting.until(condition, PATIENCE, what);
         } catch (TimeoutException e) {
@@ -142,7 +166,8 @@ class FlinkClusterIT {
     private static void keepLogs(Path logs) throws IOException {
         Path kept = Files.createDirectories(Path.of("target", "failsafe-reports", "flink-cluster-logs"));
         try (Stream<Path> files = Files.list(logs)) {
-            for (Path log : files.filter(file -> !file.getFileName().toString().endsWith("_LOG")).toList()) {
+            for (Path log : files.filter(file -> !file.getFileName().toString().endsWith("_LOG"))
+                    .toList()) {
                 Files.copy(log, kept.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }

@@ -24,7 +24,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.Schema;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -58,11 +57,13 @@ class HostileInputITCase {
     private static final int PARTITIONS = 4;
     /** The ride-requests partition past the workload's: it gets hostile records only. */
     private static final int GARBAGE_PARTITION = PARTITIONS;
+
     private static final int EVENTS = 20_000;
     /** The workload's city, with a zone's margin, as zones.bounds. */
     private static final String SERVICE_AREA = "40.69,-74.03,40.75,-73.97";
     /** Where the workload's closing ticks are. */
     private static final String TICKS = "0.4,0.4,0.6,0.6";
+
     private static final int ANYWHERE = 50_000;
 
     @RegisterExtension
@@ -75,9 +76,17 @@ class HostileInputITCase {
 
     @Test
     void hostileRecordsBesideValidTrafficAreDeadLetteredAndTheJobNeverRestarts() throws Exception {
-        try (SurgeStack stack = SurgeStack.start(Map.of("checkpoint.interval", "1s", "job.name", "hostile",
-                "topics.partitions", String.valueOf(PARTITIONS + 1), "watermark.idleness", "3s",
-                "zones.bounds", SERVICE_AREA + ";" + TICKS))) {
+        try (SurgeStack stack = SurgeStack.start(Map.of(
+                "checkpoint.interval",
+                "1s",
+                "job.name",
+                "hostile",
+                "topics.partitions",
+                String.valueOf(PARTITIONS + 1),
+                "watermark.idleness",
+                "3s",
+                "zones.bounds",
+                SERVICE_AREA + ";" + TICKS))) {
             SurgeConfig config = stack.config();
             String rides = config.topics().rideRequests();
             allowLargeRecords(stack, rides);
@@ -88,8 +97,8 @@ class HostileInputITCase {
             Map<String, String> expected = new ConcurrentHashMap<>();
             List<String> truncated = new ArrayList<>();
             try (KafkaProducer<byte[], byte[]> producer = producer(stack);
-                    KafkaConsumer<byte[], byte[]> multipliers =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers())) {
+                    KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().multipliers())) {
                 CompletableFuture<Void> traffic = CompletableFuture.runAsync(() -> {
                     try {
                         workload.sendAtRate(producer, stack, 0, workload.size(), 2_000);
@@ -104,8 +113,8 @@ class HostileInputITCase {
                 while (!traffic.isDone() || produced < 2L * hostile.size()) {
                     Hostile record = hostile.get((int) (produced % hostile.size()));
                     int partition = produced % 2 == 0 ? GARBAGE_PARTITION : random.nextInt(PARTITIONS);
-                    RecordMetadata sent = KafkaClients.send(producer,
-                            new ProducerRecord<>(rides, partition, null, record.value()));
+                    RecordMetadata sent =
+                            KafkaClients.send(producer, new ProducerRecord<>(rides, partition, null, record.value()));
                     expected.put(sent.topic() + "/" + sent.partition() + "@" + sent.offset(), record.reason());
                     if (record.value().length > config.output().divertedMaxBytes()) {
                         truncated.add(sent.topic() + "/" + sent.partition() + "@" + sent.offset());
@@ -124,11 +133,12 @@ class HostileInputITCase {
                         continue;
                     }
                     RideRequest ride = Inputs.rideRequest("sprayed-" + sprayed, lat, lon, workload.eventTimeAt(0));
-                    producer.send(new ProducerRecord<>(rides, sprayed % PARTITIONS, null, stack.wire(ride)),
+                    producer.send(
+                            new ProducerRecord<>(rides, sprayed % PARTITIONS, null, stack.wire(ride)),
                             (sent, error) -> {
                                 if (sent != null) {
-                                    expected.put(sent.topic() + "/" + sent.partition() + "@" + sent.offset(),
-                                            "out-of-area");
+                                    expected.put(
+                                            sent.topic() + "/" + sent.partition() + "@" + sent.offset(), "out-of-area");
                                 }
                             });
                     sprayed++;
@@ -138,41 +148,58 @@ class HostileInputITCase {
                 workload.close(producer, stack);
 
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
-                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
-                        Duration.ofSeconds(120), workload.expected().size() + " results");
+                KafkaClients.pollUntil(
+                        multipliers,
+                        results,
+                        read -> read.size() >= workload.expected().size(),
+                        Duration.ofSeconds(120),
+                        workload.expected().size() + " results");
                 KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
                 assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))
                         .as("every (zone, window_end) exactly once, equal to the oracle, the garbage-only partition"
                                 + " idle")
-                        .containsExactlyInAnyOrderElementsOf(
-                                workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
+                        .containsExactlyInAnyOrderElementsOf(workload.expected().stream()
+                                .map(SurgeResults::withoutComputedAt)
+                                .toList());
 
                 Map<String, String> deadLettered = new HashMap<>();
                 List<String> bounded = new ArrayList<>();
-                try (KafkaConsumer<byte[], byte[]> deadLetters =
-                        KafkaClients.committedReader(stack.bootstrapServers(), config.topics().deadLetters())) {
+                try (KafkaConsumer<byte[], byte[]> deadLetters = KafkaClients.committedReader(
+                        stack.bootstrapServers(), config.topics().deadLetters())) {
                     List<ConsumerRecord<byte[], byte[]>> read = KafkaClients.records();
-                    KafkaClients.pollUntil(deadLetters, read, records -> records.size() >= expected.size(),
-                            Duration.ofSeconds(120), expected.size() + " dead letters");
+                    KafkaClients.pollUntil(
+                            deadLetters,
+                            read,
+                            records -> records.size() >= expected.size(),
+                            Duration.ofSeconds(120),
+                            expected.size() + " dead letters");
                     KafkaClients.pollFor(deadLetters, read, Duration.ofSeconds(2));
                     for (ConsumerRecord<byte[], byte[]> record : read) {
                         String where = header(record, DivertedRecordSerializer.SOURCE_TOPIC) + "/"
                                 + header(record, DivertedRecordSerializer.SOURCE_PARTITION) + "@"
                                 + header(record, DivertedRecordSerializer.SOURCE_OFFSET);
                         assertThat(deadLettered.put(where, header(record, DivertedRecordSerializer.REASON)))
-                                .as("dead-lettered once: " + where).isNull();
+                                .as("dead-lettered once: " + where)
+                                .isNull();
                         if (record.headers().lastHeader(DivertedRecordSerializer.TRUNCATED) != null) {
                             bounded.add(where);
                         }
                     }
                 }
-                assertThat(deadLettered).as("every hostile record, with its reason").isEqualTo(expected);
-                assertThat(bounded).as("the values larger than surge's outputs take, as bounded copies").containsExactlyInAnyOrderElementsOf(truncated);
+                assertThat(deadLettered)
+                        .as("every hostile record, with its reason")
+                        .isEqualTo(expected);
+                assertThat(bounded)
+                        .as("the values larger than surge's outputs take, as bounded copies")
+                        .containsExactlyInAnyOrderElementsOf(truncated);
                 // the workload, its closing ticks (a ride and a driver status per partition), the hostile records
                 long consumed = workload.size() + 2L * PARTITIONS + produced;
-                assertThat(METRICS.accounted(job.getJobID(), consumed)).as("consumed = counted + late + dead-lettered")
+                assertThat(METRICS.accounted(job.getJobID(), consumed))
+                        .as("consumed = counted + late + dead-lettered")
                         .isEqualTo(consumed);
-                assertThat(METRICS.restarts(job.getJobID())).as("the job never restarted").isZero();
+                assertThat(METRICS.restarts(job.getJobID()))
+                        .as("the job never restarted")
+                        .isZero();
             } finally {
                 job.cancel().get();
             }
@@ -186,31 +213,61 @@ class HostileInputITCase {
      */
     private static List<Hostile> hostileRecords(SurgeStack stack, long now) throws Exception {
         String registry = stack.config().registry().url();
-        int json = OtherTeams.register(registry, "other-team-json-value", "JSON",
+        int json = OtherTeams.register(
+                registry,
+                "other-team-json-value",
+                "JSON",
                 "{\"type\": \"object\", \"properties\": {\"lat\": {\"type\": \"number\"}}}");
-        int protobuf = OtherTeams.register(registry, "other-team-proto-value", "PROTOBUF",
+        int protobuf = OtherTeams.register(
+                registry,
+                "other-team-proto-value",
+                "PROTOBUF",
                 "syntax = \"proto3\"; message Ride { double lat = 1; }");
         int string = OtherTeams.register(registry, "other-team-string-value", "AVRO", "\"string\"");
-        int recursive = OtherTeams.register(registry, "ride-requests-value", "AVRO", OtherTeams.RECURSIVE_RIDE.toString());
-        int nothings = OtherTeams.register(registry, "ride-requests-value", "AVRO", OtherTeams.RIDE_WITH_NOTHINGS.toString());
+        int recursive =
+                OtherTeams.register(registry, "ride-requests-value", "AVRO", OtherTeams.RECURSIVE_RIDE.toString());
+        int nothings =
+                OtherTeams.register(registry, "ride-requests-value", "AVRO", OtherTeams.RIDE_WITH_NOTHINGS.toString());
         RideRequest ride = Inputs.rideRequest("hostile", 40.71, -74.01, io.surge.testing.Events.at(10));
         List<Hostile> records = new ArrayList<>(List.of(
-                new Hostile("JSON Schema", OtherTeams.framed(json, "{\"lat\": 40.7}".getBytes(StandardCharsets.UTF_8)),
+                new Hostile(
+                        "JSON Schema",
+                        OtherTeams.framed(json, "{\"lat\": 40.7}".getBytes(StandardCharsets.UTF_8)),
                         "unsupported-schema"),
-                new Hostile("Protobuf", OtherTeams.framed(protobuf, new byte[] {0, 9, 0x51, 0x5a, 0x64, 0x3b, (byte) 0xdf,
-                        0x4f, 0x4d, 0x40}), "unsupported-schema"),
-                new Hostile("an Avro string", OtherTeams.framed(string, new byte[] {6, 'a', 'b', 'c'}), "unsupported-schema"),
-                new Hostile("20,000 levels deep", OtherTeams.framed(recursive, OtherTeams.nestedRide(ride, 20_000)), "undecodable"),
-                new Hostile("two billion nothings", OtherTeams.framed(nothings, OtherTeams.twoBillionNothings(ride)), "undecodable"),
+                new Hostile(
+                        "Protobuf",
+                        OtherTeams.framed(
+                                protobuf, new byte[] {0, 9, 0x51, 0x5a, 0x64, 0x3b, (byte) 0xdf, 0x4f, 0x4d, 0x40}),
+                        "unsupported-schema"),
+                new Hostile(
+                        "an Avro string",
+                        OtherTeams.framed(string, new byte[] {6, 'a', 'b', 'c'}),
+                        "unsupported-schema"),
+                new Hostile(
+                        "20,000 levels deep",
+                        OtherTeams.framed(recursive, OtherTeams.nestedRide(ride, 20_000)),
+                        "undecodable"),
+                new Hostile(
+                        "two billion nothings",
+                        OtherTeams.framed(nothings, OtherTeams.twoBillionNothings(ride)),
+                        "undecodable"),
                 // not the wire format at all, and larger than surge's outputs take
                 new Hostile("3 MB of bytes", big(), "undecodable"),
                 // a valid ride from a producer whose clock runs 50 minutes fast: were it counted, it would take the
                 // watermark of every partition it reaches 50 minutes on, and the city's next 50 minutes with it
-                new Hostile("a fast clock", stack.wire(Inputs.rideRequest("fast-clock", 40.71, -74.01,
-                        now + Duration.ofMinutes(50).toMillis())), "future-event-time")));
+                new Hostile(
+                        "a fast clock",
+                        stack.wire(Inputs.rideRequest(
+                                "fast-clock",
+                                40.71,
+                                -74.01,
+                                now + Duration.ofMinutes(50).toMillis())),
+                        "future-event-time")));
         Random random = new Random(9);
         for (int i = 0; i < 20; i++) {
-            records.add(new Hostile("a random id", OtherTeams.framed(1_000_000 + random.nextInt(1_000_000), new byte[] {2, 'x'}),
+            records.add(new Hostile(
+                    "a random id",
+                    OtherTeams.framed(1_000_000 + random.nextInt(1_000_000), new byte[] {2, 'x'}),
                     "unknown-schema"));
         }
         return records;
@@ -224,23 +281,30 @@ class HostileInputITCase {
 
     private static void allowLargeRecords(SurgeStack stack, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
-                    new AlterConfigOp(new ConfigEntry("max.message.bytes", "8388608"), AlterConfigOp.OpType.SET))))
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.incrementalAlterConfigs(Map.of(
+                            new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                            List.of(new AlterConfigOp(
+                                    new ConfigEntry("max.message.bytes", "8388608"), AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
     private static KafkaProducer<byte[], byte[]> producer(SurgeStack stack) {
         return new KafkaProducer<>(Map.of(
-                "bootstrap.servers", stack.bootstrapServers(),
-                "max.request.size", "8388608",
-                "linger.ms", "5",
-                "key.serializer", ByteArraySerializer.class,
-                "value.serializer", ByteArraySerializer.class));
+                "bootstrap.servers",
+                stack.bootstrapServers(),
+                "max.request.size",
+                "8388608",
+                "linger.ms",
+                "5",
+                "key.serializer",
+                ByteArraySerializer.class,
+                "value.serializer",
+                ByteArraySerializer.class));
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
-
 }

@@ -22,19 +22,29 @@ class JobJarIT {
         try (JarFile jar = new JarFile(JOB_JAR.toFile())) {
             List<String> entries = jar.stream().map(ZipEntry::getName).toList();
 
-            assertThat(entries).contains("io/surge/SurgeJob.class", "io/surge/SurgePipeline.class",
-                    "org/apache/flink/cep/CEP.class",
-                    "org/apache/flink/connector/kafka/source/KafkaSource.class",
-                    "org/apache/kafka/clients/producer/KafkaProducer.class",
-                    "org/apache/avro/Schema.class");
-            assertThat(entries).noneMatch(entry -> entry.startsWith("io/surge/bench/")
-                    || entry.startsWith("io/surge/cli/") || entry.startsWith("io/surge/dashboard/")
-                    || entry.startsWith("io/surge/generator/") || entry.startsWith("io/surge/recovery/")
-                    || entry.startsWith("io/surge/embedded/") || entry.startsWith("io/surge/schema/")
-                    || entry.startsWith("picocli/") || entry.startsWith("org/apache/flink/runtime/")
-                    || entry.startsWith("org/apache/flink/streaming/api/environment/")
-                    || entry.startsWith("kafka/server/") || entry.startsWith("dashboard/"));
-            assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo(SurgeJob.class.getName());
+            assertThat(entries)
+                    .contains(
+                            "io/surge/SurgeJob.class",
+                            "io/surge/SurgePipeline.class",
+                            "org/apache/flink/cep/CEP.class",
+                            "org/apache/flink/connector/kafka/source/KafkaSource.class",
+                            "org/apache/kafka/clients/producer/KafkaProducer.class",
+                            "org/apache/avro/Schema.class");
+            assertThat(entries)
+                    .noneMatch(entry -> entry.startsWith("io/surge/bench/")
+                            || entry.startsWith("io/surge/cli/")
+                            || entry.startsWith("io/surge/dashboard/")
+                            || entry.startsWith("io/surge/generator/")
+                            || entry.startsWith("io/surge/recovery/")
+                            || entry.startsWith("io/surge/embedded/")
+                            || entry.startsWith("io/surge/schema/")
+                            || entry.startsWith("picocli/")
+                            || entry.startsWith("org/apache/flink/runtime/")
+                            || entry.startsWith("org/apache/flink/streaming/api/environment/")
+                            || entry.startsWith("kafka/server/")
+                            || entry.startsWith("dashboard/"));
+            assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
+                    .isEqualTo(SurgeJob.class.getName());
         }
     }
 }

@@ -4,9 +4,9 @@ import static io.surge.testing.Events.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.surge.avro.AlertStatus;
 import io.surge.avro.DriverStatus;
 import io.surge.avro.RideRequest;
-import io.surge.avro.AlertStatus;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.FlinkSettings;
@@ -23,8 +23,8 @@ import io.surge.pricing.ZoneSurge;
 import io.surge.testing.CityWorkload;
 import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
-import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.PriceOracle;
+import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeOracle;
 import io.surge.testing.WireRecords;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +91,9 @@ class KafkaSurgeITCase {
     @Test
     void aRegistryThatIsDownAtStartStopsTheJobWithAClearMessage() throws Exception {
         int closedPort = FreePort.pick();
-        SurgeConfig config = config("http://127.0.0.1:" + closedPort + "/apis/ccompat/v7", "down-at-start",
+        SurgeConfig config = config(
+                "http://127.0.0.1:" + closedPort + "/apis/ccompat/v7",
+                "down-at-start",
                 Map.of("registry.retry-for", "2s"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
 
@@ -123,16 +125,20 @@ class KafkaSurgeITCase {
                 client.register("driver-status-value", DriverStatus.getClassSchema()));
 
         // as the build before published prices left the subject: its schema registered, the subject guarded
-        Schema previous = new Schema.Parser().parse(Path.of("schemas/history/SurgeMultiplier.v1.avsc").toFile());
+        Schema previous = new Schema.Parser()
+                .parse(Path.of("schemas/history/SurgeMultiplier.v1.avsc").toFile());
         int previousId = client.register("surge-multipliers-value", previous);
         client.setCompatibility("surge-multipliers-value", "FULL_TRANSITIVE");
         // and the alerts' subject as the build before episodes left it, with one alert it wrote
-        Schema previousAlert = new Schema.Parser().parse(Path.of("schemas/history/SurgeAlert.v2.avsc").toFile());
+        Schema previousAlert = new Schema.Parser()
+                .parse(Path.of("schemas/history/SurgeAlert.v2.avsc").toFile());
         int previousAlertId = client.register("surge-alerts-value", previousAlert);
         client.setCompatibility("surge-alerts-value", "FULL_TRANSITIVE");
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
-            producer.send(new ProducerRecord<>("surge-alerts", "zone-old".getBytes(StandardCharsets.UTF_8),
-                    WireRecords.encode(previousAlertId, previousAlert, alertBeforeEpisodes(previousAlert))))
+            producer.send(new ProducerRecord<>(
+                            "surge-alerts",
+                            "zone-old".getBytes(StandardCharsets.UTF_8),
+                            WireRecords.encode(previousAlertId, previousAlert, alertBeforeEpisodes(previousAlert))))
                     .get();
         }
 
@@ -155,37 +161,61 @@ class KafkaSurgeITCase {
 
             List<ZoneSurge> expected = expectedUpTo(observations, at(300));
             assertThat(expected).as("the workload exercises many windows").hasSizeGreaterThan(300);
-            KafkaClients.pollUntil(multipliers, results, read -> read.size() >= expected.size(), RESULT_TIMEOUT,
+            KafkaClients.pollUntil(
+                    multipliers,
+                    results,
+                    read -> read.size() >= expected.size(),
+                    RESULT_TIMEOUT,
                     expected.size() + " surge multipliers");
             assertThat(decode(results, client)).containsExactlyInAnyOrderElementsOf(expected);
-            assertThat(results).extracting(record -> WireRecords.schemaId(record.value())).doesNotContain(previousId);
+            assertThat(results)
+                    .extracting(record -> WireRecords.schemaId(record.value()))
+                    .doesNotContain(previousId);
             for (ConsumerRecord<byte[], byte[]> record : results) {
                 // a consumer still on the previous schema reads each record, the published price as its multiplier
-                GenericRecord old = WireRecords.decodeGeneric(record.value(),
-                        client.schemaById(WireRecords.schemaId(record.value())), previous);
+                GenericRecord old = WireRecords.decodeGeneric(
+                        record.value(), client.schemaById(WireRecords.schemaId(record.value())), previous);
                 ZoneSurge current = WireRecords.surge(record.value(), SurgeMultiplier.getClassSchema());
-                assertThat(List.of(old.get("zone_id").toString(), old.get("window_end"), old.get("demand"),
-                                old.get("supply"), old.get("multiplier")))
-                        .isEqualTo(List.of(current.zoneId(), current.windowEnd(), current.demand(), current.supply(),
+                assertThat(List.of(
+                                old.get("zone_id").toString(),
+                                old.get("window_end"),
+                                old.get("demand"),
+                                old.get("supply"),
+                                old.get("multiplier")))
+                        .isEqualTo(List.of(
+                                current.zoneId(),
+                                current.windowEnd(),
+                                current.demand(),
+                                current.supply(),
                                 current.multiplier()));
             }
 
             List<ConsumerRecord<byte[], byte[]>> dead = KafkaClients.records();
-            KafkaClients.pollUntil(deadLetters, dead, read -> read.size() >= expectedDeadLetters.size(),
-                    RESULT_TIMEOUT, expectedDeadLetters.size() + " dead letters");
+            KafkaClients.pollUntil(
+                    deadLetters,
+                    dead,
+                    read -> read.size() >= expectedDeadLetters.size(),
+                    RESULT_TIMEOUT,
+                    expectedDeadLetters.size() + " dead letters");
             assertThat(dead.stream().map(KafkaSurgeITCase::describeDeadLetter).toList())
                     .containsExactlyInAnyOrderElementsOf(expectedDeadLetters);
 
             try (KafkaConsumer<byte[], byte[]> alertReader =
                     KafkaClients.committedReader(kafka.bootstrapServers(), "surge-alerts")) {
                 List<ConsumerRecord<byte[], byte[]>> alerts = KafkaClients.records();
-                KafkaClients.pollUntil(alertReader, alerts, read -> decodeAlerts(read, client).stream()
-                        .anyMatch(alert -> alert.getZoneId().equals(EXODUS_ZONE)), RESULT_TIMEOUT,
+                KafkaClients.pollUntil(
+                        alertReader,
+                        alerts,
+                        read -> decodeAlerts(read, client).stream()
+                                .anyMatch(alert -> alert.getZoneId().equals(EXODUS_ZONE)),
+                        RESULT_TIMEOUT,
                         "the driver-exodus alert");
                 KafkaClients.pollFor(alertReader, alerts, Duration.ofSeconds(2));
                 List<SurgeAlert> decoded = decodeAlerts(alerts, client);
                 // the alert written before episodes, read on the new schema: one match, firing, of no episode
-                assertThat(decoded).filteredOn(alert -> alert.getZoneId().equals("zone-old")).singleElement()
+                assertThat(decoded)
+                        .filteredOn(alert -> alert.getZoneId().equals("zone-old"))
+                        .singleElement()
                         .satisfies(alert -> {
                             assertThat(alert.getStatus()).isEqualTo(AlertStatus.FIRING);
                             assertThat(alert.getEpisodeId()).isNull();
@@ -196,33 +226,44 @@ class KafkaSurgeITCase {
                 for (ConsumerRecord<byte[], byte[]> record : alerts) {
                     // a consumer still on the schema before episodes reads each record the job wrote
                     if (WireRecords.schemaId(record.value()) != previousAlertId) {
-                        GenericRecord old = WireRecords.decodeGeneric(record.value(),
-                                client.schemaById(WireRecords.schemaId(record.value())), previousAlert);
-                        SurgeAlert current = decodeAlerts(List.of(record), client).get(0);
-                        assertThat(List.of(old.get("alert_id").toString(), old.get("rule").toString(),
-                                        old.get("zone_id").toString(), old.get("summary").toString()))
-                                .isEqualTo(List.of(current.getAlertId(), current.getRule(), current.getZoneId(),
+                        GenericRecord old = WireRecords.decodeGeneric(
+                                record.value(), client.schemaById(WireRecords.schemaId(record.value())), previousAlert);
+                        SurgeAlert current =
+                                decodeAlerts(List.of(record), client).get(0);
+                        assertThat(List.of(
+                                        old.get("alert_id").toString(),
+                                        old.get("rule").toString(),
+                                        old.get("zone_id").toString(),
+                                        old.get("summary").toString()))
+                                .isEqualTo(List.of(
+                                        current.getAlertId(),
+                                        current.getRule(),
+                                        current.getZoneId(),
                                         current.getSummary()));
                     }
                 }
-                assertThat(decoded).filteredOn(alert -> alert.getZoneId().equals(EXODUS_ZONE)
-                                && alert.getStatus() == AlertStatus.FIRING)
+                assertThat(decoded)
+                        .filteredOn(alert ->
+                                alert.getZoneId().equals(EXODUS_ZONE) && alert.getStatus() == AlertStatus.FIRING)
                         .singleElement()
                         .satisfies(alert -> {
                             assertThat(alert.getRule()).isEqualTo("driver-exodus");
                             assertThat(alert.getFirstEventTime().toEpochMilli()).isEqualTo(at(200));
                             // raised as soon as the fifth driver leaves, not after the sixth
-                            assertThat(alert.getSummary()).isEqualTo(
-                                    "5 drivers went unavailable in " + EXODUS_ZONE + " within 4 s");
+                            assertThat(alert.getSummary())
+                                    .isEqualTo("5 drivers went unavailable in " + EXODUS_ZONE + " within 4 s");
                         });
-                assertThat(decoded).extracting(SurgeAlert::getAlertId).as("each alert exactly once")
+                assertThat(decoded)
+                        .extracting(SurgeAlert::getAlertId)
+                        .as("each alert exactly once")
                         .doesNotHaveDuplicates();
             }
 
             assertThat(client.compatibility("surge-multipliers-value")).contains("FULL_TRANSITIVE");
             assertThatThrownBy(() -> client.register("surge-multipliers-value", multiplierWithoutDemand()))
                     .isInstanceOf(RegistryException.class)
-                    .satisfies(e -> assertThat(((RegistryException) e).httpStatus()).isEqualTo(409));
+                    .satisfies(e ->
+                            assertThat(((RegistryException) e).httpStatus()).isEqualTo(409));
 
             // The job has cached every schema id it needs: it keeps going without the registry.
             registry.close();
@@ -232,13 +273,19 @@ class KafkaSurgeITCase {
                     send(producer, input, ids, null, false);
                 }
                 observations.addAll(later.validInArrivalOrder());
-                produceTicks(producer, ids, at(500), observations, config.topics().partitions());
+                produceTicks(
+                        producer, ids, at(500), observations, config.topics().partitions());
             }
             List<ZoneSurge> expectedAfterOutage = expectedUpTo(observations, at(500));
-            KafkaClients.pollUntil(multipliers, results, read -> read.size() >= expectedAfterOutage.size(),
-                    RESULT_TIMEOUT, expectedAfterOutage.size() + " surge multipliers after the registry outage");
+            KafkaClients.pollUntil(
+                    multipliers,
+                    results,
+                    read -> read.size() >= expectedAfterOutage.size(),
+                    RESULT_TIMEOUT,
+                    expectedAfterOutage.size() + " surge multipliers after the registry outage");
             KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
-            assertThat(decode(results, null)).as("each (zone, window_end) exactly once, equal to the oracle")
+            assertThat(decode(results, null))
+                    .as("each (zone, window_end) exactly once, equal to the oracle")
                     .containsExactlyInAnyOrderElementsOf(expectedAfterOutage);
         } finally {
             job.cancel().get();
@@ -249,16 +296,25 @@ class KafkaSurgeITCase {
 
     private static SurgeConfig config(String registryUrl, String jobName, Map<String, String> more) {
         Map<String, String> options = new HashMap<>(Map.of(
-                "kafka.bootstrap", kafka.bootstrapServers(),
-                "registry.url", registryUrl,
-                "checkpoint.interval", "1s",
-                "job.name", jobName));
+                "kafka.bootstrap",
+                kafka.bootstrapServers(),
+                "registry.url",
+                registryUrl,
+                "checkpoint.interval",
+                "1s",
+                "job.name",
+                jobName));
         options.putAll(more);
         return SurgeConfig.fromOptions(options, "test");
     }
 
-    private static void produceWorkload(KafkaProducer<byte[], byte[]> producer, CityWorkload workload, InputIds ids,
-            Schema rideV2, Set<String> expectedDeadLetters) throws Exception {
+    private static void produceWorkload(
+            KafkaProducer<byte[], byte[]> producer,
+            CityWorkload workload,
+            InputIds ids,
+            Schema rideV2,
+            Set<String> expectedDeadLetters)
+            throws Exception {
         Map<Future<RecordMetadata>, Reason> diverted = new LinkedHashMap<>();
         List<Object> inputs = workload.inputs();
         for (int i = 0; i < inputs.size(); i++) {
@@ -270,7 +326,8 @@ class KafkaSurgeITCase {
         }
         producer.flush();
         for (Map.Entry<Future<RecordMetadata>, Reason> sent : diverted.entrySet()) {
-            expectedDeadLetters.add(describe(sent.getKey().get(), sent.getValue().wireName()));
+            expectedDeadLetters.add(
+                    describe(sent.getKey().get(), sent.getValue().wireName()));
         }
     }
 
@@ -296,10 +353,14 @@ class KafkaSurgeITCase {
         byte[] unknownId = valid.clone();
         unknownId[4] = 0x7f;
         Map<byte[], String> pills = Map.of(
-                utf8("not avro at all"), "undecodable",
-                truncated, "undecodable",
-                unknownId, "unknown-schema",
-                new byte[0], "undecodable");
+                utf8("not avro at all"),
+                "undecodable",
+                truncated,
+                "undecodable",
+                unknownId,
+                "unknown-schema",
+                new byte[0],
+                "undecodable");
         pills.forEach((value, reason) -> expectedDeadLetters.add(describe(
                 KafkaClients.send(producer, new ProducerRecord<>("ride-requests", utf8("pill"), value)), reason)));
     }
@@ -309,7 +370,9 @@ class KafkaSurgeITCase {
             KafkaProducer<byte[], byte[]> producer, InputIds ids, List<SurgeOracle.Observation> observations) {
         for (int i = 0; i < 6; i++) {
             DriverStatus status = Inputs.driverStatus("exodus-" + i, 40.805, -73.955, false, at(200 + i));
-            producer.send(new ProducerRecord<>("driver-status", utf8(status.getDriverId()),
+            producer.send(new ProducerRecord<>(
+                    "driver-status",
+                    utf8(status.getDriverId()),
                     WireRecords.encode(ids.driver(), DriverStatus.getClassSchema(), status)));
             observations.add(new SurgeOracle.Observation(-1, EXODUS_ZONE, at(200 + i), status.getDriverId(), false));
         }
@@ -320,15 +383,31 @@ class KafkaSurgeITCase {
      * One record per input partition, far from the workload's zones, so that every partition's watermark passes
      * {@code eventTime} minus the bound and the windows before it close.
      */
-    private static void produceTicks(KafkaProducer<byte[], byte[]> producer, InputIds ids, long eventTime,
-            List<SurgeOracle.Observation> observations, int partitions) {
+    private static void produceTicks(
+            KafkaProducer<byte[], byte[]> producer,
+            InputIds ids,
+            long eventTime,
+            List<SurgeOracle.Observation> observations,
+            int partitions) {
         for (int partition = 0; partition < partitions; partition++) {
             RideRequest ride = Inputs.rideRequest("tick-" + eventTime + "-" + partition, 0.5, 0.5, eventTime);
-            KafkaClients.send(producer, new ProducerRecord<>("ride-requests", partition, null, null,
-                    WireRecords.encode(ids.rideV1(), RideRequest.getClassSchema(), ride)));
+            KafkaClients.send(
+                    producer,
+                    new ProducerRecord<>(
+                            "ride-requests",
+                            partition,
+                            null,
+                            null,
+                            WireRecords.encode(ids.rideV1(), RideRequest.getClassSchema(), ride)));
             DriverStatus status = Inputs.driverStatus("tick-driver", 0.5, 0.5, false, eventTime);
-            KafkaClients.send(producer, new ProducerRecord<>("driver-status", partition, null, null,
-                    WireRecords.encode(ids.driver(), DriverStatus.getClassSchema(), status)));
+            KafkaClients.send(
+                    producer,
+                    new ProducerRecord<>(
+                            "driver-status",
+                            partition,
+                            null,
+                            null,
+                            WireRecords.encode(ids.driver(), DriverStatus.getClassSchema(), status)));
             observations.add(new SurgeOracle.Observation(-1, "zone_50_50", eventTime, null, false));
             observations.add(new SurgeOracle.Observation(-1, "zone_50_50", eventTime, "tick-driver", false));
         }
@@ -337,7 +416,9 @@ class KafkaSurgeITCase {
     /** Every window the oracle computes that the watermark after ticks at {@code tickTime} has closed. */
     private static List<ZoneSurge> expectedUpTo(List<SurgeOracle.Observation> observations, long tickTime) {
         long watermark = tickTime - 5_000 - 1;
-        List<ZoneSurge> counted = new SurgeOracle(30_000, 5_000, 5_000).replay(observations, COMPUTED_AT).results();
+        List<ZoneSurge> counted = new SurgeOracle(30_000, 5_000, 5_000)
+                .replay(observations, COMPUTED_AT)
+                .results();
         return PriceOracle.defaults().publish(counted).stream()
                 .filter(result -> result.windowEnd() - 1 <= watermark)
                 .toList();
@@ -348,8 +429,8 @@ class KafkaSurgeITCase {
         List<ZoneSurge> results = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             int id = WireRecords.schemaId(record.value());
-            Schema writer = client == null ? SurgeMultiplier.getClassSchema()
-                    : writers.computeIfAbsent(id, client::schemaById);
+            Schema writer =
+                    client == null ? SurgeMultiplier.getClassSchema() : writers.computeIfAbsent(id, client::schemaById);
             ZoneSurge result = WireRecords.surge(record.value(), writer);
             assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(result.zoneId());
             results.add(result);
@@ -362,7 +443,9 @@ class KafkaSurgeITCase {
         GenericRecord alert = new GenericData.Record(schema);
         alert.put("alert_id", "surge-spike-0123456789abcdef01234567");
         alert.put("rule", "surge-spike");
-        alert.put("severity", new GenericData.EnumSymbol(schema.getField("severity").schema(), "WARNING"));
+        alert.put(
+                "severity",
+                new GenericData.EnumSymbol(schema.getField("severity").schema(), "WARNING"));
         alert.put("zone_id", "zone-old");
         alert.put("first_event_time", at(0));
         alert.put("last_event_time", at(10));
@@ -373,11 +456,13 @@ class KafkaSurgeITCase {
         return alert;
     }
 
-    private static List<SurgeAlert> decodeAlerts(List<ConsumerRecord<byte[], byte[]>> records,
-            SchemaRegistryClient client) {
+    private static List<SurgeAlert> decodeAlerts(
+            List<ConsumerRecord<byte[], byte[]>> records, SchemaRegistryClient client) {
         return records.stream()
-                .map(record -> WireRecords.<SurgeAlert>decode(record.value(),
-                        client.schemaById(WireRecords.schemaId(record.value())), SurgeAlert.getClassSchema()))
+                .map(record -> WireRecords.<SurgeAlert>decode(
+                        record.value(),
+                        client.schemaById(WireRecords.schemaId(record.value())),
+                        SurgeAlert.getClassSchema()))
                 .toList();
     }
 
@@ -400,8 +485,8 @@ class KafkaSurgeITCase {
 
     private static Schema rideRequestWithChannel() {
         Schema v1 = RideRequest.getClassSchema();
-        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(v1.getName()).namespace(v1.getNamespace())
-                .fields();
+        SchemaBuilder.FieldAssembler<Schema> fields =
+                SchemaBuilder.record(v1.getName()).namespace(v1.getNamespace()).fields();
         for (Schema.Field field : v1.getFields()) {
             fields = fields.name(field.name()).type(field.schema()).noDefault();
         }
@@ -420,8 +505,9 @@ class KafkaSurgeITCase {
 
     private static Schema multiplierWithoutDemand() {
         Schema current = SurgeMultiplier.getClassSchema();
-        SchemaBuilder.FieldAssembler<Schema> fields =
-                SchemaBuilder.record(current.getName()).namespace(current.getNamespace()).fields();
+        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(current.getName())
+                .namespace(current.getNamespace())
+                .fields();
         for (Schema.Field field : current.getFields()) {
             if (!field.name().equals("demand")) {
                 fields = fields.name(field.name()).type(field.schema()).noDefault();

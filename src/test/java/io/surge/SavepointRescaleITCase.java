@@ -50,15 +50,16 @@ class SavepointRescaleITCase {
     void stopWithSavepointAndResumeAtParallelismOneTwoOneGivesExactResults() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "rescale", "checkpoint.interval", "1s"))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(21L, 30_000, config.topics().partitions());
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(21L, 30_000, config.topics().partitions());
             int third = workload.size() / 3;
             List<Stage> stages = List.of(
                     new Stage(1, 0, third, 0.15),
                     new Stage(2, third, 2 * third, 0.45),
                     new Stage(1, 2 * third, workload.size(), 1.0));
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
-                    KafkaConsumer<byte[], byte[]> multipliers =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers())) {
+                    KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().multipliers())) {
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
                 String savepoint = null;
                 for (Stage stage : stages) {
@@ -66,18 +67,22 @@ class SavepointRescaleITCase {
                     if (stage.to() == workload.size()) {
                         workload.close(producer, stack);
                     }
-                    JobClient job = SurgeOnMiniCluster.start(
-                            config, workload.now(), stage.parallelism(), savepoint);
+                    JobClient job = SurgeOnMiniCluster.start(config, workload.now(), stage.parallelism(), savepoint);
                     int target = (int) (workload.expected().size() * stage.share());
                     try {
-                        KafkaClients.pollUntil(multipliers, results, read -> read.size() >= target,
-                                Duration.ofSeconds(120), target + " results at parallelism " + stage.parallelism());
+                        KafkaClients.pollUntil(
+                                multipliers,
+                                results,
+                                read -> read.size() >= target,
+                                Duration.ofSeconds(120),
+                                target + " results at parallelism " + stage.parallelism());
                     } catch (AssertionError e) {
                         job.cancel().get();
                         throw e;
                     }
-                    savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(),
-                            SavepointFormatType.CANONICAL).get();
+                    savepoint = job.stopWithSavepoint(
+                                    false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                            .get();
                 }
                 KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
                 assertThat(results.stream().map(ClosedWorkload::decodeSurge).toList())
@@ -98,22 +103,28 @@ class SavepointRescaleITCase {
             throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "rollback", "checkpoint.interval", "1s"))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(23L, 10_000, config.topics().partitions());
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(23L, 10_000, config.topics().partitions());
             JobClient beforeInputs = SurgeOnMiniCluster.start(config, workload.now(), 1, null);
             CommonTestUtils.waitForAllTaskRunning(cluster, beforeInputs.getJobID(), false);
-            String savepoint = beforeInputs.stopWithSavepoint(false, savepoints.toUri().toString(),
-                    SavepointFormatType.CANONICAL).get();
+            String savepoint = beforeInputs
+                    .stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get();
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
                 workload.sendAll(producer, stack);
             }
             commitHalfwayThroughEveryInputPartition(stack);
             JobClient resumed = SurgeOnMiniCluster.start(config, workload.now(), 1, savepoint);
-            try (KafkaConsumer<byte[], byte[]> multipliers =
-                    KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers())) {
+            try (KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                    stack.bootstrapServers(), config.topics().multipliers())) {
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
                 try {
-                    KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
-                            Duration.ofSeconds(120), "all results of the resumed job");
+                    KafkaClients.pollUntil(
+                            multipliers,
+                            results,
+                            read -> read.size() >= workload.expected().size(),
+                            Duration.ofSeconds(120),
+                            "all results of the resumed job");
                     KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
                 } finally {
                     resumed.cancel().get();
@@ -135,8 +146,10 @@ class SavepointRescaleITCase {
                 }
             }
             Map<TopicPartition, OffsetAndMetadata> halfway = new HashMap<>();
-            admin.listOffsets(partitions).all().get().forEach(
-                    (partition, end) -> halfway.put(partition, new OffsetAndMetadata(end.offset() / 2)));
+            admin.listOffsets(partitions)
+                    .all()
+                    .get()
+                    .forEach((partition, end) -> halfway.put(partition, new OffsetAndMetadata(end.offset() / 2)));
             admin.alterConsumerGroupOffsets(config.jobName(), halfway).all().get();
         }
     }

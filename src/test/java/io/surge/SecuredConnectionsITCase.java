@@ -91,8 +91,13 @@ class SecuredConnectionsITCase {
             assertExactResults(stack, environment(stack), 7L, job -> {
                 URI rest = cluster.getRestAddress().get();
                 String jobPath = "/jobs/" + job.getJobID();
-                for (String page : List.of("/jobmanager/config", "/jobmanager/environment", jobPath,
-                        jobPath + "/config", jobPath + "/plan", jobPath + "/checkpoints/config")) {
+                for (String page : List.of(
+                        "/jobmanager/config",
+                        "/jobmanager/environment",
+                        jobPath,
+                        jobPath + "/config",
+                        jobPath + "/plan",
+                        jobPath + "/checkpoints/config")) {
                     assertThat(get(rest.resolve(page)))
                             .as("Flink web UI's " + page)
                             .doesNotContain(CREDENTIALS.kafkaPassword())
@@ -113,7 +118,8 @@ class SecuredConnectionsITCase {
         try (SecretWatch watch = SecretWatch.watch(TestCertificates.PASSWORD, CREDENTIALS.registryPassword());
                 SurgeStack stack = SurgeStack.startOverTls(Map.of(), CREDENTIALS, ca, true)) {
             Map<String, String> environment = environment(stack);
-            assertThat(environment).containsEntry("SURGE_KAFKA_SECURITY_PROTOCOL", "ssl")
+            assertThat(environment)
+                    .containsEntry("SURGE_KAFKA_SECURITY_PROTOCOL", "ssl")
                     .containsKey("SURGE_KAFKA_SSL_KEYSTORE")
                     .containsKey("SURGE_REGISTRY_KEYSTORE");
             assertThat(environment.get("SURGE_REGISTRY_URL")).startsWith("https://");
@@ -126,7 +132,8 @@ class SecuredConnectionsITCase {
     void resultsAreExactWithScramOverTls() throws Exception {
         try (SurgeStack stack = SurgeStack.startOverTls(Map.of(), CREDENTIALS, ca, false)) {
             Map<String, String> environment = environment(stack);
-            assertThat(environment).containsEntry("SURGE_KAFKA_SECURITY_PROTOCOL", "sasl_ssl")
+            assertThat(environment)
+                    .containsEntry("SURGE_KAFKA_SECURITY_PROTOCOL", "sasl_ssl")
                     .doesNotContainKey("SURGE_KAFKA_SSL_KEYSTORE");
             assertExactResults(stack, environment, 17L, job -> {});
         }
@@ -143,8 +150,8 @@ class SecuredConnectionsITCase {
             String stranger = otherCa.issue("stranger", null);
 
             assertThatThrownBy(() -> buildJob(with(environment, "SURGE_KAFKA_SSL_TRUSTSTORE", otherCa.trustStore())))
-                    .hasMessageContaining("the broker's certificate is not signed by a CA that "
-                            + otherCa.trustStore() + " holds: set kafka.ssl.truststore");
+                    .hasMessageContaining("the broker's certificate is not signed by a CA that " + otherCa.trustStore()
+                            + " holds: set kafka.ssl.truststore");
             assertThatThrownBy(() -> buildJob(with(environment, "SURGE_KAFKA_SSL_KEYSTORE", stranger)))
                     .hasMessageContaining("one it does not trust, from " + stranger)
                     .hasMessageContaining("set kafka.ssl.keystore");
@@ -179,20 +186,26 @@ class SecuredConnectionsITCase {
     }
 
     /** Sends a closed workload, runs the job until its results are in, and compares them with the oracle's. */
-    private static void assertExactResults(SurgeStack stack, Map<String, String> environment, long seed,
-            WhileRunning whileRunning) throws Exception {
-        SurgeConfig config = ConfigLoader.load(null, environment, Map.of(
-                "job.name", "secured-" + seed, "checkpoint.interval", "1s"));
-        ClosedWorkload workload = ClosedWorkload.generate(seed, 4_000, config.topics().partitions());
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.config().kafka())) {
+    private static void assertExactResults(
+            SurgeStack stack, Map<String, String> environment, long seed, WhileRunning whileRunning) throws Exception {
+        SurgeConfig config = ConfigLoader.load(
+                null, environment, Map.of("job.name", "secured-" + seed, "checkpoint.interval", "1s"));
+        ClosedWorkload workload =
+                ClosedWorkload.generate(seed, 4_000, config.topics().partitions());
+        try (KafkaProducer<byte[], byte[]> producer =
+                KafkaClients.producer(stack.config().kafka())) {
             workload.sendAll(producer, stack);
         }
         JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
-        try (KafkaConsumer<byte[], byte[]> multipliers =
-                KafkaClients.committedReader(stack.config().kafka(), config.topics().multipliers())) {
+        try (KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                stack.config().kafka(), config.topics().multipliers())) {
             List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
-            KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
-                    Duration.ofSeconds(120), workload.expected().size() + " results");
+            KafkaClients.pollUntil(
+                    multipliers,
+                    results,
+                    read -> read.size() >= workload.expected().size(),
+                    Duration.ofSeconds(120),
+                    workload.expected().size() + " results");
             KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
             assertThat(results.stream().map(ClosedWorkload::decodeSurge).toList())
                     .containsExactlyInAnyOrderElementsOf(workload.expected());
@@ -213,51 +226,85 @@ class SecuredConnectionsITCase {
         try (SurgeStack stack = SurgeStack.start(Map.of(), CREDENTIALS)) {
             Map<String, String> environment = new HashMap<>(environment(stack));
             environment.put("SURGE_REGISTRY_RETRY_FOR", "120s");
-            SurgeConfig config = ConfigLoader.load(null, environment, Map.of(
-                    "job.name", "rotated", "checkpoint.interval", "1s"));
-            ClosedWorkload workload = ClosedWorkload.generate(11L, 4_000, config.topics().partitions());
+            SurgeConfig config =
+                    ConfigLoader.load(null, environment, Map.of("job.name", "rotated", "checkpoint.interval", "1s"));
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(11L, 4_000, config.topics().partitions());
             stack.gateway().failNext(408, 3);
             stack.gateway().failNext(307, 3);
 
             JobClient job = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
-            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.config().kafka());
-                    KafkaConsumer<byte[], byte[]> multipliers =
-                            KafkaClients.committedReader(stack.config().kafka(), config.topics().multipliers());
-                    KafkaConsumer<byte[], byte[]> deadLetters =
-                            KafkaClients.committedReader(stack.config().kafka(), config.topics().deadLetters())) {
+            try (KafkaProducer<byte[], byte[]> producer =
+                            KafkaClients.producer(stack.config().kafka());
+                    KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                            stack.config().kafka(), config.topics().multipliers());
+                    KafkaConsumer<byte[], byte[]> deadLetters = KafkaClients.committedReader(
+                            stack.config().kafka(), config.topics().deadLetters())) {
                 workload.sendAtRate(producer, stack, 0, workload.size() / 2, 2_000);
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
-                KafkaClients.pollUntil(multipliers, results, read -> !read.isEmpty(), Duration.ofSeconds(120),
+                KafkaClients.pollUntil(
+                        multipliers,
+                        results,
+                        read -> !read.isEmpty(),
+                        Duration.ofSeconds(120),
                         "a first result, its schemas looked up through the failing proxy");
-                assertThat(stack.gateway().failed()).as("timeouts and redirects answered").isEqualTo(6);
+                assertThat(stack.gateway().failed())
+                        .as("timeouts and redirects answered")
+                        .isEqualTo(6);
 
                 int refusedBefore = stack.gateway().refused();
                 String rotated = "rotated-" + UUID.randomUUID();
                 stack.gateway().rotate(CREDENTIALS.registryUser(), rotated);
                 // registered straight with the registry, as another team's producer would: an id the job never saw
-                int unseen = OtherTeams.register(stack.registry().url(), config.topics().rideRequests() + "-value",
-                        "AVRO", OtherTeams.RIDE_WITH_NOTHINGS.toString());
-                KafkaClients.send(producer, new ProducerRecord<>(config.topics().rideRequests(), 0, null,
-                        OtherTeams.framed(unseen, OtherTeams.twoBillionNothings(
-                                Inputs.rideRequest("unseen", 40.71, -74.01, workload.eventTimeAt(0))))));
-                Waiting.until(() -> stack.gateway().refused() > refusedBefore, Duration.ofSeconds(60),
+                int unseen = OtherTeams.register(
+                        stack.registry().url(),
+                        config.topics().rideRequests() + "-value",
+                        "AVRO",
+                        OtherTeams.RIDE_WITH_NOTHINGS.toString());
+                KafkaClients.send(
+                        producer,
+                        new ProducerRecord<>(
+                                config.topics().rideRequests(),
+                                0,
+                                null,
+                                OtherTeams.framed(
+                                        unseen,
+                                        OtherTeams.twoBillionNothings(Inputs.rideRequest(
+                                                "unseen", 40.71, -74.01, workload.eventTimeAt(0))))));
+                Waiting.until(
+                        () -> stack.gateway().refused() > refusedBefore,
+                        Duration.ofSeconds(60),
                         "the job's lookup of the unseen id to be refused with the old password");
                 Files.writeString(secrets.resolve("registry-password"), rotated + "\n");
 
                 workload.sendAtRate(producer, stack, workload.size() / 2, workload.size(), 2_000);
                 workload.close(producer, stack);
-                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(),
-                        Duration.ofSeconds(120), workload.expected().size() + " results");
+                KafkaClients.pollUntil(
+                        multipliers,
+                        results,
+                        read -> read.size() >= workload.expected().size(),
+                        Duration.ofSeconds(120),
+                        workload.expected().size() + " results");
                 KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
                 assertThat(results.stream().map(ClosedWorkload::decodeSurge).toList())
                         .containsExactlyInAnyOrderElementsOf(workload.expected());
                 List<ConsumerRecord<byte[], byte[]>> diverted = KafkaClients.records();
-                KafkaClients.pollUntil(deadLetters, diverted, read -> !read.isEmpty(), Duration.ofSeconds(60),
+                KafkaClients.pollUntil(
+                        deadLetters,
+                        diverted,
+                        read -> !read.isEmpty(),
+                        Duration.ofSeconds(60),
                         "the record of the unseen id");
                 KafkaClients.pollFor(deadLetters, diverted, Duration.ofSeconds(2));
-                assertThat(diverted).singleElement().satisfies(record -> assertThat(new String(
-                        record.headers().lastHeader(DivertedRecordSerializer.REASON).value(), StandardCharsets.UTF_8))
-                        .as("decoded once the new password was read, not refused").isEqualTo("undecodable"));
+                assertThat(diverted)
+                        .singleElement()
+                        .satisfies(record -> assertThat(new String(
+                                        record.headers()
+                                                .lastHeader(DivertedRecordSerializer.REASON)
+                                                .value(),
+                                        StandardCharsets.UTF_8))
+                                .as("decoded once the new password was read, not refused")
+                                .isEqualTo("undecodable"));
             } finally {
                 job.cancel().get();
             }
@@ -275,9 +322,10 @@ class SecuredConnectionsITCase {
             long start = System.nanoTime();
             assertThatThrownBy(() -> buildJob(noKafkaCredentials))
                     .hasMessageContaining("cannot create surge's topics on Kafka at " + stack.bootstrapServers())
-                    .hasMessageContaining("set kafka.security-protocol, kafka.sasl.username and"
-                            + " kafka.sasl.password-file");
-            LOG.info("a plaintext client on the SASL broker gave up after ms={}",
+                    .hasMessageContaining(
+                            "set kafka.security-protocol, kafka.sasl.username and" + " kafka.sasl.password-file");
+            LOG.info(
+                    "a plaintext client on the SASL broker gave up after ms={}",
                     Duration.ofNanos(System.nanoTime() - start).toMillis());
 
             Path wrong = Files.writeString(secrets.resolve("wrong"), "not-the-password");
@@ -287,12 +335,14 @@ class SecuredConnectionsITCase {
                     .hasMessageContaining("the broker refused user 'surge-job' with SCRAM-SHA-512");
 
             Map<String, String> noRegistryCredentials = new HashMap<>(environment);
-            noRegistryCredentials.keySet().removeIf(name -> name.startsWith("SURGE_REGISTRY_") && !name.endsWith("URL"));
+            noRegistryCredentials
+                    .keySet()
+                    .removeIf(name -> name.startsWith("SURGE_REGISTRY_") && !name.endsWith("URL"));
             assertThatThrownBy(() -> buildJob(noRegistryCredentials))
                     .isInstanceOf(RegistryException.class)
                     .hasMessageContaining("HTTP 401")
-                    .hasMessageContaining("the registry requires credentials: set registry.username and"
-                            + " registry.password-file");
+                    .hasMessageContaining(
+                            "the registry requires credentials: set registry.username and" + " registry.password-file");
 
             assertThat(watch.leaks()).as("log events showing a password").isEmpty();
         }
@@ -307,7 +357,8 @@ class SecuredConnectionsITCase {
         RegistrySettings registry = stack.config().registry();
         Map<String, String> environment = new HashMap<>();
         environment.put("SURGE_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
-        environment.put("SURGE_KAFKA_SECURITY_PROTOCOL", kafka.securityProtocol().toLowerCase(Locale.ROOT));
+        environment.put(
+                "SURGE_KAFKA_SECURITY_PROTOCOL", kafka.securityProtocol().toLowerCase(Locale.ROOT));
         if (kafka.authenticates()) {
             environment.put("SURGE_KAFKA_SASL_MECHANISM", kafka.saslMechanism().toLowerCase(Locale.ROOT));
             environment.put("SURGE_KAFKA_SASL_USERNAME", kafka.username());
@@ -331,7 +382,8 @@ class SecuredConnectionsITCase {
 
     private void putStores(Map<String, String> environment, String prefix, TlsStores stores) throws Exception {
         environment.put(prefix + "TRUSTSTORE", stores.trustStore());
-        environment.put(prefix + "TRUSTSTORE_PASSWORD_FILE", secret("truststore-password", stores.trustStorePassword()));
+        environment.put(
+                prefix + "TRUSTSTORE_PASSWORD_FILE", secret("truststore-password", stores.trustStorePassword()));
         if (stores.keyStore() != null) {
             environment.put(prefix + "KEYSTORE", stores.keyStore());
             environment.put(prefix + "KEYSTORE_PASSWORD_FILE", secret("keystore-password", stores.keyStorePassword()));

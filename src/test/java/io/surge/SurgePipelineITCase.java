@@ -12,8 +12,8 @@ import io.surge.ingest.InputValidation;
 import io.surge.pricing.ZoneSurge;
 import io.surge.testing.CityWorkload;
 import io.surge.testing.Events;
-import io.surge.testing.RuleVersions;
 import io.surge.testing.PriceOracle;
+import io.surge.testing.RuleVersions;
 import io.surge.testing.SurgeOracle;
 import io.surge.testing.WatermarkOnEveryEvent;
 import io.surge.time.EventTimeWatermarks;
@@ -56,8 +56,7 @@ class SurgePipelineITCase {
         SurgeConfig config = SurgeConfig.fromOptions(Map.of("checkpoint.interval", "500ms"), "test");
         CityWorkload workload = CityWorkload.generate(20261125L, 4000, Events.at(0), 40, 4_500, 0.02, 0.03);
         // All event times are before this clock, except the deliberately far-future ones.
-        InputValidation validation =
-                InputValidation.of(config.input(), () -> Events.at(600));
+        InputValidation validation = InputValidation.of(config.input(), () -> Events.at(600));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
         env.setParallelism(2);
@@ -65,8 +64,11 @@ class SurgePipelineITCase {
                 .assignTimestampsAndWatermarks(new WatermarkOnEveryEvent<>(
                         EventTimeWatermarks.strategy(config.watermarks(), () -> Events.at(600))))
                 .setParallelism(1);
-        SurgePipeline.Outputs outputs = SurgePipeline.build(inputs, config,
-                RuleSets.fixed(env, List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of()))), () -> COMPUTED_AT);
+        SurgePipeline.Outputs outputs = SurgePipeline.build(
+                inputs,
+                config,
+                RuleSets.fixed(env, List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of()))),
+                () -> COMPUTED_AT);
         CloseableIterator<ZoneSurge> multipliers = outputs.multipliers().collectAsync();
         CloseableIterator<DivertedRecord> late = outputs.lateEvents().collectAsync();
         CloseableIterator<DivertedRecord> deadLetters = outputs.deadLetters().collectAsync();
@@ -77,13 +79,13 @@ class SurgePipelineITCase {
         List<DivertedRecord> deadLettered = drain(deadLetters);
         job.getJobExecutionResult().get();
 
-        SurgeOracle oracle = new SurgeOracle(30_000, 5_000, 5_000)
-                .replay(workload.validInArrivalOrder(), COMPUTED_AT);
+        SurgeOracle oracle = new SurgeOracle(30_000, 5_000, 5_000).replay(workload.validInArrivalOrder(), COMPUTED_AT);
         assertThat(oracle.results()).as("the workload exercises many windows").hasSizeGreaterThan(300);
         assertThat(oracle.results()).as("and real surges").anyMatch(r -> r.multiplier() > 1.0 && r.multiplier() < 5.0);
         assertThat(oracle.lateOffsets()).as("and late records").hasSizeGreaterThan(20);
         List<ZoneSurge> published = PriceOracle.defaults().publish(oracle.results());
-        assertThat(published).as("prices that pooling, evidence and smoothing made")
+        assertThat(published)
+                .as("prices that pooling, evidence and smoothing made")
                 .anyMatch(price -> price.pricing().adjustedBy(ZoneSurge.Adjustment.EVIDENCE))
                 .anyMatch(price -> price.pricing().adjustedBy(ZoneSurge.Adjustment.SMOOTHING))
                 .anyMatch(price -> price.pricing().pooledDemand() > price.demand())
@@ -92,7 +94,8 @@ class SurgePipelineITCase {
 
         assertThat(offsets(lateRecords)).isEqualTo(oracle.lateOffsets());
         assertThat(lateRecords).allSatisfy(r -> assertThat(r.reason()).isEqualTo(Reason.LATE));
-        assertThat(deadLettered.stream().collect(Collectors.toMap(r -> r.origin().offset(), DivertedRecord::reason)))
+        assertThat(deadLettered.stream()
+                        .collect(Collectors.toMap(r -> r.origin().offset(), DivertedRecord::reason)))
                 .as("every invalid record and every one from a fast clock, each with its reason")
                 .isEqualTo(workload.divertedOffsets());
 
@@ -100,7 +103,9 @@ class SurgePipelineITCase {
         long in = counter(jobId, "eventsIn");
         assertThat(in).isEqualTo(workload.size());
         assertThat(counter(jobId, "eventsCounted")).isEqualTo(oracle.counted());
-        assertThat(counter(jobId, "eventsCounted") + counter(jobId, "eventsLate") + counter(jobId, "eventsDeadLettered"))
+        assertThat(counter(jobId, "eventsCounted")
+                        + counter(jobId, "eventsLate")
+                        + counter(jobId, "eventsDeadLettered"))
                 .as("every input is counted, late or dead-lettered")
                 .isEqualTo(in);
         assertThat(counter(jobId, "windowsEmitted")).isEqualTo(oracle.results().size());
@@ -116,13 +121,17 @@ class SurgePipelineITCase {
 
     private static TreeSet<Long> offsets(List<DivertedRecord> records) {
         TreeSet<Long> offsets = new TreeSet<>();
-        records.forEach(r -> assertThat(offsets.add(r.origin().offset())).as("each record once").isTrue());
+        records.forEach(r -> assertThat(offsets.add(r.origin().offset()))
+                .as("each record once")
+                .isTrue());
         return offsets;
     }
 
     private static long counter(JobID jobId, String name) {
         Map<String, Metric> metrics = METRICS.findMetrics(jobId, "\\.surge\\." + name + "$");
         assertThat(metrics).as("metric " + name).isNotEmpty();
-        return metrics.values().stream().mapToLong(m -> ((Counter) m).getCount()).sum();
+        return metrics.values().stream()
+                .mapToLong(m -> ((Counter) m).getCount())
+                .sum();
     }
 }

@@ -48,10 +48,22 @@ class SurgeRunListenersIT {
     @BeforeAll
     void startSurgeRun() throws Exception {
         stack = SurgeStack.start(Map.of("job.name", "listeners"));
-        run = SurgeProcess.run(work, "run", List.of(
-                "--bootstrap", stack.bootstrapServers(), "--registry", stack.config().registry().url(),
-                "--set", "job.name=listeners", "--set", "state.dir=" + work.resolve("state"),
-                "--rest-port", "0", "--metrics-port", "0"));
+        run = SurgeProcess.run(
+                work,
+                "run",
+                List.of(
+                        "--bootstrap",
+                        stack.bootstrapServers(),
+                        "--registry",
+                        stack.config().registry().url(),
+                        "--set",
+                        "job.name=listeners",
+                        "--set",
+                        "state.dir=" + work.resolve("state"),
+                        "--rest-port",
+                        "0",
+                        "--metrics-port",
+                        "0"));
         ui = URI.create(after("Flink web UI: ", run.awaitLine("Flink web UI: ", PATIENCE)));
         metrics = URI.create(after("metrics: ", run.awaitLine("metrics: ", PATIENCE)));
         flink = new FlinkRest(ui.toString());
@@ -60,7 +72,8 @@ class SurgeRunListenersIT {
 
     @AfterAll
     void stop() throws Exception {
-        try (SurgeStack stopping = stack; SurgeProcess stopped = run) {
+        try (SurgeStack stopping = stack;
+                SurgeProcess stopped = run) {
             // both closed, surge run first
         }
     }
@@ -72,49 +85,70 @@ class SurgeRunListenersIT {
 
     @Test
     void takesNoJars() throws Exception {
-        assertRefused("listing jars", HttpRequest.newBuilder(ui.resolve("/jars")).GET());
-        assertRefused("uploading a jar", HttpRequest.newBuilder(ui.resolve("/jars/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=b")
-                .POST(HttpRequest.BodyPublishers.ofString("--b--\r\n")));
+        assertRefused(
+                "listing jars", HttpRequest.newBuilder(ui.resolve("/jars")).GET());
+        assertRefused(
+                "uploading a jar",
+                HttpRequest.newBuilder(ui.resolve("/jars/upload"))
+                        .header("Content-Type", "multipart/form-data; boundary=b")
+                        .POST(HttpRequest.BodyPublishers.ofString("--b--\r\n")));
     }
 
     @Test
     void drivesNoJob() throws Exception {
-        assertRefused("cancelling", HttpRequest.newBuilder(ui.resolve("/jobs/" + job + "?mode=cancel"))
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()));
-        assertRefused("cancelling as YARN's proxy does", HttpRequest.newBuilder(
-                ui.resolve("/v1/jobs/" + job + "/yarn-cancel")).GET());
-        assertRefused("a savepoint that cancels", HttpRequest.newBuilder(ui.resolve("/jobs/" + job + "/savepoints"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"target-directory\": \"" + work.resolve("taken")
-                        + "\", \"cancel-job\": true}")));
-        assertRefused("a GET with a body", HttpRequest.newBuilder(ui.resolve("/jobs/overview"))
-                .method("GET", HttpRequest.BodyPublishers.ofString("x".repeat(1_000))));
+        assertRefused(
+                "cancelling",
+                HttpRequest.newBuilder(ui.resolve("/jobs/" + job + "?mode=cancel"))
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody()));
+        assertRefused(
+                "cancelling as YARN's proxy does",
+                HttpRequest.newBuilder(ui.resolve("/v1/jobs/" + job + "/yarn-cancel"))
+                        .GET());
+        assertRefused(
+                "a savepoint that cancels",
+                HttpRequest.newBuilder(ui.resolve("/jobs/" + job + "/savepoints"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"target-directory\": \"" + work.resolve("taken") + "\", \"cancel-job\": true}")));
+        assertRefused(
+                "a GET with a body",
+                HttpRequest.newBuilder(ui.resolve("/jobs/overview"))
+                        .method("GET", HttpRequest.BodyPublishers.ofString("x".repeat(1_000))));
     }
 
     @Test
     void grantsNoOtherOriginAndAnswersNoOtherName() throws Exception {
         HttpResponse<String> crossOrigin = send(HttpRequest.newBuilder(ui.resolve("/jobs/overview"))
-                .header("Origin", FOREIGN_PAGE).GET());
+                .header("Origin", FOREIGN_PAGE)
+                .GET());
         assertThat(crossOrigin.statusCode()).isEqualTo(200);
-        assertThat(crossOrigin.headers().firstValue("Access-Control-Allow-Origin").orElse("(none)"))
-                .as("the origins whose pages may read the answer").isNotIn("*", FOREIGN_PAGE);
+        assertThat(crossOrigin
+                        .headers()
+                        .firstValue("Access-Control-Allow-Origin")
+                        .orElse("(none)"))
+                .as("the origins whose pages may read the answer")
+                .isNotIn("*", FOREIGN_PAGE);
         assertThat(RawHttp.status(ui.getPort(), "/jobs/overview", "evil.example:" + ui.getPort()))
-                .as("a request naming another site (DNS rebinding)").isEqualTo(403);
+                .as("a request naming another site (DNS rebinding)")
+                .isEqualTo(403);
     }
 
     @Test
     void listensOnLoopbackOnly() throws Exception {
         assertThat(send(HttpRequest.newBuilder(metrics).GET()).body()).contains("flink_jobmanager_");
-        assertThat(Listeners.externalAddresses()).as("an address of this machine other than loopback")
+        assertThat(Listeners.externalAddresses())
+                .as("an address of this machine other than loopback")
                 .isNotEmpty();
         Listeners.assertLoopbackOnly("the Flink web UI", ui.getPort());
         Listeners.assertLoopbackOnly("the metrics endpoint", metrics.getPort());
         // and whatever else Flink opens inside it (its own REST port, the blob server)
         List<InetSocketAddress> listening = Listeners.listening(run.processes());
-        assertThat(listening).as("every address surge run listens on")
-                .extracting(InetSocketAddress::getPort).contains(ui.getPort(), metrics.getPort());
-        assertThat(listening).as("every address surge run listens on")
+        assertThat(listening)
+                .as("every address surge run listens on")
+                .extracting(InetSocketAddress::getPort)
+                .contains(ui.getPort(), metrics.getPort());
+        assertThat(listening)
+                .as("every address surge run listens on")
                 .allMatch(address -> address.getAddress().isLoopbackAddress(), "on loopback");
     }
 

@@ -13,9 +13,9 @@ import io.surge.pricing.ZoneSurge;
 import io.surge.testing.ClosedWorkload;
 import io.surge.testing.Inputs;
 import io.surge.testing.KafkaClients;
-import io.surge.testing.SurgeResults;
 import io.surge.testing.RuleVersions;
 import io.surge.testing.SurgeProcess;
+import io.surge.testing.SurgeResults;
 import io.surge.testing.SurgeStack;
 import io.surge.testing.UninterruptedRun;
 import io.surge.time.Waiting;
@@ -87,7 +87,8 @@ class SurgeRunRestartIT {
     void resultsAreExactlyOnceAcrossKillsOfTheWholeProcess() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(16L, EVENTS, config.topics().partitions());
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(16L, EVENTS, config.topics().partitions());
             Path state = work.resolve("state");
             List<String> arguments = arguments(stack, state);
             Strays strays = new Strays();
@@ -96,25 +97,35 @@ class SurgeRunRestartIT {
             CompletableFuture<Void> feeding =
                     CompletableFuture.runAsync(() -> feed(workload, stack, strays, windowsUnderWay));
             List<Long> restarts = new ArrayList<>();
-            try (KafkaConsumer<byte[], byte[]> multipliers =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers());
-                    KafkaConsumer<byte[], byte[]> alerts =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().alerts())) {
+            try (KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().multipliers());
+                    KafkaConsumer<byte[], byte[]> alerts = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().alerts())) {
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
                 KafkaClients.pollUntil(multipliers, results, read -> !read.isEmpty(), PATIENCE, "a first result");
                 windowsUnderWay.countDown();
                 Random random = new Random(23L);
-                double[] shares = {0.15 + random.nextDouble() * 0.15, 0.40 + random.nextDouble() * 0.15,
-                        0.65 + random.nextDouble() * 0.15};
+                double[] shares = {
+                    0.15 + random.nextDouble() * 0.15,
+                    0.40 + random.nextDouble() * 0.15,
+                    0.65 + random.nextDouble() * 0.15
+                };
                 for (int kill = 0; kill < shares.length; kill++) {
                     int target = (int) (workload.expected().size() * shares[kill]);
-                    KafkaClients.pollUntil(multipliers, results, read -> read.size() >= target, PATIENCE,
+                    KafkaClients.pollUntil(
+                            multipliers,
+                            results,
+                            read -> read.size() >= target,
+                            PATIENCE,
                             target + " results before kill " + (kill + 1));
                     Path inProgress =
                             kill == shares.length - 1 ? awaitCheckpointInProgress(checkpointsOf(state)) : null;
                     long killedAt = System.currentTimeMillis();
                     run.kill();
-                    LOG.info("kill {} with {} of {} results read", kill + 1, results.size(),
+                    LOG.info(
+                            "kill {} with {} of {} results read",
+                            kill + 1,
+                            results.size(),
                             workload.expected().size());
                     run = SurgeProcess.run(work, "run-" + (kill + 1), arguments);
                     assertThat(run.awaitLine("LocalRun", PATIENCE))
@@ -123,13 +134,18 @@ class SurgeRunRestartIT {
                     // Results commit in bursts: the restart may commit, from the checkpoint it resumes, the last
                     // ones the killed process wrote, and then there is nothing left to write after the kill.
                     try {
-                        KafkaClients.pollUntil(multipliers, results,
+                        KafkaClients.pollUntil(
+                                multipliers,
+                                results,
                                 read -> read.size() >= workload.expected().size()
                                         || read.stream().anyMatch(record -> record.timestamp() > killedAt),
-                                PATIENCE, "a result written after kill " + (kill + 1));
+                                PATIENCE,
+                                "a result written after kill " + (kill + 1));
                     } catch (AssertionError e) {
-                        throw new AssertionError(e.getMessage() + "; the feeder " + feederState(feeding)
-                                + "; the restarted process warned:\n" + run.problems(), e);
+                        throw new AssertionError(
+                                e.getMessage() + "; the feeder " + feederState(feeding)
+                                        + "; the restarted process warned:\n" + run.problems(),
+                                e);
                     }
                     if (results.stream().anyMatch(record -> record.timestamp() > killedAt)) {
                         restarts.add(System.currentTimeMillis() - killedAt);
@@ -142,18 +158,22 @@ class SurgeRunRestartIT {
                 KafkaClients.pollFor(alerts, raised, Duration.ofSeconds(3));
                 // the strays two hours older than the workload are late for the job
                 // the ticks take the watermark past every episode's resolution: each must be written
-                UninterruptedRun.Resolutions resolutions = UninterruptedRun.assertRaisedAsUninterrupted(raised, config,
-                        rules(work), workload.eventTimeAt(0) - 3_600_000);
-                assertThat(resolutions.written()).as("episodes resolved across the kills").isPositive()
+                UninterruptedRun.Resolutions resolutions = UninterruptedRun.assertRaisedAsUninterrupted(
+                        raised, config, rules(work), workload.eventTimeAt(0) - 3_600_000);
+                assertThat(resolutions.written())
+                        .as("episodes resolved across the kills")
+                        .isPositive()
                         .isEqualTo(resolutions.uninterrupted());
                 assertThat(diverted(stack, config.topics().lateEvents(), strays.late.size()))
                         .as("every late input once in the late-events topic")
                         .containsExactlyInAnyOrderElementsOf(strays.late.keySet().stream()
-                                .map(where -> where + " late").toList());
+                                .map(where -> where + " late")
+                                .toList());
                 assertThat(diverted(stack, config.topics().deadLetters(), strays.deadLetters.size()))
                         .as("every rejected input once in the dead-letters topic, with its reason")
                         .containsExactlyInAnyOrderElementsOf(strays.deadLetters.entrySet().stream()
-                                .map(entry -> entry.getKey() + " " + entry.getValue()).toList());
+                                .map(entry -> entry.getKey() + " " + entry.getValue())
+                                .toList());
             } finally {
                 feeding.cancel(true);
                 run.close();
@@ -174,15 +194,16 @@ class SurgeRunRestartIT {
     void aBacklogCaughtUpAcrossKillsNearCheckpointBarriersIsExact() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB));
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
-            ClosedWorkload workload = ClosedWorkload.generate(28L, BACKLOG, stack.config().topics().partitions());
+            ClosedWorkload workload = ClosedWorkload.generate(
+                    28L, BACKLOG, stack.config().topics().partitions());
             workload.sendAll(producer, stack);
             Path state = work.resolve("state");
             List<String> arguments = new ArrayList<>(arguments(stack, state, "2s"));
             arguments.addAll(List.of("--set", "watermark.idleness=1s"));
             Random random = new Random(28L);
             SurgeProcess run = SurgeProcess.run(work, "backlog-0", arguments);
-            try (KafkaConsumer<byte[], byte[]> multipliers =
-                    KafkaClients.committedReader(stack.bootstrapServers(), stack.config().topics().multipliers())) {
+            try (KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                    stack.bootstrapServers(), stack.config().topics().multipliers())) {
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
                 for (KillMoment moment : KillMoment.values()) {
                     moment.await(checkpointsOf(state), random);
@@ -256,7 +277,8 @@ class SurgeRunRestartIT {
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
             Path state = work.resolve("state");
             List<String> arguments = arguments(stack, state);
-            ClosedWorkload workload = ClosedWorkload.generate(5L, 6_000, stack.config().topics().partitions());
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(5L, 6_000, stack.config().topics().partitions());
             workload.send(producer, stack, 0, 3_000);
 
             List<Path> completed = runToTwoCheckpointsAndKill("first", arguments, state);
@@ -279,8 +301,8 @@ class SurgeRunRestartIT {
             SurgeProcess refused = SurgeProcess.run(work, "refused", arguments);
             assertThat(refused.awaitExit(PATIENCE)).as("exit code").isEqualTo(2);
             assertThat(refused.log())
-                    .contains("surge: no checkpoint in file:" + state.resolve(JOB).resolve("checkpoints").toAbsolutePath()
-                            + " can be restored")
+                    .contains("surge: no checkpoint in file:"
+                            + state.resolve(JOB).resolve("checkpoints").toAbsolutePath() + " can be restored")
                     .contains("start over with --fresh");
 
             List<String> fresh = new ArrayList<>(arguments);
@@ -297,7 +319,8 @@ class SurgeRunRestartIT {
                 elsewhere.set(elsewhere.indexOf("--bootstrap") + 1, other.bootstrapServers());
                 SurgeProcess wrongCluster = SurgeProcess.run(work, "other-cluster", elsewhere);
                 assertThat(wrongCluster.awaitExit(PATIENCE)).as("exit code").isEqualTo(2);
-                assertThat(wrongCluster.log()).contains("hold offsets of Kafka cluster")
+                assertThat(wrongCluster.log())
+                        .contains("hold offsets of Kafka cluster")
                         .contains("reaches cluster");
             }
         }
@@ -317,7 +340,8 @@ class SurgeRunRestartIT {
             Path state = work.resolve("state");
             List<String> arguments = new ArrayList<>(arguments(stack, state));
             arguments.addAll(List.of("--set", "state.backend=hashmap"));
-            ClosedWorkload workload = ClosedWorkload.generate(7L, 20_000, stack.config().topics().partitions());
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(7L, 20_000, stack.config().topics().partitions());
             workload.send(producer, stack, 0, 10_000);
 
             List<Path> completed = runToTwoCheckpointsAndKill("before-corruption", arguments, state);
@@ -339,17 +363,29 @@ class SurgeRunRestartIT {
                 workload.send(producer, stack, 10_000, workload.size());
                 workload.close(producer, stack);
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
-                Set<String> expectedWindows = new HashSet<>(workload.expected().stream().map(this::window).toList());
-                KafkaClients.pollUntil(multipliers, results, read -> read.stream().map(ClosedWorkload::decodeSurge)
-                        .map(this::window).collect(Collectors.toSet()).containsAll(expectedWindows), PATIENCE,
+                Set<String> expectedWindows = new HashSet<>(
+                        workload.expected().stream().map(this::window).toList());
+                KafkaClients.pollUntil(
+                        multipliers,
+                        results,
+                        read -> read.stream()
+                                .map(ClosedWorkload::decodeSurge)
+                                .map(this::window)
+                                .collect(Collectors.toSet())
+                                .containsAll(expectedWindows),
+                        PATIENCE,
                         "every expected window");
                 KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
 
-                List<ZoneSurge> read = results.stream().map(ClosedWorkload::decodeSurge)
-                        .map(SurgeResults::withoutComputedAt).toList();
-                assertThat(new HashSet<>(read)).as("every (zone, window_end) with the oracle's values, some twice")
-                        .containsExactlyInAnyOrderElementsOf(
-                                workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
+                List<ZoneSurge> read = results.stream()
+                        .map(ClosedWorkload::decodeSurge)
+                        .map(SurgeResults::withoutComputedAt)
+                        .toList();
+                assertThat(new HashSet<>(read))
+                        .as("every (zone, window_end) with the oracle's values, some twice")
+                        .containsExactlyInAnyOrderElementsOf(workload.expected().stream()
+                                .map(SurgeResults::withoutComputedAt)
+                                .toList());
             }
         }
     }
@@ -368,7 +404,8 @@ class SurgeRunRestartIT {
     @Test
     void aRunStoppedPastItsClaimEndsWhenResumedAndTheStandbyDeliversEachWindowOnce() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB))) {
-            ClosedWorkload workload = ClosedWorkload.generate(32L, 90_000, stack.config().topics().partitions());
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(32L, 90_000, stack.config().topics().partitions());
             String checkpoints = "checkpoint.dir=" + work.resolve("checkpoints").toUri();
             List<String> first = new ArrayList<>(arguments(stack, work.resolve("first")));
             first.addAll(List.of("--set", checkpoints));
@@ -384,30 +421,41 @@ class SurgeRunRestartIT {
             });
             SurgeProcess stopped = SurgeProcess.run(work, "stopped", first);
             SurgeProcess standby = null;
-            try (KafkaConsumer<byte[], byte[]> multipliers =
-                    KafkaClients.committedReader(stack.bootstrapServers(), stack.config().topics().multipliers())) {
+            try (KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                    stack.bootstrapServers(), stack.config().topics().multipliers())) {
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
-                KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size() / 5,
-                        PATIENCE, "a fifth of the results");
+                KafkaClients.pollUntil(
+                        multipliers,
+                        results,
+                        read -> read.size() >= workload.expected().size() / 5,
+                        PATIENCE,
+                        "a fifth of the results");
                 stopped.pause();
                 List<String> stoppedIds = transactionalIds(stack);
                 standby = SurgeProcess.run(work, "standby", second);
                 assertThat(standby.awaitLine("LocalRun", PATIENCE)).contains("resuming from checkpoint id=");
                 assertThat(standby.log()).contains("taking job '" + JOB + "' over from");
                 long tookOver = System.currentTimeMillis();
-                KafkaClients.pollUntil(multipliers, results,
-                        read -> read.stream().anyMatch(record -> record.timestamp() > tookOver), PATIENCE,
+                KafkaClients.pollUntil(
+                        multipliers,
+                        results,
+                        read -> read.stream().anyMatch(record -> record.timestamp() > tookOver),
+                        PATIENCE,
                         "a result of the standby's");
                 stopped.resume();
-                assertThat(stopped.awaitExit(PATIENCE)).as("exit code of the resumed process").isEqualTo(3);
+                assertThat(stopped.awaitExit(PATIENCE))
+                        .as("exit code of the resumed process")
+                        .isEqualTo(3);
                 assertThat(stopped.log()).contains("surge run lost its claim on job '" + JOB + "': it did not run for");
                 try (AutoCloseable left = leaveTransactionsOpen(stack, stoppedIds)) {
                     feeding.get(5, TimeUnit.MINUTES);
                     try {
                         assertEachWindowOnce(multipliers, results, workload);
                     } catch (AssertionError e) {
-                        throw new AssertionError(e.getMessage() + "\nthe standby "
-                                + (standby.isAlive() ? "runs" : "ended") + " and warned:\n" + standby.problems(), e);
+                        throw new AssertionError(
+                                e.getMessage() + "\nthe standby " + (standby.isAlive() ? "runs" : "ended")
+                                        + " and warned:\n" + standby.problems(),
+                                e);
                     }
                 }
                 assertThat(standby.isAlive()).as("the standby runs on").isTrue();
@@ -432,7 +480,8 @@ class SurgeRunRestartIT {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB));
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
             Path state = work.resolve("state");
-            ClosedWorkload workload = ClosedWorkload.generate(11L, 30_000, stack.config().topics().partitions());
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(11L, 30_000, stack.config().topics().partitions());
             workload.send(producer, stack, 0, 10_000);
             runToTwoCheckpointsAndKill("checkpointed", arguments(stack, state), state);
             int checkpoints = completedCheckpoints(checkpointsOf(state)).size();
@@ -440,10 +489,14 @@ class SurgeRunRestartIT {
             List<String> known = transactionalIds(stack);
             SurgeProcess unchecked = SurgeProcess.run(work, "killed-unchecked", arguments(stack, state, "60s"));
             workload.send(producer, stack, 10_000, 20_000);
-            Waiting.until(() -> transactionalIds(stack, TransactionState.ONGOING).stream()
-                    .anyMatch(id -> !known.contains(id)), PATIENCE, "a transaction of the process to kill");
+            Waiting.until(
+                    () -> transactionalIds(stack, TransactionState.ONGOING).stream()
+                            .anyMatch(id -> !known.contains(id)),
+                    PATIENCE,
+                    "a transaction of the process to kill");
             unchecked.kill();
-            assertThat(completedCheckpoints(checkpointsOf(state))).as("no checkpoint of the killed process")
+            assertThat(completedCheckpoints(checkpointsOf(state)))
+                    .as("no checkpoint of the killed process")
                     .hasSize(checkpoints);
 
             try (SurgeProcess last = SurgeProcess.run(work, "last", arguments(stack, state));
@@ -460,8 +513,11 @@ class SurgeRunRestartIT {
     /** The transactional ids the broker knows of the job's, in any of {@code states}, or any state if none. */
     private static List<String> transactionalIds(SurgeStack stack, TransactionState... states) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
-            return admin.listTransactions(new ListTransactionsOptions().filterStates(List.of(states)))
-                    .all().get(30, TimeUnit.SECONDS).stream()
+            return admin
+                    .listTransactions(new ListTransactionsOptions().filterStates(List.of(states)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .stream()
                     .map(TransactionListing::transactionalId)
                     .filter(id -> id.startsWith(JOB + "-"))
                     .sorted()
@@ -481,13 +537,19 @@ class SurgeRunRestartIT {
             for (String id : ids) {
                 // as long as the stopped process's would stay open: longer than the test waits
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.transactionalProducer(
-                        stack.bootstrapServers(), id, stack.config().checkpointing().transactionTimeout());
+                        stack.bootstrapServers(),
+                        id,
+                        stack.config().checkpointing().transactionTimeout());
                 producers.add(producer);
                 producer.initTransactions();
                 producer.beginTransaction();
                 byte[] notAMultiplier = "not a surge multiplier".getBytes(StandardCharsets.UTF_8);
-                KafkaClients.send(producer, new ProducerRecord<>(stack.config().topics().multipliers(),
-                        id.getBytes(StandardCharsets.UTF_8), notAMultiplier));
+                KafkaClients.send(
+                        producer,
+                        new ProducerRecord<>(
+                                stack.config().topics().multipliers(),
+                                id.getBytes(StandardCharsets.UTF_8),
+                                notAMultiplier));
             }
             return closeAll::run;
         } catch (RuntimeException e) {
@@ -506,8 +568,13 @@ class SurgeRunRestartIT {
     void infraAndRunStoppedAndStartedAgainResumeExactlyWithTheSameSchemaIds() throws Exception {
         int kafkaPort = FreePort.pick();
         int registryPort = FreePort.pick();
-        List<String> infra = List.of("--data-dir", work.resolve("infra").toAbsolutePath().toString(),
-                "--kafka-port", String.valueOf(kafkaPort), "--registry-port", String.valueOf(registryPort));
+        List<String> infra = List.of(
+                "--data-dir",
+                work.resolve("infra").toAbsolutePath().toString(),
+                "--kafka-port",
+                String.valueOf(kafkaPort),
+                "--registry-port",
+                String.valueOf(registryPort));
         String registryUrl = "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7";
         Path state = work.resolve("state");
         ClosedWorkload workload;
@@ -516,25 +583,29 @@ class SurgeRunRestartIT {
         try (SurgeProcess first = SurgeProcess.infra(work, "infra-first", infra)) {
             first.awaitLine("registry=", PATIENCE);
             stack = SurgeStack.on("localhost:" + kafkaPort, registryUrl, Map.of("job.name", JOB));
-            workload = ClosedWorkload.generate(30L, 20_000, stack.config().topics().partitions());
+            workload =
+                    ClosedWorkload.generate(30L, 20_000, stack.config().topics().partitions());
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
                     SurgeProcess run = SurgeProcess.run(work, "before-stop", arguments(stack, state));
                     KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
                             stack.bootstrapServers(), stack.config().topics().multipliers())) {
                 workload.send(producer, stack, 0, workload.size() / 2);
-                KafkaClients.pollUntil(multipliers, KafkaClients.records(), read -> !read.isEmpty(), PATIENCE,
-                        "a first result");
+                KafkaClients.pollUntil(
+                        multipliers, KafkaClients.records(), read -> !read.isEmpty(), PATIENCE, "a first result");
                 awaitCompletedCheckpoints(checkpointsOf(state), 2);
             }
             idsBeforeStop = schemaIds(registryUrl);
         }
-        assertThat(idsBeforeStop).as("subjects of the inputs and of surge's outputs")
-                .containsKeys(stack.config().topics().rideRequests() + "-value",
+        assertThat(idsBeforeStop)
+                .as("subjects of the inputs and of surge's outputs")
+                .containsKeys(
+                        stack.config().topics().rideRequests() + "-value",
                         stack.config().topics().multipliers() + "-value");
 
         try (SurgeProcess again = SurgeProcess.infra(work, "infra-again", infra)) {
             again.awaitLine("registry=", PATIENCE);
-            assertThat(schemaIds(registryUrl)).as("every subject's versions and ids after the restart")
+            assertThat(schemaIds(registryUrl))
+                    .as("every subject's versions and ids after the restart")
                     .isEqualTo(idsBeforeStop);
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
                     SurgeProcess run = SurgeProcess.run(work, "after-restart", arguments(stack, state));
@@ -563,9 +634,12 @@ class SurgeRunRestartIT {
         Map<String, List<Integer>> ids = new TreeMap<>();
         for (JsonNode subject : json.readTree(get(http, registryUrl + "/subjects"))) {
             List<Integer> versions = new ArrayList<>();
-            for (JsonNode version : json.readTree(get(http, registryUrl + "/subjects/" + subject.asText() + "/versions"))) {
-                versions.add(json.readTree(get(http,
-                        registryUrl + "/subjects/" + subject.asText() + "/versions/" + version.asInt())).get("id").asInt());
+            for (JsonNode version :
+                    json.readTree(get(http, registryUrl + "/subjects/" + subject.asText() + "/versions"))) {
+                versions.add(json.readTree(get(
+                                http, registryUrl + "/subjects/" + subject.asText() + "/versions/" + version.asInt()))
+                        .get("id")
+                        .asInt());
             }
             ids.put(subject.asText(), versions);
         }
@@ -573,8 +647,8 @@ class SurgeRunRestartIT {
     }
 
     private static String get(HttpClient http, String url) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s", url).isEqualTo(200);
         return response.body();
     }
@@ -583,15 +657,22 @@ class SurgeRunRestartIT {
      * Reads results until there are as many as the oracle expects, and for a moment more to catch any extra; then
      * every (zone, window_end) must be there once, with the oracle's values.
      */
-    private static void assertEachWindowOnce(KafkaConsumer<byte[], byte[]> multipliers,
-            List<ConsumerRecord<byte[], byte[]>> results, ClosedWorkload workload) {
-        KafkaClients.pollUntil(multipliers, results, read -> read.size() >= workload.expected().size(), PATIENCE,
+    private static void assertEachWindowOnce(
+            KafkaConsumer<byte[], byte[]> multipliers,
+            List<ConsumerRecord<byte[], byte[]>> results,
+            ClosedWorkload workload) {
+        KafkaClients.pollUntil(
+                multipliers,
+                results,
+                read -> read.size() >= workload.expected().size(),
+                PATIENCE,
                 workload.expected().size() + " results");
         KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
         assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))
                 .as("every (zone, window_end) exactly once, equal to the oracle")
-                .containsExactlyInAnyOrderElementsOf(
-                        workload.expected().stream().map(SurgeResults::withoutComputedAt).toList());
+                .containsExactlyInAnyOrderElementsOf(workload.expected().stream()
+                        .map(SurgeResults::withoutComputedAt)
+                        .toList());
     }
 
     /** Runs surge until it has completed two checkpoints, then kills it; returns its checkpoints, newest first. */
@@ -609,7 +690,8 @@ class SurgeRunRestartIT {
     /** The files of a checkpoint's own directory but its metadata. */
     private static List<Path> stateFilesIn(Path checkpoint) throws IOException {
         try (Stream<Path> files = Files.list(checkpoint)) {
-            return files.filter(file -> !file.getFileName().toString().equals("_metadata")).toList();
+            return files.filter(file -> !file.getFileName().toString().equals("_metadata"))
+                    .toList();
         }
     }
 
@@ -637,12 +719,14 @@ class SurgeRunRestartIT {
 
             SurgeProcess elsewhere = SurgeProcess.run(work, "other-state", arguments(stack, work.resolve("b")));
             assertThat(elsewhere.awaitExit(PATIENCE)).as("exit code").isEqualTo(2);
-            assertThat(elsewhere.log()).contains("job '" + JOB + "' is already running against this Kafka")
+            assertThat(elsewhere.log())
+                    .contains("job '" + JOB + "' is already running against this Kafka")
                     .contains("consumer group " + JOB + "-running");
 
             assertThat(running.isAlive()).as("the first job runs on").isTrue();
             Path checkpoints = checkpointsOf(work.resolve("a"));
-            awaitCheckpointAfter(checkpoints, checkpointId(completedCheckpoints(checkpoints).get(0)));
+            awaitCheckpointAfter(
+                    checkpoints, checkpointId(completedCheckpoints(checkpoints).get(0)));
         }
     }
 
@@ -666,8 +750,8 @@ class SurgeRunRestartIT {
      * after the last spike or collapse, against 2 and 5 min), so that resolutions are written across the kills too.
      */
     private static Path rules(Path work) {
-        return RuleVersions.shippedWith(work.resolve("rules"),
-                Map.of("driver-exodus", "3s", "surge-spike", "10s", "supply-collapse", "10s"));
+        return RuleVersions.shippedWith(
+                work.resolve("rules"), Map.of("driver-exodus", "3s", "surge-spike", "10s", "supply-collapse", "10s"));
     }
 
     /** Inputs that end up elsewhere than in a window, by where they were written. */
@@ -691,15 +775,21 @@ class SurgeRunRestartIT {
                 if (strayFrom.getCount() > 0) {
                     continue;
                 }
-                RideRequest late = Inputs.rideRequest("late-" + from, 40.71, -74.01,
-                        workload.eventTimeAt(0) - 2 * 3_600_000);
-                strays.late.put(where(KafkaClients.send(producer,
-                        new ProducerRecord<>(rides, null, stack.wire(late)))), "late");
+                RideRequest late =
+                        Inputs.rideRequest("late-" + from, 40.71, -74.01, workload.eventTimeAt(0) - 2 * 3_600_000);
+                strays.late.put(
+                        where(KafkaClients.send(producer, new ProducerRecord<>(rides, null, stack.wire(late)))),
+                        "late");
                 RideRequest invalid = Inputs.rideRequest("invalid-" + from, 95.0, -74.01, workload.eventTimeAt(from));
-                strays.deadLetters.put(where(KafkaClients.send(producer,
-                        new ProducerRecord<>(rides, null, stack.wire(invalid)))), "invalid-field");
-                strays.deadLetters.put(where(KafkaClients.send(producer, new ProducerRecord<>(rides, null,
-                        ("not avro " + from).getBytes(StandardCharsets.UTF_8)))), "undecodable");
+                strays.deadLetters.put(
+                        where(KafkaClients.send(producer, new ProducerRecord<>(rides, null, stack.wire(invalid)))),
+                        "invalid-field");
+                strays.deadLetters.put(
+                        where(KafkaClients.send(
+                                producer,
+                                new ProducerRecord<>(
+                                        rides, null, ("not avro " + from).getBytes(StandardCharsets.UTF_8)))),
+                        "undecodable");
             }
             workload.close(producer, stack);
         } catch (InterruptedException e) {
@@ -729,8 +819,8 @@ class SurgeRunRestartIT {
     private static List<String> diverted(SurgeStack stack, String topic, int expected) {
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.committedReader(stack.bootstrapServers(), topic)) {
             List<ConsumerRecord<byte[], byte[]>> read = KafkaClients.records();
-            KafkaClients.pollUntil(consumer, read, records -> records.size() >= expected, PATIENCE,
-                    expected + " records in " + topic);
+            KafkaClients.pollUntil(
+                    consumer, read, records -> records.size() >= expected, PATIENCE, expected + " records in " + topic);
             KafkaClients.pollFor(consumer, read, Duration.ofSeconds(2));
             return read.stream()
                     .map(record -> header(record, DivertedRecordSerializer.SOURCE_TOPIC) + "/"
@@ -760,7 +850,9 @@ class SurgeRunRestartIT {
             List<Path> found = new ArrayList<>();
             for (Path job : jobs.filter(Files::isDirectory).toList()) {
                 try (Stream<Path> checkpoints = Files.list(job)) {
-                    checkpoints.filter(dir -> dir.getFileName().toString().startsWith("chk-")).forEach(found::add);
+                    checkpoints
+                            .filter(dir -> dir.getFileName().toString().startsWith("chk-"))
+                            .forEach(found::add);
                 }
             }
             found.sort(Comparator.comparingLong(SurgeRunRestartIT::checkpointId).reversed());
@@ -772,17 +864,20 @@ class SurgeRunRestartIT {
     }
 
     private static List<Path> completedCheckpoints(Path location) throws IOException {
-        return checkpointDirectories(location).stream().filter(dir -> Files.exists(dir.resolve("_metadata"))).toList();
+        return checkpointDirectories(location).stream()
+                .filter(dir -> Files.exists(dir.resolve("_metadata")))
+                .toList();
     }
 
     private static List<Path> awaitCompletedCheckpoints(Path location, int count) throws Exception {
-        Waiting.until(() -> completedCheckpoints(location).size() >= count, PATIENCE,
-                count + " completed checkpoints");
+        Waiting.until(() -> completedCheckpoints(location).size() >= count, PATIENCE, count + " completed checkpoints");
         return completedCheckpoints(location);
     }
 
     private static void awaitCheckpointAfter(Path location, long id) throws Exception {
-        Waiting.until(() -> completedCheckpoints(location).stream().anyMatch(dir -> checkpointId(dir) > id), PATIENCE,
+        Waiting.until(
+                () -> completedCheckpoints(location).stream().anyMatch(dir -> checkpointId(dir) > id),
+                PATIENCE,
                 "a checkpoint completed after checkpoint " + id);
     }
 

@@ -49,8 +49,14 @@ public final class AlertForwarder {
     private final OpenEpisodes open = new OpenEpisodes();
 
     /** @param consumer a consumer of the forwarder's group, reading committed records only, assigned nothing yet */
-    public AlertForwarder(KafkaConsumer<byte[], byte[]> consumer, String topic, TopicDecoders decoders,
-            AlertmanagerClient alertmanager, String dashboard, Duration resendEvery, PrintWriter out) {
+    public AlertForwarder(
+            KafkaConsumer<byte[], byte[]> consumer,
+            String topic,
+            TopicDecoders decoders,
+            AlertmanagerClient alertmanager,
+            String dashboard,
+            Duration resendEvery,
+            PrintWriter out) {
         this.consumer = consumer;
         this.topic = topic;
         this.decoders = decoders;
@@ -103,8 +109,9 @@ public final class AlertForwarder {
                     open.take(alert);
                     if (!posted) {
                         batch.add(AlertmanagerAlert.of(alert, dashboard));
-                        out.printf("forwarding %-8s %-16s %-22s episode %s%n", alert.getStatus(), alert.getRule(),
-                                alert.getZoneId(), alert.getEpisodeId());
+                        out.printf(
+                                "forwarding %-8s %-16s %-22s episode %s%n",
+                                alert.getStatus(), alert.getRule(), alert.getZoneId(), alert.getEpisodeId());
                     }
                 }
                 if (!posted) {
@@ -119,8 +126,9 @@ public final class AlertForwarder {
             }
             // the open episodes are posted again once the backlog is read, so that none whose resolution is in it
             // fires again
-            if (!caughtUp && partitions.stream().allMatch(p -> consumer.position(p)
-                    >= Math.max(forwardFrom.get(p), ends.get(p)))) {
+            if (!caughtUp
+                    && partitions.stream()
+                            .allMatch(p -> consumer.position(p) >= Math.max(forwardFrom.get(p), ends.get(p)))) {
                 if (!deliver(openEpisodes(), running)) {
                     return;
                 }
@@ -130,8 +138,7 @@ public final class AlertForwarder {
                 consumer.commitSync(start);
                 caughtUp = true;
                 lastResend = System.nanoTime();
-                out.printf("forwarding %s to %s; %d open episode(s) posted again%n", topic, alertmanager,
-                        open.size());
+                out.printf("forwarding %s to %s; %d open episode(s) posted again%n", topic, alertmanager, open.size());
             }
             if (caughtUp && System.nanoTime() - lastResend >= resendEvery.toNanos()) {
                 if (!deliver(openEpisodes(), running)) {
@@ -168,7 +175,9 @@ public final class AlertForwarder {
     }
 
     private List<AlertmanagerAlert> openEpisodes() {
-        return open.firing().stream().map(alert -> AlertmanagerAlert.of(alert, dashboard)).toList();
+        return open.firing().stream()
+                .map(alert -> AlertmanagerAlert.of(alert, dashboard))
+                .toList();
     }
 
     /**
@@ -245,8 +254,8 @@ public final class AlertForwarder {
                     alertmanager.post(chunk);
                     break;
                 } catch (AlertmanagerClient.Refused e) {
-                    out.println("Alertmanager refused " + chunk.size() + " alert(s), which are skipped: "
-                            + e.getMessage());
+                    out.println(
+                            "Alertmanager refused " + chunk.size() + " alert(s), which are skipped: " + e.getMessage());
                     break;
                 } catch (AlertmanagerClient.Unavailable e) {
                     out.println("Alertmanager cannot take alerts now, trying again: " + e.getMessage());

@@ -19,22 +19,31 @@ import java.util.Map;
  *     {@code resolve_timeout} after this post"
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record AlertmanagerAlert(Map<String, String> labels, Map<String, String> annotations, String startsAt,
-        String endsAt, String generatorURL) {
+public record AlertmanagerAlert(
+        Map<String, String> labels,
+        Map<String, String> annotations,
+        String startsAt,
+        String endsAt,
+        String generatorURL) {
 
     /** @param dashboard the base address of surge's live map, which the alert links to with its zone */
     public static AlertmanagerAlert of(SurgeAlert alert, String dashboard) {
         String zoneLink = dashboard + "/?zone=" + URLEncoder.encode(alert.getZoneId(), StandardCharsets.UTF_8);
         return new AlertmanagerAlert(
-                Map.of("alertname", alert.getRule(),
-                        "zone", alert.getZoneId(),
-                        "severity", alert.getSeverity().name().toLowerCase(Locale.ROOT),
-                        "rule_set_version", Long.toString(alert.getRuleSetVersion())),
-                Map.of("summary", alert.getSummary(),
-                        "dashboard", zoneLink,
-                        "episode_id", alert.getEpisodeId()),
+                Map.of(
+                        "alertname",
+                        alert.getRule(),
+                        "zone",
+                        alert.getZoneId(),
+                        "severity",
+                        alert.getSeverity().name().toLowerCase(Locale.ROOT),
+                        "rule_set_version",
+                        Long.toString(alert.getRuleSetVersion())),
+                Map.of("summary", alert.getSummary(), "dashboard", zoneLink, "episode_id", alert.getEpisodeId()),
                 alert.getFirstEventTime().toString(),
-                alert.getStatus() == AlertStatus.RESOLVED ? alert.getResolvedAt().toString() : null,
+                alert.getStatus() == AlertStatus.RESOLVED
+                        ? alert.getResolvedAt().toString()
+                        : null,
                 zoneLink);
     }
 }

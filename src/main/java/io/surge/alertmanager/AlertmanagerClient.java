@@ -17,7 +17,8 @@ public final class AlertmanagerClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final URI alerts;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     /** @param url Alertmanager's address, e.g. {@code http://localhost:9093} */
     public AlertmanagerClient(String url) {
@@ -44,9 +45,13 @@ public final class AlertmanagerClient {
         }
         HttpResponse<String> answer;
         try {
-            answer = http.send(HttpRequest.newBuilder(alerts).timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            answer = http.send(
+                    HttpRequest.newBuilder(alerts)
+                            .timeout(TIMEOUT)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new Unavailable(alerts + " cannot be reached: " + e);
         }

@@ -39,7 +39,8 @@ final class AlertBuilder<T> {
             }
         }
         Object first = steps.values().iterator().next().get(0);
-        List<Object> lastStep = steps.get(rule.steps().get(rule.steps().size() - 1).name());
+        List<Object> lastStep =
+                steps.get(rule.steps().get(rule.steps().size() - 1).name());
         Object last = lastStep.get(lastStep.size() - 1);
         String zone = (String) input.value(first, "zone_id");
         long firstTime = input.eventTime(first);

@@ -24,24 +24,39 @@ public final class Alerting {
     private Alerting() {}
 
     /** @return every alert written: each episode the matches open, and its resolution */
-    public static DataStream<ZoneAlert> attach(KeyedStream<ZoneEvent, String> zoneEvents,
-            DataStream<ZoneSurge> multipliers, RuleSets rules, Duration timeBucket, Clock clock) {
+    public static DataStream<ZoneAlert> attach(
+            KeyedStream<ZoneEvent, String> zoneEvents,
+            DataStream<ZoneSurge> multipliers,
+            RuleSets rules,
+            Duration timeBucket,
+            Clock clock) {
         DataStream<RuleSetVersion> everywhere = rules.deployed().broadcast();
         DataStream<ZoneAlert> onZoneEvents =
                 rules(zoneEvents, everywhere, RuleInput.ZONE_EVENTS, rules, timeBucket.toMillis(), clock);
         DataStream<ZoneAlert> onMultipliers = rules(
-                DataStreamUtils.reinterpretAsKeyedStream(multipliers, ZoneSurge::zoneId), everywhere,
-                RuleInput.MULTIPLIERS, rules, 1, clock);
+                DataStreamUtils.reinterpretAsKeyedStream(multipliers, ZoneSurge::zoneId),
+                everywhere,
+                RuleInput.MULTIPLIERS,
+                rules,
+                1,
+                clock);
         return onZoneEvents.union(onMultipliers);
     }
 
     /** The rules of one input on its per-zone records, for records stamped with {@code bucketMillis} resolution. */
-    static <T> SingleOutputStreamOperator<ZoneAlert> rules(KeyedStream<T, String> records,
-            DataStream<RuleSetVersion> deployed, RuleInput input, RuleSets rules, long bucketMillis, Clock clock) {
+    static <T> SingleOutputStreamOperator<ZoneAlert> rules(
+            KeyedStream<T, String> records,
+            DataStream<RuleSetVersion> deployed,
+            RuleInput input,
+            RuleSets rules,
+            long bucketMillis,
+            Clock clock) {
         TypeSerializer<T> serializer =
                 records.getType().createSerializer(records.getExecutionConfig().getSerializerConfig());
         return records.connect(deployed)
-                .transform("Alert rules on " + input.wireName(), ZoneAlert.TYPE,
+                .transform(
+                        "Alert rules on " + input.wireName(),
+                        ZoneAlert.TYPE,
                         new ZoneRules<>(input, serializer, rules.known(), rules.trusted(), bucketMillis, clock))
                 .uid("alert-rules-" + input.wireName());
     }

@@ -18,16 +18,17 @@ import org.apache.flink.util.TimeUtils;
  * @param settleMillis how long after {@link #resolvesAt} a match that continues it can still be found, by the rule
  *     that matched last: its {@code within}, and the resolution of its CEP time
  */
-public record Episode(ZoneAlert opening, long lastEventTime, int matches, long resolveAfterMillis,
-        long settleMillis) {
+public record Episode(ZoneAlert opening, long lastEventTime, int matches, long resolveAfterMillis, long settleMillis) {
 
     /** Its Flink type, for the zones' state. */
-    public static final TypeInformation<Episode> TYPE = Types.POJO(Episode.class, Map.of(
-            "opening", ZoneAlert.TYPE,
-            "lastEventTime", Types.LONG,
-            "matches", Types.INT,
-            "resolveAfterMillis", Types.LONG,
-            "settleMillis", Types.LONG));
+    public static final TypeInformation<Episode> TYPE = Types.POJO(
+            Episode.class,
+            Map.of(
+                    "opening", ZoneAlert.TYPE,
+                    "lastEventTime", Types.LONG,
+                    "matches", Types.INT,
+                    "resolveAfterMillis", Types.LONG,
+                    "settleMillis", Types.LONG));
 
     static Episode opened(ZoneAlert firing, long resolveAfterMillis, long settleMillis) {
         return new Episode(firing, firing.lastEventTime(), 1, resolveAfterMillis, settleMillis);
@@ -52,8 +53,7 @@ public record Episode(ZoneAlert opening, long lastEventTime, int matches, long r
     }
 
     Episode continued(long matchEnd, long resolveAfterMillis, long settleMillis) {
-        return new Episode(opening, Math.max(lastEventTime, matchEnd), matches + 1, resolveAfterMillis,
-                settleMillis);
+        return new Episode(opening, Math.max(lastEventTime, matchEnd), matches + 1, resolveAfterMillis, settleMillis);
     }
 
     /** The {@code RESOLVED} record that ends it, with the labels of its {@code FIRING} one. */

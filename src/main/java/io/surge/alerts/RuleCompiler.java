@@ -29,8 +29,8 @@ public final class RuleCompiler {
             } else {
                 pattern = step.strict() ? pattern.next(step.name()) : pattern.followedBy(step.name());
             }
-            pattern = pattern.where(new RuleCondition<>(rule.input(), step.name(), earlier, step.where(),
-                    step.distinct(), firstStep, ownTimeWithin));
+            pattern = pattern.where(new RuleCondition<>(
+                    rule.input(), step.name(), earlier, step.where(), step.distinct(), firstStep, ownTimeWithin));
             if (step.orMore()) {
                 pattern = pattern.timesOrMore(step.times());
             } else if (step.times() > 1) {

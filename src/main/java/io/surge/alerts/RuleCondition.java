@@ -25,14 +25,21 @@ final class RuleCondition<T> extends IterativeCondition<T> {
     private final String distinct;
     /** A step whose condition is the constant {@code true} only counts (distinct) records: nothing for CEL to decide. */
     private final boolean countsOnly;
+
     private final String firstStep;
     /** The rule's window, checked on the records' own times when CEP sees bucketed ones; 0 when it does not. */
     private final long ownTimeWithinMillis;
     /** CEL programs are not serializable: compiled on the task, once. */
     private transient RuleExpressions.Condition condition;
 
-    RuleCondition(RuleInput input, String stepName, List<String> earlierSteps, String expression, String distinct,
-            String firstStep, long ownTimeWithinMillis) {
+    RuleCondition(
+            RuleInput input,
+            String stepName,
+            List<String> earlierSteps,
+            String expression,
+            String distinct,
+            String firstStep,
+            long ownTimeWithinMillis) {
         this.input = input;
         this.stepName = stepName;
         this.earlierSteps = List.copyOf(earlierSteps);

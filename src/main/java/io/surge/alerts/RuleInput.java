@@ -14,26 +14,30 @@ import java.util.Map;
  */
 public enum RuleInput {
     /** Raw per-zone ride requests and driver statuses. */
-    ZONE_EVENTS("zone-events", Map.of(
-            "zone_id", SimpleType.STRING,
-            "event_time", SimpleType.INT,
-            "kind", SimpleType.STRING,
-            "driver_id", SimpleType.STRING,
-            "available", SimpleType.BOOL)),
+    ZONE_EVENTS(
+            "zone-events",
+            Map.of(
+                    "zone_id", SimpleType.STRING,
+                    "event_time", SimpleType.INT,
+                    "kind", SimpleType.STRING,
+                    "driver_id", SimpleType.STRING,
+                    "available", SimpleType.BOOL)),
     /**
      * The per-zone surge of each window as it is published: {@code multiplier} is the price, {@code raw_multiplier} the
      * zone's own ratio, {@code pooled_demand} and {@code pooled_supply} the counts the price was made from.
      */
-    MULTIPLIERS("multipliers", Map.of(
-            "zone_id", SimpleType.STRING,
-            "window_start", SimpleType.INT,
-            "window_end", SimpleType.INT,
-            "demand", SimpleType.DOUBLE,
-            "supply", SimpleType.DOUBLE,
-            "multiplier", SimpleType.DOUBLE,
-            "raw_multiplier", SimpleType.DOUBLE,
-            "pooled_demand", SimpleType.DOUBLE,
-            "pooled_supply", SimpleType.DOUBLE));
+    MULTIPLIERS(
+            "multipliers",
+            Map.of(
+                    "zone_id", SimpleType.STRING,
+                    "window_start", SimpleType.INT,
+                    "window_end", SimpleType.INT,
+                    "demand", SimpleType.DOUBLE,
+                    "supply", SimpleType.DOUBLE,
+                    "multiplier", SimpleType.DOUBLE,
+                    "raw_multiplier", SimpleType.DOUBLE,
+                    "pooled_demand", SimpleType.DOUBLE,
+                    "pooled_supply", SimpleType.DOUBLE));
 
     private final String wireName;
     private final Map<String, CelType> fields;
@@ -126,8 +130,9 @@ public enum RuleInput {
         if (this != ZONE_EVENTS) {
             return byTime; // one window end per zone
         }
-        return byTime.thenComparing(record -> ((ZoneEvent) record).origin(), Comparator.nullsFirst(
-                Comparator.comparing(RecordOrigin::topic)
+        return byTime.thenComparing(
+                record -> ((ZoneEvent) record).origin(),
+                Comparator.nullsFirst(Comparator.comparing(RecordOrigin::topic)
                         .thenComparingInt(RecordOrigin::partition)
                         .thenComparingLong(RecordOrigin::offset)));
     }

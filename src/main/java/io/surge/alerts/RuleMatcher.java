@@ -43,8 +43,15 @@ final class RuleMatcher<T> {
     private final ValueState<NFAState> states;
     private final AlertBuilder<T> alerts;
 
-    RuleMatcher(AlertRule rule, KeyedStateStore zoneState, TypeSerializer<T> records, SharedBufferCacheConfig cache,
-            long bucketMillis, RuntimeContext context, Clock clock) throws Exception {
+    RuleMatcher(
+            AlertRule rule,
+            KeyedStateStore zoneState,
+            TypeSerializer<T> records,
+            SharedBufferCacheConfig cache,
+            long bucketMillis,
+            RuntimeContext context,
+            Clock clock)
+            throws Exception {
         this.rule = rule;
         this.identity = identity(rule);
         this.filter = rule.filter() == null ? null : new RuleFilter<>(rule.input(), rule.filter());
@@ -64,14 +71,34 @@ final class RuleMatcher<T> {
      * text is spelled out here, not taken from a {@code toString}, because checkpoints keep the state under it.
      */
     static String identity(AlertRule rule) {
-        StringBuilder declared = new StringBuilder(rule.name()).append('\n').append(rule.input().wireName())
-                .append('\n').append(rule.filter()).append('\n').append(rule.within().toMillis()).append('\n')
-                .append(rule.afterMatch().wireName()).append('\n').append(rule.severity()).append('\n')
-                .append(rule.summary()).append('\n').append(rule.resolveAfter().toMillis());
+        StringBuilder declared = new StringBuilder(rule.name())
+                .append('\n')
+                .append(rule.input().wireName())
+                .append('\n')
+                .append(rule.filter())
+                .append('\n')
+                .append(rule.within().toMillis())
+                .append('\n')
+                .append(rule.afterMatch().wireName())
+                .append('\n')
+                .append(rule.severity())
+                .append('\n')
+                .append(rule.summary())
+                .append('\n')
+                .append(rule.resolveAfter().toMillis());
         for (RuleStep step : rule.steps()) {
-            declared.append('\n').append(step.name()).append('|').append(step.where()).append('|')
-                    .append(step.strict()).append('|').append(step.times()).append('|').append(step.orMore())
-                    .append('|').append(step.distinct());
+            declared.append('\n')
+                    .append(step.name())
+                    .append('|')
+                    .append(step.where())
+                    .append('|')
+                    .append(step.strict())
+                    .append('|')
+                    .append(step.times())
+                    .append('|')
+                    .append(step.orMore())
+                    .append('|')
+                    .append(step.distinct());
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")

@@ -40,9 +40,17 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class RuleParser {
 
-    private static final Set<String> RULE_KEYS =
-            Set.of("name", "input", "filter", "steps", "within", "severity", "summary", "resolve-after", "cooldown",
-                    "after-match");
+    private static final Set<String> RULE_KEYS = Set.of(
+            "name",
+            "input",
+            "filter",
+            "steps",
+            "within",
+            "severity",
+            "summary",
+            "resolve-after",
+            "cooldown",
+            "after-match");
     private static final Set<String> STEP_KEYS = Set.of("name", "where", "contiguity", "times", "at-least", "distinct");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
     private static final Pattern STEP_NAME = Pattern.compile("[a-z][a-z0-9_]*");
@@ -100,14 +108,20 @@ public final class RuleParser {
     public static List<AlertRule> parseFiles(Map<String, String> texts, Function<String, Path> origin) {
         for (String name : texts.keySet()) {
             if (!FILE_NAME.matcher(name).matches()) {
-                throw new RuleException(origin.apply(""), 0, "a rule file's name must be"
-                        + " letters, digits, '.', '_' or '-' ending in .yaml or .yml, at most 105 characters; one is "
-                        + quoted(name));
+                throw new RuleException(
+                        origin.apply(""),
+                        0,
+                        "a rule file's name must be"
+                                + " letters, digits, '.', '_' or '-' ending in .yaml or .yml, at most 105 characters; one is "
+                                + quoted(name));
             }
         }
         if (texts.size() > MAX_RULES) {
-            throw new RuleException(origin.apply(""), 0, texts.size() + " rule files,"
-                    + " more than the " + MAX_RULES + " a rule set may hold; merge or drop rules");
+            throw new RuleException(
+                    origin.apply(""),
+                    0,
+                    texts.size() + " rule files," + " more than the " + MAX_RULES
+                            + " a rule set may hold; merge or drop rules");
         }
         List<AlertRule> rules = new ArrayList<>();
         Map<String, Path> seen = new LinkedHashMap<>();
@@ -116,8 +130,10 @@ public final class RuleParser {
             AlertRule rule = parse(path, file.getValue());
             Path other = seen.putIfAbsent(rule.name(), path);
             if (other != null) {
-                throw new RuleException(path, 1, "rule name '" + rule.name() + "' is already used by " + other
-                        + "; rule names must be unique");
+                throw new RuleException(
+                        path,
+                        1,
+                        "rule name '" + rule.name() + "' is already used by " + other + "; rule names must be unique");
             }
             rules.add(rule);
         }
@@ -135,8 +151,8 @@ public final class RuleParser {
     /** @param file where the text came from, for the messages */
     public static AlertRule parse(Path file, String text) {
         if (text.length() > MAX_FILE_CHARS) {
-            throw new RuleException(file, 0, text.length() + " characters, more than the " + MAX_FILE_CHARS
-                    + " a rule file may hold");
+            throw new RuleException(
+                    file, 0, text.length() + " characters, more than the " + MAX_FILE_CHARS + " a rule file may hold");
         }
         Node root;
         try {
@@ -148,8 +164,10 @@ public final class RuleParser {
             throw new RuleException(file, 1, "not a usable rule file: " + e.getMessage());
         }
         if (!(root instanceof MappingNode mapping)) {
-            throw new RuleException(file, root == null ? 1 : line(root), "a rule file holds one mapping of keys"
-                    + " (name, input, steps, within, ...)");
+            throw new RuleException(
+                    file,
+                    root == null ? 1 : line(root),
+                    "a rule file holds one mapping of keys" + " (name, input, steps, within, ...)");
         }
         return new FileParser(file).rule(mapping);
     }
@@ -167,8 +185,10 @@ public final class RuleParser {
     /** A name as it may be printed: control characters shown as escapes, at most 120 characters of it. */
     static String quoted(String name) {
         StringBuilder out = new StringBuilder("'");
-        name.codePoints().limit(120).forEach(c -> out.append(Character.isISOControl(c)
-                ? String.format("\\u%04x", c) : Character.toString(c)));
+        name.codePoints()
+                .limit(120)
+                .forEach(c ->
+                        out.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c)));
         return out.append(name.length() > 120 ? "...'" : "'").toString();
     }
 
@@ -193,22 +213,33 @@ public final class RuleParser {
                 checkCondition(input, List.of(), filter, keys.get("filter").getValueNode());
             }
             List<RuleStep> steps = steps(keys, root, input);
-            Duration within = duration(keys, "within", root, null,
+            Duration within = duration(
+                    keys,
+                    "within",
+                    root,
+                    null,
                     "every rule needs a time bound, e.g. 'within: 30s'; it bounds how long partial matches are"
                             + " kept");
             if (within.compareTo(AlertRule.MAX_WITHIN) > 0) {
-                throw error(keys.get("within").getValueNode(), "'within' is " + TimeUtils.formatWithHighestUnit(within)
-                        + ", above the longest a rule may wait, " + TimeUtils.formatWithHighestUnit(AlertRule.MAX_WITHIN)
-                        + ": every zone keeps its records and partial matches that long");
+                throw error(
+                        keys.get("within").getValueNode(),
+                        "'within' is " + TimeUtils.formatWithHighestUnit(within)
+                                + ", above the longest a rule may wait, "
+                                + TimeUtils.formatWithHighestUnit(AlertRule.MAX_WITHIN)
+                                + ": every zone keeps its records and partial matches that long");
             }
             Duration resolveAfter = resolveAfter(keys, root, within);
             if (input == RuleInput.ZONE_EVENTS) {
                 int most = steps.stream().mapToInt(RuleStep::times).max().orElse(1);
                 if (most * within.toMillis() > MAX_RECORD_SECONDS * 1000) {
-                    throw error(keys.get("within").getValueNode(), "waits for " + most + " records within "
-                            + TimeUtils.formatWithHighestUnit(within) + ": " + most + " x " + within.toMillis() / 1000.0
-                            + " s is above " + MAX_RECORD_SECONDS + ", the most a rule on zone events may cost each"
-                            + " zone; shorten 'within' or ask for fewer records");
+                    throw error(
+                            keys.get("within").getValueNode(),
+                            "waits for " + most + " records within "
+                                    + TimeUtils.formatWithHighestUnit(within) + ": " + most + " x "
+                                    + within.toMillis() / 1000.0
+                                    + " s is above " + MAX_RECORD_SECONDS
+                                    + ", the most a rule on zone events may cost each"
+                                    + " zone; shorten 'within' or ask for fewer records");
                 }
             }
             Severity severity = choice(keys, "severity", root, Severity.class, Severity.WARNING);
@@ -224,24 +255,30 @@ public final class RuleParser {
          */
         private Duration resolveAfter(Map<String, NodeTuple> keys, MappingNode root, Duration within) {
             if (keys.containsKey("resolve-after") && keys.containsKey("cooldown")) {
-                throw error(keys.get("cooldown").getKeyNode(), "'cooldown' is the older name of 'resolve-after';"
-                        + " keep one of them");
+                throw error(
+                        keys.get("cooldown").getKeyNode(),
+                        "'cooldown' is the older name of 'resolve-after';" + " keep one of them");
             }
             String key = keys.containsKey("cooldown") ? "cooldown" : "resolve-after";
             Duration resolveAfter = duration(keys, key, root, Duration.ZERO, null);
             if (resolveAfter.isZero()) {
                 if (key.equals("resolve-after") && keys.containsKey(key)) {
-                    throw error(keys.get(key).getValueNode(), "'resolve-after' is 0; an episode ends once the rule"
-                            + " has not matched for this long, write it like 30s or 5min, or leave it out for the"
-                            + " rule's 'within'");
+                    throw error(
+                            keys.get(key).getValueNode(),
+                            "'resolve-after' is 0; an episode ends once the rule"
+                                    + " has not matched for this long, write it like 30s or 5min, or leave it out for the"
+                                    + " rule's 'within'");
                 }
                 return within;
             }
             if (resolveAfter.compareTo(MAX_RESOLVE_AFTER) > 0) {
-                throw error(keys.get(key).getValueNode(), "'" + key + "' is "
-                        + TimeUtils.formatWithHighestUnit(resolveAfter) + ", above the longest, "
-                        + TimeUtils.formatWithHighestUnit(MAX_RESOLVE_AFTER) + ": an episode open longer hides the"
-                        + " rule's next incident in the zone longer than the rollback that should end it");
+                throw error(
+                        keys.get(key).getValueNode(),
+                        "'" + key + "' is "
+                                + TimeUtils.formatWithHighestUnit(resolveAfter) + ", above the longest, "
+                                + TimeUtils.formatWithHighestUnit(MAX_RESOLVE_AFTER)
+                                + ": an episode open longer hides the"
+                                + " rule's next incident in the zone longer than the rollback that should end it");
             }
             return resolveAfter;
         }
@@ -251,7 +288,8 @@ public final class RuleParser {
             if (tuple == null) {
                 throw error(root, "missing 'steps': a rule needs at least one step with a name and a 'where'");
             }
-            if (!(tuple.getValueNode() instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
+            if (!(tuple.getValueNode() instanceof SequenceNode sequence)
+                    || sequence.getValue().isEmpty()) {
                 throw error(tuple.getValueNode(), "'steps' must be a list of steps, each with a name and a 'where'");
             }
             List<RuleStep> steps = new ArrayList<>();
@@ -263,8 +301,10 @@ public final class RuleParser {
                 Map<String, NodeTuple> stepKeys = keys(stepNode, STEP_KEYS, "step");
                 String name = text(stepKeys, "name", stepNode);
                 if (!STEP_NAME.matcher(name).matches() || input.fields().containsKey(name)) {
-                    throw error(stepKeys.get("name").getValueNode(), "step name '" + name + "' must be lower case"
-                            + " letters, digits and _ , and not a field name");
+                    throw error(
+                            stepKeys.get("name").getValueNode(),
+                            "step name '" + name + "' must be lower case"
+                                    + " letters, digits and _ , and not a field name");
                 }
                 if (names.contains(name)) {
                     throw error(stepKeys.get("name").getValueNode(), "step name '" + name + "' is used twice");
@@ -279,8 +319,10 @@ public final class RuleParser {
                 int times = count(stepKeys, orMore ? "at-least" : "times", stepNode);
                 String distinct = stepKeys.containsKey("distinct") ? text(stepKeys, "distinct", stepNode) : null;
                 if (distinct != null && !input.fields().containsKey(distinct)) {
-                    throw error(stepKeys.get("distinct").getValueNode(), "unknown field '" + distinct + "' for"
-                            + " 'distinct'; " + input.wireName() + " has " + fieldList(input));
+                    throw error(
+                            stepKeys.get("distinct").getValueNode(),
+                            "unknown field '" + distinct + "' for" + " 'distinct'; " + input.wireName() + " has "
+                                    + fieldList(input));
                 }
                 steps.add(new RuleStep(name, where, strict, times, orMore, distinct));
                 names.add(name);
@@ -294,17 +336,21 @@ public final class RuleParser {
             } catch (CelValidationException e) {
                 CelIssue issue = e.getErrors().get(0);
                 int line = line(node) + Math.max(0, issue.getSourceLocation().getLine() - 1);
-                throw new RuleException(file, line, "in '" + expression.strip() + "': " + explain(issue.getMessage(),
-                        input, earlierSteps));
+                throw new RuleException(
+                        file,
+                        line,
+                        "in '" + expression.strip() + "': " + explain(issue.getMessage(), input, earlierSteps));
             }
         }
 
         private String explain(String celMessage, RuleInput input, List<String> earlierSteps) {
-            Matcher undeclared = Pattern.compile("undeclared reference to '([^']*)'").matcher(celMessage);
+            Matcher undeclared =
+                    Pattern.compile("undeclared reference to '([^']*)'").matcher(celMessage);
             if (undeclared.find()) {
                 String reference = undeclared.group(1);
                 String known = "fields of " + input.wireName() + ": " + fieldList(input)
-                        + (earlierSteps.isEmpty() ? "; no earlier step to refer to"
+                        + (earlierSteps.isEmpty()
+                                ? "; no earlier step to refer to"
                                 : "; earlier steps: " + String.join(", ", earlierSteps) + " (as step.field)");
                 return "unknown name '" + reference + "'; " + known;
             }
@@ -322,8 +368,10 @@ public final class RuleParser {
                 if (SummaryTemplate.resolvable(name, input, steps)) {
                     continue;
                 }
-                throw error(node, "unknown placeholder {" + name + "} in the summary; use a field ("
-                        + fieldList(input) + "), step.field, step.count or duration");
+                throw error(
+                        node,
+                        "unknown placeholder {" + name + "} in the summary; use a field (" + fieldList(input)
+                                + "), step.field, step.count or duration");
             }
         }
 
@@ -331,9 +379,12 @@ public final class RuleParser {
             String raw = text(keys, "input", root);
             RuleInput input = RuleInput.byWireName(raw);
             if (input == null) {
-                throw error(keys.get("input").getValueNode(), "unknown input '" + raw + "'; use "
-                        + Arrays.stream(RuleInput.values()).map(RuleInput::wireName)
-                                .collect(Collectors.joining(" or ")));
+                throw error(
+                        keys.get("input").getValueNode(),
+                        "unknown input '" + raw + "'; use "
+                                + Arrays.stream(RuleInput.values())
+                                        .map(RuleInput::wireName)
+                                        .collect(Collectors.joining(" or ")));
             }
             return input;
         }
@@ -367,12 +418,13 @@ public final class RuleParser {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw error(keys.get(key).getValueNode(), "'" + key + "' must be a whole number from 1 to 1000, was '"
-                    + raw + "'");
+            throw error(
+                    keys.get(key).getValueNode(),
+                    "'" + key + "' must be a whole number from 1 to 1000, was '" + raw + "'");
         }
 
-        private Duration duration(Map<String, NodeTuple> keys, String key, MappingNode root, Duration fallback,
-                String missing) {
+        private Duration duration(
+                Map<String, NodeTuple> keys, String key, MappingNode root, Duration fallback, String missing) {
             if (!keys.containsKey(key)) {
                 if (fallback == null) {
                     throw error(root, "missing '" + key + "': " + missing);
@@ -388,12 +440,13 @@ public final class RuleParser {
             } catch (RuntimeException e) {
                 // reported below
             }
-            throw error(keys.get(key).getValueNode(), "'" + key + "' is '" + raw + "', not a positive duration;"
-                    + " write it like 30s or 5min");
+            throw error(
+                    keys.get(key).getValueNode(),
+                    "'" + key + "' is '" + raw + "', not a positive duration;" + " write it like 30s or 5min");
         }
 
-        private <E extends Enum<E>> E choice(Map<String, NodeTuple> keys, String key, MappingNode root,
-                Class<E> type, E fallback) {
+        private <E extends Enum<E>> E choice(
+                Map<String, NodeTuple> keys, String key, MappingNode root, Class<E> type, E fallback) {
             if (!keys.containsKey(key)) {
                 return fallback;
             }
@@ -401,8 +454,9 @@ public final class RuleParser {
             try {
                 return Enum.valueOf(type, raw.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw error(keys.get(key).getValueNode(), "'" + key + "' is '" + raw + "'; use one of "
-                        + Arrays.toString(type.getEnumConstants()));
+                throw error(
+                        keys.get(key).getValueNode(),
+                        "'" + key + "' is '" + raw + "'; use one of " + Arrays.toString(type.getEnumConstants()));
             }
         }
 
@@ -414,8 +468,9 @@ public final class RuleParser {
             return Arrays.stream(AlertRule.AfterMatch.values())
                     .filter(a -> a.wireName().equals(raw))
                     .findFirst()
-                    .orElseThrow(() -> error(keys.get("after-match").getValueNode(), "'after-match' is '" + raw
-                            + "'; use skip-past-last-event or no-skip"));
+                    .orElseThrow(() -> error(
+                            keys.get("after-match").getValueNode(),
+                            "'after-match' is '" + raw + "'; use skip-past-last-event or no-skip"));
         }
 
         private Map<String, NodeTuple> keys(MappingNode node, Set<String> allowed, String what) {
@@ -427,8 +482,10 @@ public final class RuleParser {
                 }
                 String key = keyNode.getValue();
                 if (!allowed.contains(key)) {
-                    throw error(keyNode, "unknown " + what + " key '" + key + "'; a " + what + " takes "
-                            + allowed.stream().sorted().collect(Collectors.joining(", ")));
+                    throw error(
+                            keyNode,
+                            "unknown " + what + " key '" + key + "'; a " + what + " takes "
+                                    + allowed.stream().sorted().collect(Collectors.joining(", ")));
                 }
                 if (!seen.add(key)) {
                     throw error(keyNode, "'" + key + "' is given twice");
@@ -443,7 +500,8 @@ public final class RuleParser {
             if (tuple == null) {
                 throw error(parent, "missing '" + key + "'");
             }
-            if (!(tuple.getValueNode() instanceof ScalarNode scalar) || scalar.getValue().isBlank()) {
+            if (!(tuple.getValueNode() instanceof ScalarNode scalar)
+                    || scalar.getValue().isBlank()) {
                 throw error(tuple.getValueNode(), "'" + key + "' must be a single non-empty value");
             }
             return scalar.getValue();

@@ -21,20 +21,23 @@ import org.apache.flink.api.common.typeinfo.Types;
  * @param keyId the id of the key that signed it ({@link TrustedKeys}), or null when it is not signed
  * @param signature its Ed25519 signature, base64, or null
  */
-public record RuleSetVersion(long version, long effectiveFrom, Map<String, String> files, String deployedBy,
-        String keyId, String signature) implements Serializable {
+public record RuleSetVersion(
+        long version, long effectiveFrom, Map<String, String> files, String deployedBy, String keyId, String signature)
+        implements Serializable {
 
     /** How far ahead of the clock a version may take effect: a job keeps every pending version and its rules. */
     public static final Duration MAX_LEAD = Duration.ofDays(7);
 
     /** Its Flink type: a POJO whose files map has a map serializer rather than Kryo. */
-    public static final TypeInformation<RuleSetVersion> TYPE = Types.POJO(RuleSetVersion.class, Map.of(
-            "version", Types.LONG,
-            "effectiveFrom", Types.LONG,
-            "files", Types.MAP(Types.STRING, Types.STRING),
-            "deployedBy", Types.STRING,
-            "keyId", Types.STRING,
-            "signature", Types.STRING));
+    public static final TypeInformation<RuleSetVersion> TYPE = Types.POJO(
+            RuleSetVersion.class,
+            Map.of(
+                    "version", Types.LONG,
+                    "effectiveFrom", Types.LONG,
+                    "files", Types.MAP(Types.STRING, Types.STRING),
+                    "deployedBy", Types.STRING,
+                    "keyId", Types.STRING,
+                    "signature", Types.STRING));
 
     public RuleSetVersion {
         files = new TreeMap<>(files);
@@ -70,9 +73,13 @@ public record RuleSetVersion(long version, long effectiveFrom, Map<String, Strin
             throw new RuleException(origin, 0, untrusted);
         }
         if (now != Long.MIN_VALUE && effectiveFrom > now + MAX_LEAD.toMillis()) {
-            throw new RuleException(origin, 0, "effective from "
-                    + Instant.ofEpochMilli(effectiveFrom) + ", more than " + MAX_LEAD.toDays() + " days ahead of the"
-                    + " clock; deploy it closer to when it applies");
+            throw new RuleException(
+                    origin,
+                    0,
+                    "effective from "
+                            + Instant.ofEpochMilli(effectiveFrom) + ", more than " + MAX_LEAD.toDays()
+                            + " days ahead of the"
+                            + " clock; deploy it closer to when it applies");
         }
         try {
             return RuleParser.parseFiles(files, origin::resolve);

@@ -33,16 +33,16 @@ final class RuleStateStore extends ValueAndMapStateStore {
 
     @Override
     public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
-        ValueStateDescriptor<T> own = new ValueStateDescriptor<>(prefix + descriptor.getName(),
-                descriptor.getSerializer());
+        ValueStateDescriptor<T> own =
+                new ValueStateDescriptor<>(prefix + descriptor.getName(), descriptor.getSerializer());
         created.add(own);
         return zoneState.getState(own);
     }
 
     @Override
     public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> descriptor) {
-        MapStateDescriptor<UK, UV> own = new MapStateDescriptor<>(prefix + descriptor.getName(),
-                descriptor.getKeySerializer(), descriptor.getValueSerializer());
+        MapStateDescriptor<UK, UV> own = new MapStateDescriptor<>(
+                prefix + descriptor.getName(), descriptor.getKeySerializer(), descriptor.getValueSerializer());
         created.add(own);
         return zoneState.getMapState(own);
     }

@@ -48,7 +48,8 @@ final class SummaryTemplate {
                 String step = name.substring(0, name.indexOf('.'));
                 String field = name.substring(name.indexOf('.') + 1);
                 List<Object> records = match.get(step);
-                value = field.equals("count") ? Integer.toString(records.size())
+                value = field.equals("count")
+                        ? Integer.toString(records.size())
                         : format(input, field, records.get(records.size() - 1));
             } else {
                 value = format(input, name, lastStep.get(lastStep.size() - 1));
@@ -69,6 +70,9 @@ final class SummaryTemplate {
 
     /** 3.0 as "3", 2.5 as "2.5", 1.3333 as "1.33". */
     private static String format(double number) {
-        return BigDecimal.valueOf(number).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(number)
+                .setScale(2, RoundingMode.HALF_UP)
+                .stripTrailingZeros()
+                .toPlainString();
     }
 }

@@ -37,8 +37,8 @@ import java.util.regex.Pattern;
 public record TrustedKeys(Map<String, byte[]> keys) implements Serializable {
 
     private static final String ALGORITHM = "Ed25519";
-    private static final Pattern PEM = Pattern.compile(
-            "-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
     /** Anyone who can write to the rules topic may deploy. */
     public static final TrustedKeys ANYONE = new TrustedKeys(Map.of());
@@ -156,7 +156,8 @@ public record TrustedKeys(Map<String, byte[]> keys) implements Serializable {
     public static String generate() {
         try {
             KeyPair pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
-            return pem("PRIVATE KEY", pair.getPrivate().getEncoded()) + pem("PUBLIC KEY", pair.getPublic().getEncoded());
+            return pem("PRIVATE KEY", pair.getPrivate().getEncoded())
+                    + pem("PUBLIC KEY", pair.getPublic().getEncoded());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 is missing from this JDK", e);
         }
@@ -172,8 +173,9 @@ public record TrustedKeys(Map<String, byte[]> keys) implements Serializable {
     }
 
     private static String pem(String label, byte[] encoded) {
-        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(encoded)
-                + "\n-----END " + label + "-----\n";
+        return "-----BEGIN " + label + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(encoded) + "\n-----END " + label
+                + "-----\n";
     }
 
     /** A key's id: the first 16 hex digits of the SHA-256 of its X.509 encoding. */

@@ -37,8 +37,9 @@ public record ZoneAlert(
         int episodeMatches) {
 
     /** Its Flink type: a POJO whose details map has a map serializer rather than Kryo. */
-    public static final TypeInformation<ZoneAlert> TYPE =
-            Types.POJO(ZoneAlert.class, Map.ofEntries(
+    public static final TypeInformation<ZoneAlert> TYPE = Types.POJO(
+            ZoneAlert.class,
+            Map.ofEntries(
                     Map.entry("alertId", Types.STRING),
                     Map.entry("rule", Types.STRING),
                     Map.entry("severity", Types.ENUM(Severity.class)),
@@ -55,10 +56,32 @@ public record ZoneAlert(
                     Map.entry("episodeMatches", Types.INT)));
 
     /** A match's alert, which opens an episode: its id is the episode's. */
-    public static ZoneAlert firing(String alertId, String rule, Severity severity, String zoneId, long firstEventTime,
-            long lastEventTime, String summary, Map<String, String> details, long detectedAt, long ruleSetVersion) {
-        return new ZoneAlert(alertId, rule, severity, zoneId, firstEventTime, lastEventTime, summary, details,
-                detectedAt, ruleSetVersion, AlertStatus.FIRING, alertId, null, 1);
+    public static ZoneAlert firing(
+            String alertId,
+            String rule,
+            Severity severity,
+            String zoneId,
+            long firstEventTime,
+            long lastEventTime,
+            String summary,
+            Map<String, String> details,
+            long detectedAt,
+            long ruleSetVersion) {
+        return new ZoneAlert(
+                alertId,
+                rule,
+                severity,
+                zoneId,
+                firstEventTime,
+                lastEventTime,
+                summary,
+                details,
+                detectedAt,
+                ruleSetVersion,
+                AlertStatus.FIRING,
+                alertId,
+                null,
+                1);
     }
 
     /** The event time it speaks of: when a {@code FIRING} match ended, or a {@code RESOLVED} episode. */

@@ -94,6 +94,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
      * cost an iteration over RocksDB each time to clean it up.
      */
     private transient ValueState<Map<String, Episode>> episodes;
+
     private transient BroadcastState<Long, RuleSetVersion> deployed;
     private transient ListState<String> matchersWithState;
     private transient Set<String> restoredMatchers;
@@ -103,6 +104,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     private transient long lastUnused;
     /** The versions not yet behind the watermark, by the event time they take effect. */
     private transient NavigableMap<Long, InForce<T>> timeline;
+
     private transient Map<String, RuleMatcher<T>> matchers;
     private transient StreamRecord<ZoneAlert> reuse;
     private transient MetricGroup metrics;
@@ -110,6 +112,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     private transient Counter refused;
     /** The newest version taken: a deploy has reached the job once this shows it. */
     private transient long latest;
+
     private transient Counter late;
 
     /** A version and its rules on this operator's input, in file-name order. */
@@ -121,8 +124,13 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
      * @param trusted the keys a deployed version must be signed by, if any
      * @param bucketMillis the resolution of CEP time for this input ({@link #bucketEnd}); 1 for none
      */
-    public ZoneRules(RuleInput input, TypeSerializer<T> records, List<RuleSetVersion> known, TrustedKeys trusted,
-            long bucketMillis, Clock clock) {
+    public ZoneRules(
+            RuleInput input,
+            TypeSerializer<T> records,
+            List<RuleSetVersion> known,
+            TrustedKeys trusted,
+            long bucketMillis,
+            Clock clock) {
         this.input = input;
         this.records = records;
         this.known = List.copyOf(known);
@@ -141,17 +149,20 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         super.initializeState(context);
         checkpointedWatermark = CheckpointedWatermark.restore(context.getOperatorStateStore());
         watermark = checkpointedWatermark.effective(Long.MIN_VALUE);
-        deployed = context.getOperatorStateStore().getBroadcastState(
-                new MapStateDescriptor<>("rule-set-versions", Types.LONG, RuleSetVersion.TYPE));
-        matchersWithState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("rules-with-state", Types.STRING));
+        deployed = context.getOperatorStateStore()
+                .getBroadcastState(new MapStateDescriptor<>("rule-set-versions", Types.LONG, RuleSetVersion.TYPE));
+        matchersWithState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("rules-with-state", Types.STRING));
         restoredMatchers = new HashSet<>();
         matchersWithState.get().forEach(restoredMatchers::add);
         zoneState = new HeapBetweenCheckpoints<>(context.getKeyedStateStore(), getKeyedStateBackend());
-        waiting = zoneState.getMapState(new MapStateDescriptor<>(
-                "records-by-time", LongSerializer.INSTANCE, new ListSerializer<>(records)));
-        episodes = zoneState.getState(new ValueStateDescriptor<>("episodes", new MapSerializer<>(
-                StringSerializer.INSTANCE, Episode.TYPE.createSerializer(getExecutionConfig().getSerializerConfig()))));
+        waiting = zoneState.getMapState(
+                new MapStateDescriptor<>("records-by-time", LongSerializer.INSTANCE, new ListSerializer<>(records)));
+        episodes = zoneState.getState(new ValueStateDescriptor<>(
+                "episodes",
+                new MapSerializer<>(
+                        StringSerializer.INSTANCE,
+                        Episode.TYPE.createSerializer(getExecutionConfig().getSerializerConfig()))));
     }
 
     @Override
@@ -268,8 +279,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                         touched.put(rule, zone);
                         raise(rule, zone.advance(time), version, time, zoneEpisodes);
                     }
-                    raise(rule, zone.process(record, time, timers::currentProcessingTime), version, time,
-                            zoneEpisodes);
+                    raise(rule, zone.process(record, time, timers::currentProcessingTime), version, time, zoneEpisodes);
                     if (rule.windowMillis() > 0 && zone.beganPartialMatch()) {
                         timers.registerEventTimeTimer(VoidNamespace.INSTANCE, time + rule.windowMillis());
                     }
@@ -334,7 +344,11 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
      * its {@code FIRING} record (and the {@code RESOLVED} record of the episode it came too late for). Either way the
      * episode's settling time gets a timer.
      */
-    private void raise(RuleMatcher<T> rule, Collection<Map<String, List<T>>> matches, InForce<T> version, long time,
+    private void raise(
+            RuleMatcher<T> rule,
+            Collection<Map<String, List<T>>> matches,
+            InForce<T> version,
+            long time,
             ZoneEpisodes zoneEpisodes) {
         String name = rule.rule().name();
         long resolveAfter = rule.rule().resolveAfter().toMillis();
@@ -345,10 +359,11 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
             if (episode != null) {
                 counter(name, "matchesInOpenEpisodes").inc();
             } else {
-                for (ZoneAlert alert : zoneEpisodes.open(rule.alert(match, version.version().version()),
-                        resolveAfter, settle)) {
+                for (ZoneAlert alert :
+                        zoneEpisodes.open(rule.alert(match, version.version().version()), resolveAfter, settle)) {
                     output.collect(reuse.replace(alert, time));
-                    counter(name, alert.resolved() ? "alertsResolved" : "alertsRaised").inc();
+                    counter(name, alert.resolved() ? "alertsResolved" : "alertsRaised")
+                            .inc();
                 }
                 episode = zoneEpisodes.episode(name);
             }
@@ -377,7 +392,9 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         } catch (RuleException e) {
             refused.inc();
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-                LOG.warn("rule set version {} refused, the version in force stays: {}", version.version(),
+                LOG.warn(
+                        "rule set version {} refused, the version in force stays: {}",
+                        version.version(),
                         e.getMessage());
             }
             return;
@@ -394,8 +411,12 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         if (arriving && earliest != Long.MIN_VALUE && version.effectiveFrom() <= earliest) {
             effective = version.effectiveAt(earliest + 1);
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-                LOG.warn("rule set version {} arrived with effective_from {} already behind the job's event time;"
-                        + " it takes effect at {}", version.version(), version.effectiveFrom(), earliest + 1);
+                LOG.warn(
+                        "rule set version {} arrived with effective_from {} already behind the job's event time;"
+                                + " it takes effect at {}",
+                        version.version(),
+                        version.effectiveFrom(),
+                        earliest + 1);
             }
         }
         latest = Math.max(latest, effective.version());
@@ -406,17 +427,26 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         if (effective.version() > 0 || arriving) {
             deployed.put(effective.version(), effective);
         }
-        LOG.info("rule set version {} on {}: {} rule(s), effective from {}", effective.version(), input.wireName(),
-                own.size(), effective.effectiveFrom());
+        LOG.info(
+                "rule set version {} on {}: {} rule(s), effective from {}",
+                effective.version(),
+                input.wireName(),
+                own.size(),
+                effective.effectiveFrom());
     }
 
     private RuleMatcher<T> matcher(AlertRule rule) throws Exception {
         String identity = RuleMatcher.identity(rule);
         RuleMatcher<T> matcher = matchers.get(identity);
         if (matcher == null) {
-            matcher = new RuleMatcher<>(rule, zoneState, records,
-                    SharedBufferCacheConfig.of(getOperatorConfig().getConfiguration()), bucketMillis,
-                    getRuntimeContext(), clock);
+            matcher = new RuleMatcher<>(
+                    rule,
+                    zoneState,
+                    records,
+                    SharedBufferCacheConfig.of(getOperatorConfig().getConfiguration()),
+                    bucketMillis,
+                    getRuntimeContext(),
+                    clock);
             matchers.put(identity, matcher);
             // every rule's counters from the start, so that a dashboard shows a rule that never fired as zero
             counter(rule.name(), "alertsRaised");
@@ -452,8 +482,8 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                 clearEverywhere(rule.keyedStates());
                 rule.close();
                 it.remove();
-                LOG.info("rule {} retired on {}: its state is cleared in every zone", rule.identity(),
-                        input.wireName());
+                LOG.info(
+                        "rule {} retired on {}: its state is cleared in every zone", rule.identity(), input.wireName());
             }
         }
     }
@@ -465,8 +495,10 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                 RuleStateStore store = new RuleStateStore(getKeyedStateStore(), identity);
                 RuleMatcher.registerStates(store, records);
                 clearEverywhere(store.states());
-                LOG.info("rule {} is in the restored state but in no rule set version in force: its state is"
-                        + " cleared", identity);
+                LOG.info(
+                        "rule {} is in the restored state but in no rule set version in force: its state is"
+                                + " cleared",
+                        identity);
             }
         }
         restoredMatchers.clear();
@@ -475,12 +507,17 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void clearEverywhere(List<StateDescriptor<?, ?>> states) throws Exception {
         for (StateDescriptor<?, ?> state : states) {
-            getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                    (StateDescriptor) state, (key, value) -> ((State) value).clear());
+            getKeyedStateBackend()
+                    .applyToAllKeys(
+                            VoidNamespace.INSTANCE,
+                            VoidNamespaceSerializer.INSTANCE,
+                            (StateDescriptor) state,
+                            (key, value) -> ((State) value).clear());
         }
     }
 
     private Counter counter(String rule, String name) {
-        return ruleCounters.computeIfAbsent(rule + "/" + name, key -> metrics.addGroup("rule", rule).counter(name));
+        return ruleCounters.computeIfAbsent(
+                rule + "/" + name, key -> metrics.addGroup("rule", rule).counter(name));
     }
 }

@@ -36,8 +36,13 @@ public final class Bench {
      * @param configs the configuration of a contender from options of its own (job name, topics) over the connection
      *     settings
      */
-    public Bench(BenchWorkload workload, int parallelism, Set<Contender> contenders, Duration latencyRun,
-            Function<Map<String, String>, SurgeConfig> configs, PrintWriter progress) {
+    public Bench(
+            BenchWorkload workload,
+            int parallelism,
+            Set<Contender> contenders,
+            Duration latencyRun,
+            Function<Map<String, String>, SurgeConfig> configs,
+            PrintWriter progress) {
         this.workload = workload;
         this.parallelism = parallelism;
         this.contenders = EnumSet.copyOf(contenders);
@@ -58,8 +63,12 @@ public final class Bench {
         try (InputWriter writer = new InputWriter(inputs)) {
             census = workload.writeTo(writer, start);
         }
-        say("wrote %,d events (%,d zones with traffic, %,d drivers), event time from %d, in %.1f s",
-                workload.events(), census.zonesWithTraffic(), census.drivers(), start,
+        say(
+                "wrote %,d events (%,d zones with traffic, %,d drivers), event time from %d, in %.1f s",
+                workload.events(),
+                census.zonesWithTraffic(),
+                census.drivers(),
+                start,
                 (System.nanoTime() - started) / 1e9);
 
         List<Measurement> measurements = new ArrayList<>();
@@ -92,14 +101,18 @@ public final class Bench {
         SurgeConfig config = configs.apply(options);
         say("latency, %s: offering %,.0f events/s for %d s", delivery, eventsPerSecond, latencyRun.toSeconds());
         int rate = (int) eventsPerSecond;
-        BenchWorkload traffic = new BenchWorkload(workload.seed() + 1, (int) (rate * latencyRun.toSeconds()),
-                workload.zones(), workload.drivers(), rate);
+        BenchWorkload traffic = new BenchWorkload(
+                workload.seed() + 1, (int) (rate * latencyRun.toSeconds()), workload.zones(), workload.drivers(), rate);
         return LatencyProbe.run("surge, " + delivery, config, parallelism, traffic);
     }
 
     private LatencyMeasurement report(LatencyMeasurement latency) {
-        say("latency, %s: readable p50 %d ms, p99 %d ms; committed p50 %d ms, p99 %d ms", latency.contender(),
-                latency.readable().p50(), latency.readable().p99(), latency.committed().p50(),
+        say(
+                "latency, %s: readable p50 %d ms, p99 %d ms; committed p50 %d ms, p99 %d ms",
+                latency.contender(),
+                latency.readable().p50(),
+                latency.readable().p99(),
+                latency.committed().p50(),
                 latency.committed().p99());
         return latency;
     }
@@ -108,12 +121,16 @@ public final class Bench {
         return switch (contender) {
             case SEED_DESIGN -> Contenders.seedDesign(config(contender, true), parallelism, events);
             case FLINK_SQL -> Contenders.flinkSql(config(contender, true), parallelism, events);
-            case KAFKA_STREAMS -> KafkaStreamsContender.run(config(contender, true), parallelism, events,
-                    Files.createTempDirectory("surge-bench-kafka-streams"));
+            case KAFKA_STREAMS ->
+                KafkaStreamsContender.run(
+                        config(contender, true),
+                        parallelism,
+                        events,
+                        Files.createTempDirectory("surge-bench-kafka-streams"));
             case SURGE_EXACTLY_ONCE ->
-                    Contenders.surge(contender.label(), config(contender, true), parallelism, events, true, false);
+                Contenders.surge(contender.label(), config(contender, true), parallelism, events, true, false);
             case SURGE_AT_LEAST_ONCE ->
-                    Contenders.surge(contender.label(), config(contender, false), parallelism, events, true, false);
+                Contenders.surge(contender.label(), config(contender, false), parallelism, events, true, false);
             case SURGE_MULTIPLIERS_ONLY -> withoutRules(contender, events);
         };
     }

@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.function.Function;
 
 /** The benchmark's outcome: one table for people, one JSON file for comparing runs. */
-public record BenchReport(BenchWorkload workload, BenchWorkload.Census census, List<Measurement> measurements,
+public record BenchReport(
+        BenchWorkload workload,
+        BenchWorkload.Census census,
+        List<Measurement> measurements,
         List<LatencyMeasurement> latencies) {
 
     private static final double MB = 1024 * 1024;
@@ -25,18 +28,37 @@ public record BenchReport(BenchWorkload workload, BenchWorkload.Census census, L
         Measurement ceiling = measurements.get(0);
         ResultDigest reference = firstNonEmpty(Measurement::results);
         ResultDigest referenceAlerts = firstNonEmpty(Measurement::multiplierAlerts);
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder table = new StringBuilder(String.format(
+                Locale.ROOT,
                 "%,d events over %,d zones with traffic, from %,d drivers, %,d a second of event time%n%n",
-                workload.events(), census.zonesWithTraffic(), census.drivers(), workload.eventsPerSecond()));
-        table.append(String.format(Locale.ROOT,
-                "%-34s %12s %10s %12s %14s %10s %8s %10s %8s%n", "contender", "events/s", "seconds", "of ceiling",
-                "CPU s/M events", "results", "same", "alerts*", "same"));
+                workload.events(),
+                census.zonesWithTraffic(),
+                census.drivers(),
+                workload.eventsPerSecond()));
+        table.append(String.format(
+                Locale.ROOT,
+                "%-34s %12s %10s %12s %14s %10s %8s %10s %8s%n",
+                "contender",
+                "events/s",
+                "seconds",
+                "of ceiling",
+                "CPU s/M events",
+                "results",
+                "same",
+                "alerts*",
+                "same"));
         for (Measurement m : measurements) {
             ResultDigest alerts = m.multiplierAlerts();
-            table.append(String.format(Locale.ROOT, "%-34s %,12.0f %10.1f %11.0f%% %14.1f %,10d %8s %10s %8s%n",
-                    m.contender(), m.eventsPerSecond(), m.seconds(),
-                    100 * m.eventsPerSecond() / ceiling.eventsPerSecond(), m.cpuSecondsPerMillionEvents(),
-                    m.results().count(), m.results().count() == 0 ? "-" : same(m.results(), reference),
+            table.append(String.format(
+                    Locale.ROOT,
+                    "%-34s %,12.0f %10.1f %11.0f%% %14.1f %,10d %8s %10s %8s%n",
+                    m.contender(),
+                    m.eventsPerSecond(),
+                    m.seconds(),
+                    100 * m.eventsPerSecond() / ceiling.eventsPerSecond(),
+                    m.cpuSecondsPerMillionEvents(),
+                    m.results().count(),
+                    m.results().count() == 0 ? "-" : same(m.results(), reference),
                     alerts == null ? "-" : String.format(Locale.ROOT, "%,d", alerts.count()),
                     alerts == null ? "-" : same(alerts, referenceAlerts)));
         }
@@ -46,15 +68,34 @@ public record BenchReport(BenchWorkload workload, BenchWorkload.Census census, L
         footprints(table);
         prices(table);
         if (!latencies.isEmpty()) {
-            table.append(String.format(Locale.ROOT, "%nlatency after a window could close (end + out-of-orderness"
-                    + " bound), ms%n%-34s %12s %10s %8s %8s %8s %12s %10s %8s %8s%n", "contender", "offered ev/s",
-                    "results", "p50", "p99", "max", "first p50/99", "committed", "p50", "p99"));
+            table.append(String.format(
+                    Locale.ROOT,
+                    "%nlatency after a window could close (end + out-of-orderness"
+                            + " bound), ms%n%-34s %12s %10s %8s %8s %8s %12s %10s %8s %8s%n",
+                    "contender",
+                    "offered ev/s",
+                    "results",
+                    "p50",
+                    "p99",
+                    "max",
+                    "first p50/99",
+                    "committed",
+                    "p50",
+                    "p99"));
             for (LatencyMeasurement l : latencies) {
-                table.append(String.format(Locale.ROOT, "%-34s %,12.0f %,10d %8d %8d %8d %12s %,10d %8d %8d%n",
-                        l.contender(), l.offeredEventsPerSecond(), l.readable().results(), l.readable().p50(),
-                        l.readable().p99(), l.readable().max(),
-                        l.readable().firstP50() + "/" + l.readable().firstP99(), l.committed().results(),
-                        l.committed().p50(), l.committed().p99()));
+                table.append(String.format(
+                        Locale.ROOT,
+                        "%-34s %,12.0f %,10d %8d %8d %8d %12s %,10d %8d %8d%n",
+                        l.contender(),
+                        l.offeredEventsPerSecond(),
+                        l.readable().results(),
+                        l.readable().p50(),
+                        l.readable().p99(),
+                        l.readable().max(),
+                        l.readable().firstP50() + "/" + l.readable().firstP99(),
+                        l.committed().results(),
+                        l.committed().p50(),
+                        l.committed().p99()));
             }
             table.append("first: the first result read of each window end, which every result of it waits for too\n");
         }
@@ -66,18 +107,34 @@ public record BenchReport(BenchWorkload workload, BenchWorkload.Census census, L
      * steady (a third and two thirds into the checkpoints), and at the last.
      */
     private void footprints(StringBuilder table) {
-        table.append(String.format(Locale.ROOT, "%n%-34s %11s %14s %28s %9s %9s %8s%n", "state and memory",
-                "checkpoints", "failed/expired", "state MB: 1/3  2/3 peak last", "ckpt p50", "ckpt max", "heap MB"));
+        table.append(String.format(
+                Locale.ROOT,
+                "%n%-34s %11s %14s %28s %9s %9s %8s%n",
+                "state and memory",
+                "checkpoints",
+                "failed/expired",
+                "state MB: 1/3  2/3 peak last",
+                "ckpt p50",
+                "ckpt max",
+                "heap MB"));
         for (Measurement m : measurements) {
             JobFootprint f = m.footprint();
             if (f == null) {
                 continue;
             }
-            table.append(String.format(Locale.ROOT, "%-34s %,11d %14s %12s %4s %4s %5s %6d ms %6d ms %8.0f%n",
-                    m.contender(), f.checkpoints(), f.failedCheckpoints() + "/" + f.expiredCheckpoints(),
-                    stateAt(f, 1, 3), stateAt(f, 2, 3),
-                    megabytes(f.peakStateBytes()), stateAt(f, 1, 1), f.checkpointMillisP50(),
-                    f.checkpointMillisMax(), f.heapAfterGcPeakBytes() / MB));
+            table.append(String.format(
+                    Locale.ROOT,
+                    "%-34s %,11d %14s %12s %4s %4s %5s %6d ms %6d ms %8.0f%n",
+                    m.contender(),
+                    f.checkpoints(),
+                    f.failedCheckpoints() + "/" + f.expiredCheckpoints(),
+                    stateAt(f, 1, 3),
+                    stateAt(f, 2, 3),
+                    megabytes(f.peakStateBytes()),
+                    stateAt(f, 1, 1),
+                    f.checkpointMillisP50(),
+                    f.checkpointMillisMax(),
+                    f.heapAfterGcPeakBytes() / MB));
         }
         table.append("failed: mostly declined by tasks whose bounded input had ended; expired: timed out. state: the"
                 + " full state a checkpoint holds; heap: the most held after a collection while the job ran, above what"
@@ -88,7 +145,8 @@ public record BenchReport(BenchWorkload workload, BenchWorkload.Census census, L
     private void prices(StringBuilder table) {
         for (Measurement m : measurements) {
             if (m.prices() != null) {
-                table.append(String.format("%nprices of %s%n", m.contender())).append(m.prices().table());
+                table.append(String.format("%nprices of %s%n", m.contender()))
+                        .append(m.prices().table());
             }
         }
     }
@@ -96,8 +154,7 @@ public record BenchReport(BenchWorkload workload, BenchWorkload.Census census, L
     /** The state of the completed checkpoint that far into the run. */
     private static String stateAt(JobFootprint footprint, int numerator, int denominator) {
         List<Long> sizes = footprint.stateSizes();
-        return sizes.isEmpty() ? "-"
-                : megabytes(sizes.get(Math.max(0, sizes.size() * numerator / denominator - 1)));
+        return sizes.isEmpty() ? "-" : megabytes(sizes.get(Math.max(0, sizes.size() * numerator / denominator - 1)));
     }
 
     private static String megabytes(long bytes) {
@@ -106,7 +163,10 @@ public record BenchReport(BenchWorkload workload, BenchWorkload.Census census, L
 
     /** The first contender's digest that holds anything: what the others are compared with. */
     private ResultDigest firstNonEmpty(Function<Measurement, ResultDigest> digest) {
-        return measurements.stream().map(digest).filter(d -> d != null && d.count() > 0).findFirst()
+        return measurements.stream()
+                .map(digest)
+                .filter(d -> d != null && d.count() > 0)
+                .findFirst()
                 .orElse(ResultDigest.NONE);
     }
 
@@ -116,34 +176,42 @@ public record BenchReport(BenchWorkload workload, BenchWorkload.Census census, L
 
     public void writeJson(Path file) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("machine", Map.of(
-                "cores", Runtime.getRuntime().availableProcessors(),
-                "maxHeapBytes", Runtime.getRuntime().maxMemory(),
-                "java", System.getProperty("java.version"),
-                "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
+        json.put(
+                "machine",
+                Map.of(
+                        "cores", Runtime.getRuntime().availableProcessors(),
+                        "maxHeapBytes", Runtime.getRuntime().maxMemory(),
+                        "java", System.getProperty("java.version"),
+                        "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
         json.put("workload", workload);
         json.put("census", census);
-        json.put("measurements", measurements.stream().map(m -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("contender", m.contender());
-            row.put("events", m.events());
-            row.put("seconds", m.seconds());
-            row.put("eventsPerSecond", m.eventsPerSecond());
-            row.put("cpuSecondsPerMillionEvents", m.cpuSecondsPerMillionEvents());
-            row.put("results", m.results().count());
-            row.put("resultsHash", m.results().hash());
-            if (m.multiplierAlerts() != null) {
-                row.put("multiplierAlerts", m.multiplierAlerts().count());
-                row.put("multiplierAlertsHash", m.multiplierAlerts().hash());
-            }
-            if (m.footprint() != null) {
-                row.put("footprint", m.footprint());
-            }
-            if (m.prices() != null) {
-                row.put("prices", m.prices());
-            }
-            return row;
-        }).toList());
+        json.put(
+                "measurements",
+                measurements.stream()
+                        .map(m -> {
+                            Map<String, Object> row = new LinkedHashMap<>();
+                            row.put("contender", m.contender());
+                            row.put("events", m.events());
+                            row.put("seconds", m.seconds());
+                            row.put("eventsPerSecond", m.eventsPerSecond());
+                            row.put("cpuSecondsPerMillionEvents", m.cpuSecondsPerMillionEvents());
+                            row.put("results", m.results().count());
+                            row.put("resultsHash", m.results().hash());
+                            if (m.multiplierAlerts() != null) {
+                                row.put("multiplierAlerts", m.multiplierAlerts().count());
+                                row.put(
+                                        "multiplierAlertsHash",
+                                        m.multiplierAlerts().hash());
+                            }
+                            if (m.footprint() != null) {
+                                row.put("footprint", m.footprint());
+                            }
+                            if (m.prices() != null) {
+                                row.put("prices", m.prices());
+                            }
+                            return row;
+                        })
+                        .toList());
         json.put("latencies", latencies);
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());

@@ -13,7 +13,6 @@ import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
 import io.surge.time.Clock;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,25 +36,45 @@ final class Contenders {
      *
      * @param judgePrices whether to read back the quality of its raw and published prices
      */
-    static Measurement surge(String label, SurgeConfig config, int parallelism, long events, boolean withRules,
-            boolean judgePrices) throws Exception {
-        Measurement measurement = flinkJob(label, config, parallelism, events, withRules,
+    static Measurement surge(
+            String label, SurgeConfig config, int parallelism, long events, boolean withRules, boolean judgePrices)
+            throws Exception {
+        Measurement measurement = flinkJob(
+                label,
+                config,
+                parallelism,
+                events,
+                withRules,
                 env -> SurgeJob.buildOnKafka(env, config, Clock.system()));
-        return !judgePrices ? measurement : new Measurement(measurement.contender(), measurement.events(),
-                measurement.seconds(), measurement.cpuSeconds(), measurement.results(), measurement.multiplierAlerts(),
-                measurement.footprint(), PriceQuality.committed(config));
+        return !judgePrices
+                ? measurement
+                : new Measurement(
+                        measurement.contender(),
+                        measurement.events(),
+                        measurement.seconds(),
+                        measurement.cpuSeconds(),
+                        measurement.results(),
+                        measurement.multiplierAlerts(),
+                        measurement.footprint(),
+                        PriceQuality.committed(config));
     }
 
     /** The seed design's way of computing the same multipliers: Flink's sliding windows and an aggregate. */
     static Measurement seedDesign(SurgeConfig config, int parallelism, long events) throws Exception {
-        return flinkJob(Contender.SEED_DESIGN.label(), config, parallelism, events, false,
+        return flinkJob(
+                Contender.SEED_DESIGN.label(),
+                config,
+                parallelism,
+                events,
+                false,
                 env -> SeedDesignBaseline.build(env, config));
     }
 
     /** Creates a contender's topics and registers its multipliers schema; returns the schema id. */
     static int prepareMultipliers(SurgeConfig config) {
         TopicSetup.ensureTopics(config);
-        return KafkaEndpoints.outputSchemas(config).prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema());
+        return KafkaEndpoints.outputSchemas(config)
+                .prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema());
     }
 
     /** Registers a contender's alerts schema; returns the schema id. */
@@ -65,7 +84,12 @@ final class Contenders {
 
     /** The same multipliers in Flink SQL, and the alerts of the rules SQL can express. */
     static Measurement flinkSql(SurgeConfig config, int parallelism, long events) throws Exception {
-        return flinkJob(Contender.FLINK_SQL.label(), config, parallelism, events, true,
+        return flinkJob(
+                Contender.FLINK_SQL.label(),
+                config,
+                parallelism,
+                events,
+                true,
                 env -> FlinkSqlContender.build(env, config));
     }
 
@@ -75,8 +99,14 @@ final class Contenders {
      *
      * @param raisesAlerts whether the job computes alerts, so that its alerts topic is read
      */
-    private static Measurement flinkJob(String label, SurgeConfig config, int parallelism, long events,
-            boolean raisesAlerts, Consumer<StreamExecutionEnvironment> build) throws Exception {
+    private static Measurement flinkJob(
+            String label,
+            SurgeConfig config,
+            int parallelism,
+            long events,
+            boolean raisesAlerts,
+            Consumer<StreamExecutionEnvironment> build)
+            throws Exception {
         try (CheckpointDirectory checkpoints = CheckpointDirectory.create()) {
             Configuration flink = checkpoints.flinkSettings(config);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
@@ -98,14 +128,22 @@ final class Contenders {
                     long cpuBefore = processCpuNanos();
                     JobID id = local.submitJob(job).get().getJobID();
                     result = local.requestJobResult(id).get();
-                    footprint = JobFootprint.of(local.getArchivedExecutionGraph(id).get()
-                            .getCheckpointStatsSnapshot(), heap.peakAboveBaseline());
+                    footprint = JobFootprint.of(
+                            local.getArchivedExecutionGraph(id).get().getCheckpointStatsSnapshot(),
+                            heap.peakAboveBaseline());
                     cpu = (processCpuNanos() - cpuBefore) / 1e9;
                 }
                 // a failed job throws here, with its cause
                 result.toJobExecutionResult(Contenders.class.getClassLoader());
-                return new Measurement(label, events, result.getNetRuntime() / 1000.0, cpu, multipliers(config),
-                        raisesAlerts ? multiplierAlerts(config) : null, footprint, null);
+                return new Measurement(
+                        label,
+                        events,
+                        result.getNetRuntime() / 1000.0,
+                        cpu,
+                        multipliers(config),
+                        raisesAlerts ? multiplierAlerts(config) : null,
+                        footprint,
+                        null);
             }
         }
     }
@@ -122,15 +160,26 @@ final class Contenders {
                 throw new IllegalStateException("the benchmark's own input does not decode: " + e.getMessage(), e);
             }
         });
-        return new Measurement("decode only (ceiling)", events, (System.nanoTime() - start) / 1e9,
-                (processCpuNanos() - cpuBefore) / 1e9, ResultDigest.NONE, null, null, null);
+        return new Measurement(
+                "decode only (ceiling)",
+                events,
+                (System.nanoTime() - start) / 1e9,
+                (processCpuNanos() - cpuBefore) / 1e9,
+                ResultDigest.NONE,
+                null,
+                null,
+                null);
     }
 
     /** What a read_committed consumer finds in the multipliers topic: every record, duplicates included. */
     static ResultDigest multipliers(SurgeConfig config) {
         ResultDigest[] digest = {ResultDigest.NONE};
-        forEachResult(config, config.topics().multipliers(), SurgeMultiplier.class, m -> digest[0] =
-                digest[0].add(m.getZoneId(), m.getWindowEnd().toEpochMilli(), m.getDemand(), m.getSupply()));
+        forEachResult(
+                config,
+                config.topics().multipliers(),
+                SurgeMultiplier.class,
+                m -> digest[0] =
+                        digest[0].add(m.getZoneId(), m.getWindowEnd().toEpochMilli(), m.getDemand(), m.getSupply()));
         return digest[0];
     }
 
@@ -142,8 +191,11 @@ final class Contenders {
         ResultDigest[] digest = {ResultDigest.NONE};
         forEachResult(config, config.topics().alerts(), SurgeAlert.class, alert -> {
             if (FlinkSqlContender.RULE_NAMES.contains(alert.getRule()) && alert.getStatus() == AlertStatus.FIRING) {
-                digest[0] = digest[0].add(alert.getRule() + "/" + alert.getZoneId(),
-                        alert.getFirstEventTime().toEpochMilli(), alert.getLastEventTime().toEpochMilli(), 0);
+                digest[0] = digest[0].add(
+                        alert.getRule() + "/" + alert.getZoneId(),
+                        alert.getFirstEventTime().toEpochMilli(),
+                        alert.getLastEventTime().toEpochMilli(),
+                        0);
             }
         });
         return digest[0];
@@ -152,7 +204,10 @@ final class Contenders {
     /** The last record of each zone and window in the multipliers topic, for contenders that emit updates. */
     static ResultDigest lastMultiplierPerWindow(SurgeConfig config) {
         Map<String, SurgeMultiplier> last = new HashMap<>();
-        forEachResult(config, config.topics().multipliers(), SurgeMultiplier.class,
+        forEachResult(
+                config,
+                config.topics().multipliers(),
+                SurgeMultiplier.class,
                 m -> last.put(m.getZoneId() + "@" + m.getWindowEnd().toEpochMilli(), m));
         ResultDigest digest = ResultDigest.NONE;
         for (SurgeMultiplier m : last.values()) {

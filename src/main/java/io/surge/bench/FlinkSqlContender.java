@@ -116,29 +116,41 @@ final class FlinkSqlContender {
         tables.getConfig().set("table.exec.mini-batch.size", "5000");
         tables.getConfig().set("table.optimizer.agg-phase-strategy", "TWO_PHASE");
 
-        var inputs = SurgeJob.inputs(env, config,
-                KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)), clock);
+        var inputs =
+                SurgeJob.inputs(env, config, KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)), clock);
         var events = SurgePipeline.zoneEvents(SurgePipeline.accepted(inputs), config)
-                .map(FlinkSqlContender::row, Types.ROW_NAMED(
-                        new String[] {"zone_id", "driver_id", "available", "elsewhere", "event_time"},
-                        Types.STRING, Types.STRING, Types.BOOLEAN, Types.BOOLEAN, Types.LONG));
-        tables.createTemporaryView("zone_events", tables.fromDataStream(events, Schema.newBuilder()
-                .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
-                .watermark("rowtime", "SOURCE_WATERMARK()")
-                .build()));
+                .map(
+                        FlinkSqlContender::row,
+                        Types.ROW_NAMED(
+                                new String[] {"zone_id", "driver_id", "available", "elsewhere", "event_time"},
+                                Types.STRING,
+                                Types.STRING,
+                                Types.BOOLEAN,
+                                Types.BOOLEAN,
+                                Types.LONG));
+        tables.createTemporaryView(
+                "zone_events",
+                tables.fromDataStream(
+                        events,
+                        Schema.newBuilder()
+                                .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
+                                .watermark("rowtime", "SOURCE_WATERMARK()")
+                                .build()));
         long slideSeconds = config.window().slideMillis() / 1000;
         long sizeSeconds = config.window().sizeMillis() / 1000;
         Table multipliers = tables.sqlQuery(String.format(QUERY, slideSeconds, sizeSeconds));
         tables.createTemporaryView("multipliers", multipliers);
         long sizeMillis = config.window().sizeMillis();
         tables.toDataStream(multipliers)
-                .map(row -> {
-                    long end = epochMillis(row.getFieldAs("window_end"));
-                    long demand = row.<Long>getFieldAs("demand");
-                    long supply = row.<Long>getFieldAs("supply");
-                    return ZoneSurge.counted(
-                            row.getFieldAs("zone_id"), end - sizeMillis, end, demand, supply, clock.millis());
-                }, TypeInformation.of(ZoneSurge.class))
+                .map(
+                        row -> {
+                            long end = epochMillis(row.getFieldAs("window_end"));
+                            long demand = row.<Long>getFieldAs("demand");
+                            long supply = row.<Long>getFieldAs("supply");
+                            return ZoneSurge.counted(
+                                    row.getFieldAs("zone_id"), end - sizeMillis, end, demand, supply, clock.millis());
+                        },
+                        TypeInformation.of(ZoneSurge.class))
                 .sinkTo(KafkaEndpoints.multipliers(config, schemaId));
 
         DataStream<ZoneAlert> alerts = null;
@@ -146,8 +158,14 @@ final class FlinkSqlContender {
             Table matches = tables.sqlQuery("SELECT zone_id, first_end, last_end FROM multipliers MATCH_RECOGNIZE ("
                     + " PARTITION BY zone_id ORDER BY window_time " + rule.pattern() + ")");
             DataStream<ZoneAlert> raised = tables.toDataStream(matches)
-                    .map(row -> alert(rule, row.getFieldAs("zone_id"), epochMillis(row.getFieldAs("first_end")),
-                            epochMillis(row.getFieldAs("last_end")), clock), ZoneAlert.TYPE)
+                    .map(
+                            row -> alert(
+                                    rule,
+                                    row.getFieldAs("zone_id"),
+                                    epochMillis(row.getFieldAs("first_end")),
+                                    epochMillis(row.getFieldAs("last_end")),
+                                    clock),
+                            ZoneAlert.TYPE)
                     .keyBy(ZoneAlert::zoneId)
                     .process(new Episodes(rule, clock), ZoneAlert.TYPE);
             alerts = alerts == null ? raised : alerts.union(raised);
@@ -156,8 +174,17 @@ final class FlinkSqlContender {
     }
 
     private static ZoneAlert alert(SqlRule rule, String zone, long first, long last, Clock clock) {
-        return ZoneAlert.firing(rule.name() + "-" + zone + "-" + first + "-" + last, rule.name(), rule.severity(),
-                zone, first, last, rule.name() + " in " + zone, Map.of(), clock.millis(), 0);
+        return ZoneAlert.firing(
+                rule.name() + "-" + zone + "-" + first + "-" + last,
+                rule.name(),
+                rule.severity(),
+                zone,
+                first,
+                last,
+                rule.name() + " in " + zone,
+                Map.of(),
+                clock.millis(),
+                0);
     }
 
     /**
@@ -181,8 +208,8 @@ final class FlinkSqlContender {
 
         @Override
         public void open(OpenContext openContext) {
-            open = getRuntimeContext().getState(new ValueStateDescriptor<>("episodes",
-                    Types.MAP(Types.STRING, Episode.TYPE)));
+            open = getRuntimeContext()
+                    .getState(new ValueStateDescriptor<>("episodes", Types.MAP(Types.STRING, Episode.TYPE)));
         }
 
         @Override
@@ -212,7 +239,11 @@ final class FlinkSqlContender {
     }
 
     private static Row row(ZoneEvent event) {
-        return Row.of(event.zoneId(), event.driverId(), event.available(),
-                event.kind() == ZoneEvent.Kind.DRIVER_ELSEWHERE, event.eventTime());
+        return Row.of(
+                event.zoneId(),
+                event.driverId(),
+                event.available(),
+                event.kind() == ZoneEvent.Kind.DRIVER_ELSEWHERE,
+                event.eventTime());
     }
 }

@@ -51,8 +51,11 @@ final class HeapAfterGc implements AutoCloseable {
         if (!notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
             return;
         }
-        long used = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()).getGcInfo()
-                .getMemoryUsageAfterGc().entrySet().stream()
+        long used = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
+                .getGcInfo()
+                .getMemoryUsageAfterGc()
+                .entrySet()
+                .stream()
                 .filter(pool -> heapPools.contains(pool.getKey()))
                 .mapToLong(pool -> pool.getValue().getUsed())
                 .sum();

@@ -26,8 +26,15 @@ import org.apache.flink.runtime.util.stats.StatsSummarySnapshot;
  *     it held after the one just before: an upper bound of what the job kept on the heap (RocksDB's memory is
  *     outside it, bounded by Flink's managed memory)
  */
-public record JobFootprint(long checkpoints, long failedCheckpoints, long expiredCheckpoints, long peakStateBytes, List<Long> stateSizes,
-        long checkpointMillisP50, long checkpointMillisMax, long heapAfterGcPeakBytes) {
+public record JobFootprint(
+        long checkpoints,
+        long failedCheckpoints,
+        long expiredCheckpoints,
+        long peakStateBytes,
+        List<Long> stateSizes,
+        long checkpointMillisP50,
+        long checkpointMillisMax,
+        long heapAfterGcPeakBytes) {
 
     static JobFootprint of(CheckpointStatsSnapshot stats, long heapAfterGcPeakBytes) {
         StatsSummarySnapshot durations = stats.getSummaryStats().getEndToEndDurationStats();
@@ -42,10 +49,14 @@ public record JobFootprint(long checkpoints, long failedCheckpoints, long expire
                         && failed.getFailureMessage() != null
                         && failed.getFailureMessage().contains(CheckpointFailureReason.CHECKPOINT_EXPIRED.message()))
                 .count();
-        return new JobFootprint(stats.getCounts().getNumberOfCompletedCheckpoints(),
-                stats.getCounts().getNumberOfFailedCheckpoints(), expired,
-                stats.getSummaryStats().getStateSizeStats().getMaximum(), sizes,
-                durations.getCount() == 0 ? 0 : (long) durations.getQuantile(0.5), durations.getMaximum(),
+        return new JobFootprint(
+                stats.getCounts().getNumberOfCompletedCheckpoints(),
+                stats.getCounts().getNumberOfFailedCheckpoints(),
+                expired,
+                stats.getSummaryStats().getStateSizeStats().getMaximum(),
+                sizes,
+                durations.getCount() == 0 ? 0 : (long) durations.getQuantile(0.5),
+                durations.getMaximum(),
                 heapAfterGcPeakBytes);
     }
 }

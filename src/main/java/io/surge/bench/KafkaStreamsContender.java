@@ -77,28 +77,45 @@ final class KafkaStreamsContender {
     static Measurement run(SurgeConfig config, int threads, long events, Path stateDir) throws Exception {
         int schemaId = Contenders.prepareMultipliers(config);
         String application = config.jobName();
-        Map<String, Object> properties = config.kafka().clientProperties(Map.of(
-                StreamsConfig.APPLICATION_ID_CONFIG, application,
-                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
-                StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
-                StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
-                "consumer.auto.offset.reset", "earliest"));
+        Map<String, Object> properties = config.kafka()
+                .clientProperties(Map.of(
+                        StreamsConfig.APPLICATION_ID_CONFIG,
+                        application,
+                        StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                        StreamsConfig.EXACTLY_ONCE_V2,
+                        StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                        threads,
+                        StreamsConfig.STATE_DIR_CONFIG,
+                        stateDir.toString(),
+                        "consumer.auto.offset.reset",
+                        "earliest"));
         Properties streamsProperties = new Properties();
         streamsProperties.putAll(properties);
         try (KafkaStreams streams = new KafkaStreams(topology(config, schemaId), streamsProperties);
                 Admin admin = Admin.create(config.kafka().clientProperties())) {
             streams.start();
-            Waiting.until(() -> streams.state() == KafkaStreams.State.RUNNING, Duration.ofMinutes(1),
+            Waiting.until(
+                    () -> streams.state() == KafkaStreams.State.RUNNING,
+                    Duration.ofMinutes(1),
                     "Kafka Streams to start");
             long cpuBefore = Contenders.processCpuNanos();
             long start = System.nanoTime();
-            Waiting.until(() -> consumedAll(admin, application, config), Duration.ofHours(1),
+            Waiting.until(
+                    () -> consumedAll(admin, application, config),
+                    Duration.ofHours(1),
                     "Kafka Streams to consume the input");
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpu = (Contenders.processCpuNanos() - cpuBefore) / 1e9;
             streams.close(Duration.ofMinutes(1));
-            return new Measurement(Contender.KAFKA_STREAMS.label(), events, seconds, cpu,
-                    Contenders.lastMultiplierPerWindow(config), null, null, null);
+            return new Measurement(
+                    Contender.KAFKA_STREAMS.label(),
+                    events,
+                    seconds,
+                    cpu,
+                    Contenders.lastMultiplierPerWindow(config),
+                    null,
+                    null,
+                    null);
         } finally {
             FileUtils.deleteDirectory(stateDir.toFile());
         }
@@ -108,16 +125,15 @@ final class KafkaStreamsContender {
         StreamsBuilder builder = new StreamsBuilder();
         long slide = config.window().slideMillis();
         long size = config.window().sizeMillis();
-        InputValidation validation =
-                InputValidation.of(config.input(), Clock.system());
-        KStream<String, ZoneEvent> decoded = builder
-                .stream(config.topics().inputTopics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+        InputValidation validation = InputValidation.of(config.input(), Clock.system());
+        KStream<String, ZoneEvent> decoded = builder.stream(
+                        config.topics().inputTopics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .process(() -> new Decode(new InputDeserializer(config.registry(), config.topics(), validation)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(Whereabouts.STORE), Serdes.String(), TRAILS));
         DriverTrail trail = new DriverTrail(config.window());
-        KStream<String, ZoneEvent> statusesAndNotes = decoded
-                .filter((zone, event) -> event.kind() == ZoneEvent.Kind.DRIVER_STATUS)
+        KStream<String, ZoneEvent> statusesAndNotes = decoded.filter(
+                        (zone, event) -> event.kind() == ZoneEvent.Kind.DRIVER_STATUS)
                 .selectKey((zone, status) -> status.driverId())
                 .repartition(Repartitioned.with(Serdes.String(), STATUSES).withName("drivers"))
                 .process(() -> new Whereabouts(trail), Whereabouts.STORE);
@@ -126,10 +142,13 @@ final class KafkaStreamsContender {
                 .groupByKey(Grouped.with("zones", Serdes.String(), EVENTS))
                 .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(size), GRACE)
                         .advanceBy(Duration.ofMillis(slide)))
-                .aggregate(Window::new, (zone, event, window) -> window.add(event),
+                .aggregate(
+                        Window::new,
+                        (zone, event, window) -> window.add(event),
                         Materialized.with(Serdes.String(), WINDOWS))
                 .toStream()
-                .process(() -> new Encode(OutputSerializers.multipliers(config.topics().multipliers(), schemaId)))
+                .process(() ->
+                        new Encode(OutputSerializers.multipliers(config.topics().multipliers(), schemaId)))
                 .to(config.topics().multipliers(), Produced.with(Serdes.String(), Serdes.ByteArray()));
         return builder.build();
     }
@@ -159,7 +178,10 @@ final class KafkaStreamsContender {
             ZoneEvent status = record.value();
             context.forward(record.withKey(status.zoneId()));
             Map<String, long[]> known = statusesByDriver.get(status.driverId());
-            Map<String, long[]> kept = trail.after(known, status, horizon(status, known),
+            Map<String, long[]> kept = trail.after(
+                    known,
+                    status,
+                    horizon(status, known),
                     note -> context.forward(new Record<>(note.zoneId(), note, note.eventTime())));
             if (kept.isEmpty()) {
                 statusesByDriver.delete(status.driverId());
@@ -242,9 +264,15 @@ final class KafkaStreamsContender {
             if (counts.inputs == 0) {
                 return;
             }
-            ZoneSurge surge = ZoneSurge.counted(window.key(), window.window().start(), window.window().end(),
-                    counts.demand, counts.supply(), clock.millis());
-            context.forward(record.withKey(window.key()).withValue(output.serialize(surge, null, null).value()));
+            ZoneSurge surge = ZoneSurge.counted(
+                    window.key(),
+                    window.window().start(),
+                    window.window().end(),
+                    counts.demand,
+                    counts.supply(),
+                    clock.millis());
+            context.forward(record.withKey(window.key())
+                    .withValue(output.serialize(surge, null, null).value()));
         }
     }
 
@@ -266,8 +294,10 @@ final class KafkaStreamsContender {
         @Override
         public void process(Record<byte[], byte[]> record) {
             RecordMetadata metadata = context.recordMetadata().orElseThrow();
-            deserializer.deserialize(new ConsumerRecord<>(metadata.topic(), metadata.partition(), metadata.offset(),
-                    record.key(), record.value()), new Collector<>() {
+            deserializer.deserialize(
+                    new ConsumerRecord<>(
+                            metadata.topic(), metadata.partition(), metadata.offset(), record.key(), record.value()),
+                    new Collector<>() {
                         @Override
                         public void collect(Ingested ingested) {
                             if (ingested.isAccepted()) {
@@ -295,7 +325,7 @@ final class KafkaStreamsContender {
             switch (event.kind()) {
                 case RIDE_REQUEST -> demand++;
                 case DRIVER_STATUS, DRIVER_ELSEWHERE ->
-                        statusByDriver.merge(event.driverId(), SlicedSurgeWindows.packed(event), Math::max);
+                    statusByDriver.merge(event.driverId(), SlicedSurgeWindows.packed(event), Math::max);
             }
             if (event.kind() != ZoneEvent.Kind.DRIVER_ELSEWHERE) {
                 inputs++;
@@ -304,7 +334,9 @@ final class KafkaStreamsContender {
         }
 
         long supply() {
-            return statusByDriver.values().stream().filter(SlicedSurgeWindows::isAvailable).count();
+            return statusByDriver.values().stream()
+                    .filter(SlicedSurgeWindows::isAvailable)
+                    .count();
         }
     }
 
@@ -319,13 +351,15 @@ final class KafkaStreamsContender {
                 (topic, event) -> {
                     byte[] zone = withZone ? event.zoneId().getBytes(StandardCharsets.UTF_8) : new byte[0];
                     byte[] driver = event.driverId() == null
-                            ? new byte[0] : event.driverId().getBytes(StandardCharsets.UTF_8);
+                            ? new byte[0]
+                            : event.driverId().getBytes(StandardCharsets.UTF_8);
                     return ByteBuffer.allocate(1 + 8 + 4 + zone.length + driver.length)
-                            .put((byte) switch (event.kind()) {
-                                case RIDE_REQUEST -> 0;
-                                case DRIVER_STATUS -> event.available() ? 1 : 2;
-                                case DRIVER_ELSEWHERE -> 3;
-                            })
+                            .put((byte)
+                                    switch (event.kind()) {
+                                        case RIDE_REQUEST -> 0;
+                                        case DRIVER_STATUS -> event.available() ? 1 : 2;
+                                        case DRIVER_ELSEWHERE -> 3;
+                                    })
                             .putLong(event.eventTime())
                             .putInt(zone.length)
                             .put(zone)
@@ -357,9 +391,12 @@ final class KafkaStreamsContender {
                     statuses.put(id, driver.getValue());
                     size += 4 + id.length + 8;
                 }
-                ByteBuffer buffer = ByteBuffer.allocate(size).putLong(window.demand).putLong(window.inputs)
+                ByteBuffer buffer = ByteBuffer.allocate(size)
+                        .putLong(window.demand)
+                        .putLong(window.inputs)
                         .putInt(statuses.size());
-                statuses.forEach((id, status) -> buffer.putInt(id.length).put(id).putLong(status));
+                statuses.forEach(
+                        (id, status) -> buffer.putInt(id.length).put(id).putLong(status));
                 return buffer.array();
             },
             (topic, bytes) -> {
@@ -378,20 +415,25 @@ final class KafkaStreamsContender {
 
     /** Whether the application's committed offsets have reached the end of the inputs and of its repartition topic. */
     private static boolean consumedAll(Admin admin, String application, SurgeConfig config) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(application).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(application)
+                .partitionsToOffsetAndMetadata()
+                .get();
         List<String> topics = new ArrayList<>(config.topics().inputTopics());
         topics.add(application + "-drivers-repartition");
         topics.add(application + "-zones-repartition");
         Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-        for (var description : admin.describeTopics(topics).allTopicNames().get().values()) {
-            description.partitions().forEach(partition ->
-                    ends.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest()));
+        for (var description :
+                admin.describeTopics(topics).allTopicNames().get().values()) {
+            description
+                    .partitions()
+                    .forEach(partition -> ends.put(
+                            new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest()));
         }
         var endOffsets = admin.listOffsets(ends).all().get();
         for (var end : endOffsets.entrySet()) {
             OffsetAndMetadata at = committed.get(end.getKey());
-            if (end.getValue().offset() > 0 && (at == null || at.offset() < end.getValue().offset())) {
+            if (end.getValue().offset() > 0
+                    && (at == null || at.offset() < end.getValue().offset())) {
                 return false;
             }
         }

@@ -33,14 +33,19 @@ public record Latencies(int results, long p50, long p99, long max, long firstP50
                 .mapToLong(arrival -> arrival[1] - (arrival[0] + bound))
                 .sorted()
                 .toArray();
-        Map<Long, Long> firstReadByEnd = counted.stream()
-                .collect(Collectors.toMap(arrival -> arrival[0], arrival -> arrival[1], Math::min));
+        Map<Long, Long> firstReadByEnd =
+                counted.stream().collect(Collectors.toMap(arrival -> arrival[0], arrival -> arrival[1], Math::min));
         long[] firsts = firstReadByEnd.entrySet().stream()
                 .mapToLong(first -> first.getValue() - (first.getKey() + bound))
                 .sorted()
                 .toArray();
-        return new Latencies(latencies.length, percentile(latencies, 0.50), percentile(latencies, 0.99),
-                latencies[latencies.length - 1], percentile(firsts, 0.50), percentile(firsts, 0.99));
+        return new Latencies(
+                latencies.length,
+                percentile(latencies, 0.50),
+                percentile(latencies, 0.99),
+                latencies[latencies.length - 1],
+                percentile(firsts, 0.50),
+                percentile(firsts, 0.99));
     }
 
     /** The nearest-rank percentile of sorted values. */

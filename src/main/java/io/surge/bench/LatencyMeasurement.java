@@ -7,5 +7,5 @@ package io.surge.bench;
  * @param readable as a read_uncommitted consumer sees results: as soon as the job writes them
  * @param committed as a read_committed consumer sees them: for exactly-once, at the checkpoint after
  */
-public record LatencyMeasurement(String contender, double offeredEventsPerSecond, Latencies readable,
-        Latencies committed) {}
+public record LatencyMeasurement(
+        String contender, double offeredEventsPerSecond, Latencies readable, Latencies committed) {}

@@ -37,13 +37,16 @@ final class LatencyProbe {
     static LatencyMeasurement run(String label, SurgeConfig config, int parallelism, BenchWorkload traffic)
             throws Exception {
         try (CheckpointDirectory checkpoints = CheckpointDirectory.create()) {
-            return measure(label, config, traffic,
+            return measure(
+                    label,
+                    config,
+                    traffic,
                     StreamExecutionEnvironment.createLocalEnvironment(parallelism, checkpoints.flinkSettings(config)));
         }
     }
 
-    private static LatencyMeasurement measure(String label, SurgeConfig config, BenchWorkload traffic,
-            StreamExecutionEnvironment env) throws Exception {
+    private static LatencyMeasurement measure(
+            String label, SurgeConfig config, BenchWorkload traffic, StreamExecutionEnvironment env) throws Exception {
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
         SurgeJob.buildOnKafka(env, config, Clock.system());
         AtomicBoolean reading = new AtomicBoolean(true);
@@ -71,10 +74,14 @@ final class LatencyProbe {
             from = sendStart + 2 * slide;
             until = sendEnd - bound;
             long lastWindowEnd = Math.floorDiv(until, slide) * slide;
-            Waiting.until(() -> uncommitted.latestWindowEnd() >= lastWindowEnd, Duration.ofMinutes(2),
+            Waiting.until(
+                    () -> uncommitted.latestWindowEnd() >= lastWindowEnd,
+                    Duration.ofMinutes(2),
                     "the last window closed while traffic flowed to be written");
-            Waiting.until(() -> counted(committed, from, until, bound) == counted(uncommitted, from, until, bound),
-                    Duration.ofMinutes(2), "every result written to be committed");
+            Waiting.until(
+                    () -> counted(committed, from, until, bound) == counted(uncommitted, from, until, bound),
+                    Duration.ofMinutes(2),
+                    "every result written to be committed");
         } finally {
             reading.set(false);
             uncommitted.join();
@@ -83,7 +90,9 @@ final class LatencyProbe {
             // ended, so that nothing writes to its checkpoint directory any more
             job.getJobExecutionResult().handle((result, failure) -> null).get();
         }
-        return new LatencyMeasurement(label, sent / ((sendEnd - sendStart) / 1000.0),
+        return new LatencyMeasurement(
+                label,
+                sent / ((sendEnd - sendStart) / 1000.0),
                 Latencies.of(uncommitted.arrivals(), from, until, bound),
                 Latencies.of(committed.arrivals(), from, until, bound));
     }
@@ -100,7 +109,11 @@ final class LatencyProbe {
         /** Per result read: its window end and when it was read; written by this thread, read by the prober. */
         private final List<long[]> arrivals = new ArrayList<>();
 
-        Reader(SurgeConfig config, KafkaReaders.Isolation isolation, SchemaRegistryClient registry, AtomicBoolean reading) {
+        Reader(
+                SurgeConfig config,
+                KafkaReaders.Isolation isolation,
+                SchemaRegistryClient registry,
+                AtomicBoolean reading) {
             super("latency-" + isolation);
             this.consumer = KafkaReaders.create(config.kafka(), config.jobName() + "-" + isolation, isolation, true);
             this.consumer.subscribe(List.of(config.topics().multipliers()));
@@ -116,7 +129,8 @@ final class LatencyProbe {
                         long now = System.currentTimeMillis();
                         try {
                             long windowEnd = ((SurgeMultiplier) decoders.decode(record.topic(), record.value()))
-                                    .getWindowEnd().toEpochMilli();
+                                    .getWindowEnd()
+                                    .toEpochMilli();
                             synchronized (arrivals) {
                                 arrivals.add(new long[] {windowEnd, now});
                             }

@@ -13,8 +13,15 @@ package io.surge.bench;
  * @param footprint the checkpoints and heap of a Flink job; null for a contender that is none
  * @param prices how plausible its raw and published prices are; null where not judged
  */
-public record Measurement(String contender, long events, double seconds, double cpuSeconds, ResultDigest results,
-        ResultDigest multiplierAlerts, JobFootprint footprint, PriceQuality prices) {
+public record Measurement(
+        String contender,
+        long events,
+        double seconds,
+        double cpuSeconds,
+        ResultDigest results,
+        ResultDigest multiplierAlerts,
+        JobFootprint footprint,
+        PriceQuality prices) {
 
     public double eventsPerSecond() {
         return events / seconds;

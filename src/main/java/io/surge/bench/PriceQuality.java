@@ -31,8 +31,13 @@ public record PriceQuality(Figures raw, Figures published) {
      * @param neighbourGapP50 the median difference between the prices of two neighbouring zones in one window
      * @param neighbourGapP99 its 99th percentile
      */
-    public record Figures(long results, long atThreeOrMore, long atThreeOrMoreOnThinDemand,
-            long atTwoOrMoreOnThinPooledDemand, double flipsPerZoneHour, double neighbourGapP50,
+    public record Figures(
+            long results,
+            long atThreeOrMore,
+            long atThreeOrMoreOnThinDemand,
+            long atTwoOrMoreOnThinPooledDemand,
+            double flipsPerZoneHour,
+            double neighbourGapP50,
             double neighbourGapP99) {}
 
     /** One result as the figures read it. */
@@ -41,39 +46,56 @@ public record PriceQuality(Figures raw, Figures published) {
         static Priced of(SurgeMultiplier m) {
             double raw = OutputSerializers.rawMultiplier(m);
             double pooled = m.getPooledDemand() == null ? m.getDemand() : m.getPooledDemand();
-            return new Priced(m.getZoneId(), m.getWindowEnd().toEpochMilli(), m.getDemand(), pooled, raw,
-                    m.getMultiplier());
+            return new Priced(
+                    m.getZoneId(), m.getWindowEnd().toEpochMilli(), m.getDemand(), pooled, raw, m.getMultiplier());
         }
     }
 
     /** The quality of the prices committed to the multipliers topic when it is called. */
     public static PriceQuality committed(SurgeConfig config) {
         List<Priced> results = new ArrayList<>();
-        Contenders.forEachResult(config, config.topics().multipliers(), SurgeMultiplier.class,
-                m -> results.add(Priced.of(m)));
+        Contenders.forEachResult(
+                config, config.topics().multipliers(), SurgeMultiplier.class, m -> results.add(Priced.of(m)));
         return of(results, config.window().slideMillis());
     }
 
     static PriceQuality of(List<Priced> results, long slideMillis) {
-        return new PriceQuality(figures(results, Priced::raw, slideMillis),
-                figures(results, Priced::published, slideMillis));
+        return new PriceQuality(
+                figures(results, Priced::raw, slideMillis), figures(results, Priced::published, slideMillis));
     }
 
     /** The figures of raw and published, one row each, and how much better published is. */
     public String table() {
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-12s %10s %8s %20s %24s %16s %14s%n",
-                "", "results", ">= 3x", ">= 3x on demand <= 2", ">= 2x on pooled demand <= 2", "flips/zone-hour",
+        StringBuilder table = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%-12s %10s %8s %20s %24s %16s %14s%n",
+                "",
+                "results",
+                ">= 3x",
+                ">= 3x on demand <= 2",
+                ">= 2x on pooled demand <= 2",
+                "flips/zone-hour",
                 "gap p50 / p99"));
         for (var row : List.of(Map.entry("raw", raw), Map.entry("published", published))) {
             Figures f = row.getValue();
-            table.append(String.format(Locale.ROOT, "%-12s %,10d %,8d %,20d %,24d %16.2f %7.2f / %4.2f%n",
-                    row.getKey(), f.results(), f.atThreeOrMore(), f.atThreeOrMoreOnThinDemand(),
-                    f.atTwoOrMoreOnThinPooledDemand(), f.flipsPerZoneHour(), f.neighbourGapP50(),
+            table.append(String.format(
+                    Locale.ROOT,
+                    "%-12s %,10d %,8d %,20d %,24d %16.2f %7.2f / %4.2f%n",
+                    row.getKey(),
+                    f.results(),
+                    f.atThreeOrMore(),
+                    f.atThreeOrMoreOnThinDemand(),
+                    f.atTwoOrMoreOnThinPooledDemand(),
+                    f.flipsPerZoneHour(),
+                    f.neighbourGapP50(),
                     f.neighbourGapP99()));
         }
-        return table.append(String.format(Locale.ROOT, "published against raw: flips %s, p99 gap between neighbours"
-                + " %s%n", fewerBy(raw.flipsPerZoneHour(), published.flipsPerZoneHour()),
-                fewerBy(raw.neighbourGapP99(), published.neighbourGapP99()))).toString();
+        return table.append(String.format(
+                        Locale.ROOT,
+                        "published against raw: flips %s, p99 gap between neighbours" + " %s%n",
+                        fewerBy(raw.flipsPerZoneHour(), published.flipsPerZoneHour()),
+                        fewerBy(raw.neighbourGapP99(), published.neighbourGapP99())))
+                .toString();
     }
 
     /** "cut 4.2-fold", or by how much it grew. */
@@ -85,7 +107,8 @@ public record PriceQuality(Figures raw, Figures published) {
             return "up from none";
         }
         double ratio = before / after;
-        return ratio >= 1 ? String.format(Locale.ROOT, "cut %.1f-fold", ratio)
+        return ratio >= 1
+                ? String.format(Locale.ROOT, "cut %.1f-fold", ratio)
                 : String.format(Locale.ROOT, "up %.1f-fold", 1 / ratio);
     }
 
@@ -101,14 +124,20 @@ public record PriceQuality(Figures raw, Figures published) {
         }
         double zoneHours = results.size() * (double) slideMillis / 3_600_000;
         double[] gaps = neighbourGaps(results, price);
-        return new Figures(results.size(), atThree, atThreeThin, atTwoThinPooled,
-                zoneHours == 0 ? 0 : flips(results, price) / zoneHours, percentile(gaps, 0.50),
+        return new Figures(
+                results.size(),
+                atThree,
+                atThreeThin,
+                atTwoThinPooled,
+                zoneHours == 0 ? 0 : flips(results, price) / zoneHours,
+                percentile(gaps, 0.50),
                 percentile(gaps, 0.99));
     }
 
     private static long flips(List<Priced> results, ToDoubleFunction<Priced> price) {
         Map<String, List<Priced>> byZone = new HashMap<>();
-        results.forEach(result -> byZone.computeIfAbsent(result.zoneId(), zone -> new ArrayList<>()).add(result));
+        results.forEach(result -> byZone.computeIfAbsent(result.zoneId(), zone -> new ArrayList<>())
+                .add(result));
         long flips = 0;
         for (List<Priced> zone : byZone.values()) {
             zone.sort(Comparator.comparingLong(Priced::windowEnd));

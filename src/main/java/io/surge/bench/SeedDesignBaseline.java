@@ -35,12 +35,15 @@ final class SeedDesignBaseline {
         int schemaId = Contenders.prepareMultipliers(config);
         Clock clock = Clock.system();
         // the seed design's windows, on surge's zone events, so that each driver counts in one zone as in surge
-        var inputs = SurgeJob.inputs(env, config,
-                KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)), clock);
+        var inputs =
+                SurgeJob.inputs(env, config, KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)), clock);
         SurgePipeline.zoneEvents(SurgePipeline.accepted(inputs), config)
                 .window(SlidingEventTimeWindows.of(
-                        Duration.ofMillis(config.window().sizeMillis()), Duration.ofMillis(config.window().slideMillis())))
-                .aggregate(new DemandAndSupply(), new ToZoneSurge(clock),
+                        Duration.ofMillis(config.window().sizeMillis()),
+                        Duration.ofMillis(config.window().slideMillis())))
+                .aggregate(
+                        new DemandAndSupply(),
+                        new ToZoneSurge(clock),
                         Types.TUPLE(Types.LONG, Types.LONG, Types.MAP(Types.STRING, Types.LONG)),
                         Types.TUPLE(Types.LONG, Types.LONG, Types.LONG),
                         TypeInformation.of(ZoneSurge.class))
@@ -52,8 +55,8 @@ final class SeedDesignBaseline {
      * windows pack them: a later one wins, at the same time a note over a status and an unavailable status over an
      * available one.
      */
-    static final class DemandAndSupply implements AggregateFunction<
-            ZoneEvent, Tuple3<Long, Long, Map<String, Long>>, Tuple3<Long, Long, Long>> {
+    static final class DemandAndSupply
+            implements AggregateFunction<ZoneEvent, Tuple3<Long, Long, Map<String, Long>>, Tuple3<Long, Long, Long>> {
 
         @Override
         public Tuple3<Long, Long, Map<String, Long>> createAccumulator() {
@@ -65,7 +68,7 @@ final class SeedDesignBaseline {
             switch (event.kind()) {
                 case RIDE_REQUEST -> acc.f0++;
                 case DRIVER_STATUS, DRIVER_ELSEWHERE ->
-                        acc.f2.merge(event.driverId(), SlicedSurgeWindows.packed(event), Math::max);
+                    acc.f2.merge(event.driverId(), SlicedSurgeWindows.packed(event), Math::max);
             }
             if (event.kind() != ZoneEvent.Kind.DRIVER_ELSEWHERE) {
                 acc.f1++;
@@ -76,7 +79,12 @@ final class SeedDesignBaseline {
         /** Demand, supply and the number of inputs. */
         @Override
         public Tuple3<Long, Long, Long> getResult(Tuple3<Long, Long, Map<String, Long>> acc) {
-            return Tuple3.of(acc.f0, acc.f2.values().stream().filter(SlicedSurgeWindows::isAvailable).count(), acc.f1);
+            return Tuple3.of(
+                    acc.f0,
+                    acc.f2.values().stream()
+                            .filter(SlicedSurgeWindows::isAvailable)
+                            .count(),
+                    acc.f1);
         }
 
         @Override
@@ -97,8 +105,8 @@ final class SeedDesignBaseline {
         }
 
         @Override
-        public void process(String zone, Context context, Iterable<Tuple3<Long, Long, Long>> counts,
-                Collector<ZoneSurge> out) {
+        public void process(
+                String zone, Context context, Iterable<Tuple3<Long, Long, Long>> counts, Collector<ZoneSurge> out) {
             Tuple3<Long, Long, Long> c = counts.iterator().next();
             if (c.f2 == 0) {
                 return;

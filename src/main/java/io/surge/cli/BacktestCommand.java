@@ -27,20 +27,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Replays recorded events through rules and prints the alerts they would write: each episode opened and resolved. */
-@Command(name = "backtest", mixinStandardHelpOptions = true,
+@Command(
+        name = "backtest",
+        mixinStandardHelpOptions = true,
         description = "Replay recorded events through alert rules and print the episodes they would open and resolve.")
 final class BacktestCommand implements Callable<Integer> {
 
-    @Option(names = "--rules", paramLabel = "DIR", defaultValue = "alerts",
+    @Option(
+            names = "--rules",
+            paramLabel = "DIR",
+            defaultValue = "alerts",
             description = "Rule directory, as version 0. Default: ${DEFAULT-VALUE}.")
     Path rules;
 
-    @Option(names = "--deployed",
+    @Option(
+            names = "--deployed",
             description = "Also every rule set version deployed to the rules topic, each from its effective_from, as"
                     + " the job applies them.")
     boolean deployed;
 
-    @Option(names = "--input", paramLabel = "FILE|TOPIC[,TOPIC]", required = true,
+    @Option(
+            names = "--input",
+            paramLabel = "FILE|TOPIC[,TOPIC]",
+            required = true,
             description = "Recorded inputs: a file of one JSON record per line (see README, Alert rules), or input"
                     + " topics, read from the beginning to their current end.")
     String input;
@@ -64,16 +73,15 @@ final class BacktestCommand implements Callable<Integer> {
         if (deployed) {
             for (RuleSetVersion version : RuleSetTopic.readAll(surge)) {
                 try {
-                    version.rules(surge.rules().trustedKeys(), System.currentTimeMillis()).forEach(rule -> perRule.put(rule.name(), 0));
+                    version.rules(surge.rules().trustedKeys(), System.currentTimeMillis())
+                            .forEach(rule -> perRule.put(rule.name(), 0));
                     versions.add(version);
                 } catch (RuleException e) {
-                    out().printf("version %d left out, as the job refuses it: %s%n", version.version(),
-                            e.getMessage());
+                    out().printf("version %d left out, as the job refuses it: %s%n", version.version(), e.getMessage());
                 }
             }
         }
-        InputValidation validation =
-                InputValidation.of(surge.input(), Clock.system());
+        InputValidation validation = InputValidation.of(surge.input(), Clock.system());
         Path file = Path.of(input);
         List<Ingested> inputs = Files.isRegularFile(file)
                 ? RecordedInputs.read(file, surge.topics(), validation)
@@ -81,17 +89,26 @@ final class BacktestCommand implements Callable<Integer> {
         List<ZoneAlert> alerts = Backtest.alerts(inputs, surge, versions);
 
         for (ZoneAlert alert : alerts) {
-            out().printf("%s  %-8s %-8s %-16s v%-3d %-22s %s%n", Instant.ofEpochMilli(alert.occurredAt()),
-                    alert.status(), alert.severity(), alert.rule(), alert.ruleSetVersion(), alert.zoneId(),
-                    alert.summary());
+            out().printf(
+                            "%s  %-8s %-8s %-16s v%-3d %-22s %s%n",
+                            Instant.ofEpochMilli(alert.occurredAt()),
+                            alert.status(),
+                            alert.severity(),
+                            alert.rule(),
+                            alert.ruleSetVersion(),
+                            alert.zoneId(),
+                            alert.summary());
             if (!alert.resolved()) {
                 perRule.merge(alert.rule(), 1, Integer::sum);
             }
         }
         long rejected = inputs.stream().filter(in -> !in.isAccepted()).count();
         out().println();
-        out().printf("%d records replayed (%d rejected), %d episodes%n", inputs.size(), rejected,
-                perRule.values().stream().mapToInt(Integer::intValue).sum());
+        out().printf(
+                        "%d records replayed (%d rejected), %d episodes%n",
+                        inputs.size(),
+                        rejected,
+                        perRule.values().stream().mapToInt(Integer::intValue).sum());
         perRule.forEach((rule, count) -> out().printf("  %-18s %d%n", rule, count));
         return 0;
     }

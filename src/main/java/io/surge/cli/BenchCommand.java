@@ -15,22 +15,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** Pre-loads a peak workload and measures surge on it against the other ways of computing it, in one run. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Measure surge (exactly-once and at-least-once, with and without its alert rules) on a"
                 + " pre-loaded peak workload against the seed design, Flink SQL, Kafka Streams and a plain decode-only"
                 + " consumer; print a table and write it as JSON. Without --bootstrap it starts an embedded broker"
                 + " and registry.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--profile", defaultValue = "city", converter = ProfileConverter.class,
+    @Option(
+            names = "--profile",
+            defaultValue = "city",
+            converter = ProfileConverter.class,
             description = "The workload's size: city (200,000 events at 10,000 a second over 500 zones, a driver per"
                     + " 20 events) or world (2,000,000 events at 20,000 a second from 1,000,000 drivers over 140,000"
                     + " zones, about 102,000 of which the Zipf law gives traffic); the options below override it."
@@ -55,20 +60,28 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism. Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
-    @Option(names = "--contenders", split = ",", paramLabel = "NAME",
+    @Option(
+            names = "--contenders",
+            split = ",",
+            paramLabel = "NAME",
             defaultValue = "seed-design,flink-sql,kafka-streams,surge-exactly-once,surge-at-least-once,"
                     + "surge-multipliers-only",
-            converter = ContenderConverter.class, completionCandidates = ContenderIds.class,
+            converter = ContenderConverter.class,
+            completionCandidates = ContenderIds.class,
             description = "Which to run after the decode-only ceiling, from: ${COMPLETION-CANDIDATES}."
                     + " Default: ${DEFAULT-VALUE}.")
     List<Contender> contenders;
 
-    @Option(names = "--latency-seconds", defaultValue = "60",
+    @Option(
+            names = "--latency-seconds",
+            defaultValue = "60",
             description = "How long each latency run (exactly-once, at-least-once) offers half of surge's measured"
                     + " exactly-once throughput in real time; 0 for none. Default: ${DEFAULT-VALUE}.")
     int latencySeconds;
 
-    @Option(names = "--json", defaultValue = "target/bench.json",
+    @Option(
+            names = "--json",
+            defaultValue = "target/bench.json",
             description = "Where the results go as JSON. Default: ${DEFAULT-VALUE}.")
     Path json;
 
@@ -87,7 +100,9 @@ final class BenchCommand implements Callable<Integer> {
                 SurgeOption.TOPIC_DRIVER_STATUS.key(), "bench-driver-status"));
         // the shipped rules wherever it runs from, unless told otherwise
         if (!config.set.containsKey(SurgeOption.ALERTS_DIR.key())) {
-            fixed.put(SurgeOption.ALERTS_DIR.key(), SurgeCli.home().resolve("alerts").toString());
+            fixed.put(
+                    SurgeOption.ALERTS_DIR.key(),
+                    SurgeCli.home().resolve("alerts").toString());
         }
         InfraCommand.Infrastructure infra = null;
         if (config.bootstrap == null) {
@@ -98,12 +113,18 @@ final class BenchCommand implements Callable<Integer> {
             fixed.put(SurgeOption.REGISTRY_URL.key(), infra.registry().url());
         }
         try {
-            BenchReport report = new Bench(workload, parallelism, EnumSet.copyOf(contenders),
-                    Duration.ofSeconds(latencySeconds), options -> {
-                Map<String, String> all = new LinkedHashMap<>(fixed);
-                all.putAll(options);
-                return config.load(all);
-            }, out).run();
+            BenchReport report = new Bench(
+                            workload,
+                            parallelism,
+                            EnumSet.copyOf(contenders),
+                            Duration.ofSeconds(latencySeconds),
+                            options -> {
+                                Map<String, String> all = new LinkedHashMap<>(fixed);
+                                all.putAll(options);
+                                return config.load(all);
+                            },
+                            out)
+                    .run();
             out.println();
             out.print(report.table());
             report.writeJson(json);
@@ -126,6 +147,7 @@ final class BenchCommand implements Callable<Integer> {
         private final int zones;
         /** null: one per 20 events */
         private final Integer drivers;
+
         private final int rate;
 
         Profile(int events, int zones, Integer drivers, int rate) {
@@ -137,11 +159,10 @@ final class BenchCommand implements Callable<Integer> {
 
         BenchWorkload workload(long seed, Integer events, Integer zones, Integer drivers, Integer rate) {
             int n = events != null ? events : this.events;
-            BenchWorkload sized = BenchWorkload.city(seed, n, zones != null ? zones : this.zones,
-                    rate != null ? rate : this.rate);
+            BenchWorkload sized =
+                    BenchWorkload.city(seed, n, zones != null ? zones : this.zones, rate != null ? rate : this.rate);
             Integer given = drivers != null ? drivers : this.drivers;
-            return given == null ? sized
-                    : new BenchWorkload(seed, n, sized.zones(), given, sized.eventsPerSecond());
+            return given == null ? sized : new BenchWorkload(seed, n, sized.zones(), given, sized.eventsPerSecond());
         }
     }
 

@@ -7,16 +7,22 @@ import picocli.CommandLine.Option;
 /** The simulated city of {@code surge generate} and {@code surge demo}. */
 final class CityOptions {
 
-    @Option(names = "--rate", defaultValue = "300", description = "Events per second at normal times of day."
-            + " Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--rate",
+            defaultValue = "300",
+            description = "Events per second at normal times of day." + " Default: ${DEFAULT-VALUE}.")
     double rate;
 
-    @Option(names = "--zones", defaultValue = "300", description = "Zones of the simulated city."
-            + " Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--zones",
+            defaultValue = "300",
+            description = "Zones of the simulated city." + " Default: ${DEFAULT-VALUE}.")
     int zones;
 
-    @Option(names = "--seed", defaultValue = "42", description = "The same seed and start send the same events."
-            + " Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "The same seed and start send the same events." + " Default: ${DEFAULT-VALUE}.")
     long seed;
 
     CityTraffic city(Instant start, String scenario) {

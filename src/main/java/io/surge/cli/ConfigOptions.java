@@ -17,11 +17,15 @@ final class ConfigOptions {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (kafka.bootstrap).")
     String bootstrap;
 
-    @Option(names = "--registry", paramLabel = "URL",
+    @Option(
+            names = "--registry",
+            paramLabel = "URL",
             description = "Schema Registry URL, Confluent's schema.registry.url (registry.url).")
     String registry;
 
-    @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE",
+    @Option(
+            names = {"-D", "--set"},
+            paramLabel = "KEY=VALUE",
             description = "Any option of 'surge options', e.g. --set window.size=60s.")
     Map<String, String> set = new LinkedHashMap<>();
 

@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.surge.alerts.OpenEpisodes;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
-import io.surge.io.kafka.OutputSerializers;
 import io.surge.config.SurgeConfig;
+import io.surge.io.kafka.OutputSerializers;
 import io.surge.io.kafka.OutputsReader;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -51,7 +51,12 @@ final class ConsoleView implements AutoCloseable {
     private long lastWindowEnd;
 
     /** @param log where the demo's log goes, named at the bottom of the screen */
-    ConsoleView(SurgeConfig config, PrintWriter out, String jobUrl, String dashboardUrl, Path log,
+    ConsoleView(
+            SurgeConfig config,
+            PrintWriter out,
+            String jobUrl,
+            String dashboardUrl,
+            Path log,
             LongSupplier eventsSent) {
         this.out = out;
         this.jobUrl = jobUrl;
@@ -77,7 +82,8 @@ final class ConsoleView implements AutoCloseable {
             resultsHistory.removeFirst();
         }
         long seconds = Math.max(1, sentHistory.size() - 1);
-        draw((sentHistory.getLast() - sentHistory.getFirst()) / seconds,
+        draw(
+                (sentHistory.getLast() - sentHistory.getFirst()) / seconds,
                 (resultsHistory.getLast() - resultsHistory.getFirst()) / seconds);
     }
 
@@ -90,7 +96,9 @@ final class ConsoleView implements AutoCloseable {
     }
 
     private void take(SurgeMultiplier surge) {
-        latestByZone.merge(surge.getZoneId(), surge,
+        latestByZone.merge(
+                surge.getZoneId(),
+                surge,
                 (old, young) -> young.getWindowEnd().isAfter(old.getWindowEnd()) ? young : old);
         lastWindowEnd = Math.max(lastWindowEnd, surge.getWindowEnd().toEpochMilli());
         resultsSeen++;
@@ -107,11 +115,12 @@ final class ConsoleView implements AutoCloseable {
 
     private void draw(long eventsPerSecond, long resultsPerSecond) {
         StringBuilder screen = new StringBuilder(CLEAR);
-        screen.append(String.format("surge demo  %s   in %,d events/s   out %,d results/s   results lag the city"
+        screen.append(String.format(
+                "surge demo  %s   in %,d events/s   out %,d results/s   results lag the city"
                         + " clock by %s   last checkpoint: %s%n%n",
                 Instant.now().toString().substring(11, 19), eventsPerSecond, resultsPerSecond, lag(), checkpoint()));
-        screen.append(String.format("%-24s %10s %6s %8s %8s   %s%n", "hottest zones", "multiplier", "raw", "demand",
-                "supply", "window"));
+        screen.append(String.format(
+                "%-24s %10s %6s %8s %8s   %s%n", "hottest zones", "multiplier", "raw", "demand", "supply", "window"));
         // hottest: the most riders paying above 1.0, so one request in an empty outer zone does not top the list;
         // among zones at the same price, those whose raw ratio presses hardest, held back by the pricing policy
         latestByZone.values().stream()
@@ -119,21 +128,39 @@ final class ConsoleView implements AutoCloseable {
                         .thenComparingDouble(m -> pressure(OutputSerializers.rawMultiplier(m), m))
                         .reversed())
                 .limit(10)
-                .forEach(m -> screen.append(String.format("%-24s %9.2fx %5.2fx %8d %8d   %s .. %s%n", m.getZoneId(),
-                        m.getMultiplier(), OutputSerializers.rawMultiplier(m), m.getDemand(), m.getSupply(),
+                .forEach(m -> screen.append(String.format(
+                        "%-24s %9.2fx %5.2fx %8d %8d   %s .. %s%n",
+                        m.getZoneId(),
+                        m.getMultiplier(),
+                        OutputSerializers.rawMultiplier(m),
+                        m.getDemand(),
+                        m.getSupply(),
                         m.getWindowStart().toString().substring(11, 19),
                         m.getWindowEnd().toString().substring(11, 19))));
         screen.append(String.format("%nopen episodes (%d)%n", episodes.size()));
-        episodes.firing().stream().limit(4).forEach(a -> screen.append(String.format("since %s  %-8s %-16s %s%n",
-                a.getFirstEventTime().toString().substring(11, 19), a.getSeverity(), a.getRule(), a.getZoneId())));
+        episodes.firing().stream()
+                .limit(4)
+                .forEach(a -> screen.append(String.format(
+                        "since %s  %-8s %-16s %s%n",
+                        a.getFirstEventTime().toString().substring(11, 19),
+                        a.getSeverity(),
+                        a.getRule(),
+                        a.getZoneId())));
         screen.append(String.format("%nlatest alerts (%d so far)%n", alertsSeen));
-        latestAlerts.forEach(a -> screen.append(String.format("%s  %-8s %-8s %-16s %s%n",
-                OpenEpisodes.occurredAt(a).toString().substring(11, 19), a.getStatus(), a.getSeverity(), a.getRule(),
+        latestAlerts.forEach(a -> screen.append(String.format(
+                "%s  %-8s %-8s %-16s %s%n",
+                OpenEpisodes.occurredAt(a).toString().substring(11, 19),
+                a.getStatus(),
+                a.getSeverity(),
+                a.getRule(),
                 a.getSummary())));
         if (latestAlerts.isEmpty()) {
             screen.append("  none yet: a concert lets out after 20 s and drivers lose their app after 35 s\n");
         }
-        screen.append("\nlive map: ").append(dashboardUrl).append("   log: ").append(log)
+        screen.append("\nlive map: ")
+                .append(dashboardUrl)
+                .append("   log: ")
+                .append(log)
                 .append("   Ctrl-C stops everything.\n");
         out.print(screen);
         out.flush();
@@ -145,20 +172,25 @@ final class ConsoleView implements AutoCloseable {
     }
 
     private String lag() {
-        return lastWindowEnd == 0 ? "-" : String.format("%.1f s", (System.currentTimeMillis() - lastWindowEnd) / 1000.0);
+        return lastWindowEnd == 0
+                ? "-"
+                : String.format("%.1f s", (System.currentTimeMillis() - lastWindowEnd) / 1000.0);
     }
 
     private String checkpoint() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(jobUrl + "/checkpoints"))
-                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(jobUrl + "/checkpoints"))
+                            .timeout(Duration.ofSeconds(1))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             JsonNode completed = JSON.readTree(response.body()).path("latest").path("completed");
             if (completed.isMissingNode() || completed.isNull()) {
                 return "none yet";
             }
             long ackAt = completed.path("latest_ack_timestamp").asLong();
-            return String.format("#%d, %.1f s ago", completed.path("id").asLong(),
-                    (System.currentTimeMillis() - ackAt) / 1000.0);
+            return String.format(
+                    "#%d, %.1f s ago", completed.path("id").asLong(), (System.currentTimeMillis() - ackAt) / 1000.0);
         } catch (Exception e) {
             return "unknown";
         }

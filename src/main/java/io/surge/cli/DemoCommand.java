@@ -5,8 +5,8 @@ import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.config.SurgeOption;
 import io.surge.dashboard.DashboardServer;
-import io.surge.monitoring.ReadOnlyWebUi;
 import io.surge.generator.TrafficProducer;
+import io.surge.monitoring.ReadOnlyWebUi;
 import io.surge.time.Clock;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Everything on one machine: broker, registry, Flink with its web UI, the job, city traffic and a live console. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Run the whole product locally: embedded Kafka and registry, the job on an in-process Flink"
                 + " with its web UI, simulated city traffic with incidents, and a live console view.")
 final class DemoCommand implements Callable<Integer> {
@@ -36,7 +38,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", description = "Stop by itself after this long (default: run until Ctrl-C).")
     String duration;
 
-    @Option(names = "--dashboard-port", defaultValue = "8090",
+    @Option(
+            names = "--dashboard-port",
+            defaultValue = "8090",
             description = "Port of the live map (on 127.0.0.1); 0 for a free one. Default: ${DEFAULT-VALUE}.")
     int dashboardPort;
 
@@ -61,10 +65,12 @@ final class DemoCommand implements Callable<Integer> {
         Duration runFor = duration == null ? Duration.ofDays(365) : FlagException.duration("--duration", duration);
         CountDownLatch done = new CountDownLatch(1);
         Thread main = Thread.currentThread();
-        Thread stopOnCtrlC = new Thread(() -> {
-            main.interrupt();
-            awaitQuietly(done);
-        }, "surge-demo-shutdown");
+        Thread stopOnCtrlC = new Thread(
+                () -> {
+                    main.interrupt();
+                    awaitQuietly(done);
+                },
+                "surge-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(stopOnCtrlC);
         Path log = Path.of(System.getProperty("java.io.tmpdir"), "surge-demo.log");
         out.println("surge demo: starting Kafka, the Schema Registry and Flink... (log: " + log + ")");
@@ -74,7 +80,8 @@ final class DemoCommand implements Callable<Integer> {
             SurgeConfig surge = config.load(Map.of(
                     SurgeOption.KAFKA_BOOTSTRAP.key(), infra.kafka().bootstrapServers(),
                     SurgeOption.REGISTRY_URL.key(), infra.registry().url(),
-                    SurgeOption.ALERTS_DIR.key(), SurgeCli.home().resolve("alerts").toString()));
+                    SurgeOption.ALERTS_DIR.key(),
+                            SurgeCli.home().resolve("alerts").toString()));
             Configuration flink = FlinkSettings.of(surge);
             try (ReadOnlyWebUi ui = webUi.serve(flink, 0, out)) {
                 metrics.apply(flink, out);
@@ -88,22 +95,29 @@ final class DemoCommand implements Callable<Integer> {
 
                 try (DashboardServer dashboard = DashboardServer.start(surge, "127.0.0.1", dashboardPort, List.of());
                         TrafficProducer traffic = new TrafficProducer(city.city(Instant.now(), "incidents"), surge);
-                        ConsoleView console = new ConsoleView(surge, out,
-                                webUi.url(ui) + "/jobs/" + job.getJobID(), dashboard.url(), log,
+                        ConsoleView console = new ConsoleView(
+                                surge,
+                                out,
+                                webUi.url(ui) + "/jobs/" + job.getJobID(),
+                                dashboard.url(),
+                                log,
                                 traffic::sent)) {
                     out.println("dashboard: " + dashboard.url());
                     out.flush();
-                    Thread generator = new Thread(() -> {
-                        try {
-                            traffic.play(runFor, true);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }, "surge-demo-traffic");
+                    Thread generator = new Thread(
+                            () -> {
+                                try {
+                                    traffic.play(runFor, true);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            },
+                            "surge-demo-traffic");
                     generator.start();
                     long end = System.currentTimeMillis() + runFor.toMillis();
                     try {
-                        while (System.currentTimeMillis() < end && !Thread.currentThread().isInterrupted()) {
+                        while (System.currentTimeMillis() < end
+                                && !Thread.currentThread().isInterrupted()) {
                             console.refresh();
                         }
                     } catch (InterruptException e) {
@@ -113,7 +127,8 @@ final class DemoCommand implements Callable<Integer> {
                         generator.interrupt();
                         generator.join(5_000);
                     }
-                    out.printf("%nsurge demo: stopping; %,d events sent, %,d results and %,d alerts seen%n",
+                    out.printf(
+                            "%nsurge demo: stopping; %,d events sent, %,d results and %,d alerts seen%n",
                             traffic.sent(), console.resultsSeen(), console.alertsSeen());
                     out.flush();
                 } finally {
@@ -142,5 +157,4 @@ final class DemoCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
     }
-
 }

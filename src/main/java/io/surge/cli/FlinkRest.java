@@ -27,7 +27,9 @@ final class FlinkRest {
         JsonNode newest = null;
         for (JsonNode candidate : get("/jobs/overview").path("jobs")) {
             if (candidate.path("name").asText().equals(name)
-                    && (newest == null || candidate.path("start-time").asLong() > newest.path("start-time").asLong())) {
+                    && (newest == null
+                            || candidate.path("start-time").asLong()
+                                    > newest.path("start-time").asLong())) {
                 newest = candidate;
             }
         }
@@ -39,8 +41,8 @@ final class FlinkRest {
         long watermark = Long.MAX_VALUE;
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
             if (vertex.path("name").asText().startsWith(vertexNamePrefix)) {
-                for (JsonNode subtask : get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText()
-                        + "/watermarks")) {
+                for (JsonNode subtask :
+                        get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/watermarks")) {
                     watermark = Math.min(watermark, subtask.path("value").asLong());
                 }
             }
@@ -68,11 +70,14 @@ final class FlinkRest {
                 }
                 for (JsonNode value : get(metrics + "?get=" + id + "&agg=" + agg)) {
                     long reported = (long) value.path(agg).asDouble();
-                    result = OptionalLong.of(result.isEmpty() ? reported : switch (agg) {
-                        case "min" -> Math.min(result.getAsLong(), reported);
-                        case "max" -> Math.max(result.getAsLong(), reported);
-                        default -> result.getAsLong() + reported;
-                    });
+                    result = OptionalLong.of(
+                            result.isEmpty()
+                                    ? reported
+                                    : switch (agg) {
+                                        case "min" -> Math.min(result.getAsLong(), reported);
+                                        case "max" -> Math.max(result.getAsLong(), reported);
+                                        default -> result.getAsLong() + reported;
+                                    });
                 }
             }
         }
@@ -82,21 +87,24 @@ final class FlinkRest {
     JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> answer;
         try {
-            answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(url.replaceAll("/+$", "") + path)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            answer = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
         } catch (IllegalArgumentException e) {
             throw new FlagException("--flink " + url + " is not a URL (" + e.getMessage() + ")");
         }
         if (answer.statusCode() != 200) {
-            throw new FlagException("Flink's REST API at " + url + " answered " + answer.statusCode() + " to "
-                    + path + "; check --flink");
+            throw new FlagException("Flink's REST API at " + url + " answered " + answer.statusCode() + " to " + path
+                    + "; check --flink");
         }
         try {
             return JSON.readTree(answer.body());
         } catch (IOException e) {
-            throw new FlagException(url + " does not answer like Flink's REST API (" + e.getMessage()
-                    + "); check --flink");
+            throw new FlagException(
+                    url + " does not answer like Flink's REST API (" + e.getMessage() + "); check --flink");
         }
     }
 }

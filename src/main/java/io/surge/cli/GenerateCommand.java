@@ -14,23 +14,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** City traffic into the input topics of any Kafka and registry. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
         description = "Send simulated city traffic (ride requests and driver statuses) to the input topics.")
 final class GenerateCommand implements Callable<Integer> {
 
     @Mixin
     CityOptions city;
 
-    @Option(names = "--duration", defaultValue = "10min", description = "How much city time to send."
-            + " Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--duration",
+            defaultValue = "10min",
+            description = "How much city time to send." + " Default: ${DEFAULT-VALUE}.")
     String duration;
 
-    @Option(names = "--scenario", defaultValue = "incidents", description = "incidents (a concert letting out after"
-            + " 20 s, a driver outage after 35 s) or steady. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--scenario",
+            defaultValue = "incidents",
+            description = "incidents (a concert letting out after"
+                    + " 20 s, a driver outage after 35 s) or steady. Default: ${DEFAULT-VALUE}.")
     String scenario;
 
-    @Option(names = "--start", description = "City time of the first event, ISO-8601 (default: now; with --fast,"
-            + " the duration before now, so that no event is ahead of the clock).")
+    @Option(
+            names = "--start",
+            description = "City time of the first event, ISO-8601 (default: now; with --fast,"
+                    + " the duration before now, so that no event is ahead of the clock).")
     Instant start;
 
     @Option(names = "--fast", description = "Send as fast as the broker takes it instead of in real time.")
@@ -51,13 +60,15 @@ final class GenerateCommand implements Callable<Integer> {
         CityTraffic traffic = city.city(first, scenario);
         TopicSetup.ensureTopics(surge);
         try (TrafficProducer producer = new TrafficProducer(traffic, surge)) {
-            spec.commandLine().getOut().printf("sending %s of city traffic: %d zones, %d drivers, about %.0f events/s%n",
-                    duration, traffic.zones(), traffic.drivers(), city.rate);
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "sending %s of city traffic: %d zones, %d drivers, about %.0f events/s%n",
+                            duration, traffic.zones(), traffic.drivers(), city.rate);
             spec.commandLine().getOut().flush();
             producer.play(span, !fast);
             spec.commandLine().getOut().printf("sent %d events%n", producer.sent());
         }
         return 0;
     }
-
 }

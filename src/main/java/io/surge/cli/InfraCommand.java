@@ -14,33 +14,48 @@ import picocli.CommandLine.Option;
  * A local Kafka broker and Schema Registry for development, without Docker. Their data outlives them, so that stopping
  * and starting {@code surge infra} and {@code surge run} together resumes where they were.
  */
-@Command(name = "infra", mixinStandardHelpOptions = true,
+@Command(
+        name = "infra",
+        mixinStandardHelpOptions = true,
         description = "Run an embedded Kafka broker (KRaft) and Schema Registry until stopped (Ctrl-C). Topics,"
                 + " offsets, transactions and schemas (with their ids) stay in --data-dir for the next start.")
 final class InfraCommand implements Callable<Integer> {
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port; 0 for a free one."
-            + " Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--kafka-port",
+            defaultValue = "9092",
+            description = "Broker port; 0 for a free one." + " Default: ${DEFAULT-VALUE}.")
     int kafkaPort;
 
-    @Option(names = "--registry-port", defaultValue = "8085", description = "Registry port; 0 for a free one."
-            + " Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--registry-port",
+            defaultValue = "8085",
+            description = "Registry port; 0 for a free one." + " Default: ${DEFAULT-VALUE}.")
     int registryPort;
 
-    @Option(names = "--data-dir", defaultValue = "${sys:user.home}/.surge/infra", description = "Where the broker's"
-            + " log and the registry's schemas are kept across restarts. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--data-dir",
+            defaultValue = "${sys:user.home}/.surge/infra",
+            description = "Where the broker's"
+                    + " log and the registry's schemas are kept across restarts. Default: ${DEFAULT-VALUE}.")
     Path dataDirectory;
 
-    @Option(names = "--fresh", description = "Delete what --data-dir holds and start with an empty broker (a new"
-            + " cluster id) and registry. A surge run whose checkpoints hold offsets of the old cluster then refuses"
-            + " to start until it too is started with --fresh.")
+    @Option(
+            names = "--fresh",
+            description = "Delete what --data-dir holds and start with an empty broker (a new"
+                    + " cluster id) and registry. A surge run whose checkpoints hold offsets of the old cluster then refuses"
+                    + " to start until it too is started with --fresh.")
     boolean fresh;
 
     @Override
     public Integer call() throws Exception {
         // the broker locks its log directory only after its controller has opened the metadata log in it
-        try (StateDirectory held = StateDirectory.lock(dataDirectory, "surge infra", "the data directory",
-                "give this one another --data-dir", "give another --data-dir")) {
+        try (StateDirectory held = StateDirectory.lock(
+                dataDirectory,
+                "surge infra",
+                "the data directory",
+                "give this one another --data-dir",
+                "give another --data-dir")) {
             if (fresh) {
                 Infrastructure.wipe(dataDirectory);
             }
@@ -92,12 +107,15 @@ final class InfraCommand implements Callable<Integer> {
 
         /** @param dataDirectory where their data outlives them; null for temporary storage */
         static Infrastructure start(int kafkaPort, int registryPort, Path dataDirectory) throws Exception {
-            EmbeddedKafka kafka = EmbeddedKafka.start(kafkaPort,
-                    dataDirectory == null ? null : dataDirectory.resolve(KAFKA_DATA));
+            EmbeddedKafka kafka =
+                    EmbeddedKafka.start(kafkaPort, dataDirectory == null ? null : dataDirectory.resolve(KAFKA_DATA));
             try {
-                return new Infrastructure(kafka, EmbeddedRegistry.start(
-                        SurgeCli.home().resolve(EmbeddedRegistry.DEFAULT_JAR), registryPort,
-                        dataDirectory == null ? null : dataDirectory.resolve(REGISTRY_DATA)));
+                return new Infrastructure(
+                        kafka,
+                        EmbeddedRegistry.start(
+                                SurgeCli.home().resolve(EmbeddedRegistry.DEFAULT_JAR),
+                                registryPort,
+                                dataDirectory == null ? null : dataDirectory.resolve(REGISTRY_DATA)));
             } catch (Exception e) {
                 kafka.close();
                 throw e;

@@ -13,11 +13,16 @@ import picocli.CommandLine.Option;
 /** {@code --metrics-port} and {@code --metrics-host}: the Prometheus endpoint of a job in the command's own Flink. */
 final class MetricsOptions {
 
-    @Option(names = "--metrics-port", paramLabel = "PORT",
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
             description = "Serve the job's metrics for Prometheus on this port (0 for a free one), at /metrics.")
     Integer port;
 
-    @Option(names = "--metrics-host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--metrics-host",
+            paramLabel = "ADDRESS",
+            defaultValue = "127.0.0.1",
             description = "The address the metrics endpoint listens on: ${DEFAULT-VALUE}, this machine only, by"
                     + " default; 0.0.0.0 for every interface, so that a Prometheus elsewhere can scrape it.")
     String host;
@@ -32,8 +37,8 @@ final class MetricsOptions {
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(host, chosen));
         } catch (IOException e) {
-            throw ConfigException.cannotListen("the metrics endpoint", host, chosen, e,
-                    "choose another --metrics-port, or check --metrics-host");
+            throw ConfigException.cannotListen(
+                    "the metrics endpoint", host, chosen, e, "choose another --metrics-port, or check --metrics-host");
         }
         FlinkSettings.exposeMetrics(flink, host, chosen);
         out.println("metrics: " + Listening.url(host, chosen) + "/metrics");

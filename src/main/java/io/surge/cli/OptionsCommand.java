@@ -18,9 +18,12 @@ final class OptionsCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         for (SurgeOption option : SurgeOption.values()) {
-            out.printf("%-30s default %-40s env %s%n    %s%n", option.key(),
+            out.printf(
+                    "%-30s default %-40s env %s%n    %s%n",
+                    option.key(),
                     option.defaultValue().isEmpty() ? "(none)" : option.defaultValue(),
-                    ConfigLoader.environmentName(option), option.description());
+                    ConfigLoader.environmentName(option),
+                    option.description());
         }
     }
 }

@@ -32,10 +32,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Alert rule tooling. */
-@Command(name = "rules", mixinStandardHelpOptions = true,
+@Command(
+        name = "rules",
+        mixinStandardHelpOptions = true,
         description = "Check, deploy, list and backtest alert rules.",
-        subcommands = {RulesCommand.Check.class, RulesCommand.Deploy.class, RulesCommand.ListVersions.class,
-                RulesCommand.Keygen.class, BacktestCommand.class})
+        subcommands = {
+            RulesCommand.Check.class,
+            RulesCommand.Deploy.class,
+            RulesCommand.ListVersions.class,
+            RulesCommand.Keygen.class,
+            BacktestCommand.class
+        })
 final class RulesCommand implements Runnable {
 
     @Override
@@ -46,16 +53,26 @@ final class RulesCommand implements Runnable {
     /** One line per rule, as {@code rules check} and {@code rules deploy} print them. */
     private static void print(List<AlertRule> rules, PrintWriter out) {
         for (AlertRule rule : rules) {
-            out.printf("ok  %-18s %-11s %-8s %d step(s) within %ss%n", rule.name(), rule.input().wireName(),
-                    rule.severity(), rule.steps().size(), rule.within().toSeconds());
+            out.printf(
+                    "ok  %-18s %-11s %-8s %d step(s) within %ss%n",
+                    rule.name(),
+                    rule.input().wireName(),
+                    rule.severity(),
+                    rule.steps().size(),
+                    rule.within().toSeconds());
         }
     }
 
-    @Command(name = "check", mixinStandardHelpOptions = true,
+    @Command(
+            name = "check",
+            mixinStandardHelpOptions = true,
             description = "Check every rule file of a directory as the job does at start.")
     static final class Check implements Callable<Integer> {
 
-        @Parameters(paramLabel = "DIR", defaultValue = "alerts", description = "Rule directory. Default: ${DEFAULT-VALUE}.")
+        @Parameters(
+                paramLabel = "DIR",
+                defaultValue = "alerts",
+                description = "Rule directory. Default: ${DEFAULT-VALUE}.")
         Path dir;
 
         @Spec
@@ -71,26 +88,33 @@ final class RulesCommand implements Runnable {
         }
     }
 
-    @Command(name = "deploy", mixinStandardHelpOptions = true,
-            description = {"Check every rule file of a directory as 'rules check' does, then publish them as the next"
-                    + " rule set version to the rules topic: the running job applies it to records at or after its"
-                    + " effective time, with no restart.",
-                    "To roll back, deploy the directory of an earlier version again: it becomes a new version."})
+    @Command(
+            name = "deploy",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Check every rule file of a directory as 'rules check' does, then publish them as the next"
+                        + " rule set version to the rules topic: the running job applies it to records at or after its"
+                        + " effective time, with no restart.",
+                "To roll back, deploy the directory of an earlier version again: it becomes a new version."
+            })
     static final class Deploy implements Callable<Integer> {
 
         @Parameters(paramLabel = "DIR", description = "Rule directory.")
         Path dir;
 
-        @Option(names = "--effective-from", paramLabel = "TIME",
+        @Option(
+                names = "--effective-from",
+                paramLabel = "TIME",
                 description = "Event time from which the set applies, as an ISO-8601 instant, e.g."
                         + " 2026-12-01T18:00:00Z. Default: now.")
         String effectiveFrom;
 
-        @Option(names = "--by", paramLabel = "NAME",
-                description = "Who deploys, for the record. Default: user@host.")
+        @Option(names = "--by", paramLabel = "NAME", description = "Who deploys, for the record. Default: user@host.")
         String by;
 
-        @Option(names = "--key", paramLabel = "FILE",
+        @Option(
+                names = "--key",
+                paramLabel = "FILE",
                 description = "Sign the version with this key pair (as surge rules keygen writes it): a job with"
                         + " rules.trusted-keys applies only versions signed by a key it trusts.")
         Path key;
@@ -110,18 +134,23 @@ final class RulesCommand implements Runnable {
             Instant now = Instant.now();
             Instant from = effectiveFrom == null ? now : instant(effectiveFrom);
             if (from.isAfter(now.plus(RuleSetVersion.MAX_LEAD))) {
-                throw new FlagException("--effective-from " + from + " is more than "
-                        + RuleSetVersion.MAX_LEAD.toDays() + " days ahead; a job refuses such a version");
+                throw new FlagException("--effective-from " + from + " is more than " + RuleSetVersion.MAX_LEAD.toDays()
+                        + " days ahead; a job refuses such a version");
             }
-            RuleSetVersion unsigned = new RuleSetVersion(0, from.toEpochMilli(), files, by != null ? by : deployer(),
-                    null, null);
+            RuleSetVersion unsigned =
+                    new RuleSetVersion(0, from.toEpochMilli(), files, by != null ? by : deployer(), null, null);
             TrustedKeys.Signer signer = key == null ? null : signer(key);
             SurgeConfig surge = config.load();
             TopicSetup.ensureTopics(surge, List.of(surge.topics().ruleSets()));
             RuleSetVersion version =
                     RuleSetTopic.publish(surge, signer == null ? unsigned : signer.sign(unsigned), now);
-            out.printf("deployed rule set version %d (%d rule(s) from %s) to %s, effective from %s%s%n",
-                    version.version(), rules.size(), dir, surge.topics().ruleSets(), from,
+            out.printf(
+                    "deployed rule set version %d (%d rule(s) from %s) to %s, effective from %s%s%n",
+                    version.version(),
+                    rules.size(),
+                    dir,
+                    surge.topics().ruleSets(),
+                    from,
                     signer == null ? "" : ", signed by key " + signer.keyId());
             return 0;
         }
@@ -156,14 +185,18 @@ final class RulesCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "List the deployed rule set versions and which is in force now; with --flink, also which"
                     + " the running job has taken, and which is in force at its event time.")
     static final class ListVersions implements Callable<Integer> {
 
         private static final String RULES_VERTEX = "Alert rules on";
 
-        @Option(names = "--flink", paramLabel = "URL",
+        @Option(
+                names = "--flink",
+                paramLabel = "URL",
                 description = "Flink's REST API (its web UI address), for what the running job reports.")
         String flink;
 
@@ -185,7 +218,8 @@ final class RulesCommand implements Runnable {
             for (RuleSetVersion version : versions) {
                 String rules;
                 try {
-                    rules = version.rules(surge.rules().trustedKeys(), now).stream().map(AlertRule::name)
+                    rules = version.rules(surge.rules().trustedKeys(), now).stream()
+                            .map(AlertRule::name)
                             .collect(Collectors.joining(", "));
                     if (version.effectiveFrom() <= now) {
                         inForceNow = version.version();
@@ -194,8 +228,9 @@ final class RulesCommand implements Runnable {
                     // as the job does: it refuses the version and keeps the one in force
                     rules = "(refused: " + e.getMessage() + ")";
                 }
-                out.printf("%-8d %-24s %-24s %s%n", version.version(), Instant.ofEpochMilli(version.effectiveFrom()),
-                        version.deployedBy(), rules);
+                out.printf(
+                        "%-8d %-24s %-24s %s%n",
+                        version.version(), Instant.ofEpochMilli(version.effectiveFrom()), version.deployedBy(), rules);
             }
             out.println();
             out.printf("version %d is in force now, by the clock%n", inForceNow);
@@ -210,8 +245,8 @@ final class RulesCommand implements Runnable {
             FlinkRest rest = new FlinkRest(flink);
             Optional<JsonNode> job = rest.newestJob(surge.jobName());
             if (job.isEmpty()) {
-                throw new FlagException("no job named " + surge.jobName() + " on " + flink + "; check --flink and"
-                        + " job.name");
+                throw new FlagException(
+                        "no job named " + surge.jobName() + " on " + flink + "; check --flink and" + " job.name");
             }
             String id = job.get().path("jid").asText();
             OptionalLong latest = rest.metric(id, RULES_VERTEX, "surge.latestRuleSetVersion", "min");
@@ -222,8 +257,10 @@ final class RulesCommand implements Runnable {
                 out.println("the job reports no rule set versions yet");
                 return;
             }
-            out.printf("the job has taken versions up to %d; version %d is in force at its watermark %s%n",
-                    latest.getAsLong(), inForce.getAsLong(),
+            out.printf(
+                    "the job has taken versions up to %d; version %d is in force at its watermark %s%n",
+                    latest.getAsLong(),
+                    inForce.getAsLong(),
                     watermark.isPresent() ? Instant.ofEpochMilli(watermark.getAsLong()) : "(none yet)");
             if (refused.orElse(0) > 0) {
                 out.printf("the job refused %d version(s): its log says why%n", refused.getAsLong());
@@ -231,10 +268,14 @@ final class RulesCommand implements Runnable {
         }
     }
 
-    @Command(name = "keygen", mixinStandardHelpOptions = true,
-            description = {"Write a new Ed25519 key pair for signing rule set versions: FILE holds both keys, for"
-                    + " surge rules deploy --key (keep it secret); FILE.pub the public key, for the job's"
-                    + " rules.trusted-keys (several deployers' keys can be concatenated into one file)."})
+    @Command(
+            name = "keygen",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Write a new Ed25519 key pair for signing rule set versions: FILE holds both keys, for"
+                        + " surge rules deploy --key (keep it secret); FILE.pub the public key, for the job's"
+                        + " rules.trusted-keys (several deployers' keys can be concatenated into one file)."
+            })
     static final class Keygen implements Callable<Integer> {
 
         @Parameters(paramLabel = "FILE", description = "Where to write the key pair; FILE.pub gets the public key.")
@@ -250,11 +291,16 @@ final class RulesCommand implements Runnable {
             }
             String pair = TrustedKeys.generate();
             Path pub = Path.of(file + ".pub");
-            Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------"))), pair);
+            Files.writeString(
+                    Files.createFile(
+                            file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                    pair);
             Files.writeString(pub, TrustedKeys.publicPart(pair));
-            spec.commandLine().getOut().printf("wrote key %s: %s (secret) and %s%n",
-                    TrustedKeys.signer(pair).keyId(), file, pub);
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "wrote key %s: %s (secret) and %s%n",
+                            TrustedKeys.signer(pair).keyId(), file, pub);
             return 0;
         }
     }

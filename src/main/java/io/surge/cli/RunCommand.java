@@ -22,25 +22,35 @@ import picocli.CommandLine.Spec;
  * The job against an existing Kafka and registry, on an in-process Flink, resuming from its own retained checkpoints
  * when it was killed or stopped before ({@link LocalRun}).
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the surge job against an existing Kafka and Schema Registry.",
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the surge job against an existing Kafka and Schema Registry.",
             "Started again with the same job.name, it resumes from the newest complete checkpoint it retained in"
-                    + " <state.dir>/<job.name> (see 'surge options')."})
+                    + " <state.dir>/<job.name> (see 'surge options')."
+        })
 public final class RunCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--fresh",
+    @Option(
+            names = "--fresh",
             description = "Start with empty state from the consumer group's committed offsets, even where"
                     + " checkpoints are retained (they are moved aside, not deleted).")
     boolean fresh;
 
-    @Option(names = "--from-savepoint", paramLabel = "DIR",
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "DIR",
             description = "Resume from this savepoint (or retained checkpoint) directory instead.")
     String savepoint;
 
-    @Option(names = "--rest-port", paramLabel = "PORT", defaultValue = "8081",
+    @Option(
+            names = "--rest-port",
+            paramLabel = "PORT",
+            defaultValue = "8081",
             description = "Port of the in-process Flink's web UI and REST API, which 'surge status"
                     + " --flink' reads; 0 for a free one. Default: ${DEFAULT-VALUE}.")
     int restPort;

@@ -41,14 +41,21 @@ import picocli.CommandLine.Spec;
  * minute. Exit code 0 when healthy, 1 when something is wrong (each reason on a line of its own), for scripts and
  * probes.
  */
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show whether the surge job is healthy: job, checkpoint, watermark, consumer lag, recent results,"
-                + " dead letters and late events.", "Exit code 0 when healthy, 1 when not."})
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show whether the surge job is healthy: job, checkpoint, watermark, consumer lag, recent results,"
+                    + " dead letters and late events.",
+            "Exit code 0 when healthy, 1 when not."
+        })
 final class StatusCommand implements Callable<Integer> {
 
     private static final Duration RECENT = Duration.ofMinutes(1);
 
-    @Option(names = "--flink", paramLabel = "URL",
+    @Option(
+            names = "--flink",
+            paramLabel = "URL",
             description = "Flink's REST API (its web UI address), for the job's state, checkpoints and watermark.")
     String flink;
 
@@ -69,7 +76,9 @@ final class StatusCommand implements Callable<Integer> {
             try {
                 job(surge, now, out, problems);
             } catch (IOException e) {
-                out.printf("job            no answer from Flink at %s (%s)%n", flink, e.getClass().getSimpleName());
+                out.printf(
+                        "job            no answer from Flink at %s (%s)%n",
+                        flink, e.getClass().getSimpleName());
                 problems.add("Flink's REST API at " + flink + " does not answer: the job is down, or --flink is not"
                         + " where it runs");
             }
@@ -80,8 +89,10 @@ final class StatusCommand implements Callable<Integer> {
             inputLag(surge, admin, out, problems);
             recent(surge, admin, now, out, problems);
         } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaSetupException("cannot read the job's topics on Kafka at " + surge.bootstrapServers()
-                    + ": " + e.getMessage() + "; check kafka.bootstrap and that the broker is up", e);
+            throw new KafkaSetupException(
+                    "cannot read the job's topics on Kafka at " + surge.bootstrapServers() + ": " + e.getMessage()
+                            + "; check kafka.bootstrap and that the broker is up",
+                    e);
         }
         out.println();
         if (problems.isEmpty()) {
@@ -106,22 +117,31 @@ final class StatusCommand implements Callable<Integer> {
         JsonNode job = newest.get();
         String id = job.path("jid").asText();
         String state = job.path("state").asText();
-        out.printf("job            %s, %s for %s (%s)%n", id, state,
-                duration(Duration.ofMillis(job.path("duration").asLong())), flink + "/#/job/running/" + id);
+        out.printf(
+                "job            %s, %s for %s (%s)%n",
+                id, state, duration(Duration.ofMillis(job.path("duration").asLong())), flink + "/#/job/running/" + id);
         if (!state.equals("RUNNING")) {
             problems.add("the job is " + state);
             return;
         }
-        JsonNode completed = rest.get("/jobs/" + id + "/checkpoints").path("latest").path("completed");
+        JsonNode completed =
+                rest.get("/jobs/" + id + "/checkpoints").path("latest").path("completed");
         if (completed.isMissingNode() || completed.isNull()) {
             out.println("checkpoint     none completed yet");
             problems.add("no checkpoint completed yet: exactly-once results are not visible");
         } else {
-            Duration age = Duration.between(Instant.ofEpochMilli(completed.path("latest_ack_timestamp").asLong()), now);
-            out.printf("checkpoint     #%d, %s ago, took %d ms, %,d bytes%n", completed.path("id").asLong(),
-                    duration(age), completed.path("end_to_end_duration").asLong(),
+            Duration age = Duration.between(
+                    Instant.ofEpochMilli(completed.path("latest_ack_timestamp").asLong()), now);
+            out.printf(
+                    "checkpoint     #%d, %s ago, took %d ms, %,d bytes%n",
+                    completed.path("id").asLong(),
+                    duration(age),
+                    completed.path("end_to_end_duration").asLong(),
                     completed.path("checkpointed_size").asLong());
-            Duration allowed = surge.checkpointing().interval().multipliedBy(3).plus(surge.checkpointing().timeout());
+            Duration allowed = surge.checkpointing()
+                    .interval()
+                    .multipliedBy(3)
+                    .plus(surge.checkpointing().timeout());
             if (age.compareTo(allowed) > 0) {
                 problems.add("the last checkpoint completed " + duration(age) + " ago: results are not committed");
             }
@@ -131,8 +151,11 @@ final class StatusCommand implements Callable<Integer> {
             out.println("watermark      none yet");
         } else {
             Duration behind = Duration.between(Instant.ofEpochMilli(watermark.getAsLong()), now);
-            out.printf("watermark      %s, %s %s the clock%n", Instant.ofEpochMilli(watermark.getAsLong()),
-                    duration(behind.abs()), behind.isNegative() ? "AHEAD of" : "behind");
+            out.printf(
+                    "watermark      %s, %s %s the clock%n",
+                    Instant.ofEpochMilli(watermark.getAsLong()),
+                    duration(behind.abs()),
+                    behind.isNegative() ? "AHEAD of" : "behind");
             if (behind.isNegative()) {
                 // the job's own watermark never passes its clock: this one was restored from a checkpoint of an
                 // older build, or this machine's clock is behind the job's
@@ -146,17 +169,21 @@ final class StatusCommand implements Callable<Integer> {
     private static void inputLag(SurgeConfig surge, Admin admin, PrintWriter out, List<String> problems)
             throws ExecutionException, InterruptedException, TimeoutException {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(surge.jobName())
-                .partitionsToOffsetAndMetadata().get(15, TimeUnit.SECONDS);
-        Map<TopicPartition, Long> ends = offsets(admin, partitions(admin, surge.topics().inputTopics()),
-                OffsetSpec.latest());
+                .partitionsToOffsetAndMetadata()
+                .get(15, TimeUnit.SECONDS);
+        Map<TopicPartition, Long> ends =
+                offsets(admin, partitions(admin, surge.topics().inputTopics()), OffsetSpec.latest());
         Map<TopicPartition, Long> lag = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
         ends.forEach((partition, end) -> {
             OffsetAndMetadata offset = committed.get(partition);
             lag.put(partition, end - (offset == null ? 0 : offset.offset()));
         });
-        out.printf("input lag      %,d records behind (consumer group %s): %s%n",
-                lag.values().stream().mapToLong(Long::longValue).sum(), surge.jobName(),
-                lag.entrySet().stream().map(entry -> entry.getKey() + " " + entry.getValue())
+        out.printf(
+                "input lag      %,d records behind (consumer group %s): %s%n",
+                lag.values().stream().mapToLong(Long::longValue).sum(),
+                surge.jobName(),
+                lag.entrySet().stream()
+                        .map(entry -> entry.getKey() + " " + entry.getValue())
                         .collect(Collectors.joining(", ")));
     }
 
@@ -172,10 +199,20 @@ final class StatusCommand implements Callable<Integer> {
         Map<String, Long> alerts = read(surge, admin, surge.topics().alerts(), since, false);
         Map<String, Long> late = read(surge, admin, surge.topics().lateEvents(), since, true);
         Map<String, Long> deadLetters = read(surge, admin, surge.topics().deadLetters(), since, true);
-        out.printf("last minute    %,d input records, %,d results, %,d alerts, %,d late, %,d dead letters%s%n",
-                inputs, total(results), total(alerts), total(late), total(deadLetters),
-                deadLetters.isEmpty() ? "" : " (" + deadLetters.entrySet().stream()
-                        .map(entry -> entry.getKey() + " " + entry.getValue()).collect(Collectors.joining(", ")) + ")");
+        out.printf(
+                "last minute    %,d input records, %,d results, %,d alerts, %,d late, %,d dead letters%s%n",
+                inputs,
+                total(results),
+                total(alerts),
+                total(late),
+                total(deadLetters),
+                deadLetters.isEmpty()
+                        ? ""
+                        : " ("
+                                + deadLetters.entrySet().stream()
+                                        .map(entry -> entry.getKey() + " " + entry.getValue())
+                                        .collect(Collectors.joining(", "))
+                                + ")");
         if (inputs > 0 && total(results) == 0) {
             problems.add(inputs + " input records arrived in the last minute but no result was committed");
         }
@@ -193,7 +230,8 @@ final class StatusCommand implements Callable<Integer> {
             consumer.assign(partitions);
             partitions.forEach(partition -> consumer.seek(partition, from.get(partition)));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < to.get(p)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < to.get(p))
+                    && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.timestamp() >= since) {
                         counts.merge(byReason ? reason(record) : "all", 1L, Long::sum);
@@ -229,12 +267,15 @@ final class StatusCommand implements Callable<Integer> {
     /** Offsets for a spec; where a timestamp is past every record, the end. */
     private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
             throws ExecutionException, InterruptedException, TimeoutException {
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> found = admin.listOffsets(partitions.stream()
-                .collect(Collectors.toMap(p -> p, p -> spec))).all().get(15, TimeUnit.SECONDS);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> found = admin.listOffsets(
+                        partitions.stream().collect(Collectors.toMap(p -> p, p -> spec)))
+                .all()
+                .get(15, TimeUnit.SECONDS);
         Map<TopicPartition, Long> offsets = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
-        Map<TopicPartition, Long> ends = spec instanceof OffsetSpec.LatestSpec ? Map.of() : offsets(admin, partitions,
-                OffsetSpec.latest());
-        found.forEach((partition, info) -> offsets.put(partition, info.offset() >= 0 ? info.offset() : ends.get(partition)));
+        Map<TopicPartition, Long> ends =
+                spec instanceof OffsetSpec.LatestSpec ? Map.of() : offsets(admin, partitions, OffsetSpec.latest());
+        found.forEach(
+                (partition, info) -> offsets.put(partition, info.offset() >= 0 ? info.offset() : ends.get(partition)));
         return offsets;
     }
 

@@ -47,8 +47,11 @@ public final class SurgeCli implements Runnable {
      */
     public static CommandLine commandLine(Object command) {
         return new CommandLine(command).setExecutionExceptionHandler((e, cli, parsed) -> {
-            if (e instanceof ConfigException || e instanceof FlagException || e instanceof RuleException
-                    || e instanceof RegistryException || e instanceof KafkaSetupException
+            if (e instanceof ConfigException
+                    || e instanceof FlagException
+                    || e instanceof RuleException
+                    || e instanceof RegistryException
+                    || e instanceof KafkaSetupException
                     || e instanceof RecoveryException) {
                 cli.getErr().println("surge: " + e.getMessage());
                 return 2;
@@ -68,14 +71,17 @@ public final class SurgeCli implements Runnable {
      */
     static void runUntilStopped(AutoCloseable running, String what) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                running.close();
-            } catch (Exception e) {
-                System.err.println("surge: error while stopping " + what + ": " + e);
-            }
-            stopped.countDown();
-        }, "surge-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                running.close();
+                            } catch (Exception e) {
+                                System.err.println("surge: error while stopping " + what + ": " + e);
+                            }
+                            stopped.countDown();
+                        },
+                        "surge-shutdown"));
         stopped.await();
     }
 

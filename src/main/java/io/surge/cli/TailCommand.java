@@ -4,10 +4,10 @@ import io.surge.alerts.OpenEpisodes;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.bench.PriceQuality;
-import io.surge.io.kafka.OutputSerializers;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.io.kafka.KafkaReaders;
+import io.surge.io.kafka.OutputSerializers;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
@@ -28,7 +28,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Prints an output topic as people read it, decoding values through the registry. */
-@Command(name = "tail", mixinStandardHelpOptions = true,
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
         description = "Print surge-multipliers, surge-alerts, surge-late-events or surge-dead-letters as they arrive.")
 final class TailCommand implements Callable<Integer> {
 
@@ -38,20 +40,27 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print each record as one JSON object.")
     boolean json;
 
-    @Option(names = "--raw", description = "With each multiplier, how it was priced: the zone's raw ratio, the"
-            + " pooled demand and supply, the steps that changed it, the cap and the pricing policy's version.")
+    @Option(
+            names = "--raw",
+            description = "With each multiplier, how it was priced: the zone's raw ratio, the"
+                    + " pooled demand and supply, the steps that changed it, the cap and the pricing policy's version.")
     boolean raw;
 
-    @Option(names = "--price-quality", description = "Instead of printing multipliers, read every one committed"
-            + " now and print how plausible the raw and the published prices are: how many high prices rest on thin"
-            + " demand, how often zones flip, how far apart neighbouring zones are priced (as surge bench does).")
+    @Option(
+            names = "--price-quality",
+            description =
+                    "Instead of printing multipliers, read every one committed"
+                            + " now and print how plausible the raw and the published prices are: how many high prices rest on thin"
+                            + " demand, how often zones flip, how far apart neighbouring zones are priced (as surge bench does).")
     boolean priceQuality;
 
     @Option(names = "--from-beginning", description = "Start at the oldest record instead of the newest.")
     boolean fromBeginning;
 
-    @Option(names = "--uncommitted", description = "Also show records of open or aborted transactions"
-            + " (read_uncommitted); by default only committed records are shown.")
+    @Option(
+            names = "--uncommitted",
+            description = "Also show records of open or aborted transactions"
+                    + " (read_uncommitted); by default only committed records are shown.")
     boolean uncommitted;
 
     @Option(names = "--limit", paramLabel = "N", description = "Stop after N records (default: run until Ctrl-C).")
@@ -78,9 +87,11 @@ final class TailCommand implements Callable<Integer> {
         }
         TopicDecoders decoders =
                 new TopicDecoders(surge.topics(), new SchemaRegistryClient(surge.registry())::schemaById);
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaReaders.create(surge.kafka(),
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaReaders.create(
+                surge.kafka(),
                 "surge-tail-" + ProcessHandle.current().pid(),
-                uncommitted ? KafkaReaders.Isolation.UNCOMMITTED : KafkaReaders.Isolation.COMMITTED, fromBeginning)) {
+                uncommitted ? KafkaReaders.Isolation.UNCOMMITTED : KafkaReaders.Isolation.COMMITTED,
+                fromBeginning)) {
             consumer.subscribe(List.of(topic));
             PrintWriter out = spec.commandLine().getOut();
             long printed = 0;
@@ -103,13 +114,26 @@ final class TailCommand implements Callable<Integer> {
                 return value.toString();
             }
             if (value instanceof SurgeMultiplier m) {
-                return String.format("%s  %-22s x%.2f  demand %d  supply %d  window %s .. %s", m.getWindowEnd(),
-                        m.getZoneId(), m.getMultiplier(), m.getDemand(), m.getSupply(), m.getWindowStart(),
-                        m.getWindowEnd()) + (raw ? pricing(m) : "");
+                return String.format(
+                                "%s  %-22s x%.2f  demand %d  supply %d  window %s .. %s",
+                                m.getWindowEnd(),
+                                m.getZoneId(),
+                                m.getMultiplier(),
+                                m.getDemand(),
+                                m.getSupply(),
+                                m.getWindowStart(),
+                                m.getWindowEnd())
+                        + (raw ? pricing(m) : "");
             }
             SurgeAlert a = (SurgeAlert) value;
-            return String.format("%s  %-8s %-8s %-16s %-22s %s%s", OpenEpisodes.occurredAt(a), a.getStatus(),
-                    a.getSeverity(), a.getRule(), a.getZoneId(), a.getSummary(),
+            return String.format(
+                    "%s  %-8s %-8s %-16s %-22s %s%s",
+                    OpenEpisodes.occurredAt(a),
+                    a.getStatus(),
+                    a.getSeverity(),
+                    a.getRule(),
+                    a.getZoneId(),
+                    a.getSummary(),
                     a.getEpisodeId() == null ? "" : "  episode " + a.getEpisodeId());
         } catch (UndecodableException e) {
             return "offset " + record.offset() + ": cannot decode: " + e.getMessage();
@@ -120,10 +144,14 @@ final class TailCommand implements Callable<Integer> {
         if (m.getPolicyVersion() == null) {
             return String.format("  raw x%.2f (written before published prices)", OutputSerializers.rawMultiplier(m));
         }
-        return String.format("  raw x%.2f  pooled %.2f / %.2f  adjusted by %s%s  %s", m.getRawMultiplier(),
-                m.getPooledDemand(), m.getPooledSupply(),
+        return String.format(
+                "  raw x%.2f  pooled %.2f / %.2f  adjusted by %s%s  %s",
+                m.getRawMultiplier(),
+                m.getPooledDemand(),
+                m.getPooledSupply(),
                 m.getAdjustments().isEmpty() ? "nothing" : String.join(", ", m.getAdjustments()),
-                m.getCap() == null ? "" : " (cap " + m.getCap() + ")", m.getPolicyVersion());
+                m.getCap() == null ? "" : " (cap " + m.getCap() + ")",
+                m.getPolicyVersion());
     }
 
     private String diverted(ConsumerRecord<byte[], byte[]> record) {
@@ -134,7 +162,8 @@ final class TailCommand implements Callable<Integer> {
                 + header(record, DivertedRecordSerializer.SOURCE_OFFSET);
         int size = record.value() == null ? 0 : record.value().length;
         if (json) {
-            return String.format("{\"reason\": \"%s\", \"source\": \"%s\", \"bytes\": %d, \"detail\": \"%s\"}",
+            return String.format(
+                    "{\"reason\": \"%s\", \"source\": \"%s\", \"bytes\": %d, \"detail\": \"%s\"}",
                     reason, source, size, detail.replace("\\", "\\\\").replace("\"", "\\\""));
         }
         return String.format("%-15s %-24s %5d bytes  %s", reason, source, size, detail);

@@ -14,12 +14,17 @@ import picocli.CommandLine.Option;
 /** {@code --rest-host}: where the command's own Flink's web UI and REST API are published, read-only. */
 final class WebUiOptions {
 
-    @Option(names = "--rest-host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--rest-host",
+            paramLabel = "ADDRESS",
+            defaultValue = "127.0.0.1",
             description = "The address Flink's web UI and REST API listen on: ${DEFAULT-VALUE}, this machine only, by"
                     + " default. Read-only, without authentication: see docs/security.md before opening it.")
     String host;
 
-    @Option(names = "--rest-allowed-host", paramLabel = "NAME",
+    @Option(
+            names = "--rest-allowed-host",
+            paramLabel = "NAME",
             description = "A name (or address) browsers reach the web UI by, besides --rest-host and loopback's"
                     + " names; repeat for more. Requests naming another host are refused (DNS rebinding).")
     List<String> allowedHosts = new ArrayList<>();
@@ -32,8 +37,8 @@ final class WebUiOptions {
         try {
             ui = new ReadOnlyWebUi(flinkPort, host, port, allowedHosts);
         } catch (IOException e) {
-            throw ConfigException.cannotListen("the Flink web UI", host, port, e,
-                    "choose another --rest-port, or check --rest-host");
+            throw ConfigException.cannotListen(
+                    "the Flink web UI", host, port, e, "choose another --rest-port, or check --rest-host");
         }
         out.println("Flink web UI: " + url(ui));
         out.flush();

@@ -50,10 +50,11 @@ public final class CapsFile {
             throw new ConfigException(file + ": cannot be read (" + e.getClass().getSimpleName()
                     + "); check pricing.caps-file and that this user may read it.");
         } catch (YAMLException e) {
-            throw new ConfigException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse("")
-                    + "; see the README's caps file example.");
+            throw new ConfigException(file + ": not valid YAML: "
+                    + e.getMessage().lines().findFirst().orElse("") + "; see the README's caps file example.");
         }
-        if (!(root instanceof Map<?, ?> top) || !top.keySet().equals(Set.of("caps"))
+        if (!(root instanceof Map<?, ?> top)
+                || !top.keySet().equals(Set.of("caps"))
                 || !(top.get("caps") instanceof List<?> entries)) {
             throw new ConfigException(file + ": expected one key, caps, holding a list of caps; see the README's"
                     + " caps file example.");
@@ -139,8 +140,8 @@ public final class CapsFile {
         if (value instanceof Number number) {
             return number.doubleValue();
         }
-        throw new ConfigException(file + ": " + at + ": field '" + field + "': '" + value + "' is not a number;"
-                + " write it like 2.0.");
+        throw new ConfigException(
+                file + ": " + at + ": field '" + field + "': '" + value + "' is not a number;" + " write it like 2.0.");
     }
 
     private static Instant instant(Path file, String at, String field, Object value) {

@@ -21,8 +21,14 @@ import java.time.Duration;
  * @param backend where the job's state lives between checkpoints
  */
 public record Checkpointing(
-        Duration interval, Duration timeout, String dir, Path stateDir, Duration transactionTimeout,
-        Duration maxDowntime, StateBackendKind backend) implements Serializable {
+        Duration interval,
+        Duration timeout,
+        String dir,
+        Path stateDir,
+        Duration transactionTimeout,
+        Duration maxDowntime,
+        StateBackendKind backend)
+        implements Serializable {
 
     /** The longest a transaction can have to stay open for its results to be committed. */
     public Duration longestTransaction() {

@@ -22,9 +22,12 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
-    private static final List<SurgeOption> PASSWORDS = List.of(SurgeOption.KAFKA_SASL_PASSWORD,
-            SurgeOption.KAFKA_SSL_TRUSTSTORE_PASSWORD, SurgeOption.KAFKA_SSL_KEYSTORE_PASSWORD,
-            SurgeOption.REGISTRY_PASSWORD, SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD,
+    private static final List<SurgeOption> PASSWORDS = List.of(
+            SurgeOption.KAFKA_SASL_PASSWORD,
+            SurgeOption.KAFKA_SSL_TRUSTSTORE_PASSWORD,
+            SurgeOption.KAFKA_SSL_KEYSTORE_PASSWORD,
+            SurgeOption.REGISTRY_PASSWORD,
+            SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD,
             SurgeOption.REGISTRY_KEYSTORE_PASSWORD);
 
     private ConfigLoader() {}
@@ -43,8 +46,8 @@ public final class ConfigLoader {
         for (SurgeOption option : SurgeOption.values()) {
             String value = environment.get(environmentName(option));
             if (value != null) {
-                layers.add(new SurgeConfig.Layer("environment " + environmentName(option),
-                        Map.of(option.key(), value)));
+                layers.add(
+                        new SurgeConfig.Layer("environment " + environmentName(option), Map.of(option.key(), value)));
             }
         }
         for (Map.Entry<String, String> flag : flags.entrySet()) {
@@ -61,8 +64,10 @@ public final class ConfigLoader {
                 .filter(option -> !flags.getOrDefault(option.key(), "").isEmpty())
                 .map(option -> option.key() + " was given on the command line, which every user of this machine can"
                         + " read (ps); give it in " + environmentName(option)
-                        + SurgeOption.byKey(option.key() + "-file").map(file -> " or a file (" + file.key() + ")")
-                                .orElse("") + " instead")
+                        + SurgeOption.byKey(option.key() + "-file")
+                                .map(file -> " or a file (" + file.key() + ")")
+                                .orElse("")
+                        + " instead")
                 .toList();
     }
 
@@ -76,7 +81,8 @@ public final class ConfigLoader {
     }
 
     public static String environmentName(SurgeOption option) {
-        return "SURGE_" + option.key().toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return "SURGE_"
+                + option.key().toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     private static Map<String, String> readFile(Path file) {
@@ -90,8 +96,8 @@ public final class ConfigLoader {
         if (root instanceof Map<?, ?> map) {
             flatten("", map, options);
         } else if (root != null) {
-            throw new ConfigException("config file " + file + ": expected option keys and values, like"
-                    + " 'window.size: 30s'");
+            throw new ConfigException(
+                    "config file " + file + ": expected option keys and values, like" + " 'window.size: 30s'");
         }
         return options;
     }

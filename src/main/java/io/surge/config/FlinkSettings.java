@@ -30,7 +30,9 @@ public final class FlinkSettings {
         Checkpointing checkpointing = config.checkpointing();
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointing.interval());
         flink.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpointing.timeout());
-        flink.set(StateBackendOptions.STATE_BACKEND, config.checkpointing().backend().flinkName());
+        flink.set(
+                StateBackendOptions.STATE_BACKEND,
+                config.checkpointing().backend().flinkName());
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         // Flink's default with checkpointing is to restart forever: a job that cannot restore (a corrupt state file)
         // would retry inside the process for good, where a supervisor must see it fail. A few failures in a while are
@@ -60,11 +62,18 @@ public final class FlinkSettings {
      */
     public static void exposeMetrics(Configuration flink, String host, int port) {
         String reporter = "metrics.reporter.prom.";
-        flink.set(ConfigOptions.key(reporter + "factory.class").stringType().noDefaultValue(),
+        flink.set(
+                ConfigOptions.key(reporter + "factory.class").stringType().noDefaultValue(),
                 BoundPrometheusReporterFactory.class.getName());
-        flink.set(ConfigOptions.key(reporter + BoundPrometheusReporterFactory.HOST).stringType().noDefaultValue(),
+        flink.set(
+                ConfigOptions.key(reporter + BoundPrometheusReporterFactory.HOST)
+                        .stringType()
+                        .noDefaultValue(),
                 host);
-        flink.set(ConfigOptions.key(reporter + BoundPrometheusReporterFactory.PORT).stringType().noDefaultValue(),
+        flink.set(
+                ConfigOptions.key(reporter + BoundPrometheusReporterFactory.PORT)
+                        .stringType()
+                        .noDefaultValue(),
                 String.valueOf(port));
     }
 
@@ -91,7 +100,8 @@ public final class FlinkSettings {
      */
     public static void retainCheckpointsIn(Configuration flink, String directory) {
         flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directory);
-        flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        flink.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         flink.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
     }

@@ -20,10 +20,16 @@ import org.apache.avro.specific.SpecificRecord;
  * {@link io.surge.event.ZoneEvent.Kind}.
  */
 public enum Input {
-    RIDE_REQUESTS(SurgeOption.TOPIC_RIDE_REQUESTS, RideRequest.getClassSchema(), "ride_request",
+    RIDE_REQUESTS(
+            SurgeOption.TOPIC_RIDE_REQUESTS,
+            RideRequest.getClassSchema(),
+            "ride_request",
             (validation, record, origin) -> validation.rideRequest((RideRequest) record, origin),
             record -> ((RideRequest) record).getRequestId()),
-    DRIVER_STATUS(SurgeOption.TOPIC_DRIVER_STATUS, DriverStatus.getClassSchema(), "driver_status",
+    DRIVER_STATUS(
+            SurgeOption.TOPIC_DRIVER_STATUS,
+            DriverStatus.getClassSchema(),
+            "driver_status",
             (validation, record, origin) -> validation.driverStatus((DriverStatus) record, origin),
             // one driver's statuses keep their order in one partition
             record -> ((DriverStatus) record).getDriverId());
@@ -40,7 +46,11 @@ public enum Input {
     private final Validation validation;
     private final Function<SpecificRecord, String> key;
 
-    Input(SurgeOption topicOption, Schema schema, String recordedName, Validation validation,
+    Input(
+            SurgeOption topicOption,
+            Schema schema,
+            String recordedName,
+            Validation validation,
             Function<SpecificRecord, String> key) {
         this.topicOption = topicOption;
         this.schema = schema;
@@ -85,6 +95,8 @@ public enum Input {
     }
 
     public static Optional<Input> ofRecordedName(String name) {
-        return Arrays.stream(values()).filter(input -> input.recordedName.equals(name)).findFirst();
+        return Arrays.stream(values())
+                .filter(input -> input.recordedName.equals(name))
+                .findFirst();
     }
 }

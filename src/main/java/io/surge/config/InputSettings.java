@@ -14,8 +14,9 @@ import java.util.List;
  * @param maxFutureSkew how far ahead of processing time an event time may be before the record is diverted
  * @param bounded whether the job stops at the end the input topics have at start
  */
-public record InputSettings(ZoneScheme zones, int h3Resolution, List<Area> bounds, Duration maxFutureSkew,
-        boolean bounded) implements Serializable {
+public record InputSettings(
+        ZoneScheme zones, int h3Resolution, List<Area> bounds, Duration maxFutureSkew, boolean bounded)
+        implements Serializable {
 
     public InputSettings {
         bounds = List.copyOf(bounds);

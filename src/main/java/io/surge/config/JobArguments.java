@@ -31,7 +31,8 @@ public final class JobArguments {
                 case "--set", "-D" -> {
                     int equals = value.indexOf('=');
                     if (equals <= 0) {
-                        throw new ConfigException("command line: " + flag + " " + value + " is not KEY=VALUE; " + USAGE);
+                        throw new ConfigException(
+                                "command line: " + flag + " " + value + " is not KEY=VALUE; " + USAGE);
                     }
                     flags.put(value.substring(0, equals), value.substring(equals + 1));
                 }

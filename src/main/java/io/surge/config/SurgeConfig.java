@@ -71,8 +71,8 @@ public record SurgeConfig(
     /** Parses layers of options over the defaults; a later layer overrides an earlier one, key by key. */
     public static SurgeConfig fromLayers(List<Layer> layers) {
         Options values = new Options(layers);
-        boolean exactlyOnce =
-                values.oneOf(SurgeOption.OUTPUT_DELIVERY, "exactly-once", "at-least-once").equals("exactly-once");
+        boolean exactlyOnce = values.oneOf(SurgeOption.OUTPUT_DELIVERY, "exactly-once", "at-least-once")
+                .equals("exactly-once");
         Duration size = values.duration(SurgeOption.WINDOW_SIZE);
         Duration slide = values.duration(SurgeOption.WINDOW_SLIDE);
         if (size.toMillis() % slide.toMillis() != 0) {
@@ -80,11 +80,14 @@ public record SurgeConfig(
                     SurgeOption.WINDOW_SIZE,
                     "window.size (" + format(size) + ") must be a whole multiple of window.slide (" + format(slide)
                             + ")",
-                    "choose a size such as " + format(slide.multipliedBy(Math.max(1, size.toMillis() / slide.toMillis())))
+                    "choose a size such as "
+                            + format(slide.multipliedBy(Math.max(1, size.toMillis() / slide.toMillis())))
                             + " or a slide that divides " + format(size));
         }
         WindowSpec window = new WindowSpec(
-                size.toMillis(), slide.toMillis(), values.duration(SurgeOption.ALLOWED_LATENESS, true).toMillis());
+                size.toMillis(),
+                slide.toMillis(),
+                values.duration(SurgeOption.ALLOWED_LATENESS, true).toMillis());
         return new SurgeConfig(
                 jobName(values),
                 kafka(values),
@@ -96,8 +99,9 @@ public record SurgeConfig(
                         registryTls(values),
                         values.duration(SurgeOption.REGISTRY_RETRY_FOR)),
                 new Topics(
-                        Arrays.stream(Input.values()).collect(Collectors.toMap(
-                                input -> input, input -> values.required(input.topicOption()))),
+                        Arrays.stream(Input.values())
+                                .collect(Collectors.toMap(
+                                        input -> input, input -> values.required(input.topicOption()))),
                         values.required(SurgeOption.TOPIC_MULTIPLIERS),
                         values.required(SurgeOption.TOPIC_ALERTS),
                         values.required(SurgeOption.TOPIC_LATE_EVENTS),
@@ -138,7 +142,8 @@ public record SurgeConfig(
                 values.duration(SurgeOption.RECOVERY_MAX_DOWNTIME),
                 values.choice(SurgeOption.STATE_BACKEND, StateBackendKind.class));
         if (exactlyOnce && checkpointing.transactionTimeout().compareTo(checkpointing.longestTransaction()) < 0) {
-            throw values.invalid(SurgeOption.KAFKA_TRANSACTION_TIMEOUT,
+            throw values.invalid(
+                    SurgeOption.KAFKA_TRANSACTION_TIMEOUT,
                     format(checkpointing.transactionTimeout()) + " is shorter than checkpoint.interval ("
                             + format(checkpointing.interval()) + ") + checkpoint.timeout ("
                             + format(checkpointing.timeout()) + ") + recovery.max-downtime ("
@@ -166,20 +171,34 @@ public record SurgeConfig(
     private static String jobName(Options values) {
         String name = values.required(SurgeOption.JOB_NAME);
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
-            throw values.invalid(SurgeOption.JOB_NAME, "'" + name + "' is not a plain name",
+            throw values.invalid(
+                    SurgeOption.JOB_NAME,
+                    "'" + name + "' is not a plain name",
                     "use letters, digits, '.', '_' and '-' only, starting with a letter or digit, at most 100");
         }
         return name;
     }
 
-    private static final StoreOptions KAFKA_TRUST = new StoreOptions(SurgeOption.KAFKA_SSL_TRUSTSTORE,
-            SurgeOption.KAFKA_SSL_TRUSTSTORE_PASSWORD, SurgeOption.KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE, false);
-    private static final StoreOptions KAFKA_KEYS = new StoreOptions(SurgeOption.KAFKA_SSL_KEYSTORE,
-            SurgeOption.KAFKA_SSL_KEYSTORE_PASSWORD, SurgeOption.KAFKA_SSL_KEYSTORE_PASSWORD_FILE, true);
-    private static final StoreOptions REGISTRY_TRUST = new StoreOptions(SurgeOption.REGISTRY_TRUSTSTORE,
-            SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD, SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD_FILE, false);
-    private static final StoreOptions REGISTRY_KEYS = new StoreOptions(SurgeOption.REGISTRY_KEYSTORE,
-            SurgeOption.REGISTRY_KEYSTORE_PASSWORD, SurgeOption.REGISTRY_KEYSTORE_PASSWORD_FILE, true);
+    private static final StoreOptions KAFKA_TRUST = new StoreOptions(
+            SurgeOption.KAFKA_SSL_TRUSTSTORE,
+            SurgeOption.KAFKA_SSL_TRUSTSTORE_PASSWORD,
+            SurgeOption.KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE,
+            false);
+    private static final StoreOptions KAFKA_KEYS = new StoreOptions(
+            SurgeOption.KAFKA_SSL_KEYSTORE,
+            SurgeOption.KAFKA_SSL_KEYSTORE_PASSWORD,
+            SurgeOption.KAFKA_SSL_KEYSTORE_PASSWORD_FILE,
+            true);
+    private static final StoreOptions REGISTRY_TRUST = new StoreOptions(
+            SurgeOption.REGISTRY_TRUSTSTORE,
+            SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD,
+            SurgeOption.REGISTRY_TRUSTSTORE_PASSWORD_FILE,
+            false);
+    private static final StoreOptions REGISTRY_KEYS = new StoreOptions(
+            SurgeOption.REGISTRY_KEYSTORE,
+            SurgeOption.REGISTRY_KEYSTORE_PASSWORD,
+            SurgeOption.REGISTRY_KEYSTORE_PASSWORD_FILE,
+            true);
 
     private static KafkaSettings kafka(Options values) {
         String protocol =
@@ -189,36 +208,48 @@ public record SurgeConfig(
         String password = values.secret(SurgeOption.KAFKA_SASL_PASSWORD, SurgeOption.KAFKA_SASL_PASSWORD_FILE);
         boolean sasl = protocol.startsWith("SASL_");
         if (sasl && (username == null || password == null)) {
-            throw values.invalid(SurgeOption.KAFKA_SECURITY_PROTOCOL,
+            throw values.invalid(
+                    SurgeOption.KAFKA_SECURITY_PROTOCOL,
                     protocol.toLowerCase(Locale.ROOT) + " needs credentials, but "
                             + (username == null ? "kafka.sasl.username" : "kafka.sasl.password") + " is empty",
                     "set kafka.sasl.username and kafka.sasl.password-file (or SURGE_KAFKA_SASL_USERNAME and"
                             + " SURGE_KAFKA_SASL_PASSWORD)");
         }
-        if (protocol.equals("SASL_PLAINTEXT") && mechanism.equals("PLAIN")
+        if (protocol.equals("SASL_PLAINTEXT")
+                && mechanism.equals("PLAIN")
                 && !values.bool(SurgeOption.SECURITY_ALLOW_CLEARTEXT_CREDENTIALS)) {
-            throw values.invalid(SurgeOption.KAFKA_SASL_MECHANISM,
+            throw values.invalid(
+                    SurgeOption.KAFKA_SASL_MECHANISM,
                     "plain over sasl_plaintext sends the password readable to anyone on the way to the broker",
                     "use kafka.security-protocol sasl_ssl, or a scram mechanism (which never sends the password);"
                             + " on a test bed, set security.allow-cleartext-credentials=true");
         }
         if (!sasl && username != null) {
-            throw values.invalid(SurgeOption.KAFKA_SASL_USERNAME,
+            throw values.invalid(
+                    SurgeOption.KAFKA_SASL_USERNAME,
                     "it is set but kafka.security-protocol is plaintext, which sends no credentials",
                     "set kafka.security-protocol to sasl_plaintext or sasl_ssl");
         }
         if (!protocol.endsWith("SSL")) {
-            values.unused(List.of(KAFKA_TRUST, KAFKA_KEYS), "kafka.security-protocol is "
-                    + protocol.toLowerCase(Locale.ROOT) + ", which does not use TLS",
+            values.unused(
+                    List.of(KAFKA_TRUST, KAFKA_KEYS),
+                    "kafka.security-protocol is " + protocol.toLowerCase(Locale.ROOT) + ", which does not use TLS",
                     "set kafka.security-protocol to ssl or sasl_ssl");
         }
-        return new KafkaSettings(values.required(SurgeOption.KAFKA_BOOTSTRAP), protocol, mechanism, username, password,
+        return new KafkaSettings(
+                values.required(SurgeOption.KAFKA_BOOTSTRAP),
+                protocol,
+                mechanism,
+                username,
+                password,
                 values.tls(KAFKA_TRUST, KAFKA_KEYS));
     }
 
     private static TlsStores registryTls(Options values) {
         if (!values.required(SurgeOption.REGISTRY_URL).regionMatches(true, 0, "https://", 0, "https://".length())) {
-            values.unused(List.of(REGISTRY_TRUST, REGISTRY_KEYS), "registry.url is not https://",
+            values.unused(
+                    List.of(REGISTRY_TRUST, REGISTRY_KEYS),
+                    "registry.url is not https://",
                     "use the registry's https:// URL");
         }
         return values.tls(REGISTRY_TRUST, REGISTRY_KEYS);
@@ -229,7 +260,8 @@ public record SurgeConfig(
         if (values.optional(SurgeOption.REGISTRY_USERNAME) != null
                 && url.regionMatches(true, 0, "http://", 0, "http://".length())
                 && !values.bool(SurgeOption.SECURITY_ALLOW_CLEARTEXT_CREDENTIALS)) {
-            throw values.invalid(SurgeOption.REGISTRY_URL,
+            throw values.invalid(
+                    SurgeOption.REGISTRY_URL,
                     "basic auth over http:// sends registry.password readable to anyone on the way to the registry",
                     "use an https:// URL; on a test bed, set security.allow-cleartext-credentials=true");
         }
@@ -265,7 +297,8 @@ public record SurgeConfig(
                 for (Map.Entry<String, String> entry : layer.options().entrySet()) {
                     if (SurgeOption.byKey(entry.getKey()).isEmpty()) {
                         throw new ConfigException(layer.source() + ": unknown option '" + entry.getKey()
-                                + "'; known options are " + Arrays.stream(SurgeOption.values())
+                                + "'; known options are "
+                                + Arrays.stream(SurgeOption.values())
                                         .map(SurgeOption::key)
                                         .collect(Collectors.joining(", ")));
                     }
@@ -314,15 +347,17 @@ public record SurgeConfig(
                 }
                 return read;
             } catch (IOException e) {
-                throw invalid(file, "the file " + path + " cannot be read (" + e.getClass().getSimpleName() + ")",
+                throw invalid(
+                        file,
+                        "the file " + path + " cannot be read (" + e.getClass().getSimpleName() + ")",
                         "check the path and that this user may read it");
             }
         }
 
         /** The stores, each opened here, so that a wrong path or password stops surge before it connects anywhere. */
         TlsStores tls(StoreOptions trust, StoreOptions keys) {
-            return new TlsStores(optional(trust.store()), storePassword(trust), optional(keys.store()),
-                    storePassword(keys));
+            return new TlsStores(
+                    optional(trust.store()), storePassword(trust), optional(keys.store()), storePassword(keys));
         }
 
         /** Refuses stores that would not be used, as they are likely meant for a connection that should use TLS. */
@@ -338,17 +373,21 @@ public record SurgeConfig(
         private String storePassword(StoreOptions options) {
             String path = optional(options.store());
             String password = secret(options.password(), options.passwordFile());
-            SurgeOption passwordOption = optional(options.passwordFile()) != null
-                    ? options.passwordFile() : options.password();
+            SurgeOption passwordOption =
+                    optional(options.passwordFile()) != null ? options.passwordFile() : options.password();
             if (path == null) {
                 if (password != null) {
-                    throw invalid(passwordOption, "it is set but " + options.store().key() + " is empty",
+                    throw invalid(
+                            passwordOption,
+                            "it is set but " + options.store().key() + " is empty",
                             "set " + options.store().key() + " too, or leave both empty");
                 }
                 return null;
             }
             if (!Files.isRegularFile(Path.of(path)) || !Files.isReadable(Path.of(path))) {
-                throw invalid(options.store(), "the file " + path + " cannot be read",
+                throw invalid(
+                        options.store(),
+                        "the file " + path + " cannot be read",
                         "check the path and that this user may read it");
             }
             KeyStore store;
@@ -356,8 +395,11 @@ public record SurgeConfig(
                 store = TlsStores.load(path, password);
             } catch (IOException e) {
                 if (e.getCause() instanceof UnrecoverableKeyException) {
-                    throw invalid(passwordOption, "it does not open " + path + " (" + e.getMessage() + ")",
-                            "give that store's password in " + options.password().key() + " or "
+                    throw invalid(
+                            passwordOption,
+                            "it does not open " + path + " (" + e.getMessage() + ")",
+                            "give that store's password in "
+                                    + options.password().key() + " or "
                                     + options.passwordFile().key());
                 }
                 throw notAStore(options.store(), path, e);
@@ -365,19 +407,25 @@ public record SurgeConfig(
                 throw notAStore(options.store(), path, e);
             }
             if (!holds(store, options.holdsKey())) {
-                throw invalid(options.store(), path + " holds no " + (options.holdsKey()
-                                ? "private key" : "CA certificate") + (password == null
-                                ? ", or does not show it without a password" : ""),
+                throw invalid(
+                        options.store(),
+                        path + " holds no " + (options.holdsKey() ? "private key" : "CA certificate")
+                                + (password == null ? ", or does not show it without a password" : ""),
                         options.holdsKey()
                                 ? "give the key store with surge's key and certificate (keytool -genkeypair)"
                                 : "import the CA's certificate into it (keytool -importcert)"
-                                        + (password == null ? ", or set " + options.password().key() : ""));
+                                        + (password == null
+                                                ? ", or set "
+                                                        + options.password().key()
+                                                : ""));
             }
             return password;
         }
 
         private ConfigException notAStore(SurgeOption option, String path, Exception e) {
-            return invalid(option, path + " is not a PKCS12 or JKS store (" + e.getMessage() + ")",
+            return invalid(
+                    option,
+                    path + " is not a PKCS12 or JKS store (" + e.getMessage() + ")",
                     "give such a store, converting a PEM file with openssl pkcs12 -export or keytool -importcert");
         }
 
@@ -439,8 +487,10 @@ public record SurgeConfig(
             try {
                 return Area.parseAll(values.get(option.key()));
             } catch (IllegalArgumentException e) {
-                throw invalid(option, e.getMessage(), "write boxes as south,west,north,east separated by ;, such as"
-                        + " 40.49,-74.27,40.92,-73.68");
+                throw invalid(
+                        option,
+                        e.getMessage(),
+                        "write boxes as south,west,north,east separated by ;, such as" + " 40.49,-74.27,40.92,-73.68");
             }
         }
 
@@ -453,7 +503,9 @@ public record SurgeConfig(
                 throw invalid(option, "'" + raw + "' is not a duration", "write it like 30s, 500ms, 2min or 1h");
             }
             if (duration.isNegative() || (!zeroAllowed && duration.isZero())) {
-                throw invalid(option, "'" + raw + "' must be " + (zeroAllowed ? "zero or more" : "positive"),
+                throw invalid(
+                        option,
+                        "'" + raw + "' must be " + (zeroAllowed ? "zero or more" : "positive"),
                         "the default is " + option.defaultValue());
             }
             if (duration.toNanos() % 1_000_000 != 0) {
@@ -481,7 +533,9 @@ public record SurgeConfig(
             } catch (NumberFormatException e) {
                 // reported below with the same message as an out-of-range number
             }
-            throw invalid(option, "'" + raw + "' is not " + what + " from " + min + " to " + max,
+            throw invalid(
+                    option,
+                    "'" + raw + "' is not " + what + " from " + min + " to " + max,
                     "the default is " + option.defaultValue());
         }
 
@@ -498,8 +552,8 @@ public record SurgeConfig(
         }
 
         ConfigException invalid(SurgeOption option, String problem, String fix) {
-            return new ConfigException(sources.get(option.key()) + ": option " + option.key() + ": " + problem + "; "
-                    + fix + ".");
+            return new ConfigException(
+                    sources.get(option.key()) + ": option " + option.key() + ": " + problem + "; " + fix + ".");
         }
     }
 }

@@ -40,9 +40,13 @@ public enum SurgeOption {
             "Base URL of the Confluent-compatible Schema Registry API (Confluent's schema.registry.url)."),
     REGISTRY_USERNAME("registry.username", "", "Basic-auth user for the registry; empty for none."),
     REGISTRY_PASSWORD(
-            "registry.password", "", "Basic-auth password for the registry; never logged. Prefer registry.password-file."),
+            "registry.password",
+            "",
+            "Basic-auth password for the registry; never logged. Prefer registry.password-file."),
     REGISTRY_PASSWORD_FILE(
-            "registry.password-file", "", "File holding the registry password (a mounted secret), instead of the value."),
+            "registry.password-file",
+            "",
+            "File holding the registry password (a mounted secret), instead of the value."),
     REGISTRY_TRUSTSTORE(
             "registry.truststore", "", "Trust store (PKCS12 or JKS) for an https:// registry; empty for the JVM's."),
     REGISTRY_TRUSTSTORE_PASSWORD("registry.truststore-password", "", "Password of registry.truststore."),
@@ -75,7 +79,9 @@ public enum SurgeOption {
     TOPIC_ALERTS("topics.alerts", "surge-alerts", "Output topic of SurgeAlert records."),
     TOPIC_LATE_EVENTS("topics.late-events", "surge-late-events", "Where late input records go, unchanged."),
     TOPIC_DEAD_LETTERS("topics.dead-letters", "surge-dead-letters", "Where rejected input records go, unchanged."),
-    TOPIC_RULES("topics.rules", "surge-rules",
+    TOPIC_RULES(
+            "topics.rules",
+            "surge-rules",
             "Compacted topic of the RuleSet versions 'surge rules deploy' publishes; the job reads every version."),
     TOPIC_PARTITIONS("topics.partitions", "4", "Partitions of the topics surge creates when they are missing."),
     DIVERTED_MAX_BYTES(
@@ -143,15 +149,21 @@ public enum SurgeOption {
             "Rules on zone events hand records to Flink CEP stamped with the end of a bucket this long, so that CEP"
                     + " does its per-zone work once per bucket, not once per event; rules still match on the events'"
                     + " own times, so alerts are the same, raised up to this much later. 1ms turns it off."),
-    RULES_TRUSTED_KEYS("rules.trusted-keys", "", "A file of Ed25519 public keys (PEM, as surge rules keygen writes"
-            + " them): the job applies only deployed rule set versions signed by one of them (surge rules deploy"
-            + " --key) and refuses the rest. Empty (the default): anyone who can write to the rules topic deploys."),
+    RULES_TRUSTED_KEYS(
+            "rules.trusted-keys",
+            "",
+            "A file of Ed25519 public keys (PEM, as surge rules keygen writes"
+                    + " them): the job applies only deployed rule set versions signed by one of them (surge rules deploy"
+                    + " --key) and refuses the rest. Empty (the default): anyone who can write to the rules topic deploys."),
     ZONES("zones", "grid", "Zone scheme: grid (0.01 degree cells) or h3."),
     H3_RESOLUTION("zones.h3-resolution", "8", "H3 cell resolution, 0 to 15, used when zones is h3."),
-    ZONE_BOUNDS("zones.bounds", "", "Where the service runs: boxes south,west,north,east in degrees, separated by ;"
-            + " (e.g. 40.49,-74.27,40.92,-73.68 for New York City). Records outside every box are dead-lettered as"
-            + " out-of-area, so that coordinates sprayed anywhere on Earth cannot make zones nobody serves."
-            + " Empty (the default): anywhere, for a world deployment."),
+    ZONE_BOUNDS(
+            "zones.bounds",
+            "",
+            "Where the service runs: boxes south,west,north,east in degrees, separated by ;"
+                    + " (e.g. 40.49,-74.27,40.92,-73.68 for New York City). Records outside every box are dead-lettered as"
+                    + " out-of-area, so that coordinates sprayed anywhere on Earth cannot make zones nobody serves."
+                    + " Empty (the default): anywhere, for a world deployment."),
     MAX_FUTURE_SKEW(
             "input.max-future-skew",
             "30s",

@@ -10,4 +10,5 @@ import java.time.Duration;
  * @param idleness how long a source partition may receive no valid record before it stops holding the watermark back
  * @param interval how often sources move the watermark on
  */
-public record WatermarkSettings(Duration outOfOrderness, Duration idleness, Duration interval) implements Serializable {}
+public record WatermarkSettings(Duration outOfOrderness, Duration idleness, Duration interval)
+        implements Serializable {}

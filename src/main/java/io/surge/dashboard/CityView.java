@@ -33,6 +33,7 @@ final class CityView {
     static final int ALERTS_SHOWN = 30;
     /** The input rate is averaged over this many one-second samples: results arrive in bursts, one per checkpoint. */
     private static final int RATE_SAMPLES = 5;
+
     static final Duration QUIET_ZONE_KEPT = Duration.ofMinutes(10);
 
     /**
@@ -41,15 +42,30 @@ final class CityView {
      * @param multiplier the published price
      * @param rawMultiplier the zone's own demand / supply, clamped, before the pricing policy
      */
-    record Zone(String id, long demand, long supply, double multiplier, double rawMultiplier, long windowStart,
-            long windowEnd, List<double[]> boundary) {}
+    record Zone(
+            String id,
+            long demand,
+            long supply,
+            double multiplier,
+            double rawMultiplier,
+            long windowStart,
+            long windowEnd,
+            List<double[]> boundary) {}
 
     /**
      * @param time when its match ended, or its episode resolved
      * @param open whether it is the {@code FIRING} record of an episode not resolved yet
      */
-    record Alert(String id, String rule, String severity, String zone, String summary, long time, String status,
-            String episode, boolean open) {}
+    record Alert(
+            String id,
+            String rule,
+            String severity,
+            String zone,
+            String summary,
+            long time,
+            String status,
+            String episode,
+            boolean open) {}
 
     /**
      * @param zonesActive zones with a result for the latest window
@@ -58,8 +74,16 @@ final class CityView {
      * @param feedError why the topics cannot be read right now, or null while they can
      * @param openEpisodes the episodes read as firing and not yet as resolved
      */
-    record Snapshot(long eventsPerSecond, int zonesActive, double maxMultiplier, long latestWindowEnd,
-            long lastUpdate, String feedError, List<Zone> zones, List<Alert> alerts, int openEpisodes) {}
+    record Snapshot(
+            long eventsPerSecond,
+            int zonesActive,
+            double maxMultiplier,
+            long latestWindowEnd,
+            long lastUpdate,
+            String feedError,
+            List<Zone> zones,
+            List<Alert> alerts,
+            int openEpisodes) {}
 
     private final Clock clock;
     private final Map<String, Zone> zones = new HashMap<>();
@@ -82,9 +106,17 @@ final class CityView {
         Zone known = zones.get(result.getZoneId());
         if (known == null || windowEnd >= known.windowEnd()) {
             List<double[]> boundary = known == null ? ZoneBoundaries.of(result.getZoneId()) : known.boundary();
-            zones.put(result.getZoneId(), new Zone(result.getZoneId(), result.getDemand(), result.getSupply(),
-                    result.getMultiplier(), OutputSerializers.rawMultiplier(result),
-                    result.getWindowStart().toEpochMilli(), windowEnd, boundary));
+            zones.put(
+                    result.getZoneId(),
+                    new Zone(
+                            result.getZoneId(),
+                            result.getDemand(),
+                            result.getSupply(),
+                            result.getMultiplier(),
+                            OutputSerializers.rawMultiplier(result),
+                            result.getWindowStart().toEpochMilli(),
+                            windowEnd,
+                            boundary));
             if (zones.size() > MAX_ZONES) {
                 keepLatest(MAX_ZONES * 9 / 10);
             }
@@ -103,8 +135,16 @@ final class CityView {
     synchronized void take(SurgeAlert alert) {
         episodes.take(alert);
         long time = OpenEpisodes.occurredAt(alert).toEpochMilli();
-        alerts.addFirst(new Alert(alert.getAlertId(), alert.getRule(), alert.getSeverity().name(), alert.getZoneId(),
-                alert.getSummary(), time, alert.getStatus().name(), alert.getEpisodeId(), false));
+        alerts.addFirst(new Alert(
+                alert.getAlertId(),
+                alert.getRule(),
+                alert.getSeverity().name(),
+                alert.getZoneId(),
+                alert.getSummary(),
+                time,
+                alert.getStatus().name(),
+                alert.getEpisodeId(),
+                false));
         while (alerts.size() > ALERTS_SHOWN) {
             alerts.removeLast();
         }
@@ -127,14 +167,30 @@ final class CityView {
         long keptFrom = latestWindowEnd - QUIET_ZONE_KEPT.toMillis();
         zones.values().removeIf(zone -> zone.windowEnd() < keptFrom);
         List<Zone> all = new ArrayList<>(zones.values());
-        List<Zone> active = all.stream().filter(zone -> zone.windowEnd() == latestWindowEnd).toList();
+        List<Zone> active =
+                all.stream().filter(zone -> zone.windowEnd() == latestWindowEnd).toList();
         double max = active.stream().mapToDouble(Zone::multiplier).max().orElse(0);
         List<Alert> feed = alerts.stream()
-                .map(alert -> new Alert(alert.id(), alert.rule(), alert.severity(), alert.zone(), alert.summary(),
-                        alert.time(), alert.status(), alert.episode(),
+                .map(alert -> new Alert(
+                        alert.id(),
+                        alert.rule(),
+                        alert.severity(),
+                        alert.zone(),
+                        alert.summary(),
+                        alert.time(),
+                        alert.status(),
+                        alert.episode(),
                         alert.status().equals("FIRING") && episodes.isOpen(alert.episode())))
                 .toList();
-        return new Snapshot(eventsPerSecond(), active.size(), max, latestWindowEnd, lastUpdate, feedError, all, feed,
+        return new Snapshot(
+                eventsPerSecond(),
+                active.size(),
+                max,
+                latestWindowEnd,
+                lastUpdate,
+                feedError,
+                all,
+                feed,
                 episodes.size());
     }
 

@@ -63,8 +63,8 @@ public final class DashboardServer implements AutoCloseable {
     private final SurgeConfig config;
     private final HttpServer http;
     private final KnownHosts hosts;
-    private final ExecutorService handlers = Executors.newFixedThreadPool(HANDLER_THREADS,
-            daemon("surge-dashboard-http"));
+    private final ExecutorService handlers =
+            Executors.newFixedThreadPool(HANDLER_THREADS, daemon("surge-dashboard-http"));
     private final CityView view = new CityView(Clock.system());
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final OutputsReader outputs;
@@ -72,13 +72,15 @@ public final class DashboardServer implements AutoCloseable {
     private final Thread feed;
     /** The input topics' partitions, looked up once they exist; used by the feed thread only. */
     private List<TopicPartition> inputPartitions;
+
     private volatile boolean closed;
 
     private DashboardServer(SurgeConfig config, HttpServer http, KnownHosts hosts) {
         this.config = config;
         this.http = http;
         this.hosts = hosts;
-        this.outputs = new OutputsReader(config, "surge-dashboard-" + ProcessHandle.current().pid());
+        this.outputs = new OutputsReader(
+                config, "surge-dashboard-" + ProcessHandle.current().pid());
         this.admin = Admin.create(config.kafka().clientProperties(Map.of()));
         this.feed = new Thread(this::feed, "surge-dashboard-feed");
         this.feed.setDaemon(true);
@@ -96,8 +98,8 @@ public final class DashboardServer implements AutoCloseable {
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
-            throw ConfigException.cannotListen("the dashboard", host, port, e,
-                    "choose another with --dashboard-port or --port");
+            throw ConfigException.cannotListen(
+                    "the dashboard", host, port, e, "choose another with --dashboard-port or --port");
         }
         DashboardServer server = new DashboardServer(config, http, new KnownHosts(host, names, "--allowed-host"));
         http.setExecutor(server.handlers);
@@ -111,7 +113,8 @@ public final class DashboardServer implements AutoCloseable {
 
     /** Where a browser opens the map. */
     public String url() {
-        return "http://" + http.getAddress().getHostString() + ":" + http.getAddress().getPort() + "/";
+        return "http://" + http.getAddress().getHostString() + ":"
+                + http.getAddress().getPort() + "/";
     }
 
     @Override
@@ -162,8 +165,11 @@ public final class DashboardServer implements AutoCloseable {
         // pages are admitted by several handler threads at once: the limit holds only if counting and adding are one
         synchronized (subscribers) {
             InetAddress address = exchange.getRemoteAddress().getAddress();
-            if (subscribers.size() >= MAX_SUBSCRIBERS || subscribers.stream()
-                    .filter(page -> page.address().equals(address)).count() >= MAX_SUBSCRIBERS_PER_ADDRESS) {
+            if (subscribers.size() >= MAX_SUBSCRIBERS
+                    || subscribers.stream()
+                                    .filter(page -> page.address().equals(address))
+                                    .count()
+                            >= MAX_SUBSCRIBERS_PER_ADDRESS) {
                 exchange.sendResponseHeaders(503, -1);
                 exchange.close();
                 return;
@@ -323,9 +329,13 @@ public final class DashboardServer implements AutoCloseable {
     private long inputRecords() {
         try {
             if (inputPartitions == null) {
-                inputPartitions = admin.describeTopics(
-                                List.of(config.topics().rideRequests(), config.topics().driverStatus()))
-                        .allTopicNames().get(2, TimeUnit.SECONDS).values().stream()
+                inputPartitions = admin
+                        .describeTopics(List.of(
+                                config.topics().rideRequests(), config.topics().driverStatus()))
+                        .allTopicNames()
+                        .get(2, TimeUnit.SECONDS)
+                        .values()
+                        .stream()
                         .flatMap(topic -> topic.partitions().stream()
                                 .map(partition -> new TopicPartition(topic.name(), partition.partition())))
                         .toList();

@@ -88,7 +88,9 @@ public final class ChildProcess implements AutoCloseable {
 
     private void signal(String signal) throws IOException, InterruptedException {
         ProcessHandle target = jvm().orElseThrow(() -> new IllegalStateException(name + " is not running"));
-        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(target.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(target.pid()))
+                .inheritIO()
+                .start();
         if (kill.waitFor() != 0) {
             throw new IOException("kill -" + signal + " " + target.pid() + " (" + name + ") failed");
         }
@@ -139,7 +141,10 @@ public final class ChildProcess implements AutoCloseable {
     private Optional<ProcessHandle> jvm() {
         // the shell's other child is the one waiting for our end of its input to close
         return shell.children()
-                .filter(child -> child.info().command().map(command -> command.endsWith("/java")).orElse(false))
+                .filter(child -> child.info()
+                        .command()
+                        .map(command -> command.endsWith("/java"))
+                        .orElse(false))
                 .findFirst();
     }
 

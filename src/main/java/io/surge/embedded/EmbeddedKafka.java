@@ -51,8 +51,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaSettings client;
     private KafkaRaftServer server;
 
-    private EmbeddedKafka(Map<String, String> serverProperties, Path logDirectory, boolean temporary,
-            int internalPort, KafkaSettings client) {
+    private EmbeddedKafka(
+            Map<String, String> serverProperties,
+            Path logDirectory,
+            boolean temporary,
+            int internalPort,
+            KafkaSettings client) {
         this.serverProperties = serverProperties;
         this.logDirectory = logDirectory;
         this.temporary = temporary;
@@ -113,8 +117,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(0, null, username, password, false, tls, client);
     }
 
-    private static EmbeddedKafka start(int port, Path logDirectory, String username, String password,
-            boolean authorize, BrokerTls tls, TlsStores clientStores) throws Exception {
+    private static EmbeddedKafka start(
+            int port,
+            Path logDirectory,
+            String username,
+            String password,
+            boolean authorize,
+            BrokerTls tls,
+            TlsStores clientStores)
+            throws Exception {
         boolean scram = username != null;
         String protocol = (scram ? "SASL_" : "") + (tls != null ? "SSL" : "PLAINTEXT");
         boolean temporary = logDirectory == null;
@@ -130,11 +141,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         config.put("controller.quorum.voters", NODE_ID + "@localhost:" + controller);
         config.put("controller.listener.names", "CONTROLLER");
         config.put("inter.broker.listener.name", "INTERNAL");
-        config.put("listeners", "EXTERNAL://localhost:" + external + ",INTERNAL://localhost:" + internal
-                + ",CONTROLLER://localhost:" + controller);
+        config.put(
+                "listeners",
+                "EXTERNAL://localhost:" + external + ",INTERNAL://localhost:" + internal + ",CONTROLLER://localhost:"
+                        + controller);
         config.put("advertised.listeners", "EXTERNAL://localhost:" + external + ",INTERNAL://localhost:" + internal);
-        config.put("listener.security.protocol.map",
-                "EXTERNAL:" + protocol + ",INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put(
+                "listener.security.protocol.map", "EXTERNAL:" + protocol + ",INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
         config.put("log.dirs", directory.toAbsolutePath().toString());
         config.put("offsets.topic.replication.factor", "1");
         config.put("offsets.topic.num.partitions", "4");
@@ -150,7 +163,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (scram) {
             config.put("listener.name.external.sasl.enabled.mechanisms", "SCRAM-SHA-512");
             // the broker checks SCRAM proofs against the credentials in its metadata; the login module needs no user
-            config.put("listener.name.external.scram-sha-512.sasl.jaas.config",
+            config.put(
+                    "listener.name.external.scram-sha-512.sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         }
         if (tls != null) {
@@ -266,7 +280,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             admin.createAcls(List.of(bindings)).all().get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             // the controller has committed them; the broker answers from its own copy of the metadata
-            while (!admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS)
+            while (!admin.describeAcls(AclBindingFilter.ANY)
+                    .values()
+                    .get(30, TimeUnit.SECONDS)
                     .containsAll(List.of(bindings))) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the broker did not apply the ACLs within 30 s");
@@ -289,7 +305,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = Admin.create(properties)) {
             while (true) {
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {

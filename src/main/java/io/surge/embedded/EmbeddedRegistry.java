@@ -51,17 +51,18 @@ public final class EmbeddedRegistry implements AutoCloseable {
         }
         int chosenPort = port == 0 ? FreePort.pick() : port;
         Path log = Files.createTempFile("surge-registry-", ".log");
-        List<String> jvm = new ArrayList<>(List.of(
-                "-Xmx384m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + chosenPort));
+        List<String> jvm = new ArrayList<>(
+                List.of("-Xmx384m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + chosenPort));
         if (storage != null) {
             Files.createDirectories(storage);
             // Apicurio's datasource setting; WRITE_DELAY=0 makes each registration durable when it is answered, so
             // that a registry killed right after a producer registered a schema still knows the id of its records
-            jvm.add("-DREGISTRY_DATASOURCE_URL=jdbc:h2:file:" + storage.toAbsolutePath().resolve("registry")
-                    + ";WRITE_DELAY=0");
+            jvm.add("-DREGISTRY_DATASOURCE_URL=jdbc:h2:file:"
+                    + storage.toAbsolutePath().resolve("registry") + ";WRITE_DELAY=0");
         }
         jvm.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
-        ChildProcess process = ChildProcess.startJava("the embedded registry", jvm, log, Path.of("").toAbsolutePath());
+        ChildProcess process = ChildProcess.startJava(
+                "the embedded registry", jvm, log, Path.of("").toAbsolutePath());
         EmbeddedRegistry registry = new EmbeddedRegistry(process, log, chosenPort);
         try {
             registry.awaitReady();
@@ -93,8 +94,10 @@ public final class EmbeddedRegistry implements AutoCloseable {
     }
 
     private void awaitReady() throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/subjects")).timeout(Duration.ofSeconds(2))
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/subjects"))
+                .timeout(Duration.ofSeconds(2))
                 .build();
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {

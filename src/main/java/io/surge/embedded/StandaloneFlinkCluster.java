@@ -40,13 +40,25 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
     /** What a Flink distribution's config.yaml passes every Flink JVM ({@code env.java.opts.all}) on Java 17. */
     private static final List<String> MODULE_OPENINGS = Stream.concat(
-            Stream.of("java.base/sun.net.util", "java.rmi/sun.rmi.registry", "java.security.jgss/sun.security.krb5")
-                    .map(module -> "--add-exports=" + module + "=ALL-UNNAMED"),
-            Stream.of("java.base/java.lang", "java.base/java.net", "java.base/java.io", "java.base/java.nio",
-                            "java.base/sun.nio.ch", "java.base/java.lang.reflect", "java.base/java.text",
-                            "java.base/java.time", "java.base/java.util", "java.base/java.util.concurrent",
-                            "java.base/java.util.concurrent.atomic", "java.base/java.util.concurrent.locks")
-                    .map(module -> "--add-opens=" + module + "=ALL-UNNAMED"))
+                    Stream.of(
+                                    "java.base/sun.net.util",
+                                    "java.rmi/sun.rmi.registry",
+                                    "java.security.jgss/sun.security.krb5")
+                            .map(module -> "--add-exports=" + module + "=ALL-UNNAMED"),
+                    Stream.of(
+                                    "java.base/java.lang",
+                                    "java.base/java.net",
+                                    "java.base/java.io",
+                                    "java.base/java.nio",
+                                    "java.base/sun.nio.ch",
+                                    "java.base/java.lang.reflect",
+                                    "java.base/java.text",
+                                    "java.base/java.time",
+                                    "java.base/java.util",
+                                    "java.base/java.util.concurrent",
+                                    "java.base/java.util.concurrent.atomic",
+                                    "java.base/java.util.concurrent.locks")
+                            .map(module -> "--add-opens=" + module + "=ALL-UNNAMED"))
             .toList();
 
     private final String classpath;
@@ -54,15 +66,21 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private final int restPort;
     /** Every TaskManager gets the same memory: computed once, from the configuration. */
     private final TaskExecutorProcessSpec taskManagerMemory;
+
     private final ChildProcess jobManager;
     private final Map<String, ChildProcess> taskManagers = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
     private int taskManagersStarted;
     private boolean closed;
 
-    private StandaloneFlinkCluster(String classpath, Path directory, int restPort,
-            TaskExecutorProcessSpec taskManagerMemory, ChildProcess jobManager) {
+    private StandaloneFlinkCluster(
+            String classpath,
+            Path directory,
+            int restPort,
+            TaskExecutorProcessSpec taskManagerMemory,
+            ChildProcess jobManager) {
         this.classpath = classpath;
         this.directory = directory;
         this.restPort = restPort;
@@ -77,22 +95,27 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
      * @param directory created for the cluster's files, and deleted with them on close
      * @param restPort the REST API's and web UI's port; 0 for a free one
      */
-    public static StandaloneFlinkCluster start(String classpath, Path directory, int restPort, int taskManagers,
-            int slotsPerTaskManager) throws Exception {
+    public static StandaloneFlinkCluster start(
+            String classpath, Path directory, int restPort, int taskManagers, int slotsPerTaskManager)
+            throws Exception {
         // the JVMs run in it, so relative paths would resolve twice
         Path home = directory.toAbsolutePath();
         Files.createDirectories(home.resolve("conf"));
         Files.createDirectories(home.resolve("log"));
         int port = restPort == 0 ? FreePort.pick() : restPort;
         writeConfiguration(home, port, slotsPerTaskManager);
-        Configuration flink = GlobalConfiguration.loadConfiguration(home.resolve("conf").toString());
+        Configuration flink =
+                GlobalConfiguration.loadConfiguration(home.resolve("conf").toString());
         JobManagerProcessSpec memory = JobManagerProcessUtils.processSpecFromConfig(flink);
-        ChildProcess jobManager = startFlinkJvm(classpath, home, "jobmanager",
+        ChildProcess jobManager = startFlinkJvm(
+                classpath,
+                home,
+                "jobmanager",
                 JobManagerProcessUtils.generateJvmParametersStr(memory, flink),
                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                 JobManagerProcessUtils.generateDynamicConfigsStr(memory));
-        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(classpath, home, port,
-                TaskExecutorProcessUtils.processSpecFromConfig(flink), jobManager);
+        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(
+                classpath, home, port, TaskExecutorProcessUtils.processSpecFromConfig(flink), jobManager);
         try {
             for (int i = 0; i < taskManagers; i++) {
                 cluster.addTaskManager();
@@ -117,17 +140,23 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     /** Starts one more TaskManager and waits until it has registered; returns its id. */
     public String addTaskManager() throws Exception {
         String id = "taskmanager-" + ++taskManagersStarted;
-        ChildProcess taskManager = startFlinkJvm(classpath, directory, id,
+        ChildProcess taskManager = startFlinkJvm(
+                classpath,
+                directory,
+                id,
                 ProcessMemoryUtils.generateJvmParametersStr(taskManagerMemory),
                 "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                TaskExecutorProcessUtils.generateDynamicConfigsStr(taskManagerMemory)
-                        + " -D taskmanager.resource-id=" + id);
+                TaskExecutorProcessUtils.generateDynamicConfigsStr(taskManagerMemory) + " -D taskmanager.resource-id="
+                        + id);
         taskManagers.put(id, taskManager);
-        Waiting.until(() -> {
-            jobManager.checkAlive();
-            taskManager.checkAlive();
-            return registeredTaskManagers().contains(id);
-        }, STARTUP_TIMEOUT, id + " to register with the JobManager at " + restUrl());
+        Waiting.until(
+                () -> {
+                    jobManager.checkAlive();
+                    taskManager.checkAlive();
+                    return registeredTaskManagers().contains(id);
+                },
+                STARTUP_TIMEOUT,
+                id + " to register with the JobManager at " + restUrl());
         return id;
     }
 
@@ -135,8 +164,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     public void kill(String taskManagerId) throws InterruptedException {
         ChildProcess taskManager = taskManagers.remove(taskManagerId);
         if (taskManager == null) {
-            throw new IllegalArgumentException("no running TaskManager " + taskManagerId + "; running: "
-                    + taskManagers.keySet());
+            throw new IllegalArgumentException(
+                    "no running TaskManager " + taskManagerId + "; running: " + taskManagers.keySet());
         }
         taskManager.kill();
     }
@@ -159,7 +188,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private List<String> registeredTaskManagers() throws InterruptedException {
         try {
             HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(restUrl() + "/taskmanagers")).timeout(Duration.ofSeconds(5))
+                    HttpRequest.newBuilder(URI.create(restUrl() + "/taskmanagers"))
+                            .timeout(Duration.ofSeconds(5))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
@@ -175,21 +205,35 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         }
     }
 
-    private static ChildProcess startFlinkJvm(String classpath, Path directory, String name, String memoryFlags,
-            String entryPoint, String dynamicProperties) throws IOException {
-        List<String> arguments = new ArrayList<>(Arrays.asList(memoryFlags.trim().split("\\s+")));
+    private static ChildProcess startFlinkJvm(
+            String classpath,
+            Path directory,
+            String name,
+            String memoryFlags,
+            String entryPoint,
+            String dynamicProperties)
+            throws IOException {
+        List<String> arguments =
+                new ArrayList<>(Arrays.asList(memoryFlags.trim().split("\\s+")));
         arguments.addAll(MODULE_OPENINGS);
         arguments.add("-Dlog.file=" + directory.resolve("log").resolve(name + ".log"));
-        arguments.add("-Dlog4j.configurationFile=" + directory.resolve("conf").resolve("log4j.properties").toUri());
-        arguments.addAll(List.of("-cp", classpath, entryPoint, "--configDir", directory.resolve("conf").toString()));
+        arguments.add("-Dlog4j.configurationFile="
+                + directory.resolve("conf").resolve("log4j.properties").toUri());
+        arguments.addAll(List.of(
+                "-cp",
+                classpath,
+                entryPoint,
+                "--configDir",
+                directory.resolve("conf").toString()));
         arguments.addAll(Arrays.asList(dynamicProperties.trim().split("\\s+")));
-        return ChildProcess.startJava("the Flink " + name, arguments, directory.resolve("log").resolve(name + ".out"),
-                directory);
+        return ChildProcess.startJava(
+                "the Flink " + name, arguments, directory.resolve("log").resolve(name + ".out"), directory);
     }
 
     private static void writeConfiguration(Path directory, int restPort, int slotsPerTaskManager) {
         Path tmp = directory.resolve("tmp");
-        String config = String.join("\n",
+        String config = String.join(
+                "\n",
                 "jobmanager.rpc.address: localhost",
                 "jobmanager.rpc.port: " + FreePort.pick(),
                 "jobmanager.bind-host: localhost",
@@ -207,7 +251,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                 "io.tmp.dirs: " + tmp,
                 "web.tmpdir: " + tmp,
                 "");
-        String log4j = String.join("\n",
+        String log4j = String.join(
+                "\n",
                 "rootLogger.level = INFO",
                 "rootLogger.appenderRef.file.ref = file",
                 "appender.file.type = File",

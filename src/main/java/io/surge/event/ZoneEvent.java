@@ -13,12 +13,18 @@ package io.surge.event;
  * @param metWatermark the watermark the input met as it entered the job, {@code Long.MIN_VALUE} before it did: the
  *     windows that watermark had emitted are closed to it wherever it goes, whatever the order it arrives there in
  */
-public record ZoneEvent(String zoneId, long eventTime, Kind kind, String driverId, boolean available,
-        RecordOrigin origin, long metWatermark) {
+public record ZoneEvent(
+        String zoneId,
+        long eventTime,
+        Kind kind,
+        String driverId,
+        boolean available,
+        RecordOrigin origin,
+        long metWatermark) {
 
     /** An input that has not entered the job yet. */
-    public ZoneEvent(String zoneId, long eventTime, Kind kind, String driverId, boolean available,
-            RecordOrigin origin) {
+    public ZoneEvent(
+            String zoneId, long eventTime, Kind kind, String driverId, boolean available, RecordOrigin origin) {
         this(zoneId, eventTime, kind, driverId, available, origin, Long.MIN_VALUE);
     }
 

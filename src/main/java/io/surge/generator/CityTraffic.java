@@ -30,6 +30,7 @@ public final class CityTraffic {
     static final double[] CONCERT = {40.7505, -73.9934};
     /** Williamsburg: the driver app fails for every driver there 35 s after the start. */
     static final double[] OUTAGE = {40.7081, -73.9571};
+
     private static final long CONCERT_AT = 20_000;
     private static final long OUTAGE_AT = 35_000;
 
@@ -38,6 +39,7 @@ public final class CityTraffic {
     private final int rows;
     /** Cumulative weights of the zones: where riders ask for rides, and where drivers roam (spread wider). */
     private final double[] demandWeights;
+
     private final double[] driverWeights;
     private final double ridesPerSecond;
     private final boolean incidents;
@@ -65,7 +67,12 @@ public final class CityTraffic {
         int driverCount = (int) Math.max(20, Math.round(ridesPerSecond * 48));
         for (int i = 0; i < driverCount; i++) {
             double[] point = randomPoint(driverWeights);
-            drivers.add(new Driver("driver-" + i, point[0], point[1], random.nextDouble() < 0.85, false,
+            drivers.add(new Driver(
+                    "driver-" + i,
+                    point[0],
+                    point[1],
+                    random.nextDouble() < 0.85,
+                    false,
                     random.nextLong(HEARTBEAT_MILLIS)));
         }
         if (incidents) {
@@ -115,7 +122,9 @@ public final class CityTraffic {
         long sinceStart = now - start;
         if (sinceStart >= CONCERT_AT && sinceStart < CONCERT_AT + 10_000) {
             for (int i = 0; i < poisson(1.0); i++) { // 10 requests a second for 10 s
-                events.add(ride(CONCERT[0] + random.nextDouble() * 0.004, CONCERT[1] + random.nextDouble() * 0.004,
+                events.add(ride(
+                        CONCERT[0] + random.nextDouble() * 0.004,
+                        CONCERT[1] + random.nextDouble() * 0.004,
                         now + random.nextLong(STEP_MILLIS)));
             }
         }
@@ -137,7 +146,9 @@ public final class CityTraffic {
         }
         for (int tries = 0; tries < 8; tries++) {
             Driver driver = drivers.get(random.nextInt(drivers.size()));
-            if (driver.available && !driver.pinned && Math.abs(driver.lat - pickup[0]) < 2 * CELL
+            if (driver.available
+                    && !driver.pinned
+                    && Math.abs(driver.lat - pickup[0]) < 2 * CELL
                     && Math.abs(driver.lon - pickup[1]) < 2 * CELL) {
                 driver.busyUntil = now + 30_000 + random.nextLong(90_000);
                 driver.becomeBusy = true;

@@ -2,11 +2,11 @@ package io.surge.ingest;
 
 import io.surge.avro.DriverStatus;
 import io.surge.avro.RideRequest;
+import io.surge.config.InputSettings;
 import io.surge.event.Ingested;
 import io.surge.event.Reason;
 import io.surge.event.RecordOrigin;
 import io.surge.event.ZoneEvent;
-import io.surge.config.InputSettings;
 import io.surge.time.Clock;
 import io.surge.zone.Area;
 import io.surge.zone.ZoneResolver;
@@ -50,7 +50,12 @@ public final class InputValidation implements Serializable {
                 idProblem("user_id", request.getUserId()),
                 coordinateProblem(request.getLat(), request.getLon()),
                 timeProblem(request.getEventTime()));
-        return judged(problem, request.getLat(), request.getLon(), request.getEventTime(), origin,
+        return judged(
+                problem,
+                request.getLat(),
+                request.getLon(),
+                request.getEventTime(),
+                origin,
                 () -> new ZoneEvent(
                         zones.zoneOf(request.getLat(), request.getLon()),
                         request.getEventTime().toEpochMilli(),
@@ -65,7 +70,12 @@ public final class InputValidation implements Serializable {
                 idProblem("driver_id", status.getDriverId()),
                 coordinateProblem(status.getLat(), status.getLon()),
                 timeProblem(status.getEventTime()));
-        return judged(problem, status.getLat(), status.getLon(), status.getEventTime(), origin,
+        return judged(
+                problem,
+                status.getLat(),
+                status.getLon(),
+                status.getEventTime(),
+                origin,
                 () -> new ZoneEvent(
                         zones.zoneOf(status.getLat(), status.getLon()),
                         status.getEventTime().toEpochMilli(),
@@ -76,17 +86,20 @@ public final class InputValidation implements Serializable {
     }
 
     /** Invalid if a field is; else out of the area, else ahead of the clock, if it is; else the zone event. */
-    private Ingested judged(String problem, double lat, double lon, Instant eventTime, RecordOrigin origin,
-            Supplier<ZoneEvent> event) {
+    private Ingested judged(
+            String problem, double lat, double lon, Instant eventTime, RecordOrigin origin, Supplier<ZoneEvent> event) {
         if (problem != null) {
             return Ingested.diverted(Reason.INVALID_FIELD, problem, origin);
         }
         if (!bounds.isEmpty() && bounds.stream().noneMatch(area -> area.contains(lat, lon))) {
-            return Ingested.diverted(Reason.OUT_OF_AREA, "lat " + lat + ", lon " + lon + " is outside every box"
-                    + " of zones.bounds", origin);
+            return Ingested.diverted(
+                    Reason.OUT_OF_AREA,
+                    "lat " + lat + ", lon " + lon + " is outside every box" + " of zones.bounds",
+                    origin);
         }
         String ahead = aheadOfTheClock(eventTime);
-        return ahead != null ? Ingested.diverted(Reason.FUTURE_EVENT_TIME, ahead, origin)
+        return ahead != null
+                ? Ingested.diverted(Reason.FUTURE_EVENT_TIME, ahead, origin)
                 : Ingested.accepted(event.get());
     }
 

@@ -61,12 +61,19 @@ public final class RecordedInputs {
             String type = record.path("type").asText();
             Optional<Input> input = Input.ofRecordedName(type);
             if (input.isEmpty()) {
-                return Ingested.diverted(Reason.UNDECODABLE, "line " + number + ": 'type' is '" + type + "', not "
-                        + Arrays.stream(Input.values()).map(Input::recordedName).collect(Collectors.joining(" or ")),
+                return Ingested.diverted(
+                        Reason.UNDECODABLE,
+                        "line " + number + ": 'type' is '" + type + "', not "
+                                + Arrays.stream(Input.values())
+                                        .map(Input::recordedName)
+                                        .collect(Collectors.joining(" or ")),
                         origin);
             }
-            return input.get().validate(validation, fromJson(record, input.get().schema()),
-                    withTopic(origin, topics.input(input.get())));
+            return input.get()
+                    .validate(
+                            validation,
+                            fromJson(record, input.get().schema()),
+                            withTopic(origin, topics.input(input.get())));
         } catch (IOException | IllegalArgumentException | java.time.DateTimeException e) {
             return Ingested.diverted(Reason.UNDECODABLE, "line " + number + ": " + e.getMessage(), origin);
         }
@@ -80,14 +87,17 @@ public final class RecordedInputs {
                 record.put(field.pos(), SpecificData.get().getDefaultValue(field));
                 continue;
             }
-            record.put(field.pos(), switch (field.schema().getType()) {
-                case STRING -> text(json, field.name());
-                case DOUBLE -> number(json, field.name());
-                case BOOLEAN -> bool(json, field.name());
-                case LONG -> time(json, field.name());
-                default -> throw new IllegalArgumentException("'" + field.name() + "' has a type recorded inputs do"
-                        + " not take");
-            });
+            record.put(
+                    field.pos(),
+                    switch (field.schema().getType()) {
+                        case STRING -> text(json, field.name());
+                        case DOUBLE -> number(json, field.name());
+                        case BOOLEAN -> bool(json, field.name());
+                        case LONG -> time(json, field.name());
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "'" + field.name() + "' has a type recorded inputs do" + " not take");
+                    });
         }
         return record;
     }

@@ -45,7 +45,8 @@ public record TlsStores(String trustStore, String trustStorePassword, String key
             keys.init(load(keyStore, keyStorePassword), chars(keyStorePassword));
         }
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
+        context.init(
+                keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
         return context;
     }
 
@@ -79,7 +80,8 @@ public record TlsStores(String trustStore, String trustStorePassword, String key
             if (cause instanceof SSLException found && tls == null) {
                 tls = found;
             }
-            if (cause instanceof CertificateException && String.valueOf(cause.getMessage()).contains("matching")) {
+            if (cause instanceof CertificateException
+                    && String.valueOf(cause.getMessage()).contains("matching")) {
                 return server + "'s certificate does not name the host surge connects to (" + cause.getMessage()
                         + "): connect by a name the certificate holds; surge keeps host name verification on";
             }
@@ -93,7 +95,8 @@ public record TlsStores(String trustStore, String trustStorePassword, String key
             return null;
         }
         return server + " ended the TLS handshake (" + tls.getMessage() + "), as a server does that requires a client"
-                + " certificate and was shown " + (keyStore == null ? "none" : "one it does not trust, from " + keyStore)
+                + " certificate and was shown "
+                + (keyStore == null ? "none" : "one it does not trust, from " + keyStore)
                 + ": set " + optionPrefix + "keystore to a key store whose certificate a CA trusted by " + server
                 + " signed";
     }

@@ -23,8 +23,10 @@ public final class BoundPrometheusReporter extends AbstractPrometheusReporter {
             // daemon threads: the endpoint must not keep a stopping surge alive
             this.server = new HTTPServer(address, collectors(), true);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve metrics on " + address + ": " + e.getMessage()
-                    + "; choose another --metrics-host or --metrics-port", e);
+            throw new UncheckedIOException(
+                    "cannot serve metrics on " + address + ": " + e.getMessage()
+                            + "; choose another --metrics-host or --metrics-port",
+                    e);
         }
         log.info("Serving metrics for Prometheus on {}", address);
     }

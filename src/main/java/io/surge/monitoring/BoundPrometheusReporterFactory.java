@@ -12,7 +12,7 @@ public final class BoundPrometheusReporterFactory implements MetricReporterFacto
 
     @Override
     public MetricReporter createMetricReporter(Properties properties) {
-        return new BoundPrometheusReporter(properties.getProperty(HOST, "127.0.0.1"),
-                Integer.parseInt(properties.getProperty(PORT)));
+        return new BoundPrometheusReporter(
+                properties.getProperty(HOST, "127.0.0.1"), Integer.parseInt(properties.getProperty(PORT)));
     }
 }

@@ -44,8 +44,11 @@ public final class KnownHosts {
             return true;
         }
         byte[] reason = ("This server answers requests for " + new TreeSet<>(names) + " only"
-                + (host == null ? "" : "; to reach it as " + name(host) + ", start it with " + option + " "
-                        + name(host)) + "\n").getBytes(StandardCharsets.UTF_8);
+                        + (host == null
+                                ? ""
+                                : "; to reach it as " + name(host) + ", start it with " + option + " " + name(host))
+                        + "\n")
+                .getBytes(StandardCharsets.UTF_8);
         ReverseProxy.respond(exchange, 403, reason);
         return false;
     }

@@ -38,9 +38,13 @@ public final class ReadOnlyWebUi extends ReverseProxy {
             return false;
         }
         exchange.getResponseHeaders().set("Allow", "GET");
-        respond(exchange, 405, ("surge serves Flink's web UI and REST API read-only: " + refused + " is refused."
-                + " Stop the job by stopping surge (Ctrl-C, SIGTERM); it resumes from its checkpoints when started"
-                + " again.\n").getBytes(StandardCharsets.UTF_8));
+        respond(
+                exchange,
+                405,
+                ("surge serves Flink's web UI and REST API read-only: " + refused + " is refused."
+                                + " Stop the job by stopping surge (Ctrl-C, SIGTERM); it resumes from its checkpoints when started"
+                                + " again.\n")
+                        .getBytes(StandardCharsets.UTF_8));
         return true;
     }
 

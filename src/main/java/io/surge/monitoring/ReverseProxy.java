@@ -109,7 +109,8 @@ public class ReverseProxy implements AutoCloseable {
                 respond(exchange, 503, new byte[0]);
                 return;
             }
-            response.headers().firstValue("Content-Type")
+            response.headers()
+                    .firstValue("Content-Type")
                     .ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
             respond(exchange, response.statusCode(), response.body());
         }

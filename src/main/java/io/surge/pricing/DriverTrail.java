@@ -27,8 +27,8 @@ public final class DriverTrail implements Serializable {
      * The driver's trail once {@code status} is on it and what is past by {@code watermark} is forgotten; {@code known}
      * is the trail before it, null for none, and is not changed. The notes the status causes go to {@code notes}.
      */
-    public Map<String, long[]> after(Map<String, long[]> known, ZoneEvent status, long watermark,
-            Consumer<ZoneEvent> notes) {
+    public Map<String, long[]> after(
+            Map<String, long[]> known, ZoneEvent status, long watermark, Consumer<ZoneEvent> notes) {
         Map<String, long[]> kept = stillPending(known, watermark);
         kept.forEach((zone, statuses) -> {
             if (!zone.equals(status.zoneId())) {

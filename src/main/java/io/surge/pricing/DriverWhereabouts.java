@@ -44,8 +44,9 @@ public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEv
 
     @Override
     public void open(OpenContext openContext) {
-        trailOfDriver = getRuntimeContext().getState(new ValueStateDescriptor<>("trail",
-                Types.MAP(Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO)));
+        trailOfDriver = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>(
+                        "trail", Types.MAP(Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO)));
     }
 
     @Override

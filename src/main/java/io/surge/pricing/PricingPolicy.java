@@ -42,14 +42,20 @@ public final class PricingPolicy implements Serializable {
     private final String version;
 
     public PricingPolicy(
-            double neighbourWeight, double pseudoCount, double maxStep, double deadband, double cap, List<AreaCap> caps) {
+            double neighbourWeight,
+            double pseudoCount,
+            double maxStep,
+            double deadband,
+            double cap,
+            List<AreaCap> caps) {
         this.neighbourWeight = neighbourWeight;
         this.pseudoCount = pseudoCount;
         this.maxStep = maxStep;
         this.deadband = deadband;
         this.cap = cap;
         this.caps = List.copyOf(caps);
-        this.version = version(List.of(neighbourWeight, pseudoCount, maxStep, deadband, cap, this.caps).toString());
+        this.version = version(List.of(neighbourWeight, pseudoCount, maxStep, deadband, cap, this.caps)
+                .toString());
     }
 
     /**
@@ -60,8 +66,8 @@ public final class PricingPolicy implements Serializable {
      * @param neighbourSupply the sum of its neighbours' supply in the same window, unweighted
      * @param lastPrice the zone's published multiplier one slide earlier, 1.0 when it had none
      */
-    public ZoneSurge price(ZoneSurge counted, double neighbourDemand, double neighbourSupply, double lastPrice,
-            long computedAt) {
+    public ZoneSurge price(
+            ZoneSurge counted, double neighbourDemand, double neighbourSupply, double lastPrice, long computedAt) {
         double demand = counted.demand() + neighbourWeight * neighbourDemand;
         double supply = counted.supply() + neighbourWeight * neighbourSupply;
         double pooled = Multiplier.of(demand, supply);
@@ -94,8 +100,14 @@ public final class PricingPolicy implements Serializable {
         }
         adjustedBy |= cappedBy != null ? Adjustment.CAP.bit() : 0;
 
-        return new ZoneSurge(counted.zoneId(), counted.windowStart(), counted.windowEnd(), counted.demand(),
-                counted.supply(), price, computedAt,
+        return new ZoneSurge(
+                counted.zoneId(),
+                counted.windowStart(),
+                counted.windowEnd(),
+                counted.demand(),
+                counted.supply(),
+                price,
+                computedAt,
                 new Pricing(counted.multiplier(), demand, supply, adjustedBy, cappedBy, version));
     }
 

@@ -46,6 +46,7 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
 
     /** By the windows' emit time, then zone: the zone's own result, if it came, and its neighbours' sums. */
     private transient NavigableMap<Long, Map<String, Pool>> pools;
+
     private transient ListState<OpenPool> checkpointedPools;
     /**
      * The zone's last published price, kept only while the next price moves from it: until the next window is priced,
@@ -54,6 +55,7 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
     private transient ValueState<LastPrice> lastPrice;
     /** The highest price among this subtask's zones in the latest window it priced: the city's peak price. */
     private transient double latestMaxMultiplier;
+
     private transient long latestWindowEnd;
 
     /**
@@ -89,12 +91,12 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         pools = new TreeMap<>();
-        checkpointedPools = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("open-pools", TypeInformation.of(OpenPool.class)));
+        checkpointedPools = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("open-pools", TypeInformation.of(OpenPool.class)));
         TaskInfo task = getRuntimeContext().getTaskInfo();
         for (OpenPool open : checkpointedPools.get()) {
-            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(open.zoneId(),
-                    task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks())
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                            open.zoneId(), task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks())
                     == task.getIndexOfThisSubtask()) {
                 pools.computeIfAbsent(open.emittedAt(), at -> new HashMap<>()).put(open.zoneId(), open.pool());
             }
@@ -138,8 +140,12 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
             }
             return;
         }
-        ZoneSurge priced = policy.price(pool.own(), pool.neighbourDemand(), pool.neighbourSupply(),
-                last == null ? Multiplier.MIN : last.multiplier(), clock.millis());
+        ZoneSurge priced = policy.price(
+                pool.own(),
+                pool.neighbourDemand(),
+                pool.neighbourSupply(),
+                last == null ? Multiplier.MIN : last.multiplier(),
+                clock.millis());
         output.collect(new StreamRecord<>(priced, emittedAt));
         trackMaxMultiplier(windowEnd, priced.multiplier());
         if (priced.multiplier() == Multiplier.MIN) {
@@ -156,8 +162,8 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         List<OpenPool> open = new ArrayList<>();
-        pools.forEach((emittedAt, zones) -> zones.forEach(
-                (zone, pool) -> open.add(new OpenPool(emittedAt, zone, pool))));
+        pools.forEach(
+                (emittedAt, zones) -> zones.forEach((zone, pool) -> open.add(new OpenPool(emittedAt, zone, pool))));
         checkpointedPools.update(open);
     }
 

@@ -12,13 +12,13 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.LongPredicate;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -71,6 +71,7 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     private transient MapState<String, long[]> driverStatuses;
     /** Where the zones' state is kept: set by {@link SurgeWindowsOperator}, which runs these windows. */
     private transient KeyedStateStore zoneState;
+
     private transient CheckpointedWatermark checkpointedWatermark;
     private transient Counter counted;
     private transient Counter late;
@@ -140,7 +141,8 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
         long slice = window.sliceOf(event.eventTime());
         // the event's windows are those open by the watermark it met upstream, unless this operator's own, restored
         // from a checkpoint, is higher
-        long watermark = Math.max(event.metWatermark(),
+        long watermark = Math.max(
+                event.metWatermark(),
                 checkpointedWatermark.effective(ctx.timerService().currentWatermark()));
         if (window.isLate(slice, watermark)) {
             if (event.kind() != ZoneEvent.Kind.DRIVER_ELSEWHERE) {
@@ -231,8 +233,13 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
         }
 
         if (windowHasRecords) {
-            ZoneSurge counted = ZoneSurge.counted(ctx.getCurrentKey(), window.windowStart(endSlice),
-                    window.windowEnd(endSlice), demand, supply, clock.millis());
+            ZoneSurge counted = ZoneSurge.counted(
+                    ctx.getCurrentKey(),
+                    window.windowStart(endSlice),
+                    window.windowEnd(endSlice),
+                    demand,
+                    supply,
+                    clock.millis());
             out.collect(counted);
             windowsEmitted.inc();
             if (firstEmittedSinceBarrier == 0) {

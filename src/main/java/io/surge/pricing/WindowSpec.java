@@ -14,8 +14,8 @@ public record WindowSpec(long sizeMillis, long slideMillis, long allowedLateness
 
     public WindowSpec {
         if (slideMillis <= 0 || sizeMillis <= 0 || sizeMillis % slideMillis != 0) {
-            throw new IllegalArgumentException(
-                    "window size " + sizeMillis + " ms must be a positive whole multiple of slide " + slideMillis + " ms");
+            throw new IllegalArgumentException("window size " + sizeMillis
+                    + " ms must be a positive whole multiple of slide " + slideMillis + " ms");
         }
         if (allowedLatenessMillis < 0) {
             throw new IllegalArgumentException("allowed lateness must not be negative, was " + allowedLatenessMillis);

@@ -55,7 +55,12 @@ public record ZoneSurge(
      * @param cap the name of the cap that lowered the price, null when none did
      * @param policyVersion the version of the pricing policy that made it ({@link PricingPolicy#version})
      */
-    public record Pricing(double rawMultiplier, double pooledDemand, double pooledSupply, int adjustedBy, String cap,
+    public record Pricing(
+            double rawMultiplier,
+            double pooledDemand,
+            double pooledSupply,
+            int adjustedBy,
+            String cap,
             String policyVersion) {
 
         public boolean adjustedBy(Adjustment adjustment) {

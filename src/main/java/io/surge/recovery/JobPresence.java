@@ -56,6 +56,7 @@ public final class JobPresence implements AutoCloseable {
      * (a third of the session timeout) before the stop, and some margin is left for the time it takes to notice.
      */
     static final Duration STOP_LOSING_CLAIM = SESSION_TIMEOUT.dividedBy(2);
+
     private static final Duration TICK = Duration.ofMillis(50);
 
     private final KafkaConsumer<byte[], byte[]> member;
@@ -63,8 +64,8 @@ public final class JobPresence implements AutoCloseable {
     private final Thread stopWatch;
     private final StrayTransactions strays;
 
-    private JobPresence(KafkaConsumer<byte[], byte[]> member, Thread heartbeat, Thread stopWatch,
-            StrayTransactions strays) {
+    private JobPresence(
+            KafkaConsumer<byte[], byte[]> member, Thread heartbeat, Thread stopWatch, StrayTransactions strays) {
         this.member = member;
         this.heartbeat = heartbeat;
         this.stopWatch = stopWatch;
@@ -92,18 +93,28 @@ public final class JobPresence implements AutoCloseable {
         Optional<String> predecessor = state.previousInstance();
         List<String> gone = awaitNoOtherMember(config, group, predecessor);
         if (!gone.isEmpty()) {
-            LOG.info("taking job '{}' over from {}, which may only have been stopped: its transactional ids are its"
-                    + " own, and any transaction it begins from now on is aborted", config.jobName(), gone);
+            LOG.info(
+                    "taking job '{}' over from {}, which may only have been stopped: its transactional ids are its"
+                            + " own, and any transaction it begins from now on is aborted",
+                    config.jobName(),
+                    gone);
         }
         // ends with the process part of its transactional ids, by which a standby knows whose to sweep
         String self = config.jobName() + "-" + InetAddress.getLocalHost().getHostName() + "-"
                 + ProcessHandle.current().pid() + "-" + KafkaEndpoints.thisProcess();
         state.recordInstance(self);
-        KafkaConsumer<byte[], byte[]> member = KafkaReaders.create(config.kafka(), group,
-                KafkaReaders.Isolation.COMMITTED, false, Map.of(
-                        ConsumerConfig.CLIENT_ID_CONFIG, self,
-                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis(),
-                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3));
+        KafkaConsumer<byte[], byte[]> member = KafkaReaders.create(
+                config.kafka(),
+                group,
+                KafkaReaders.Isolation.COMMITTED,
+                false,
+                Map.of(
+                        ConsumerConfig.CLIENT_ID_CONFIG,
+                        self,
+                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                        (int) SESSION_TIMEOUT.toMillis(),
+                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                        (int) SESSION_TIMEOUT.toMillis() / 3));
         member.subscribe(List.of(config.topics().deadLetters()), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
@@ -122,7 +133,8 @@ public final class JobPresence implements AutoCloseable {
         StrayTransactions strays;
         try {
             // a process waited out may not have written under its ids yet, and come back
-            strays = StrayTransactions.watch(config, gone.stream().map(JobPresence::processOfMember).toList());
+            strays = StrayTransactions.watch(
+                    config, gone.stream().map(JobPresence::processOfMember).toList());
         } catch (RuntimeException | InterruptedException e) {
             member.close();
             throw e;
@@ -170,7 +182,9 @@ public final class JobPresence implements AutoCloseable {
                 others.forEach(other -> waitedOut.add(other.clientId()));
                 if (System.nanoTime() > deadline) {
                     throw new RecoveryException("job '" + config.jobName() + "' is already running against this"
-                            + " Kafka: " + others.stream().map(m -> m.clientId() + " from " + m.host())
+                            + " Kafka: "
+                            + others.stream()
+                                    .map(m -> m.clientId() + " from " + m.host())
                                     .collect(Collectors.joining(", "))
                             + " is in its consumer group " + group + ". Two jobs of one name would both commit"
                             + " results, each twice; stop that one first, or give this one another job.name");
@@ -189,7 +203,10 @@ public final class JobPresence implements AutoCloseable {
             throws ExecutionException, TimeoutException, InterruptedException {
         ConsumerGroupDescription description;
         try {
-            description = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+            description = admin.describeConsumerGroups(List.of(group))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(group);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupIdNotFoundException) {
                 return List.of();
@@ -197,7 +214,9 @@ public final class JobPresence implements AutoCloseable {
             throw e;
         }
         return description.members().stream()
-                .filter(member -> predecessor.map(known -> !known.equals(member.clientId())).orElse(true))
+                .filter(member -> predecessor
+                        .map(known -> !known.equals(member.clientId()))
+                        .orElse(true))
                 .toList();
     }
 

@@ -35,6 +35,7 @@ public final class LocalRun implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
     /** The exit code of a process that ended because it lost its claim on the job. */
     private static final int EXIT_CLAIM_LOST = 3;
+
     private static final Duration CHECKPOINT_POLL = Duration.ofSeconds(1);
     private static final String STATE_RESTORE =
             "org.apache.flink.streaming.api.operators.StreamTaskStateInitializerImpl";
@@ -48,8 +49,13 @@ public final class LocalRun implements AutoCloseable {
     /** Whether the outputs are transactional, so that other processes' open transactions matter. */
     private final boolean exactlyOnce;
 
-    private LocalRun(StateDirectory state, JobPresence presence, RetainedCheckpoints checkpoints, StartPoint start,
-            boolean fromRetained, boolean exactlyOnce) {
+    private LocalRun(
+            StateDirectory state,
+            JobPresence presence,
+            RetainedCheckpoints checkpoints,
+            StartPoint start,
+            boolean fromRetained,
+            boolean exactlyOnce) {
         this.state = state;
         this.presence = presence;
         this.checkpoints = checkpoints;
@@ -76,7 +82,12 @@ public final class LocalRun implements AutoCloseable {
             StartPoint start = startPoint(config, checkpoints, kafka, fresh, savepoint, now);
             LOG.info("{}", start.description());
             warnWhenDownTooLong(config, start, savepoint == null, now);
-            return new LocalRun(state, presence, checkpoints, start, savepoint == null && start.from() != null,
+            return new LocalRun(
+                    state,
+                    presence,
+                    checkpoints,
+                    start,
+                    savepoint == null && start.from() != null,
                     config.output().exactlyOnce());
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (presence != null) {
@@ -94,29 +105,41 @@ public final class LocalRun implements AutoCloseable {
      * close it; the other aborts the transactions this one leaves open.
      */
     private static void endAfterLosingClaim(SurgeConfig config, String why) {
-        LOG.error("surge run lost its claim on job '{}': {}. Another surge run may have taken the job over, so this"
-                + " one ends now, with exit code {}, and writes nothing more. Started again, it resumes from the"
-                + " newest checkpoint, or is refused while another surge run holds the job", config.jobName(), why,
+        LOG.error(
+                "surge run lost its claim on job '{}': {}. Another surge run may have taken the job over, so this"
+                        + " one ends now, with exit code {}, and writes nothing more. Started again, it resumes from the"
+                        + " newest checkpoint, or is refused while another surge run holds the job",
+                config.jobName(),
+                why,
                 EXIT_CLAIM_LOST);
         Runtime.getRuntime().halt(EXIT_CLAIM_LOST);
     }
 
-    private static StartPoint startPoint(SurgeConfig config, RetainedCheckpoints checkpoints, KafkaCluster kafka,
-            boolean fresh, String savepoint, Instant now) throws IOException {
+    private static StartPoint startPoint(
+            SurgeConfig config,
+            RetainedCheckpoints checkpoints,
+            KafkaCluster kafka,
+            boolean fresh,
+            String savepoint,
+            Instant now)
+            throws IOException {
         if (fresh) {
             Path aside = checkpoints.setAside(now);
             checkpoints.recordKafkaCluster(kafka.id());
             return StartPoint.fresh("starting with empty state, as asked (--fresh), from the committed offsets of"
                     + " consumer group " + config.jobName()
-                    + (aside == null ? "" : "; the checkpoints that were in " + checkpoints.location()
-                            + " are kept in " + aside + " (delete it when no longer needed)"));
+                    + (aside == null
+                            ? ""
+                            : "; the checkpoints that were in " + checkpoints.location() + " are kept in " + aside
+                                    + " (delete it when no longer needed)"));
         }
         if (savepoint != null) {
             return StartPoint.savepoint(RetainedCheckpoints.inspect(new Path(savepoint)));
         }
         var retained = checkpoints.list();
         var recorded = checkpoints.kafkaCluster();
-        if (recorded.isPresent() && !recorded.get().equals(kafka.id())
+        if (recorded.isPresent()
+                && !recorded.get().equals(kafka.id())
                 && retained.stream().anyMatch(RetainedCheckpoint::completed)) {
             throw new RecoveryException("the checkpoints in " + checkpoints.location() + " hold offsets of Kafka"
                     + " cluster " + recorded.get() + ", but kafka.bootstrap (" + config.bootstrapServers()
@@ -137,12 +160,18 @@ public final class LocalRun implements AutoCloseable {
      */
     private static void warnWhenDownTooLong(SurgeConfig config, StartPoint start, boolean checkpoint, Instant now) {
         var checkpointing = config.checkpointing();
-        if (checkpoint && start.from() != null && start.from().age(now).plus(checkpointing.interval())
-                .compareTo(checkpointing.transactionTimeout()) > 0) {
-            LOG.warn("checkpoint {} completed {} ago, longer than kafka.transaction-timeout ({}) allows: Kafka has"
-                    + " likely aborted the results it was committing, and the windows emitted in its last interval"
-                    + " are missing from the outputs; recovery.max-downtime says how long an outage the settings"
-                    + " ride out", start.from().id(), start.from().age(now), checkpointing.transactionTimeout());
+        if (checkpoint
+                && start.from() != null
+                && start.from().age(now).plus(checkpointing.interval()).compareTo(checkpointing.transactionTimeout())
+                        > 0) {
+            LOG.warn(
+                    "checkpoint {} completed {} ago, longer than kafka.transaction-timeout ({}) allows: Kafka has"
+                            + " likely aborted the results it was committing, and the windows emitted in its last interval"
+                            + " are missing from the outputs; recovery.max-downtime says how long an outage the settings"
+                            + " ride out",
+                    start.from().id(),
+                    start.from().age(now),
+                    checkpointing.transactionTimeout());
         }
     }
 
@@ -186,8 +215,11 @@ public final class LocalRun implements AutoCloseable {
                 unreadable = false;
             } catch (IOException e) {
                 if (!unreadable) {
-                    LOG.warn("cannot look for the job's first checkpoint in {}; trying again every {} s",
-                            checkpoints.location(), CHECKPOINT_POLL.toSeconds(), e);
+                    LOG.warn(
+                            "cannot look for the job's first checkpoint in {}; trying again every {} s",
+                            checkpoints.location(),
+                            CHECKPOINT_POLL.toSeconds(),
+                            e);
                 }
                 unreadable = true;
             }
@@ -211,9 +243,11 @@ public final class LocalRun implements AutoCloseable {
         Throwable root = causes(failure).reduce((cause, deeper) -> deeper).orElseThrow();
         String reason = root.getClass().getSimpleName() + ": " + root.getMessage();
         RetainedCheckpoints.markRestoreFailed(start.from().directory(), reason);
-        return new RecoveryException("the job could not restore checkpoint id=" + start.from().id() + " ("
-                + start.from().directory() + "): " + reason + ". It is marked damaged; started again, surge run"
-                + " resumes from the checkpoint before it", failure);
+        return new RecoveryException(
+                "the job could not restore checkpoint id=" + start.from().id() + " ("
+                        + start.from().directory() + "): " + reason + ". It is marked damaged; started again, surge run"
+                        + " resumes from the checkpoint before it",
+                failure);
     }
 
     private static Stream<Throwable> causes(Throwable failure) {

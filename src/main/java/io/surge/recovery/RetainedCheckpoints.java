@@ -41,6 +41,7 @@ public final class RetainedCheckpoints {
     static final String METADATA = "_metadata";
     /** Beside a checkpoint's metadata when a job could not restore it: what went wrong. */
     private static final String RESTORE_FAILED = "_restore-failed";
+
     private static final String KAFKA_CLUSTER = "kafka-cluster-id";
     private static final Pattern CHECKPOINT_DIRECTORY = Pattern.compile("chk-(\\d+)");
 
@@ -52,7 +53,8 @@ public final class RetainedCheckpoints {
 
     /** A location on this machine's file system. */
     public static RetainedCheckpoints local(java.nio.file.Path directory) {
-        return new RetainedCheckpoints(new Path("file", null, directory.toAbsolutePath().toString()));
+        return new RetainedCheckpoints(
+                new Path("file", null, directory.toAbsolutePath().toString()));
     }
 
     public Path location() {
@@ -88,7 +90,8 @@ public final class RetainedCheckpoints {
         if (!fs.exists(location)) {
             return null;
         }
-        Path aside = new Path(location.getParent(),
+        Path aside = new Path(
+                location.getParent(),
                 location.getName() + ".replaced-" + now.toString().replace(':', '-'));
         if (!fs.rename(location, aside)) {
             throw new IOException("cannot move " + location + " to " + aside);
@@ -137,7 +140,10 @@ public final class RetainedCheckpoints {
      * @param newestFirst what {@link #list()} returned
      */
     public void prune(List<RetainedCheckpoint> newestFirst) throws IOException {
-        List<RetainedCheckpoint> kept = newestFirst.stream().filter(RetainedCheckpoint::restorable).limit(2).toList();
+        List<RetainedCheckpoint> kept = newestFirst.stream()
+                .filter(RetainedCheckpoint::restorable)
+                .limit(2)
+                .toList();
         if (kept.isEmpty()) {
             return;
         }
@@ -173,7 +179,9 @@ public final class RetainedCheckpoints {
         } catch (IOException | RuntimeException e) {
             return new RetainedCheckpoint(id, directory, completedAt, METADATA + " cannot be read (" + e + ")");
         }
-        Optional<String> damaged = stateFiles(loaded).map(RetainedCheckpoints::damage).flatMap(Optional::stream)
+        Optional<String> damaged = stateFiles(loaded)
+                .map(RetainedCheckpoints::damage)
+                .flatMap(Optional::stream)
                 .findFirst();
         if (damaged.isPresent()) {
             return new RetainedCheckpoint(id, directory, completedAt, damaged.get());
@@ -181,8 +189,12 @@ public final class RetainedCheckpoints {
         Path failed = new Path(directory, RESTORE_FAILED);
         if (fs.exists(failed)) {
             try (FSDataInputStream in = fs.open(failed)) {
-                return new RetainedCheckpoint(id, directory, completedAt, "a job could not restore it ("
-                        + new String(in.readAllBytes(), StandardCharsets.UTF_8).strip() + ")");
+                return new RetainedCheckpoint(
+                        id,
+                        directory,
+                        completedAt,
+                        "a job could not restore it (" + new String(in.readAllBytes(), StandardCharsets.UTF_8).strip()
+                                + ")");
             }
         }
         return new RetainedCheckpoint(loaded.getCheckpointId(), directory, completedAt, null);
@@ -234,8 +246,11 @@ public final class RetainedCheckpoints {
     }
 
     private static Stream<StreamStateHandle> handles(OperatorSubtaskState subtask) {
-        return Stream.of(subtask.getManagedOperatorState(), subtask.getRawOperatorState(),
-                        subtask.getManagedKeyedState(), subtask.getRawKeyedState())
+        return Stream.of(
+                        subtask.getManagedOperatorState(),
+                        subtask.getRawOperatorState(),
+                        subtask.getManagedKeyedState(),
+                        subtask.getRawKeyedState())
                 .flatMap(collection -> collection.stream().map(StateObject.class::cast))
                 .flatMap(handle -> handle instanceof IncrementalRemoteKeyedStateHandle incremental
                         ? incremental.streamSubHandles()

@@ -32,26 +32,31 @@ public record StartPoint(RetainedCheckpoint from, String description) {
      * @param groupHasOffsets whether that group has committed offsets on the job's Kafka cluster
      * @throws RecoveryException when results were committed but no checkpoint can restore the state behind them
      */
-    public static StartPoint choose(List<RetainedCheckpoint> newestFirst, String location, String group,
-            boolean groupHasOffsets, Instant now) {
-        List<RetainedCheckpoint> skipped =
-                newestFirst.stream().takeWhile(checkpoint -> !checkpoint.restorable()).toList();
+    public static StartPoint choose(
+            List<RetainedCheckpoint> newestFirst, String location, String group, boolean groupHasOffsets, Instant now) {
+        List<RetainedCheckpoint> skipped = newestFirst.stream()
+                .takeWhile(checkpoint -> !checkpoint.restorable())
+                .toList();
         if (skipped.size() < newestFirst.size()) {
             RetainedCheckpoint chosen = newestFirst.get(skipped.size());
             String from = "resuming from checkpoint id=" + chosen.id() + " age=" + format(chosen.age(now)) + " path="
                     + chosen.directory();
-            List<RetainedCheckpoint> completedSkipped = skipped.stream().filter(RetainedCheckpoint::completed).toList();
+            List<RetainedCheckpoint> completedSkipped =
+                    skipped.stream().filter(RetainedCheckpoint::completed).toList();
             if (completedSkipped.isEmpty()) {
-                return new StartPoint(chosen, from
-                        + (skipped.isEmpty() ? "" : " (skipped, never completed: " + ids(skipped) + ")"));
+                return new StartPoint(
+                        chosen, from + (skipped.isEmpty() ? "" : " (skipped, never completed: " + ids(skipped) + ")"));
             }
             // the newer checkpoint counted as complete, so its results may have been committed: they come again
-            return new StartPoint(chosen, from + "; newer, damaged: " + list(completedSkipped)
-                    + ". Results committed after checkpoint " + chosen.id()
-                    + " are computed and written again: read_committed consumers may see those (zone, window_end)"
-                    + " twice, with equal values");
+            return new StartPoint(
+                    chosen,
+                    from + "; newer, damaged: " + list(completedSkipped)
+                            + ". Results committed after checkpoint " + chosen.id()
+                            + " are computed and written again: read_committed consumers may see those (zone, window_end)"
+                            + " twice, with equal values");
         }
-        List<RetainedCheckpoint> damaged = newestFirst.stream().filter(RetainedCheckpoint::completed).toList();
+        List<RetainedCheckpoint> damaged =
+                newestFirst.stream().filter(RetainedCheckpoint::completed).toList();
         if (!damaged.isEmpty()) {
             throw new RecoveryException("no checkpoint in " + location + " can be restored: " + list(damaged)
                     + ". Starting with empty state would publish wrong multipliers for the windows open at that"
@@ -63,9 +68,11 @@ public record StartPoint(RetainedCheckpoint from, String description) {
                     + " elsewhere (another state.dir or checkpoint.dir?). Point surge there, or start over with --fresh"
                     + " (empty windows from the committed offsets)");
         }
-        return new StartPoint(null, "starting with empty state: no checkpoint in " + location
-                + (newestFirst.isEmpty() ? "" : " completed (" + ids(newestFirst) + " never did)")
-                + " and no committed offsets, so nothing of this job was delivered yet");
+        return new StartPoint(
+                null,
+                "starting with empty state: no checkpoint in " + location
+                        + (newestFirst.isEmpty() ? "" : " completed (" + ids(newestFirst) + " never did)")
+                        + " and no committed offsets, so nothing of this job was delivered yet");
     }
 
     public static StartPoint fresh(String description) {
@@ -77,8 +84,10 @@ public record StartPoint(RetainedCheckpoint from, String description) {
             throw new RecoveryException("the savepoint " + savepoint.directory() + " cannot be restored: "
                     + savepoint.problem() + "; give --from-savepoint the directory holding its " + "_metadata");
         }
-        return new StartPoint(savepoint,
-                "resuming from savepoint id=" + savepoint.id() + " path=" + savepoint.directory() + " (--from-savepoint)");
+        return new StartPoint(
+                savepoint,
+                "resuming from savepoint id=" + savepoint.id() + " path=" + savepoint.directory()
+                        + " (--from-savepoint)");
     }
 
     /**
@@ -97,7 +106,9 @@ public record StartPoint(RetainedCheckpoint from, String description) {
     }
 
     private static String list(List<RetainedCheckpoint> checkpoints) {
-        return checkpoints.stream().map(c -> "chk-" + c.id() + ": " + c.problem()).collect(Collectors.joining("; "));
+        return checkpoints.stream()
+                .map(c -> "chk-" + c.id() + ": " + c.problem())
+                .collect(Collectors.joining("; "));
     }
 
     private static String format(Duration duration) {

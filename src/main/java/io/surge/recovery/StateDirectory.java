@@ -34,8 +34,12 @@ public final class StateDirectory implements AutoCloseable {
 
     /** Takes the job's directory, creating it; refuses when another process on this machine holds it. */
     public static StateDirectory lock(Path stateDir, String jobName) {
-        return lock(stateDir.resolve(jobName), "job '" + jobName + "'", "the state directory",
-                "give this one another job.name", "set state.dir to another directory");
+        return lock(
+                stateDir.resolve(jobName),
+                "job '" + jobName + "'",
+                "the state directory",
+                "give this one another job.name",
+                "set state.dir to another directory");
     }
 
     /**
@@ -51,7 +55,10 @@ public final class StateDirectory implements AutoCloseable {
         FileChannel channel = null;
         try {
             Files.createDirectories(absolute);
-            channel = FileChannel.open(absolute.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.READ,
+            channel = FileChannel.open(
+                    absolute.resolve(LOCK),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             FileLock lock = tryLock(channel);
             if (lock == null) {
@@ -62,7 +69,10 @@ public final class StateDirectory implements AutoCloseable {
                         + absolute + "; stop that one first, or " + sharing);
             }
             channel.truncate(0);
-            channel.write(StandardCharsets.UTF_8.encode(String.valueOf(ProcessHandle.current().pid())), 0);
+            channel.write(
+                    StandardCharsets.UTF_8.encode(
+                            String.valueOf(ProcessHandle.current().pid())),
+                    0);
             channel.force(true);
             return new StateDirectory(absolute, channel, lock);
         } catch (IOException e) {
@@ -79,7 +89,8 @@ public final class StateDirectory implements AutoCloseable {
     /** What the previous process of this job called itself to Kafka ({@link JobPresence}), if any ran here. */
     Optional<String> previousInstance() throws IOException {
         try {
-            return Optional.of(Files.readString(directory.resolve(INSTANCE)).strip()).filter(id -> !id.isEmpty());
+            return Optional.of(Files.readString(directory.resolve(INSTANCE)).strip())
+                    .filter(id -> !id.isEmpty());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -87,7 +98,10 @@ public final class StateDirectory implements AutoCloseable {
 
     void recordInstance(String instance) throws IOException {
         Path written = Files.writeString(directory.resolve(INSTANCE + ".new"), instance);
-        Files.move(written, directory.resolve(INSTANCE), StandardCopyOption.ATOMIC_MOVE,
+        Files.move(
+                written,
+                directory.resolve(INSTANCE),
+                StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
     }
 

@@ -60,8 +60,8 @@ final class StrayTransactions implements AutoCloseable {
     /** Null when the job's outputs are not transactional. */
     private final Thread sweeper;
 
-    private StrayTransactions(SurgeConfig config, Admin admin, Set<String> knownProcesses,
-            Map<String, Holder> inProgressAtClaim) {
+    private StrayTransactions(
+            SurgeConfig config, Admin admin, Set<String> knownProcesses, Map<String, Holder> inProgressAtClaim) {
         this.config = config;
         this.admin = admin;
         this.knownProcesses = knownProcesses;
@@ -86,9 +86,11 @@ final class StrayTransactions implements AutoCloseable {
             strays = new StrayTransactions(config, admin, known, inProgress(config, admin, known));
         } catch (ExecutionException | TimeoutException e) {
             admin.close();
-            throw new RecoveryException("cannot list the transactions of job '" + config.jobName() + "' on Kafka at "
-                    + config.bootstrapServers() + " (" + e.getMessage() + "), which a job reads at its start to"
-                    + " abort those that other processes of it leave open; check kafka.bootstrap", e);
+            throw new RecoveryException(
+                    "cannot list the transactions of job '" + config.jobName() + "' on Kafka at "
+                            + config.bootstrapServers() + " (" + e.getMessage() + "), which a job reads at its start to"
+                            + " abort those that other processes of it leave open; check kafka.bootstrap",
+                    e);
         } catch (RuntimeException | InterruptedException e) {
             admin.close();
             throw e;
@@ -112,13 +114,18 @@ final class StrayTransactions implements AutoCloseable {
                     inProgress(config, admin, knownProcesses).forEach((id, holder) -> {
                         if (jobCheckpointed || !holder.equals(inProgressAtClaim.get(id))) {
                             abort(id);
-                            LOG.warn("aborted transaction {} ({}) of job '{}', which another process of the job left"
-                                    + " open: it would have held back read_committed consumers of the job's outputs"
-                                    + " until Kafka timed it out", id, holder, config.jobName());
+                            LOG.warn(
+                                    "aborted transaction {} ({}) of job '{}', which another process of the job left"
+                                            + " open: it would have held back read_committed consumers of the job's outputs"
+                                            + " until Kafka timed it out",
+                                    id,
+                                    holder,
+                                    config.jobName());
                         }
                     });
                     if (failing) {
-                        LOG.info("looking for transactions of job '{}' left open by other processes works again",
+                        LOG.info(
+                                "looking for transactions of job '{}' left open by other processes works again",
                                 config.jobName());
                     }
                     failing = false;
@@ -126,8 +133,12 @@ final class StrayTransactions implements AutoCloseable {
                     return;
                 } catch (ExecutionException | TimeoutException | RuntimeException e) {
                     if (!failing) {
-                        LOG.warn("cannot look for transactions of job '{}' left open by other processes; trying again"
-                                + " every {} s", config.jobName(), SWEEP.toSeconds(), e);
+                        LOG.warn(
+                                "cannot look for transactions of job '{}' left open by other processes; trying again"
+                                        + " every {} s",
+                                config.jobName(),
+                                SWEEP.toSeconds(),
+                                e);
                     }
                     failing = true;
                 }
@@ -148,11 +159,15 @@ final class StrayTransactions implements AutoCloseable {
     /** The transactions in progress under the ids of {@code processes}, by id. */
     private static Map<String, Holder> inProgress(SurgeConfig config, Admin admin, Set<String> processes)
             throws ExecutionException, TimeoutException, InterruptedException {
-        List<String> ids = admin.listTransactions(new ListTransactionsOptions()
-                        .filterStates(List.of(TransactionState.ONGOING)))
-                .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
+        List<String> ids = admin
+                .listTransactions(new ListTransactionsOptions().filterStates(List.of(TransactionState.ONGOING)))
+                .all()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .stream()
                 .map(TransactionListing::transactionalId)
-                .filter(id -> KafkaEndpoints.processOf(config, id).filter(processes::contains).isPresent())
+                .filter(id -> KafkaEndpoints.processOf(config, id)
+                        .filter(processes::contains)
+                        .isPresent())
                 .toList();
         if (ids.isEmpty()) {
             return Map.of();
@@ -171,10 +186,11 @@ final class StrayTransactions implements AutoCloseable {
      * it and refuses every later write of the producer that began it.
      */
     private void abort(String id) {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config.kafka().clientProperties(Map.of(
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, id,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config.kafka()
+                .clientProperties(Map.of(
+                        ProducerConfig.TRANSACTIONAL_ID_CONFIG, id,
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
             producer.initTransactions();
         }
     }

@@ -29,7 +29,8 @@ public final class SchemaHistoryCheck {
         Path schemas = Path.of(args.length > 0 ? args[0] : "schemas");
         List<String> problems = check(schemas);
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("schema compatibility check failed:\n  - " + String.join("\n  - ", problems));
+            throw new IllegalStateException(
+                    "schema compatibility check failed:\n  - " + String.join("\n  - ", problems));
         }
         System.out.println("schemas in " + schemas + " are FULL_TRANSITIVE compatible with schemas/history/");
     }

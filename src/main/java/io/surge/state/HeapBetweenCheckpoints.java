@@ -104,15 +104,15 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
     @Override
     @SuppressWarnings("unchecked")
     public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
-        return (ValueState<T>) states.computeIfAbsent(descriptor.getName(),
-                name -> new HeldValue<>(backend.getState(descriptor)));
+        return (ValueState<T>)
+                states.computeIfAbsent(descriptor.getName(), name -> new HeldValue<>(backend.getState(descriptor)));
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> descriptor) {
-        return (MapState<UK, UV>) states.computeIfAbsent(descriptor.getName(),
-                name -> new HeldMap<>(backend.getMapState(descriptor)));
+        return (MapState<UK, UV>)
+                states.computeIfAbsent(descriptor.getName(), name -> new HeldMap<>(backend.getMapState(descriptor)));
     }
 
     @Override

@@ -19,8 +19,11 @@ public final class EventTimeWatermarks {
 
     /** @param clock the processing clock, the one the inputs' future skew is judged by */
     public static WatermarkStrategy<Ingested> strategy(WatermarkSettings settings, Clock clock) {
-        return WatermarkStrategy.<Ingested>forGenerator(ctx -> new PartitionWatermarks(settings.outOfOrderness(),
-                        settings.idleness(), new ReadingTime(ctx.getInputActivityClock(), settings.interval()), clock))
+        return WatermarkStrategy.<Ingested>forGenerator(ctx -> new PartitionWatermarks(
+                        settings.outOfOrderness(),
+                        settings.idleness(),
+                        new ReadingTime(ctx.getInputActivityClock(), settings.interval()),
+                        clock))
                 .withTimestampAssigner((ingested, recordTimestamp) ->
                         ingested.isAccepted() ? ingested.event().eventTime() : recordTimestamp);
     }

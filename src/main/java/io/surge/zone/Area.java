@@ -32,8 +32,11 @@ public record Area(double south, double west, double north, double east) impleme
                 throw new IllegalArgumentException("'" + box.strip() + "' is not south,west,north,east");
             }
             try {
-                areas.add(new Area(Double.parseDouble(edges[0].strip()), Double.parseDouble(edges[1].strip()),
-                        Double.parseDouble(edges[2].strip()), Double.parseDouble(edges[3].strip())));
+                areas.add(new Area(
+                        Double.parseDouble(edges[0].strip()),
+                        Double.parseDouble(edges[1].strip()),
+                        Double.parseDouble(edges[2].strip()),
+                        Double.parseDouble(edges[3].strip())));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + box.strip() + "' is not four numbers, south,west,north,east");
             }

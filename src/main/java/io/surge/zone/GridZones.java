@@ -43,8 +43,11 @@ public final class GridZones implements ZoneResolver {
         long[] cell = cell(zoneId);
         double south = cell[0] / 100.0;
         double west = cell[1] / 100.0;
-        return List.of(new double[] {south, west}, new double[] {south, west + 0.01},
-                new double[] {south + 0.01, west + 0.01}, new double[] {south + 0.01, west});
+        return List.of(
+                new double[] {south, west},
+                new double[] {south, west + 0.01},
+                new double[] {south + 0.01, west + 0.01},
+                new double[] {south + 0.01, west});
     }
 
     /** A grid zone's {floor(lat*100), floor(lon*100)}, read from its id. */

@@ -59,57 +59,98 @@ class AlertForwardIT {
                 Outage outage = new Outage(alertmanager.url());
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
             String topic = stack.config().topics().alerts();
-            AvroValueSerializer<ZoneAlert, SurgeAlert> serializer = OutputSerializers.alerts(topic,
-                    KafkaEndpoints.outputSchemas(stack.config()).prepare(topic, SurgeAlert.getClassSchema()));
+            AvroValueSerializer<ZoneAlert, SurgeAlert> serializer = OutputSerializers.alerts(
+                    topic, KafkaEndpoints.outputSchemas(stack.config()).prepare(topic, SurgeAlert.getClassSchema()));
             serializer.open(null, null);
             // open before the forwarder first starts: it posts the open episodes at once
             producer.send(serializer.serialize(spike, null, null)).get();
             producer.send(serializer.serialize(collapse, null, null)).get();
 
-            List<String> forward = List.of("forward", "--alertmanager", outage.url(),
-                    "--bootstrap", stack.bootstrapServers(), "--registry", stack.config().registry().url(),
-                    "--dashboard", "http://map.example:8090", "--resend-every", "2s");
+            List<String> forward = List.of(
+                    "forward",
+                    "--alertmanager",
+                    outage.url(),
+                    "--bootstrap",
+                    stack.bootstrapServers(),
+                    "--registry",
+                    stack.config().registry().url(),
+                    "--dashboard",
+                    "http://map.example:8090",
+                    "--resend-every",
+                    "2s");
             try (SurgeProcess first = SurgeProcess.start(work, "forward-1", "alerts", forward)) {
                 first.awaitLine("2 open episode(s) posted again", PATIENCE);
                 producer.send(serializer.serialize(exodus, null, null)).get();
                 first.awaitLine("forwarding FIRING   driver-exodus", PATIENCE);
 
-                Map<String, JsonNode> held = awaitAlerts(alertmanager, 3,
-                        all -> all.get("surge-spike").path("status").path("state").asText().equals("suppressed"));
-                assertThat(held.keySet()).containsExactlyInAnyOrder("surge-spike", "supply-collapse",
-                        "driver-exodus");
+                Map<String, JsonNode> held = awaitAlerts(
+                        alertmanager,
+                        3,
+                        all -> all.get("surge-spike")
+                                .path("status")
+                                .path("state")
+                                .asText()
+                                .equals("suppressed"));
+                assertThat(held.keySet()).containsExactlyInAnyOrder("surge-spike", "supply-collapse", "driver-exodus");
                 JsonNode labels = held.get("supply-collapse").path("labels");
-                assertThat(List.of(labels.path("zone").asText(), labels.path("severity").asText(),
-                        labels.path("rule_set_version").asText())).containsExactly("zone_1", "critical", "4");
-                assertThat(held.get("supply-collapse").path("annotations").path("dashboard").asText())
+                assertThat(List.of(
+                                labels.path("zone").asText(),
+                                labels.path("severity").asText(),
+                                labels.path("rule_set_version").asText()))
+                        .containsExactly("zone_1", "critical", "4");
+                assertThat(held.get("supply-collapse")
+                                .path("annotations")
+                                .path("dashboard")
+                                .asText())
                         .isEqualTo("http://map.example:8090/?zone=zone_1");
                 assertThat(held.get("supply-collapse").path("startsAt").asText())
-                        .isEqualTo(Instant.ofEpochMilli(now - 2 * MINUTE - 10_000).toString());
-                assertThat(held.get("driver-exodus").path("status").path("state").asText()).isEqualTo("active");
-                assertThat(held.get("surge-spike").path("status").path("inhibitedBy")).as("by the collapse")
+                        .isEqualTo(
+                                Instant.ofEpochMilli(now - 2 * MINUTE - 10_000).toString());
+                assertThat(held.get("driver-exodus")
+                                .path("status")
+                                .path("state")
+                                .asText())
+                        .isEqualTo("active");
+                assertThat(held.get("surge-spike").path("status").path("inhibitedBy"))
+                        .as("by the collapse")
                         .hasSize(1);
 
                 first.kill();
             }
             // the collapse and the exodus end while no forwarder runs
-            producer.send(serializer.serialize(resolved(collapse, now - 10_000), null, null)).get();
-            producer.send(serializer.serialize(resolved(exodus, now - 5_000), null, null)).get();
+            producer.send(serializer.serialize(resolved(collapse, now - 10_000), null, null))
+                    .get();
+            producer.send(serializer.serialize(resolved(exodus, now - 5_000), null, null))
+                    .get();
 
             try (SurgeProcess second = SurgeProcess.start(work, "forward-2", "alerts", forward)) {
                 second.awaitLine("forwarding RESOLVED supply-collapse", PATIENCE);
-                Map<String, JsonNode> left = awaitAlerts(alertmanager, 1,
-                        all -> all.get("surge-spike").path("status").path("state").asText().equals("active"));
-                assertThat(left.keySet()).as("both resolutions reached Alertmanager").containsExactly("surge-spike");
+                Map<String, JsonNode> left = awaitAlerts(
+                        alertmanager,
+                        1,
+                        all -> all.get("surge-spike")
+                                .path("status")
+                                .path("state")
+                                .asText()
+                                .equals("active"));
+                assertThat(left.keySet())
+                        .as("both resolutions reached Alertmanager")
+                        .containsExactly("surge-spike");
 
                 // the way to Alertmanager fails for a while: what is written meanwhile reaches it once it is back
                 outage.down = true;
                 ZoneAlert exodusElsewhere = firing("driver-exodus", Severity.WARNING, "zone_3", now);
-                producer.send(serializer.serialize(resolved(spike, now - 2_000), null, null)).get();
+                producer.send(serializer.serialize(resolved(spike, now - 2_000), null, null))
+                        .get();
                 producer.send(serializer.serialize(exodusElsewhere, null, null)).get();
                 second.awaitLine("Alertmanager cannot take alerts now", PATIENCE);
                 outage.down = false;
                 Map<String, JsonNode> after = awaitAlerts(alertmanager, 1, all -> all.containsKey("driver-exodus"));
-                assertThat(after.get("driver-exodus").path("labels").path("zone").asText()).isEqualTo("zone_3");
+                assertThat(after.get("driver-exodus")
+                                .path("labels")
+                                .path("zone")
+                                .asText())
+                        .isEqualTo("zone_3");
 
                 // Alertmanager restarted, having forgotten every alert: the open episode is posted again
                 alertmanager.stop();
@@ -137,27 +178,54 @@ class AlertForwardIT {
     }
 
     /** Waits until Alertmanager holds {@code count} alerts meeting {@code condition}; returns them by alertname. */
-    private static Map<String, JsonNode> awaitAlerts(AlertmanagerServer alertmanager, int count,
-            Predicate<Map<String, JsonNode>> condition) throws Exception {
+    private static Map<String, JsonNode> awaitAlerts(
+            AlertmanagerServer alertmanager, int count, Predicate<Map<String, JsonNode>> condition) throws Exception {
         @SuppressWarnings("unchecked")
         Map<String, JsonNode>[] last = new Map[1];
-        Waiting.until(() -> {
-            Map<String, JsonNode> byName = new TreeMap<>();
-            alertmanager.alerts().forEach(alert -> byName.put(alert.path("labels").path("alertname").asText(), alert));
-            last[0] = byName;
-            return byName.size() == count && condition.test(byName);
-        }, PATIENCE, count + " alerts in Alertmanager");
+        Waiting.until(
+                () -> {
+                    Map<String, JsonNode> byName = new TreeMap<>();
+                    alertmanager
+                            .alerts()
+                            .forEach(alert -> byName.put(
+                                    alert.path("labels").path("alertname").asText(), alert));
+                    last[0] = byName;
+                    return byName.size() == count && condition.test(byName);
+                },
+                PATIENCE,
+                count + " alerts in Alertmanager");
         return last[0];
     }
 
     private static ZoneAlert firing(String rule, Severity severity, String zone, long matchEnd) {
-        return ZoneAlert.firing(rule + "-" + zone, rule, severity, zone, matchEnd - 10_000, matchEnd,
-                rule + " in " + zone, Map.of(), matchEnd + 1_000, 4);
+        return ZoneAlert.firing(
+                rule + "-" + zone,
+                rule,
+                severity,
+                zone,
+                matchEnd - 10_000,
+                matchEnd,
+                rule + " in " + zone,
+                Map.of(),
+                matchEnd + 1_000,
+                4);
     }
 
     private static ZoneAlert resolved(ZoneAlert opening, long at) {
-        return new ZoneAlert(opening.alertId() + "-resolved", opening.rule(), opening.severity(), opening.zoneId(),
-                opening.firstEventTime(), opening.lastEventTime(), "resolved", opening.details(), at,
-                opening.ruleSetVersion(), AlertStatus.RESOLVED, opening.episodeId(), at, 1);
+        return new ZoneAlert(
+                opening.alertId() + "-resolved",
+                opening.rule(),
+                opening.severity(),
+                opening.zoneId(),
+                opening.firstEventTime(),
+                opening.lastEventTime(),
+                "resolved",
+                opening.details(),
+                at,
+                opening.ruleSetVersion(),
+                AlertStatus.RESOLVED,
+                opening.episodeId(),
+                at,
+                1);
     }
 }

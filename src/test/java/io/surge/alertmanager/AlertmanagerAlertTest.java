@@ -36,13 +36,22 @@ class AlertmanagerAlertTest {
         AlertmanagerAlert opened = AlertmanagerAlert.of(firing, "http://map:8090");
         AlertmanagerAlert ended = AlertmanagerAlert.of(resolved, "http://map:8090");
 
-        assertThat(opened.labels()).isEqualTo(Map.of("alertname", "supply-collapse", "zone", "zone_4073_-7399",
-                "severity", "critical", "rule_set_version", "2"));
+        assertThat(opened.labels())
+                .isEqualTo(Map.of(
+                        "alertname",
+                        "supply-collapse",
+                        "zone",
+                        "zone_4073_-7399",
+                        "severity",
+                        "critical",
+                        "rule_set_version",
+                        "2"));
         assertThat(ended.labels()).isEqualTo(opened.labels());
         assertThat(opened.startsAt()).isEqualTo("2026-12-04T08:00:05Z").isEqualTo(ended.startsAt());
         assertThat(opened.endsAt()).isNull();
         assertThat(ended.endsAt()).isEqualTo("2026-12-04T08:05:15Z");
-        assertThat(opened.annotations()).containsEntry("dashboard", "http://map:8090/?zone=zone_4073_-7399")
+        assertThat(opened.annotations())
+                .containsEntry("dashboard", "http://map:8090/?zone=zone_4073_-7399")
                 .containsEntry("episode_id", "supply-collapse-0001");
     }
 }

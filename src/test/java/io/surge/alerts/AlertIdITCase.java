@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertIdITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberSlotsPerTaskManager(1).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberSlotsPerTaskManager(1)
+            .build());
 
     @TempDir
     Path dir;
@@ -44,14 +45,24 @@ class AlertIdITCase {
                 """);
 
         // two requests at 1 s, a driver at 4 s: either request, then the driver, both over the span 1 s .. 4 s
-        List<ZoneAlert> alerts = RuleRunner.alerts(List.of(pairs), List.of(
-                ride("A").at(1), ride("A").at(1), driver("d1", "A", false).at(4), ride("A").at(30)), List.of());
+        List<ZoneAlert> alerts = RuleRunner.alerts(
+                List.of(pairs),
+                List.of(
+                        ride("A").at(1),
+                        ride("A").at(1),
+                        driver("d1", "A", false).at(4),
+                        ride("A").at(30)),
+                List.of());
 
         // the two matches make one episode: its FIRING and RESOLVED records both span 1 s .. 4 s
-        assertThat(alerts.stream().filter(alert -> alert.firstEventTime() == io.surge.testing.Events.at(1)
-                        && alert.lastEventTime() == io.surge.testing.Events.at(4)))
-                .as("two alerts over the same span").hasSizeGreaterThanOrEqualTo(2);
-        assertThat(alerts).filteredOn(ZoneAlert::resolved).singleElement()
+        assertThat(alerts.stream()
+                        .filter(alert -> alert.firstEventTime() == io.surge.testing.Events.at(1)
+                                && alert.lastEventTime() == io.surge.testing.Events.at(4)))
+                .as("two alerts over the same span")
+                .hasSizeGreaterThanOrEqualTo(2);
+        assertThat(alerts)
+                .filteredOn(ZoneAlert::resolved)
+                .singleElement()
                 .satisfies(resolved -> assertThat(resolved.episodeMatches()).isEqualTo(2));
         assertThat(alerts).extracting(ZoneAlert::alertId).doesNotHaveDuplicates();
     }

@@ -62,15 +62,19 @@ class HostileRuleSetsTest {
     void aFileLargerThanTheBoundIsRefusedUnread() {
         String large = VALID + "#" + "x".repeat(RuleParser.MAX_FILE_CHARS) + "\n";
 
-        assertRefused(Map.of("high.yaml", large), "rule set version 7/high.yaml:0: " + large.length()
-                + " characters, more than the 65536 a rule file may hold");
+        assertRefused(
+                Map.of("high.yaml", large),
+                "rule set version 7/high.yaml:0: " + large.length()
+                        + " characters, more than the 65536 a rule file may hold");
     }
 
     @Test
     void aCooldownLongerThanADayIsRefused() {
-        assertRefused(Map.of("high.yaml", VALID + "cooldown: 36500d\n"),
+        assertRefused(
+                Map.of("high.yaml", VALID + "cooldown: 36500d\n"),
                 "rule set version 7/high.yaml:8: 'cooldown' is 36500 d, above the longest, 1 d");
-        assertThat(version(Map.of("high.yaml", VALID + "cooldown: 1d\n")).rules()).hasSize(1);
+        assertThat(version(Map.of("high.yaml", VALID + "cooldown: 1d\n")).rules())
+                .hasSize(1);
     }
 
     @Test
@@ -88,25 +92,30 @@ class HostileRuleSetsTest {
                 summary: "{zone_id}"
                 """;
 
-        assertRefused(Map.of("exodus.yaml", exodus.formatted(1000, "1h")),
+        assertRefused(
+                Map.of("exodus.yaml", exodus.formatted(1000, "1h")),
                 "rule set version 7/exodus.yaml:8: waits for 1000 records within 1 h: 1000 x 3600.0 s is above 3600");
-        assertThat(version(Map.of("exodus.yaml", exodus.formatted(60, "1min"))).rules()).hasSize(1);
+        assertThat(version(Map.of("exodus.yaml", exodus.formatted(60, "1min"))).rules())
+                .hasSize(1);
     }
 
     @Test
     void aVersionTakingEffectMoreThanAWeekAheadOfTheClockIsRefused() {
         long now = 1_800_000_000_000L;
         long week = Duration.ofDays(7).toMillis();
-        RuleSetVersion in2100 = new RuleSetVersion(7, 4_102_444_800_000L, Map.of("high.yaml", VALID), "someone", null,
-                null);
+        RuleSetVersion in2100 =
+                new RuleSetVersion(7, 4_102_444_800_000L, Map.of("high.yaml", VALID), "someone", null, null);
         RuleSetVersion nextWeek = new RuleSetVersion(7, now + week, Map.of("high.yaml", VALID), "someone", null, null);
 
-        assertThatThrownBy(() -> in2100.rules(TrustedKeys.ANYONE, now)).isInstanceOf(RuleException.class)
+        assertThatThrownBy(() -> in2100.rules(TrustedKeys.ANYONE, now))
+                .isInstanceOf(RuleException.class)
                 .hasMessage("rule set version 7:0: effective from 2100-01-01T00:00:00Z, more than 7 days ahead of the"
                         + " clock; deploy it closer to when it applies");
         assertThat(nextWeek.rules(TrustedKeys.ANYONE, now)).hasSize(1);
-        assertThatThrownBy(() -> new RuleSetVersion(7, now + week + 1, Map.of("high.yaml", VALID), "someone", null,
-                null).rules(TrustedKeys.ANYONE, now)).isInstanceOf(RuleException.class);
+        assertThatThrownBy(
+                        () -> new RuleSetVersion(7, now + week + 1, Map.of("high.yaml", VALID), "someone", null, null)
+                                .rules(TrustedKeys.ANYONE, now))
+                .isInstanceOf(RuleException.class);
     }
 
     @Test

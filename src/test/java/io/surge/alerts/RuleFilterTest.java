@@ -13,14 +13,16 @@ class RuleFilterTest {
 
     @Test
     void aFilterOnFewValuesDecidesEveryRecordAsItsConditionDoes() {
-        assertSameDecisions("kind == 'DRIVER_STATUS' && !available",
+        assertSameDecisions(
+                "kind == 'DRIVER_STATUS' && !available",
                 event -> event.kind() == ZoneEvent.Kind.DRIVER_STATUS && !event.available());
     }
 
     @Test
     void aFilterOnFieldsOfManyValuesStillDecidesEachRecordOnItsOwnValues() {
         // driver ids and times take far more combinations than the filter remembers
-        assertSameDecisions("driver_id.endsWith('7') || event_time % 3 == 0 && zone_id != 'zone-1'",
+        assertSameDecisions(
+                "driver_id.endsWith('7') || event_time % 3 == 0 && zone_id != 'zone-1'",
                 event -> event.driverId() != null && event.driverId().endsWith("7")
                         || event.eventTime() % 3 == 0 && !event.zoneId().equals("zone-1"));
     }
@@ -35,7 +37,8 @@ class RuleFilterTest {
             double seconds = random.nextInt(100_000) / 1000.0;
             ZoneEvent event = random.nextBoolean()
                     ? Events.ride(zone).at(seconds)
-                    : Events.driver("driver-" + random.nextInt(5_000), zone, random.nextBoolean()).at(seconds);
+                    : Events.driver("driver-" + random.nextInt(5_000), zone, random.nextBoolean())
+                            .at(seconds);
             boolean expected = oracle.test(event);
             assertThat(filter.filter(event)).as("%s on %s", expression, event).isEqualTo(expected);
             passed += expected ? 1 : 0;

@@ -21,7 +21,8 @@ class RuleParserTest {
     void theShippedRulesLoad() {
         List<AlertRule> rules = RuleParser.parseDirectory(Path.of("alerts"));
 
-        assertThat(rules).extracting(AlertRule::name)
+        assertThat(rules)
+                .extracting(AlertRule::name)
                 .containsExactly("driver-exodus", "supply-collapse", "surge-spike");
         AlertRule collapse = rules.get(1);
         assertThat(collapse.input()).isEqualTo(RuleInput.MULTIPLIERS);
@@ -194,12 +195,14 @@ class RuleParserTest {
         assertThat(RuleParser.parse(rule(rule)).resolveAfter()).isEqualTo(Duration.ofSeconds(10));
         assertThat(RuleParser.parse(rule(rule + "resolve-after: 3min\n")).resolveAfter())
                 .isEqualTo(Duration.ofMinutes(3));
-        assertThat(RuleParser.parse(rule(rule + "cooldown: 2min\n")).resolveAfter()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(RuleParser.parse(rule(rule + "cooldown: 0s\n")).resolveAfter()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(RuleParser.parse(rule(rule + "cooldown: 2min\n")).resolveAfter())
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(RuleParser.parse(rule(rule + "cooldown: 0s\n")).resolveAfter())
+                .isEqualTo(Duration.ofSeconds(10));
 
         Path both = rule(rule + "resolve-after: 3min\ncooldown: 2min\n");
-        assertThatThrownBy(() -> RuleParser.parse(both)).hasMessage(both + ":9: 'cooldown' is the older name of"
-                + " 'resolve-after'; keep one of them");
+        assertThatThrownBy(() -> RuleParser.parse(both))
+                .hasMessage(both + ":9: 'cooldown' is the older name of" + " 'resolve-after'; keep one of them");
         Path zero = rule(rule + "resolve-after: 0s\n");
         assertThatThrownBy(() -> RuleParser.parse(zero)).hasMessageStartingWith(zero + ":8: 'resolve-after' is 0;");
     }

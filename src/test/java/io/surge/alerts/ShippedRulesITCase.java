@@ -27,8 +27,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ShippedRulesITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberSlotsPerTaskManager(1).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberSlotsPerTaskManager(1)
+            .build());
 
     private static final Path SURGE_SPIKE = Path.of("alerts/surge-spike.yaml");
     private static final Path SUPPLY_COLLAPSE = Path.of("alerts/supply-collapse.yaml");
@@ -36,7 +37,8 @@ class ShippedRulesITCase {
 
     @Test
     void surgeSpikeFiresWhenACalmZoneReachesTwoWithinThirtySeconds() throws Exception {
-        List<ZoneAlert> alerts = onSurges(SURGE_SPIKE,
+        List<ZoneAlert> alerts = onSurges(
+                SURGE_SPIKE,
                 surge("A", 5, 6, 5, 1.2),
                 surge("A", 10, 7, 5, 1.4),
                 surge("A", 15, 16, 5, 2.0),
@@ -52,23 +54,40 @@ class ShippedRulesITCase {
                     .isEqualTo("Surge in A jumped from 1.2x to 2x in 10 s (demand 16, supply 5; pooled 16 / 5)");
             assertThat(alert.details()).containsEntry("calm.multiplier", "1.2").containsEntry("spike.demand", "16");
             // the rule, the zone and the two windows matched, as the contract says, hashed
-            assertThat(alert.alertId()).isEqualTo("surge-spike-" + sha256Prefix(
-                    "surge-spike|A|window@" + at(5) + ",window@" + at(15)));
+            assertThat(alert.alertId())
+                    .isEqualTo("surge-spike-" + sha256Prefix("surge-spike|A|window@" + at(5) + ",window@" + at(15)));
         });
     }
 
     @Test
     void surgeSpikeStaysQuietOnNearMisses() throws Exception {
-        assertThat(onSurges(SURGE_SPIKE, // peaks just under 2.0
-                surge("A", 5, 6, 5, 1.2), surge("A", 10, 14, 5, 1.8), surge("A", 15, 29, 10, 1.9))).isEmpty();
-        assertThat(onSurges(SURGE_SPIKE, // a spike on too little demand: 3 requests, 1 driver
-                surge("A", 5, 1, 1, 1.0), surge("A", 10, 3, 1, 3.0))).isEmpty();
-        assertThat(onSurges(SURGE_SPIKE, // never calm before the spike
-                surge("A", 5, 8, 5, 1.6), surge("A", 10, 20, 5, 4.0))).isEmpty();
-        assertThat(onSurges(SURGE_SPIKE, // a ramp: one window too slow
-                surge("A", 5, 5, 5, 1.0), surge("A", 10, 8, 4, 1.6), surge("A", 15, 9, 4, 1.7),
-                surge("A", 20, 10, 4, 1.8), surge("A", 25, 11, 4, 1.85), surge("A", 30, 23, 8, 1.9),
-                surge("A", 35, 47, 16, 1.95), surge("A", 40, 12, 4, 2.0))).isEmpty();
+        assertThat(onSurges(
+                        SURGE_SPIKE, // peaks just under 2.0
+                        surge("A", 5, 6, 5, 1.2),
+                        surge("A", 10, 14, 5, 1.8),
+                        surge("A", 15, 29, 10, 1.9)))
+                .isEmpty();
+        assertThat(onSurges(
+                        SURGE_SPIKE, // a spike on too little demand: 3 requests, 1 driver
+                        surge("A", 5, 1, 1, 1.0),
+                        surge("A", 10, 3, 1, 3.0)))
+                .isEmpty();
+        assertThat(onSurges(
+                        SURGE_SPIKE, // never calm before the spike
+                        surge("A", 5, 8, 5, 1.6),
+                        surge("A", 10, 20, 5, 4.0)))
+                .isEmpty();
+        assertThat(onSurges(
+                        SURGE_SPIKE, // a ramp: one window too slow
+                        surge("A", 5, 5, 5, 1.0),
+                        surge("A", 10, 8, 4, 1.6),
+                        surge("A", 15, 9, 4, 1.7),
+                        surge("A", 20, 10, 4, 1.8),
+                        surge("A", 25, 11, 4, 1.85),
+                        surge("A", 30, 23, 8, 1.9),
+                        surge("A", 35, 47, 16, 1.95),
+                        surge("A", 40, 12, 4, 2.0)))
+                .isEmpty();
     }
 
     @Test
@@ -80,17 +99,23 @@ class ShippedRulesITCase {
         Collections.shuffle(surges.subList(0, 4), new Random(3)); // out of order within the watermark bound
 
         List<ZoneAlert> written = RuleRunner.alerts(List.of(SURGE_SPIKE), List.of(), surges);
-        assertThat(written).filteredOn(alert -> !alert.resolved()).extracting(ZoneAlert::firstEventTime)
+        assertThat(written)
+                .filteredOn(alert -> !alert.resolved())
+                .extracting(ZoneAlert::firstEventTime)
                 .containsExactly(at(5), at(400));
         // the input ends, so both end: 5 min after their last match
-        assertThat(written).filteredOn(ZoneAlert::resolved)
+        assertThat(written)
+                .filteredOn(ZoneAlert::resolved)
                 .extracting(ZoneAlert::resolvedAt, ZoneAlert::episodeMatches)
                 .containsExactly(tuple(at(320), 2), tuple(at(705), 1));
     }
 
     @Test
     void supplyCollapseFiresWhenSupplyFallsToThirtyPercentOfAHealthyLevelWithinFifteenSeconds() throws Exception {
-        assertThat(onSurges(SUPPLY_COLLAPSE, surge("A", 5, 3, 6, 1.0), surge("A", 10, 3, 4, 1.0),
+        assertThat(onSurges(
+                        SUPPLY_COLLAPSE,
+                        surge("A", 5, 3, 6, 1.0),
+                        surge("A", 10, 3, 4, 1.0),
                         surge("A", 15, 3, 1, 3.0)))
                 .singleElement()
                 .satisfies(alert -> {
@@ -101,13 +126,24 @@ class ShippedRulesITCase {
 
     @Test
     void supplyCollapseStaysQuietOnNearMisses() throws Exception {
-        assertThat(onSurges(SUPPLY_COLLAPSE, // 2 of 6 is 33 %, not 30 %
-                surge("A", 5, 3, 6, 1.0), surge("A", 10, 3, 2, 1.5))).isEmpty();
-        assertThat(onSurges(SUPPLY_COLLAPSE, // from 4 drivers: one short of a healthy level
-                surge("A", 5, 3, 4, 1.0), surge("A", 10, 3, 1, 3.0))).isEmpty();
-        assertThat(onSurges(SUPPLY_COLLAPSE, // takes 20 s
-                surge("A", 5, 3, 6, 1.0), surge("A", 10, 3, 4, 1.0), surge("A", 15, 3, 3, 1.0),
-                surge("A", 20, 3, 2, 1.5), surge("A", 25, 3, 1, 3.0))).isEmpty();
+        assertThat(onSurges(
+                        SUPPLY_COLLAPSE, // 2 of 6 is 33 %, not 30 %
+                        surge("A", 5, 3, 6, 1.0),
+                        surge("A", 10, 3, 2, 1.5)))
+                .isEmpty();
+        assertThat(onSurges(
+                        SUPPLY_COLLAPSE, // from 4 drivers: one short of a healthy level
+                        surge("A", 5, 3, 4, 1.0),
+                        surge("A", 10, 3, 1, 3.0)))
+                .isEmpty();
+        assertThat(onSurges(
+                        SUPPLY_COLLAPSE, // takes 20 s
+                        surge("A", 5, 3, 6, 1.0),
+                        surge("A", 10, 3, 4, 1.0),
+                        surge("A", 15, 3, 3, 1.0),
+                        surge("A", 20, 3, 2, 1.5),
+                        surge("A", 25, 3, 1, 3.0)))
+                .isEmpty();
     }
 
     @Test
@@ -133,12 +169,24 @@ class ShippedRulesITCase {
 
     @Test
     void driverExodusStaysQuietOnNearMisses() throws Exception {
-        assertThat(onEvents(DRIVER_EXODUS, List.of( // four drivers, one of them twice
-                driver("d1", "A", false).at(1), driver("d2", "A", false).at(2), driver("d3", "A", false).at(3),
-                driver("d4", "A", false).at(4), driver("d4", "A", false).at(5)))).isEmpty();
-        assertThat(onEvents(DRIVER_EXODUS, List.of( // five drivers over 11 s
-                driver("d1", "A", false).at(1), driver("d2", "A", false).at(3), driver("d3", "A", false).at(6),
-                driver("d4", "A", false).at(9), driver("d5", "A", false).at(12)))).isEmpty();
+        assertThat(onEvents(
+                        DRIVER_EXODUS,
+                        List.of( // four drivers, one of them twice
+                                driver("d1", "A", false).at(1),
+                                driver("d2", "A", false).at(2),
+                                driver("d3", "A", false).at(3),
+                                driver("d4", "A", false).at(4),
+                                driver("d4", "A", false).at(5))))
+                .isEmpty();
+        assertThat(onEvents(
+                        DRIVER_EXODUS,
+                        List.of( // five drivers over 11 s
+                                driver("d1", "A", false).at(1),
+                                driver("d2", "A", false).at(3),
+                                driver("d3", "A", false).at(6),
+                                driver("d4", "A", false).at(9),
+                                driver("d5", "A", false).at(12))))
+                .isEmpty();
     }
 
     /** The episodes the rule opens; each is resolved too, since the input ends. */
@@ -156,7 +204,8 @@ class ShippedRulesITCase {
     }
 
     private static List<ZoneAlert> firing(List<ZoneAlert> written) {
-        assertThat(written.stream().filter(ZoneAlert::resolved).count()).as("episodes resolved")
+        assertThat(written.stream().filter(ZoneAlert::resolved).count())
+                .as("episodes resolved")
                 .isEqualTo(written.stream().filter(alert -> !alert.resolved()).count());
         return written.stream().filter(alert -> !alert.resolved()).toList();
     }

@@ -21,7 +21,9 @@ class TrustedKeysTest {
         RuleSetVersion signed = TrustedKeys.signer(OURS).sign(UNSIGNED);
 
         assertThat(trusted.refusal(signed)).isNull();
-        assertThat(trusted.refusal(signed.effectiveAt(5_000))).as("moved by the job when it arrives late").isNull();
+        assertThat(trusted.refusal(signed.effectiveAt(5_000)))
+                .as("moved by the job when it arrives late")
+                .isNull();
         assertThat(signed.keyId()).isEqualTo(TrustedKeys.signer(OURS).keyId()).hasSize(16);
     }
 
@@ -29,27 +31,30 @@ class TrustedKeysTest {
     void unsignedForeignAndTamperedVersionsAreRefusedSayingWhy() {
         assertThat(trusted.refusal(UNSIGNED)).startsWith("it is not signed");
         RuleSetVersion foreign = TrustedKeys.signer(THEIRS).sign(UNSIGNED);
-        assertThat(trusted.refusal(foreign)).isEqualTo("it is signed by key '" + foreign.keyId()
-                + "', which is not in rules.trusted-keys");
+        assertThat(trusted.refusal(foreign))
+                .isEqualTo("it is signed by key '" + foreign.keyId() + "', which is not in rules.trusted-keys");
         RuleSetVersion escaping = new RuleSetVersion(3, 1_000, UNSIGNED.files(), "ops@host", "\u001b[2J", "x");
-        assertThat(trusted.refusal(escaping)).as("a terminal escape, shown, not played")
+        assertThat(trusted.refusal(escaping))
+                .as("a terminal escape, shown, not played")
                 .isEqualTo("it is signed by key '\\u001b[2J', which is not in rules.trusted-keys");
         RuleSetVersion signed = TrustedKeys.signer(OURS).sign(UNSIGNED);
-        RuleSetVersion tampered = new RuleSetVersion(3, 1_000, Map.of("a.yaml", "name: b"), "ops@host",
-                signed.keyId(), signed.signature());
+        RuleSetVersion tampered = new RuleSetVersion(
+                3, 1_000, Map.of("a.yaml", "name: b"), "ops@host", signed.keyId(), signed.signature());
         assertThat(trusted.refusal(tampered)).endsWith("does not match its contents");
-        RuleSetVersion otherDeployer = new RuleSetVersion(3, 1_000, UNSIGNED.files(), "mallory@host",
-                signed.keyId(), signed.signature());
+        RuleSetVersion otherDeployer =
+                new RuleSetVersion(3, 1_000, UNSIGNED.files(), "mallory@host", signed.keyId(), signed.signature());
         assertThat(trusted.refusal(otherDeployer)).endsWith("does not match its contents");
         RuleSetVersion garbage = new RuleSetVersion(3, 1_000, UNSIGNED.files(), "ops@host", signed.keyId(), "@@@");
         assertThat(trusted.refusal(garbage)).endsWith("does not match its contents");
-        assertThatThrownBy(() -> tampered.rules(trusted, Long.MIN_VALUE)).isInstanceOf(RuleException.class)
+        assertThatThrownBy(() -> tampered.rules(trusted, Long.MIN_VALUE))
+                .isInstanceOf(RuleException.class)
                 .hasMessageStartingWith("rule set version 3:0: its signature by key ");
     }
 
     @Test
     void theJobsOwnDirectoryAndAJobWithoutKeysTakeAnything() {
-        assertThat(trusted.refusal(new RuleSetVersion(0, Long.MIN_VALUE, Map.of(), "alerts", null, null))).isNull();
+        assertThat(trusted.refusal(new RuleSetVersion(0, Long.MIN_VALUE, Map.of(), "alerts", null, null)))
+                .isNull();
         assertThat(TrustedKeys.ANYONE.refusal(UNSIGNED)).isNull();
     }
 
@@ -63,7 +68,8 @@ class TrustedKeysTest {
 
     @Test
     void badKeyFilesSayWhatTheyLack() {
-        assertThatThrownBy(() -> TrustedKeys.parse("nothing")).hasMessage("it holds no -----BEGIN PUBLIC KEY----- block");
+        assertThatThrownBy(() -> TrustedKeys.parse("nothing"))
+                .hasMessage("it holds no -----BEGIN PUBLIC KEY----- block");
         assertThatThrownBy(() -> TrustedKeys.signer(TrustedKeys.publicPart(OURS)))
                 .hasMessageStartingWith("it holds 0 private and 1 public keys");
         String mismatched = OURS.substring(0, OURS.indexOf("-----BEGIN PUBLIC KEY")) + TrustedKeys.publicPart(THEIRS);

@@ -152,9 +152,13 @@ class ZoneRulesTest {
             resolveAfter.putAll(resolveAfter(file));
         }
         List<ZoneAlert> expected = episodes(matches, resolveAfter);
-        assertThat(expected).as("every rule fires on either side of the switch")
-                .extracting(ZoneAlert::rule).contains("driver-exodus", "burst", "quiet", "asked");
-        assertThat(expected).as("episodes opened by either version").extracting(ZoneAlert::ruleSetVersion)
+        assertThat(expected)
+                .as("every rule fires on either side of the switch")
+                .extracting(ZoneAlert::rule)
+                .contains("driver-exodus", "burst", "quiet", "asked");
+        assertThat(expected)
+                .as("episodes opened by either version")
+                .extracting(ZoneAlert::ruleSetVersion)
                 .contains(0L, 1L);
 
         try (var rules = zoneEventRules(List.of(v0), null)) {
@@ -170,8 +174,13 @@ class ZoneRulesTest {
     void aVersionThatDoesNotCompileIsRefusedAndTheRulesInForceStay() throws Exception {
         List<Object> traffic = traffic(11, 2_000);
         RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS));
-        RuleSetVersion broken = new RuleSetVersion(1, Events.at(5),
-                Map.of("exodus.yaml", "name: exodus\ninput: zone-events\nsteps: []\n"), "test", null, null);
+        RuleSetVersion broken = new RuleSetVersion(
+                1,
+                Events.at(5),
+                Map.of("exodus.yaml", "name: exodus\ninput: zone-events\nsteps: []\n"),
+                "test",
+                null,
+                null);
         List<ZoneAlert> expected =
                 episodes(plainCep(DRIVER_EXODUS, traffic, time -> true, Long.MAX_VALUE), resolveAfter(DRIVER_EXODUS));
         assertThat(expected).isNotEmpty();
@@ -197,21 +206,26 @@ class ZoneRulesTest {
                 summary: "{seen.count} events in {zone_id}"
                 """);
         try (var rules = zoneEventRules(List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of(anyThree))), null)) {
-            for (ZoneEvent event : List.of(Events.ride("A").at(1), Events.ride("A").at(2),
+            for (ZoneEvent event : List.of(
+                    Events.ride("A").at(1),
+                    Events.ride("A").at(2),
                     ZoneEvent.driverElsewhere("A", Events.at(3), "d1", Long.MIN_VALUE),
                     ZoneEvent.driverElsewhere("A", Events.at(4), "d2", Long.MIN_VALUE))) {
                 rules.processElement1(event, event.eventTime());
             }
             rules.processWatermark1(new Watermark(Events.at(60)));
 
-            assertThat(rules.extractOutputValues()).as("two ride requests and two notes").isEmpty();
+            assertThat(rules.extractOutputValues())
+                    .as("two ride requests and two notes")
+                    .isEmpty();
         }
     }
 
     @Test
     void aPartialMatchAndADeployedVersionSurviveARestore() throws Exception {
         RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE));
-        Path lowerSpike = Files.writeString(dir.resolve("spike.yaml"),
+        Path lowerSpike = Files.writeString(
+                dir.resolve("spike.yaml"),
                 Files.readString(SURGE_SPIKE).replace("multiplier >= 2.0", "multiplier >= 1.8"));
         RuleSetVersion v1 = RuleVersions.version(1, Events.at(60), List.of(lowerSpike));
         OperatorSubtaskState snapshot;
@@ -219,7 +233,9 @@ class ZoneRulesTest {
             before.processElement2(new StreamRecord<>(v1));
             process(before, surge("A", 5, 5, 5, 1.0), surge("B", 5, 9, 3, 3.0));
             before.processWatermark1(new Watermark(Events.at(6)));
-            assertThat(before.extractOutputValues()).as("only a partial match so far").isEmpty();
+            assertThat(before.extractOutputValues())
+                    .as("only a partial match so far")
+                    .isEmpty();
             snapshot = TaskCheckpoints.take(before);
         }
 
@@ -227,17 +243,20 @@ class ZoneRulesTest {
             process(after, surge("A", 10, 20, 5, 4.0), surge("C", 65, 5, 5, 1.0), surge("C", 70, 10, 4, 1.9));
             after.processWatermark1(new Watermark(Events.at(100)));
 
-            assertThat(after.extractOutputValues()).hasSize(2).satisfiesExactlyInAnyOrder(
-                    alert -> {
-                        assertThat(alert.zoneId()).isEqualTo("A");
-                        assertThat(alert.firstEventTime()).isEqualTo(Events.at(5));
-                        assertThat(alert.ruleSetVersion()).isZero();
-                    },
-                    alert -> {
-                        assertThat(alert.zoneId()).as("the restored version 1 lowered the spike to 1.8x")
-                                .isEqualTo("C");
-                        assertThat(alert.ruleSetVersion()).isEqualTo(1);
-                    });
+            assertThat(after.extractOutputValues())
+                    .hasSize(2)
+                    .satisfiesExactlyInAnyOrder(
+                            alert -> {
+                                assertThat(alert.zoneId()).isEqualTo("A");
+                                assertThat(alert.firstEventTime()).isEqualTo(Events.at(5));
+                                assertThat(alert.ruleSetVersion()).isZero();
+                            },
+                            alert -> {
+                                assertThat(alert.zoneId())
+                                        .as("the restored version 1 lowered the spike to 1.8x")
+                                        .isEqualTo("C");
+                                assertThat(alert.ruleSetVersion()).isEqualTo(1);
+                            });
         }
     }
 
@@ -245,17 +264,25 @@ class ZoneRulesTest {
     void aVersionThatCannotBeReadIsRefusedAtStartAndLiveAndTheVersionInForceStays() throws Exception {
         RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE));
         // as anyone who can write to the rules topic could publish them: a YAML bomb, a name Path cannot take
-        RuleSetVersion bomb = new RuleSetVersion(1, Events.at(0),
-                Map.of("bomb.yaml", "a: &a [x]\nb: [" + "*a, ".repeat(60) + "*a]\n"), "someone", null, null);
-        RuleSetVersion nul = new RuleSetVersion(2, Events.at(0),
-                Map.of("spike\u0000.yaml", Files.readString(SURGE_SPIKE)), "someone", null, null);
+        RuleSetVersion bomb = new RuleSetVersion(
+                1,
+                Events.at(0),
+                Map.of("bomb.yaml", "a: &a [x]\nb: [" + "*a, ".repeat(60) + "*a]\n"),
+                "someone",
+                null,
+                null);
+        RuleSetVersion nul = new RuleSetVersion(
+                2, Events.at(0), Map.of("spike\u0000.yaml", Files.readString(SURGE_SPIKE)), "someone", null, null);
         try (var rules = multiplierRules(List.of(v0, bomb), null)) {
             rules.processElement2(new StreamRecord<>(nul));
             process(rules, surge("A", 5, 5, 5, 1.0), surge("A", 10, 20, 5, 4.0));
             rules.processWatermark1(new Watermark(Events.at(60)));
 
-            assertThat(rules.extractOutputValues()).singleElement()
-                    .satisfies(alert -> assertThat(alert.ruleSetVersion()).as("the version in force").isZero());
+            assertThat(rules.extractOutputValues())
+                    .singleElement()
+                    .satisfies(alert -> assertThat(alert.ruleSetVersion())
+                            .as("the version in force")
+                            .isZero());
         }
     }
 
@@ -263,7 +290,8 @@ class ZoneRulesTest {
     void withTrustedKeysOnlyVersionsSignedByOneAreTaken() throws Exception {
         String pair = TrustedKeys.generate();
         RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE));
-        Path lowerSpike = Files.writeString(dir.resolve("spike.yaml"),
+        Path lowerSpike = Files.writeString(
+                dir.resolve("spike.yaml"),
                 Files.readString(SURGE_SPIKE).replace("multiplier >= 2.0", "multiplier >= 1.8"));
         RuleSetVersion unsigned = RuleVersions.version(1, Events.at(60), List.of(lowerSpike));
         RuleSetVersion signed =
@@ -271,12 +299,18 @@ class ZoneRulesTest {
         try (var rules = multiplierRules(List.of(v0), TrustedKeys.parse(TrustedKeys.publicPart(pair)), null)) {
             rules.processElement2(new StreamRecord<>(unsigned));
             rules.processElement2(new StreamRecord<>(signed));
-            process(rules, surge("C", 65, 5, 5, 1.0), surge("C", 70, 10, 4, 1.9),
-                    surge("D", 125, 5, 5, 1.0), surge("D", 130, 10, 4, 1.9));
+            process(
+                    rules,
+                    surge("C", 65, 5, 5, 1.0),
+                    surge("C", 70, 10, 4, 1.9),
+                    surge("D", 125, 5, 5, 1.0),
+                    surge("D", 130, 10, 4, 1.9));
             rules.processWatermark1(new Watermark(Events.at(200)));
 
             assertThat(rules.extractOutputValues()).singleElement().satisfies(alert -> {
-                assertThat(alert.zoneId()).as("the unsigned version 1 refused, version 0 in force").isEqualTo("D");
+                assertThat(alert.zoneId())
+                        .as("the unsigned version 1 refused, version 0 in force")
+                        .isEqualTo("D");
                 assertThat(alert.ruleSetVersion()).isEqualTo(2);
             });
         }
@@ -298,10 +332,14 @@ class ZoneRulesTest {
 
         RuleSetVersion spikeOnly = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE));
         try (var after = multiplierRules(List.of(spikeOnly), snapshot)) {
-            assertThat(zonesWithState(after, collapseState)).as("the removed rule's partial matches").isZero();
+            assertThat(zonesWithState(after, collapseState))
+                    .as("the removed rule's partial matches")
+                    .isZero();
             process(after, surge("A", 10, 5, 2, 1.0));
             after.processWatermark1(new Watermark(Events.at(100)));
-            assertThat(after.extractOutputValues()).as("the removed rule raises nothing").isEmpty();
+            assertThat(after.extractOutputValues())
+                    .as("the removed rule raises nothing")
+                    .isEmpty();
         }
     }
 
@@ -315,24 +353,35 @@ class ZoneRulesTest {
             rules.processElement2(new StreamRecord<>(v1));
             process(rules, surge("A", 25, 5, 10, 1.0), surge("B", 25, 5, 10, 1.0));
             rules.processWatermark1(new Watermark(Events.at(29)));
-            assertThat(zonesWithState(rules, collapseState)).as("before the switch").isEqualTo(2);
+            assertThat(zonesWithState(rules, collapseState))
+                    .as("before the switch")
+                    .isEqualTo(2);
             rules.processWatermark1(new Watermark(Events.at(31)));
-            assertThat(zonesWithState(rules, collapseState)).as("after the switch").isZero();
+            assertThat(zonesWithState(rules, collapseState))
+                    .as("after the switch")
+                    .isZero();
         }
     }
 
     /** Once every partial match and episode is over, the zones keep no state of the rules: quiet zones cost nothing. */
     @Test
     void zonesThatWentQuietKeepNoRuleState() throws Exception {
-        try (var rules = zoneEventRules(List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS))),
-                null)) {
+        try (var rules =
+                zoneEventRules(List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS))), null)) {
             feed(rules, traffic(4, 3_000));
             assertThat(rules.extractOutputValues()).as("alerts raised").isNotEmpty();
             String rule = "rule:" + RuleMatcher.identity(RuleParser.parse(DRIVER_EXODUS)) + ":";
             // the operator's own states, then flink-cep's NFA state and shared buffer, under the rule's prefix
-            for (String state : List.of("records-by-time", "episodes", rule + "nfa", rule + "sharedBuffer-events",
-                    rule + "sharedBuffer-entries-with-lockable-edges", rule + "sharedBuffer-events-count")) {
-                assertThat(zonesWithState(rules, state)).as("zones with %s", state).isZero();
+            for (String state : List.of(
+                    "records-by-time",
+                    "episodes",
+                    rule + "nfa",
+                    rule + "sharedBuffer-events",
+                    rule + "sharedBuffer-entries-with-lockable-edges",
+                    rule + "sharedBuffer-events-count")) {
+                assertThat(zonesWithState(rules, state))
+                        .as("zones with %s", state)
+                        .isZero();
             }
             assertThat(rules.numEventTimeTimers()).as("timers").isZero();
         }
@@ -355,13 +404,19 @@ class ZoneRulesTest {
         RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(rule("high", HIGH)));
         try (var rules = multiplierRules(List.of(v0), null)) {
             // 19.999 s, 19.999 s, then exactly 20 s after the latest match
-            process(rules, surge("A", 10, 9, 3, 3.0), surge("A", 29.999, 9, 3, 3.0), surge("A", 49.998, 9, 3, 3.0),
+            process(
+                    rules,
+                    surge("A", 10, 9, 3, 3.0),
+                    surge("A", 29.999, 9, 3, 3.0),
+                    surge("A", 49.998, 9, 3, 3.0),
                     surge("A", 69.998, 9, 3, 3.0));
             rules.processWatermark1(new Watermark(Events.at(200)));
 
             List<ZoneAlert> written = rules.extractOutputValues();
-            assertThat(written).extracting(ZoneAlert::status).containsExactly(
-                    AlertStatus.FIRING, AlertStatus.RESOLVED, AlertStatus.FIRING, AlertStatus.RESOLVED);
+            assertThat(written)
+                    .extracting(ZoneAlert::status)
+                    .containsExactly(
+                            AlertStatus.FIRING, AlertStatus.RESOLVED, AlertStatus.FIRING, AlertStatus.RESOLVED);
             ZoneAlert first = written.get(0);
             assertThat(first.episodeId()).isEqualTo(first.alertId());
             assertThat(first.episodeMatches()).isEqualTo(1);
@@ -390,9 +445,12 @@ class ZoneRulesTest {
             process(rules, surge("B", 10, 9, 3, 3.0));
             // resolves at 30 s; a match ending before then could still be found until the 5 s window has passed
             rules.processWatermark1(new Watermark(Events.at(35)));
-            assertThat(rules.extractOutputValues()).extracting(ZoneAlert::status).containsExactly(AlertStatus.FIRING);
+            assertThat(rules.extractOutputValues())
+                    .extracting(ZoneAlert::status)
+                    .containsExactly(AlertStatus.FIRING);
             rules.processWatermark1(new Watermark(Events.at(35.001)));
-            assertThat(rules.extractOutputValues()).extracting(ZoneAlert::status)
+            assertThat(rules.extractOutputValues())
+                    .extracting(ZoneAlert::status)
                     .containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
             assertThat(rules.extractOutputValues().get(1).resolvedAt()).isEqualTo(Events.at(30));
         }
@@ -409,7 +467,8 @@ class ZoneRulesTest {
             // resolves at 30 s; settled by the 5 s window of the rule that matched, whatever is in force by then
             rules.processWatermark1(new Watermark(Events.at(35.001)));
 
-            assertThat(rules.extractOutputValues()).extracting(ZoneAlert::status)
+            assertThat(rules.extractOutputValues())
+                    .extracting(ZoneAlert::status)
                     .containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
             assertThat(zonesWithState(rules, "episodes")).isZero();
             assertThat(rules.numEventTimeTimers()).isZero();
@@ -423,24 +482,37 @@ class ZoneRulesTest {
     @Test
     void aVersionSwitchInsideAnEpisodeContinuesIt() throws Exception {
         Path v0File = rule("high", HIGH.replace("resolve-after: 20s", "resolve-after: 30s"));
-        Path v1File = Files.writeString(dir.resolve("v1-high.yaml"),
-                HIGH.replace("multiplier >= 3.0", "multiplier >= 2.0").replace("resolve-after: 20s", "resolve-after: 60s"));
+        Path v1File = Files.writeString(
+                dir.resolve("v1-high.yaml"),
+                HIGH.replace("multiplier >= 3.0", "multiplier >= 2.0")
+                        .replace("resolve-after: 20s", "resolve-after: 60s"));
         RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(v0File));
         RuleSetVersion v1 = RuleVersions.version(1, Events.at(40), List.of(v1File));
         try (var rules = multiplierRules(List.of(v0), null)) {
             rules.processElement2(new StreamRecord<>(v1));
-            process(rules, surge("A", 10, 9, 3, 3.5), surge("A", 30, 9, 4, 2.5), surge("A", 38, 9, 3, 3.2),
-                    surge("A", 45, 9, 4, 2.5), surge("A", 100, 9, 4, 2.5));
+            process(
+                    rules,
+                    surge("A", 10, 9, 3, 3.5),
+                    surge("A", 30, 9, 4, 2.5),
+                    surge("A", 38, 9, 3, 3.2),
+                    surge("A", 45, 9, 4, 2.5),
+                    surge("A", 100, 9, 4, 2.5));
             rules.processWatermark1(new Watermark(Events.at(300)));
 
-            assertThat(rules.extractOutputValues()).satisfiesExactly(
-                    firing -> assertThat(firing.ruleSetVersion()).isZero(),
-                    resolved -> {
-                        assertThat(resolved.status()).isEqualTo(AlertStatus.RESOLVED);
-                        assertThat(resolved.episodeMatches()).as("at 10, 38, 45 and 100 s").isEqualTo(4);
-                        assertThat(resolved.resolvedAt()).as("by version 1's resolve-after").isEqualTo(Events.at(160));
-                        assertThat(resolved.ruleSetVersion()).as("the version that opened it").isZero();
-                    });
+            assertThat(rules.extractOutputValues())
+                    .satisfiesExactly(
+                            firing -> assertThat(firing.ruleSetVersion()).isZero(), resolved -> {
+                                assertThat(resolved.status()).isEqualTo(AlertStatus.RESOLVED);
+                                assertThat(resolved.episodeMatches())
+                                        .as("at 10, 38, 45 and 100 s")
+                                        .isEqualTo(4);
+                                assertThat(resolved.resolvedAt())
+                                        .as("by version 1's resolve-after")
+                                        .isEqualTo(Events.at(160));
+                                assertThat(resolved.ruleSetVersion())
+                                        .as("the version that opened it")
+                                        .isZero();
+                            });
         }
     }
 
@@ -473,8 +545,10 @@ class ZoneRulesTest {
     /** Episodes that resolve after 1.5 s of the exodus rule's 10 s: many, with gaps on either side of it. */
     @Test
     void manyShortEpisodesAreThoseOfPlainCepsMatches() throws Exception {
-        assertSameAlerts(rule("exodus", Files.readString(DRIVER_EXODUS).replace("resolve-after: 2min", "resolve-after: 1500ms")),
-                5, 15_000);
+        assertSameAlerts(
+                rule("exodus", Files.readString(DRIVER_EXODUS).replace("resolve-after: 2min", "resolve-after: 1500ms")),
+                5,
+                15_000);
     }
 
     private static String burst(int requests) {
@@ -493,7 +567,9 @@ class ZoneRulesTest {
     /** The rules operator's episodes on the traffic are those of plain CEP's matches (there must be several). */
     private void assertSameAlerts(Path rule, long seed, int events) throws Exception {
         List<Object> traffic = traffic(seed, events);
-        assertThat(lateEvents(traffic)).as("the traffic includes events behind the watermark").isPositive();
+        assertThat(lateEvents(traffic))
+                .as("the traffic includes events behind the watermark")
+                .isPositive();
         List<ZoneAlert> matches = plainCep(rule, traffic, time -> true, Long.MAX_VALUE);
         List<ZoneAlert> expected = episodes(matches, resolveAfter(rule));
         long episodes = expected.stream().filter(ZoneAlert::resolved).count();
@@ -518,7 +594,8 @@ class ZoneRulesTest {
             String zone = "zone-" + random.nextInt(3);
             ZoneEvent event = random.nextDouble() < 0.4
                     ? Events.ride(zone).at(seconds)
-                    : Events.driver("driver-" + random.nextInt(15), zone, random.nextDouble() < 0.3).at(seconds);
+                    : Events.driver("driver-" + random.nextInt(15), zone, random.nextDouble() < 0.3)
+                            .at(seconds);
             traffic.add(new StreamRecord<>(event, event.eventTime()));
             maxSeen = Math.max(maxSeen, event.eventTime());
             if (i % 10 == 9) {
@@ -547,22 +624,25 @@ class ZoneRulesTest {
         AlertRule rule = RuleParser.parse(file);
         RuleFilter<ZoneEvent> filter = rule.filter() == null ? null : new RuleFilter<>(rule.input(), rule.filter());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DataStream<ZoneAlert> alerts = CEP.pattern(env.fromData(Events.ride("A").at(0)).keyBy(ZoneEvent::zoneId),
+        DataStream<ZoneAlert> alerts = CEP.pattern(
+                        env.fromData(Events.ride("A").at(0)).keyBy(ZoneEvent::zoneId),
                         RuleCompiler.<ZoneEvent>compile(rule, 1),
                         (first, second) -> READ_ORDER.compare(first, second))
                 .inEventTime()
-                .process(new PatternProcessFunction<ZoneEvent, ZoneAlert>() {
-                    @Override
-                    public void processMatch(Map<String, List<ZoneEvent>> match, Context ctx,
-                            Collector<ZoneAlert> out) {
-                        out.collect(new AlertBuilder<ZoneEvent>(rule, PROCESSING_CLOCK).alert(match, 0));
-                    }
-                }, ZoneAlert.TYPE);
+                .process(
+                        new PatternProcessFunction<ZoneEvent, ZoneAlert>() {
+                            @Override
+                            public void processMatch(
+                                    Map<String, List<ZoneEvent>> match, Context ctx, Collector<ZoneAlert> out) {
+                                out.collect(new AlertBuilder<ZoneEvent>(rule, PROCESSING_CLOCK).alert(match, 0));
+                            }
+                        },
+                        ZoneAlert.TYPE);
         StreamOperatorFactory<ZoneAlert> operator =
                 ((OneInputTransformation<ZoneEvent, ZoneAlert>) alerts.getTransformation()).getOperatorFactory();
         List<ZoneAlert> raised;
-        try (var cep = new KeyedOneInputStreamOperatorTestHarness<>(operator, ZoneEvent::zoneId, Types.STRING,
-                serializer(ZoneEvent.class))) {
+        try (var cep = new KeyedOneInputStreamOperatorTestHarness<>(
+                operator, ZoneEvent::zoneId, Types.STRING, serializer(ZoneEvent.class))) {
             cep.setStateBackend(new EmbeddedRocksDBStateBackend());
             cep.open();
             for (Object element : traffic) {
@@ -570,8 +650,7 @@ class ZoneRulesTest {
                     cep.processWatermark(mark);
                 } else {
                     StreamRecord<ZoneEvent> record = (StreamRecord<ZoneEvent>) element;
-                    if (inForce.test(record.getTimestamp())
-                            && (filter == null || filter.filter(record.getValue()))) {
+                    if (inForce.test(record.getTimestamp()) && (filter == null || filter.filter(record.getValue()))) {
                         cep.processElement(record);
                     }
                 }
@@ -621,17 +700,35 @@ class ZoneRulesTest {
     private static ZoneAlert resolved(ZoneAlert opening, long lastEnd, int matches, long resolveAfterMillis) {
         return new ZoneAlert(
                 AlertBuilder.alertId(opening.rule(), opening.zoneId(), List.of("resolved", opening.alertId())),
-                opening.rule(), opening.severity(), opening.zoneId(), opening.firstEventTime(), lastEnd,
+                opening.rule(),
+                opening.severity(),
+                opening.zoneId(),
+                opening.firstEventTime(),
+                lastEnd,
                 "Resolved after " + matches + (matches == 1 ? " match" : " matches") + ", none for "
                         + TimeUtils.formatWithHighestUnit(Duration.ofMillis(resolveAfterMillis)) + ": "
                         + opening.summary(),
-                opening.details(), PROCESSING_CLOCK.millis(), opening.ruleSetVersion(), AlertStatus.RESOLVED,
-                opening.alertId(), lastEnd + resolveAfterMillis, matches);
+                opening.details(),
+                PROCESSING_CLOCK.millis(),
+                opening.ruleSetVersion(),
+                AlertStatus.RESOLVED,
+                opening.alertId(),
+                lastEnd + resolveAfterMillis,
+                matches);
     }
 
     private static ZoneAlert withVersion(ZoneAlert alert, long version) {
-        return ZoneAlert.firing(alert.alertId(), alert.rule(), alert.severity(), alert.zoneId(), alert.firstEventTime(),
-                alert.lastEventTime(), alert.summary(), alert.details(), alert.detectedAt(), version);
+        return ZoneAlert.firing(
+                alert.alertId(),
+                alert.rule(),
+                alert.severity(),
+                alert.zoneId(),
+                alert.firstEventTime(),
+                alert.lastEventTime(),
+                alert.summary(),
+                alert.details(),
+                alert.detectedAt(),
+                version);
     }
 
     private static long lateEvents(List<Object> traffic) {
@@ -648,8 +745,10 @@ class ZoneRulesTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, ZoneEvent, RuleSetVersion, ZoneAlert> rules,
-            List<Object> elements) throws Exception {
+    private static void feed(
+            KeyedTwoInputStreamOperatorTestHarness<String, ZoneEvent, RuleSetVersion, ZoneAlert> rules,
+            List<Object> elements)
+            throws Exception {
         for (Object element : elements) {
             if (element instanceof Watermark mark) {
                 rules.processWatermark1(mark);
@@ -659,8 +758,10 @@ class ZoneRulesTest {
         }
     }
 
-    private static void process(KeyedTwoInputStreamOperatorTestHarness<String, ZoneSurge, RuleSetVersion, ZoneAlert>
-            rules, ZoneSurge... surges) throws Exception {
+    private static void process(
+            KeyedTwoInputStreamOperatorTestHarness<String, ZoneSurge, RuleSetVersion, ZoneAlert> rules,
+            ZoneSurge... surges)
+            throws Exception {
         for (ZoneSurge surge : surges) {
             // as the windows emit them: stamped with the window's last millisecond
             rules.processElement1(surge, surge.windowEnd() - 1);
@@ -689,22 +790,32 @@ class ZoneRulesTest {
         }
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneEvent, RuleSetVersion, ZoneAlert>
-            zoneEventRules(List<RuleSetVersion> known, OperatorSubtaskState restoreFrom) throws Exception {
-        return harness(new ZoneRules<>(RuleInput.ZONE_EVENTS, serializer(ZoneEvent.class), known, TrustedKeys.ANYONE,
-                BUCKET_MILLIS, PROCESSING_CLOCK), ZoneEvent::zoneId, restoreFrom);
+    private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneEvent, RuleSetVersion, ZoneAlert> zoneEventRules(
+            List<RuleSetVersion> known, OperatorSubtaskState restoreFrom) throws Exception {
+        return harness(
+                new ZoneRules<>(
+                        RuleInput.ZONE_EVENTS,
+                        serializer(ZoneEvent.class),
+                        known,
+                        TrustedKeys.ANYONE,
+                        BUCKET_MILLIS,
+                        PROCESSING_CLOCK),
+                ZoneEvent::zoneId,
+                restoreFrom);
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneSurge, RuleSetVersion, ZoneAlert>
-            multiplierRules(List<RuleSetVersion> known, OperatorSubtaskState restoreFrom) throws Exception {
+    private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneSurge, RuleSetVersion, ZoneAlert> multiplierRules(
+            List<RuleSetVersion> known, OperatorSubtaskState restoreFrom) throws Exception {
         return multiplierRules(known, TrustedKeys.ANYONE, restoreFrom);
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneSurge, RuleSetVersion, ZoneAlert>
-            multiplierRules(List<RuleSetVersion> known, TrustedKeys trusted, OperatorSubtaskState restoreFrom)
-            throws Exception {
-        return harness(new ZoneRules<>(RuleInput.MULTIPLIERS, serializer(ZoneSurge.class), known, trusted, 1,
-                PROCESSING_CLOCK), ZoneSurge::zoneId, restoreFrom);
+    private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneSurge, RuleSetVersion, ZoneAlert> multiplierRules(
+            List<RuleSetVersion> known, TrustedKeys trusted, OperatorSubtaskState restoreFrom) throws Exception {
+        return harness(
+                new ZoneRules<>(
+                        RuleInput.MULTIPLIERS, serializer(ZoneSurge.class), known, trusted, 1, PROCESSING_CLOCK),
+                ZoneSurge::zoneId,
+                restoreFrom);
     }
 
     /** The operator on RocksDB; rule set versions carry no zone, and the harness keys them all alike. */
@@ -720,7 +831,9 @@ class ZoneRulesTest {
     }
 
     private static <T> TypeSerializer<T> serializer(Class<T> type) {
-        return TypeInformation.of(type).createSerializer(StreamExecutionEnvironment.getExecutionEnvironment()
-                .getConfig().getSerializerConfig());
+        return TypeInformation.of(type)
+                .createSerializer(StreamExecutionEnvironment.getExecutionEnvironment()
+                        .getConfig()
+                        .getSerializerConfig());
     }
 }

@@ -36,8 +36,11 @@ class BenchWorkloadTest {
         });
 
         assertThat(drivers.size()).as("statuses").isGreaterThan(2 * 1_000);
-        assertThat(new HashSet<>(drivers.subList(0, 1_000))).as("the first round").hasSize(1_000);
-        assertThat(new HashSet<>(drivers.subList(1_000, 2_000))).as("the second round")
+        assertThat(new HashSet<>(drivers.subList(0, 1_000)))
+                .as("the first round")
+                .hasSize(1_000);
+        assertThat(new HashSet<>(drivers.subList(1_000, 2_000)))
+                .as("the second round")
                 .isEqualTo(new HashSet<>(drivers.subList(0, 1_000)));
         assertThat(census.drivers()).isEqualTo(new HashSet<>(drivers).size());
         assertThat(census.zonesWithTraffic()).isEqualTo(zonesSeen.size());
@@ -73,7 +76,9 @@ class BenchWorkloadTest {
 
         BenchWorkload.Census census = workload.forEach(0, event -> {
             if (event instanceof DriverStatus status) {
-                assertThat(drivers.add(status.getDriverId())).as("a driver's first status").isTrue();
+                assertThat(drivers.add(status.getDriverId()))
+                        .as("a driver's first status")
+                        .isTrue();
             }
         });
 

@@ -26,7 +26,9 @@ class LatenciesTest {
         assertThat(latencies.p50()).isEqualTo(50);
         assertThat(latencies.p99()).isEqualTo(99);
         assertThat(latencies.max()).isEqualTo(100);
-        assertThat(latencies.firstP50()).as("one result per window end: each is the first").isEqualTo(50);
+        assertThat(latencies.firstP50())
+                .as("one result per window end: each is the first")
+                .isEqualTo(50);
     }
 
     @Test

@@ -30,9 +30,16 @@ class PriceQualityTest {
         PriceQuality quality = PriceQuality.of(results, 5_000);
         // at 3x or more: A twice, B, FAR; on a demand of at most 2: A's second, B's first, FAR; at 2x or more on a
         // pooled demand of at most 2: A's second, FAR. 9 results of 5 s each: 45 s, 1/80 of an hour
-        assertThat(quality.raw()).isEqualTo(new PriceQuality.Figures(9, 4, 3, 2, 3 * 80.0,
-                // gaps: window 5 s |1.0 - 5.0| = 4, window 10 s |3.0 - 2.0| = 1
-                1.0, 4.0));
+        assertThat(quality.raw())
+                .isEqualTo(new PriceQuality.Figures(
+                        9,
+                        4,
+                        3,
+                        2,
+                        3 * 80.0,
+                        // gaps: window 5 s |1.0 - 5.0| = 4, window 10 s |3.0 - 2.0| = 1
+                        1.0,
+                        4.0));
         assertThat(quality.published()).isEqualTo(new PriceQuality.Figures(9, 0, 0, 0, 0, 0.5, 1.0));
     }
 

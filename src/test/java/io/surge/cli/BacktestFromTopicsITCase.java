@@ -36,28 +36,53 @@ class BacktestFromTopicsITCase {
             SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.of(registry.url()));
             int rideId = client.register("recorded-rides-value", RideRequest.getClassSchema());
             int driverId = client.register("recorded-drivers-value", DriverStatus.getClassSchema());
-            String[] flags = {"--bootstrap", kafka.bootstrapServers(), "--registry", registry.url(),
-                "--set", "topics.ride-requests=recorded-rides", "--set", "topics.driver-status=recorded-drivers"};
-            TopicSetup.ensureTopics(SurgeConfig.fromOptions(Map.of("kafka.bootstrap", kafka.bootstrapServers(),
-                    "topics.ride-requests", "recorded-rides", "topics.driver-status", "recorded-drivers"), "test"));
+            String[] flags = {
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--registry",
+                registry.url(),
+                "--set",
+                "topics.ride-requests=recorded-rides",
+                "--set",
+                "topics.driver-status=recorded-drivers"
+            };
+            TopicSetup.ensureTopics(SurgeConfig.fromOptions(
+                    Map.of(
+                            "kafka.bootstrap",
+                            kafka.bootstrapServers(),
+                            "topics.ride-requests",
+                            "recorded-rides",
+                            "topics.driver-status",
+                            "recorded-drivers"),
+                    "test"));
 
             ObjectMapper json = new ObjectMapper();
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
                 for (String line : Files.readAllLines(RECORDING)) {
                     JsonNode record = json.readTree(line);
                     long time = record.has("event_time")
-                            ? Instant.parse(record.get("event_time").asText()).toEpochMilli() : 0;
+                            ? Instant.parse(record.get("event_time").asText()).toEpochMilli()
+                            : 0;
                     byte[] value;
                     String topic;
                     if (record.has("driver_id")) {
                         topic = "recorded-drivers";
-                        value = WireRecords.encode(driverId, DriverStatus.getClassSchema(), Inputs.driverStatus(
-                                record.get("driver_id").asText(), record.get("lat").asDouble(),
-                                record.get("lon").asDouble(), record.get("available").asBoolean(), time));
+                        value = WireRecords.encode(
+                                driverId,
+                                DriverStatus.getClassSchema(),
+                                Inputs.driverStatus(
+                                        record.get("driver_id").asText(),
+                                        record.get("lat").asDouble(),
+                                        record.get("lon").asDouble(),
+                                        record.get("available").asBoolean(),
+                                        time));
                     } else if (record.has("lat")) {
                         topic = "recorded-rides";
-                        RideRequest ride = Inputs.rideRequest(record.get("request_id").asText(),
-                                record.get("lat").asDouble(), record.get("lon").asDouble(), time);
+                        RideRequest ride = Inputs.rideRequest(
+                                record.get("request_id").asText(),
+                                record.get("lat").asDouble(),
+                                record.get("lon").asDouble(),
+                                time);
                         ride.setUserId(record.get("user_id").asText());
                         value = WireRecords.encode(rideId, RideRequest.getClassSchema(), ride);
                     } else {
@@ -68,13 +93,14 @@ class BacktestFromTopicsITCase {
                 }
             }
 
-            CliRun fromFile = CliRun.of(concat(
-                    new String[] {"rules", "backtest", "--input", RECORDING.toString()}, flags));
-            CliRun fromTopics = CliRun.of(concat(
-                    new String[] {"rules", "backtest", "--input", "recorded-rides,recorded-drivers"}, flags));
+            CliRun fromFile =
+                    CliRun.of(concat(new String[] {"rules", "backtest", "--input", RECORDING.toString()}, flags));
+            CliRun fromTopics = CliRun.of(
+                    concat(new String[] {"rules", "backtest", "--input", "recorded-rides,recorded-drivers"}, flags));
 
             assertThat(fromTopics.exitCode()).as(fromTopics.err()).isZero();
-            assertThat(fromTopics.out()).contains("427 records replayed (1 rejected), 3 episodes")
+            assertThat(fromTopics.out())
+                    .contains("427 records replayed (1 rejected), 3 episodes")
                     .isEqualTo(fromFile.out());
         }
     }

@@ -25,7 +25,10 @@ record CliRun(int exitCode, String out, String err) {
     /** A command against a test's broker and registry. */
     static CliRun on(SurgeStack stack, String... command) {
         List<String> arguments = new ArrayList<>(List.of(command));
-        arguments.addAll(List.of("--bootstrap", stack.bootstrapServers(), "--registry",
+        arguments.addAll(List.of(
+                "--bootstrap",
+                stack.bootstrapServers(),
+                "--registry",
                 stack.config().registry().url()));
         return of(arguments.toArray(String[]::new));
     }
@@ -35,11 +38,20 @@ record CliRun(int exitCode, String out, String err) {
             throws Exception {
         CliRun[] last = new CliRun[1];
         try {
-            Waiting.until(() -> {
-                last[0] = on(stack, "rules", "list", "--flink", flink, "--set",
-                        "job.name=" + stack.config().jobName());
-                return List.of(fragments).stream().allMatch(last[0].out()::contains);
-            }, patience, "surge rules list to show " + List.of(fragments));
+            Waiting.until(
+                    () -> {
+                        last[0] = on(
+                                stack,
+                                "rules",
+                                "list",
+                                "--flink",
+                                flink,
+                                "--set",
+                                "job.name=" + stack.config().jobName());
+                        return List.of(fragments).stream().allMatch(last[0].out()::contains);
+                    },
+                    patience,
+                    "surge rules list to show " + List.of(fragments));
         } catch (TimeoutException e) {
             throw new AssertionError(e.getMessage() + "; it said:\n" + last[0].out() + last[0].err());
         }

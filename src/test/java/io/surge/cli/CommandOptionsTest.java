@@ -3,7 +3,6 @@ package io.surge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surge.bench.BenchWorkload;
-
 import org.junit.jupiter.api.Test;
 
 /** Bad options stop a command before it touches Kafka, with the option and the fix in one line. */
@@ -14,8 +13,10 @@ class CommandOptionsTest {
         CliRun run = CliRun.of("run", "--set", "window.size=32s");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err().strip()).isEqualTo("surge: command line: option window.size: window.size (32 s) must be"
-                + " a whole multiple of window.slide (5 s); choose a size such as 30 s or a slide that divides 32 s.");
+        assertThat(run.err().strip())
+                .isEqualTo(
+                        "surge: command line: option window.size: window.size (32 s) must be"
+                                + " a whole multiple of window.slide (5 s); choose a size such as 30 s or a slide that divides 32 s.");
     }
 
     @Test
@@ -65,7 +66,8 @@ class CommandOptionsTest {
         assertThat(BenchCommand.Profile.WORLD.workload(1L, 10_000, null, null, 500))
                 .isEqualTo(new BenchWorkload(1L, 10_000, 140_000, 1_000_000, 500));
         assertThat(BenchCommand.Profile.CITY.workload(1L, 1_000_000, null, null, null))
-                .as("a driver per 20 events").isEqualTo(new BenchWorkload(1L, 1_000_000, 500, 50_000, 10_000));
+                .as("a driver per 20 events")
+                .isEqualTo(new BenchWorkload(1L, 1_000_000, 500, 50_000, 10_000));
         assertThat(BenchCommand.Profile.CITY.workload(1L, null, 80, 7, null))
                 .isEqualTo(new BenchWorkload(1L, 200_000, 80, 7, 10_000));
     }

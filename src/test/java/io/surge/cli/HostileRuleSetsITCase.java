@@ -62,19 +62,26 @@ class HostileRuleSetsITCase {
     void noRuleSetRecordStopsTheJobAtStartOrLive(@InjectMiniCluster MiniCluster cluster) throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "hostile", "checkpoint.interval", "1s"))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(43L, EVENTS, config.topics().partitions());
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(43L, EVENTS, config.topics().partitions());
             String rules = config.topics().ruleSets();
-            int schemaId = new SchemaRegistryClient(config.registry()).register(rules + "-value",
-                    RuleSet.getClassSchema());
+            int schemaId =
+                    new SchemaRegistryClient(config.registry()).register(rules + "-value", RuleSet.getClassSchema());
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
-                    KafkaConsumer<byte[], byte[]> results =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers())) {
+                    KafkaConsumer<byte[], byte[]> results = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().multipliers())) {
                 // before the job starts: read at its start and again by its rules source. The first is valid and
                 // claims the largest number there is, which a deploy that counted on from it would overflow.
                 String spike = Files.readString(Path.of("alerts/surge-spike.yaml"));
                 send(producer, rules, ruleSet(schemaId, Long.MAX_VALUE, "surge-spike.yaml", spike));
-                send(producer, rules, ruleSet(schemaId, 1, "bomb.yaml",
-                        "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: [" + "*a, ".repeat(60) + "*a]\n"));
+                send(
+                        producer,
+                        rules,
+                        ruleSet(
+                                schemaId,
+                                1,
+                                "bomb.yaml",
+                                "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: [" + "*a, ".repeat(60) + "*a]\n"));
                 send(producer, rules, ruleSet(schemaId, 1, "spike\u0000.yaml", spike));
                 send(producer, rules, "no rule set at all".getBytes(StandardCharsets.UTF_8));
 
@@ -88,40 +95,66 @@ class HostileRuleSetsITCase {
                 try {
                     workload.sendAtRate(producer, stack, 0, EVENTS / 2, 3_000);
                     // while it runs
-                    send(producer, rules, ruleSet(schemaId, 1, "deep.yaml",
-                            "name: " + "[".repeat(5_000) + "]".repeat(5_000) + "\n"));
-                    send(producer, rules, ruleSet(schemaId, 1, "surge-spike.yaml",
-                            spike.replace("resolve-after: 5min", "resolve-after: 36500d")));
+                    send(
+                            producer,
+                            rules,
+                            ruleSet(schemaId, 1, "deep.yaml", "name: " + "[".repeat(5_000) + "]".repeat(5_000) + "\n"));
+                    send(
+                            producer,
+                            rules,
+                            ruleSet(
+                                    schemaId,
+                                    1,
+                                    "surge-spike.yaml",
+                                    spike.replace("resolve-after: 5min", "resolve-after: 36500d")));
                     send(producer, rules, null);
 
                     Path valid = Files.createDirectories(dir.resolve("valid"));
                     Files.copy(Path.of("alerts/surge-spike.yaml"), valid.resolve("surge-spike.yaml"));
                     // effective in the workload's event time: the job's clock is the workload's, days back
-                    CliRun deploy = CliRun.on(stack, "rules", "deploy", valid.toString(), "--by", "ops@test",
-                            "--effective-from", Instant.ofEpochMilli(workload.eventTimeAt(EVENTS)).toString());
-                    assertThat(deploy.out()).as(deploy.err())
+                    CliRun deploy = CliRun.on(
+                            stack,
+                            "rules",
+                            "deploy",
+                            valid.toString(),
+                            "--by",
+                            "ops@test",
+                            "--effective-from",
+                            Instant.ofEpochMilli(workload.eventTimeAt(EVENTS)).toString());
+                    assertThat(deploy.out())
+                            .as(deploy.err())
                             .contains("deployed rule set version 8 (1 rule(s) from " + valid);
-                    CliRun list = CliRun.awaitRulesList(stack, flinkUrl, PATIENCE,
-                            "the job has taken versions up to 8;", "refused");
+                    CliRun list = CliRun.awaitRulesList(
+                            stack, flinkUrl, PATIENCE, "the job has taken versions up to 8;", "refused");
                     assertThat(list.out())
                             .containsPattern("1 +.* someone +surge-spike")
                             .containsPattern("2 +.*\\(refused: rule set version 2/bomb.yaml:1: not a usable rule file")
                             .containsPattern("3 +.*\\(refused: rule set version 3:0: a rule file's name must be")
                             .containsPattern("5 +.*\\(refused: rule set version 5/deep.yaml:1: not a usable rule file")
-                            .containsPattern("6 +.*\\(refused: rule set version 6/surge-spike.yaml:.*'resolve-after' is")
+                            .containsPattern(
+                                    "6 +.*\\(refused: rule set version 6/surge-spike.yaml:.*'resolve-after' is")
                             .containsPattern("8 +.* ops@test +surge-spike");
 
                     workload.sendAtRate(producer, stack, EVENTS / 2, EVENTS, 3_000);
                     workload.close(producer, stack);
                     List<ConsumerRecord<byte[], byte[]>> read = KafkaClients.records();
-                    KafkaClients.pollUntil(results, read, all -> all.size() >= workload.expected().size(), PATIENCE,
+                    KafkaClients.pollUntil(
+                            results,
+                            read,
+                            all -> all.size() >= workload.expected().size(),
+                            PATIENCE,
                             "every result");
                     KafkaClients.pollFor(results, read, Duration.ofSeconds(2));
                     assertThat(read.stream().map(ClosedWorkload::decodeSurge).toList())
                             .as("every result, exactly, beside the hostile records")
                             .containsExactlyInAnyOrderElementsOf(workload.expected());
-                    assertThat(new FlinkRest(flinkUrl).get("/jobs/" + job.getJobID() + "/metrics?get=numRestarts")
-                            .path(0).path("value").asLong()).as("restarts of the job").isZero();
+                    assertThat(new FlinkRest(flinkUrl)
+                                    .get("/jobs/" + job.getJobID() + "/metrics?get=numRestarts")
+                                    .path(0)
+                                    .path("value")
+                                    .asLong())
+                            .as("restarts of the job")
+                            .isZero();
                 } finally {
                     job.cancel().get();
                 }
@@ -130,12 +163,15 @@ class HostileRuleSetsITCase {
             // two deploys at the same moment: two numbers, both kept
             List<CompletableFuture<RuleSetVersion>> deploys = new ArrayList<>();
             for (String by : List.of("first@test", "second@test")) {
-                deploys.add(CompletableFuture.supplyAsync(() -> RuleSetTopic.publish(config, new RuleSetVersion(0,
-                        0, Map.of("surge-spike.yaml", "unchecked"), by, null, null), Instant.now())));
+                deploys.add(CompletableFuture.supplyAsync(() -> RuleSetTopic.publish(
+                        config,
+                        new RuleSetVersion(0, 0, Map.of("surge-spike.yaml", "unchecked"), by, null, null),
+                        Instant.now())));
             }
             assertThat(deploys.stream().map(CompletableFuture::join).map(RuleSetVersion::version))
                     .containsExactlyInAnyOrder(9L, 10L);
-            assertThat(RuleSetTopic.readAll(config)).extracting(RuleSetVersion::deployedBy)
+            assertThat(RuleSetTopic.readAll(config))
+                    .extracting(RuleSetVersion::deployedBy)
                     .contains("first@test", "second@test");
         }
     }
@@ -148,12 +184,14 @@ class HostileRuleSetsITCase {
     @Test
     void readingTheVersionsDuringARegistryOutageGivesUpAfterItsRetryTime() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "outage"))) {
-            RuleSetTopic.publish(stack.config(), new RuleSetVersion(0, 0, Map.of("surge-spike.yaml", "unchecked"),
-                    "ops@test", null, null), Instant.now());
+            RuleSetTopic.publish(
+                    stack.config(),
+                    new RuleSetVersion(0, 0, Map.of("surge-spike.yaml", "unchecked"), "ops@test", null, null),
+                    Instant.now());
             stack.registry().close();
 
-            CliRun list = assertTimeoutPreemptively(PATIENCE,
-                    () -> CliRun.on(stack, "rules", "list", "--set", "registry.retry-for=2s"));
+            CliRun list = assertTimeoutPreemptively(
+                    PATIENCE, () -> CliRun.on(stack, "rules", "list", "--set", "registry.retry-for=2s"));
 
             assertThat(list.exitCode()).isNotZero();
             assertThat(list.out()).doesNotContain("surge-spike");
@@ -172,24 +210,32 @@ class HostileRuleSetsITCase {
         Path theirs = dir.resolve("theirs.key");
         assertThat(CliRun.of("rules", "keygen", ours.toString()).out()).startsWith("wrote key ");
         assertThat(CliRun.of("rules", "keygen", theirs.toString()).exitCode()).isZero();
-        assertThat(Files.getPosixFilePermissions(ours)).as("the secret key, for its owner only")
+        assertThat(Files.getPosixFilePermissions(ours))
+                .as("the secret key, for its owner only")
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         assertThat(CliRun.of("rules", "keygen", ours.toString()).err()).contains("exists");
         Path valid = Files.createDirectories(dir.resolve("valid"));
         Files.copy(Path.of("alerts/surge-spike.yaml"), valid.resolve("surge-spike.yaml"));
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "signed"))) {
             CliRun signed = CliRun.on(stack, "rules", "deploy", valid.toString(), "--key", ours.toString());
-            assertThat(signed.out()).as(signed.err()).contains("deployed rule set version 1").contains(", signed by key ");
-            assertThat(CliRun.on(stack, "rules", "deploy", valid.toString(), "--key", theirs.toString()).exitCode())
+            assertThat(signed.out())
+                    .as(signed.err())
+                    .contains("deployed rule set version 1")
+                    .contains(", signed by key ");
+            assertThat(CliRun.on(stack, "rules", "deploy", valid.toString(), "--key", theirs.toString())
+                            .exitCode())
                     .isZero();
-            assertThat(CliRun.on(stack, "rules", "deploy", valid.toString()).exitCode()).isZero();
+            assertThat(CliRun.on(stack, "rules", "deploy", valid.toString()).exitCode())
+                    .isZero();
 
             CliRun list = CliRun.on(stack, "rules", "list", "--set", "rules.trusted-keys=" + ours + ".pub");
 
-            assertThat(list.out()).as(list.err())
+            assertThat(list.out())
+                    .as(list.err())
                     .containsPattern("1 +\\S+ +\\S+ +surge-spike")
-                    .containsPattern("2 +.*\\(refused: rule set version 2:0: it is signed by key '[0-9a-f]{16}', which is"
-                            + " not in rules.trusted-keys")
+                    .containsPattern(
+                            "2 +.*\\(refused: rule set version 2:0: it is signed by key '[0-9a-f]{16}', which is"
+                                    + " not in rules.trusted-keys")
                     .containsPattern("3 +.*\\(refused: rule set version 3:0: it is not signed")
                     .contains("version 1 is in force now");
         }

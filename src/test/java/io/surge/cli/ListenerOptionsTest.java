@@ -24,7 +24,8 @@ class ListenerOptionsTest {
             assertThatThrownBy(() -> metrics.apply(new Configuration(), out))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("the metrics endpoint cannot listen on 127.0.0.1:" + taken.getLocalPort())
-                    .hasMessageContaining("--metrics-port").hasMessageContaining("--metrics-host");
+                    .hasMessageContaining("--metrics-port")
+                    .hasMessageContaining("--metrics-host");
         }
     }
 
@@ -36,7 +37,8 @@ class ListenerOptionsTest {
             assertThatThrownBy(() -> webUi.serve(new Configuration(), taken.getLocalPort(), out))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("the Flink web UI cannot listen on 127.0.0.1:" + taken.getLocalPort())
-                    .hasMessageContaining("--rest-port").hasMessageContaining("--rest-host");
+                    .hasMessageContaining("--rest-port")
+                    .hasMessageContaining("--rest-host");
         }
     }
 }

@@ -90,11 +90,15 @@ class RuleDeployITCase {
             @InjectMiniCluster MiniCluster cluster) throws Exception {
         Path v0 = Files.createDirectories(dir.resolve("v0"));
         Path v1 = Files.createDirectories(dir.resolve("v1"));
-        try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "deploy", "checkpoint.interval", "1s",
-                "alerts.dir", v0.toString()))) {
+        try (SurgeStack stack = SurgeStack.start(
+                Map.of("job.name", "deploy", "checkpoint.interval", "1s", "alerts.dir", v0.toString()))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(41L, EVENTS, config.topics().partitions());
-            List<Double> multipliers = workload.expected().stream().map(ZoneSurge::rawMultiplier).sorted().toList();
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(41L, EVENTS, config.topics().partitions());
+            List<Double> multipliers = workload.expected().stream()
+                    .map(ZoneSurge::rawMultiplier)
+                    .sorted()
+                    .toList();
             double low = quantile(multipliers, 0.6);
             double high = quantile(multipliers, 0.85);
             double top = quantile(multipliers, 0.95);
@@ -102,8 +106,8 @@ class RuleDeployITCase {
             assertThat(high).isLessThan(top);
             Rule kept = new Rule("top", "raw_multiplier >= " + top, m -> m >= top);
             Rule before = new Rule("high", "raw_multiplier >= " + low, m -> m >= low);
-            Rule removed = new Rule("band", "raw_multiplier >= " + low + " && raw_multiplier < " + high,
-                    m -> m >= low && m < high);
+            Rule removed = new Rule(
+                    "band", "raw_multiplier >= " + low + " && raw_multiplier < " + high, m -> m >= low && m < high);
             Rule after = new Rule("high", "raw_multiplier >= " + high, m -> m >= high);
             Rule added = new Rule("calm", "raw_multiplier < " + low, m -> m < low);
             write(v0, kept, before, removed);
@@ -121,31 +125,54 @@ class RuleDeployITCase {
             String flinkUrl = cluster.getRestAddress().get().toString();
             FlinkRest flink = new FlinkRest(flinkUrl);
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
-                    KafkaConsumer<byte[], byte[]> results =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers());
-                    KafkaConsumer<byte[], byte[]> alerts =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().alerts())) {
+                    KafkaConsumer<byte[], byte[]> results = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().multipliers());
+                    KafkaConsumer<byte[], byte[]> alerts = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().alerts())) {
                 workload.sendAtRate(producer, stack, 0, EVENTS / 3, EVENTS_PER_SECOND);
 
-                CliRun deploy = CliRun.on(stack, "rules", "deploy", v1.toString(), "--effective-from",
-                        Instant.ofEpochMilli(firstSwitch).toString(), "--by", "ops@test");
+                CliRun deploy = CliRun.on(
+                        stack,
+                        "rules",
+                        "deploy",
+                        v1.toString(),
+                        "--effective-from",
+                        Instant.ofEpochMilli(firstSwitch).toString(),
+                        "--by",
+                        "ops@test");
                 assertThat(deploy.exitCode()).as(deploy.err()).isZero();
                 assertThat(deploy.out()).contains("deployed rule set version 1 (3 rule(s) from " + v1);
                 // a set of a grammar the job does not know, published past the command's check
-                RuleSetTopic.publish(config, new RuleSetVersion(0, firstSwitch + 10_000,
-                        Map.of("high.yaml", "name: high\ninput: multipliers\nsteps: []\n"), "a newer tool", null, null),
+                RuleSetTopic.publish(
+                        config,
+                        new RuleSetVersion(
+                                0,
+                                firstSwitch + 10_000,
+                                Map.of("high.yaml", "name: high\ninput: multipliers\nsteps: []\n"),
+                                "a newer tool",
+                                null,
+                                null),
                         Instant.now());
-                CliRun list = CliRun.awaitRulesList(stack, flinkUrl, PATIENCE, "the job has taken versions up to 1;", "refused 1 version");
+                CliRun list = CliRun.awaitRulesList(
+                        stack, flinkUrl, PATIENCE, "the job has taken versions up to 1;", "refused 1 version");
                 assertThat(list.out()).contains("version 0 is in force at its watermark");
-                assertThat(list.out()).containsPattern("1 +" + Instant.ofEpochMilli(firstSwitch) + " +ops@test +calm,"
-                        + " high, top");
+                assertThat(list.out())
+                        .containsPattern(
+                                "1 +" + Instant.ofEpochMilli(firstSwitch) + " +ops@test +calm," + " high, top");
                 assertThat(list.out()).containsPattern("2 +.* a newer tool +\\(refused: ");
 
                 workload.sendAtRate(producer, stack, EVENTS / 3, 2 * EVENTS / 3, EVENTS_PER_SECOND);
                 CliRun.awaitRulesList(stack, flinkUrl, PATIENCE, "version 1 is in force at its watermark");
-                assertThat(restarts(flink, job)).as("restarts of the job for the deploys").isZero();
+                assertThat(restarts(flink, job))
+                        .as("restarts of the job for the deploys")
+                        .isZero();
 
-                CliRun again = CliRun.on(stack, "rules", "deploy", v0.toString(), "--effective-from",
+                CliRun again = CliRun.on(
+                        stack,
+                        "rules",
+                        "deploy",
+                        v0.toString(),
+                        "--effective-from",
                         Instant.ofEpochMilli(rollback).toString());
                 assertThat(again.out()).as(again.err()).contains("deployed rule set version 3");
                 cluster.terminateTaskManager(0).get();
@@ -155,8 +182,8 @@ class RuleDeployITCase {
                 workload.sendAtRate(producer, stack, 2 * EVENTS / 3, EVENTS, EVENTS_PER_SECOND);
                 workload.close(producer, stack);
                 List<ConsumerRecord<byte[], byte[]>> read = KafkaClients.records();
-                KafkaClients.pollUntil(results, read, all -> all.size() >= workload.expected().size(), PATIENCE,
-                        "every result");
+                KafkaClients.pollUntil(
+                        results, read, all -> all.size() >= workload.expected().size(), PATIENCE, "every result");
                 KafkaClients.pollFor(results, read, Duration.ofSeconds(2));
                 assertThat(read.stream().map(ClosedWorkload::decodeSurge).toList())
                         .as("the multipliers stay exact through the deploys and the kill")
@@ -174,7 +201,11 @@ class RuleDeployITCase {
                 assertThat(expected).extracting(Raised::version).contains(0L, 1L, 3L);
                 assertThat(expected).extracting(Raised::rule).contains("top", "high", "band", "calm");
                 List<ConsumerRecord<byte[], byte[]>> raised = KafkaClients.records();
-                KafkaClients.pollUntil(alerts, raised, all -> opened(all).size() >= expected.size(), PATIENCE,
+                KafkaClients.pollUntil(
+                        alerts,
+                        raised,
+                        all -> opened(all).size() >= expected.size(),
+                        PATIENCE,
                         expected.size() + " alerts");
                 KafkaClients.pollFor(alerts, raised, Duration.ofSeconds(2));
                 assertThat(opened(raised))
@@ -184,8 +215,15 @@ class RuleDeployITCase {
 
                 // the backtest runs on this test's cluster too, in the slots the job leaves
                 job.cancel().get();
-                CliRun backtest = CliRun.on(stack, "rules", "backtest", "--rules", v0.toString(), "--deployed",
-                        "--input", config.topics().rideRequests() + "," + config.topics().driverStatus());
+                CliRun backtest = CliRun.on(
+                        stack,
+                        "rules",
+                        "backtest",
+                        "--rules",
+                        v0.toString(),
+                        "--deployed",
+                        "--input",
+                        config.topics().rideRequests() + "," + config.topics().driverStatus());
                 assertThat(backtest.exitCode()).as(backtest.err()).isZero();
                 assertThat(backtest.out()).contains("version 2 left out, as the job refuses it");
                 assertThat(backtested(backtest.out(), workload.expected()))
@@ -207,31 +245,36 @@ class RuleDeployITCase {
     @Test
     void aRuleRemovedOrRenamedInTheDirectoryAcrossASavepointRestores() throws Exception {
         Path rules = Files.createDirectories(dir.resolve("rules"));
-        try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "rename", "checkpoint.interval", "1s",
-                "alerts.dir", rules.toString()))) {
+        try (SurgeStack stack = SurgeStack.start(
+                Map.of("job.name", "rename", "checkpoint.interval", "1s", "alerts.dir", rules.toString()))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(43L, 10_000, config.topics().partitions());
-            List<Double> multipliers = workload.expected().stream().map(ZoneSurge::rawMultiplier).sorted().toList();
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(43L, 10_000, config.topics().partitions());
+            List<Double> multipliers = workload.expected().stream()
+                    .map(ZoneSurge::rawMultiplier)
+                    .sorted()
+                    .toList();
             double low = quantile(multipliers, 0.6);
             double high = quantile(multipliers, 0.9);
             Rule kept = new Rule("top", "raw_multiplier >= " + high, m -> m >= high);
-            Rule removed = new Rule("band", "raw_multiplier >= " + low + " && raw_multiplier < " + high,
-                    m -> m >= low && m < high);
+            Rule removed = new Rule(
+                    "band", "raw_multiplier >= " + low + " && raw_multiplier < " + high, m -> m >= low && m < high);
             Rule renamed = new Rule("high", "raw_multiplier >= " + low, m -> m >= low);
             Rule newName = new Rule("higher", "raw_multiplier >= " + low, m -> m >= low);
             write(rules, kept, removed, renamed);
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
-                    KafkaConsumer<byte[], byte[]> results =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers());
-                    KafkaConsumer<byte[], byte[]> alerts =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().alerts())) {
+                    KafkaConsumer<byte[], byte[]> results = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().multipliers());
+                    KafkaConsumer<byte[], byte[]> alerts = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().alerts())) {
                 List<ConsumerRecord<byte[], byte[]>> read = KafkaClients.records();
                 workload.send(producer, stack, 0, workload.size() / 2);
                 JobClient first = SurgeOnMiniCluster.start(config, workload.now(), 2, null);
                 int target = workload.expected().size() / 4;
                 KafkaClients.pollUntil(results, read, all -> all.size() >= target, PATIENCE, target + " results");
-                String savepoint = first.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
-                        SavepointFormatType.CANONICAL).get();
+                String savepoint = first.stopWithSavepoint(
+                                false, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get();
 
                 Files.delete(rules.resolve("band.yaml"));
                 Files.delete(rules.resolve("high.yaml"));
@@ -240,8 +283,12 @@ class RuleDeployITCase {
                 workload.close(producer, stack);
                 JobClient second = SurgeOnMiniCluster.start(config, workload.now(), 2, savepoint);
                 try {
-                    KafkaClients.pollUntil(results, read, all -> all.size() >= workload.expected().size(),
-                            PATIENCE, "every result");
+                    KafkaClients.pollUntil(
+                            results,
+                            read,
+                            all -> all.size() >= workload.expected().size(),
+                            PATIENCE,
+                            "every result");
                     List<Raised> topAlerts = new ArrayList<>();
                     List<Raised> highAlerts = new ArrayList<>();
                     for (ZoneSurge surge : workload.expected()) {
@@ -254,20 +301,35 @@ class RuleDeployITCase {
                     }
                     List<ConsumerRecord<byte[], byte[]>> raised = KafkaClients.records();
                     int band = (int) workload.expected().stream()
-                            .filter(surge -> removed.passes().test(surge.rawMultiplier())).count();
-                    KafkaClients.pollUntil(alerts, raised, all -> opened(all).stream()
-                            .filter(alert -> !alert.rule().equals("band")).count() >= topAlerts.size() + highAlerts.size(),
-                            PATIENCE, (topAlerts.size() + highAlerts.size()) + " alerts of top, high and higher");
+                            .filter(surge -> removed.passes().test(surge.rawMultiplier()))
+                            .count();
+                    KafkaClients.pollUntil(
+                            alerts,
+                            raised,
+                            all -> opened(all).stream()
+                                            .filter(alert -> !alert.rule().equals("band"))
+                                            .count()
+                                    >= topAlerts.size() + highAlerts.size(),
+                            PATIENCE,
+                            (topAlerts.size() + highAlerts.size()) + " alerts of top, high and higher");
                     KafkaClients.pollFor(alerts, raised, Duration.ofSeconds(2));
                     List<Raised> got = opened(raised);
-                    assertThat(got).filteredOn(alert -> alert.rule().equals("top")).as("the kept rule")
+                    assertThat(got)
+                            .filteredOn(alert -> alert.rule().equals("top"))
+                            .as("the kept rule")
                             .containsExactlyInAnyOrderElementsOf(topAlerts);
-                    assertThat(got).filteredOn(alert -> alert.rule().startsWith("high"))
+                    assertThat(got)
+                            .filteredOn(alert -> alert.rule().startsWith("high"))
                             .as("the renamed rule after the old name, each window once")
                             .extracting(alert -> new Raised("high", alert.zone(), alert.windowEnd(), 0))
                             .containsExactlyInAnyOrderElementsOf(highAlerts);
-                    assertThat(got).extracting(Raised::rule).as("both names raised").contains("high", "higher");
-                    assertThat(got).filteredOn(alert -> alert.rule().equals("band")).as("the removed rule")
+                    assertThat(got)
+                            .extracting(Raised::rule)
+                            .as("both names raised")
+                            .contains("high", "higher");
+                    assertThat(got)
+                            .filteredOn(alert -> alert.rule().equals("band"))
+                            .as("the removed rule")
                             .hasSizeLessThan(band);
                 } finally {
                     second.cancel().get();
@@ -278,7 +340,8 @@ class RuleDeployITCase {
 
     /** The backtest's alert lines, for the windows the live job emitted (the end of its input closes every window). */
     private static List<Raised> backtested(String out, List<ZoneSurge> emitted) {
-        Set<String> windows = emitted.stream().map(surge -> surge.zoneId() + "@" + surge.windowEnd())
+        Set<String> windows = emitted.stream()
+                .map(surge -> surge.zoneId() + "@" + surge.windowEnd())
                 .collect(Collectors.toSet());
         Pattern line = Pattern.compile("^(\\S+)  FIRING +\\S+ +(\\S+) +v(\\d+) +(\\S+) ");
         List<Raised> raised = new ArrayList<>();
@@ -287,8 +350,7 @@ class RuleDeployITCase {
             if (alert.find()) {
                 long windowEnd = Instant.parse(alert.group(1)).toEpochMilli();
                 if (windows.contains(alert.group(4) + "@" + windowEnd)) {
-                    raised.add(new Raised(alert.group(2), alert.group(4), windowEnd,
-                            Long.parseLong(alert.group(3))));
+                    raised.add(new Raised(alert.group(2), alert.group(4), windowEnd, Long.parseLong(alert.group(3))));
                 }
             }
         }
@@ -296,7 +358,10 @@ class RuleDeployITCase {
     }
 
     private static long restarts(FlinkRest flink, JobClient job) throws Exception {
-        return flink.get("/jobs/" + job.getJobID() + "/metrics?get=numRestarts").path(0).path("value").asLong();
+        return flink.get("/jobs/" + job.getJobID() + "/metrics?get=numRestarts")
+                .path(0)
+                .path("value")
+                .asLong();
     }
 
     /**
@@ -308,7 +373,10 @@ class RuleDeployITCase {
                 .map(record -> WireRecords.<SurgeAlert>decode(
                         record.value(), SurgeAlert.getClassSchema(), SurgeAlert.getClassSchema()))
                 .filter(alert -> alert.getStatus() == AlertStatus.FIRING)
-                .map(alert -> new Raised(alert.getRule(), alert.getZoneId(), alert.getLastEventTime().toEpochMilli(),
+                .map(alert -> new Raised(
+                        alert.getRule(),
+                        alert.getZoneId(),
+                        alert.getLastEventTime().toEpochMilli(),
                         alert.getRuleSetVersion()))
                 .toList();
     }

@@ -53,14 +53,16 @@ class RuleTopicAclsITCase {
 
             assertThat(deployed.out()).as(deployed.err()).contains("deployed rule set version 1");
             assertThat(byTheJob.exitCode()).isNotZero();
-            assertThat(byTheJob.err()).contains("cannot publish a rule set version to surge-rules")
+            assertThat(byTheJob.err())
+                    .contains("cannot publish a rule set version to surge-rules")
                     .contains("user 'surge-job' is not allowed this on the broker");
             assertThat(listed.out()).as(listed.err()).containsPattern("1 +\\S+ +\\S+ +surge-spike");
         }
     }
 
     private static AclBinding allow(String user, ResourceType type, String name, AclOperation operation) {
-        return new AclBinding(new ResourcePattern(type, name, PatternType.LITERAL),
+        return new AclBinding(
+                new ResourcePattern(type, name, PatternType.LITERAL),
                 new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW));
     }
 

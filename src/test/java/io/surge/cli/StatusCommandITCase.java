@@ -43,9 +43,10 @@ class StatusCommandITCase {
     void aRunningJobIsHealthyAndACancelledOneIsNot(@InjectMiniCluster MiniCluster cluster) throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "status", "checkpoint.interval", "1s"))) {
             SurgeConfig config = stack.config();
-            ClosedWorkload workload = ClosedWorkload.generate(3L, 6_000, config.topics().partitions());
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                    FlinkSettings.of(config));
+            ClosedWorkload workload =
+                    ClosedWorkload.generate(3L, 6_000, config.topics().partitions());
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
             env.setParallelism(2);
             long now = workload.now();
             SurgeJob.buildOnKafka(env, config, () -> now);
@@ -53,20 +54,22 @@ class StatusCommandITCase {
             String flink = cluster.getRestAddress().get().toString();
             String[] arguments = status(stack, flink);
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
-                    KafkaConsumer<byte[], byte[]> multipliers =
-                            KafkaClients.committedReader(stack.bootstrapServers(), config.topics().multipliers())) {
+                    KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
+                            stack.bootstrapServers(), config.topics().multipliers())) {
                 workload.sendAtRate(producer, stack, 0, workload.size(), 3_000);
-                producer.send(new ProducerRecord<>(config.topics().rideRequests(),
-                        "not avro".getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(
+                        config.topics().rideRequests(), "not avro".getBytes(StandardCharsets.UTF_8)));
                 producer.flush();
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
-                KafkaClients.pollUntil(multipliers, results, read -> !read.isEmpty(), Duration.ofSeconds(60),
-                        "a first result");
+                KafkaClients.pollUntil(
+                        multipliers, results, read -> !read.isEmpty(), Duration.ofSeconds(60), "a first result");
                 CliRun[] last = new CliRun[1];
                 try {
                     // Flink's REST API refreshes the watermark metric every 10 s: a job just started has none yet
-                    Waiting.until(() -> (last[0] = CliRun.of(arguments)).out().contains("1 dead letters")
-                                    && last[0].out().contains("watermark      2026-11-25T"), Duration.ofSeconds(60),
+                    Waiting.until(
+                            () -> (last[0] = CliRun.of(arguments)).out().contains("1 dead letters")
+                                    && last[0].out().contains("watermark      2026-11-25T"),
+                            Duration.ofSeconds(60),
                             "the dead letter to be committed and the watermark reported");
                 } catch (java.util.concurrent.TimeoutException e) {
                     throw new AssertionError(e.getMessage() + "; surge status said:\n" + last[0].out() + last[0].err());
@@ -86,8 +89,10 @@ class StatusCommandITCase {
             } finally {
                 job.cancel().get();
             }
-            Waiting.until(() -> CliRun.of(arguments).out().contains("CANCELED"),
-                    Duration.ofSeconds(60), "Flink to report the job cancelled");
+            Waiting.until(
+                    () -> CliRun.of(arguments).out().contains("CANCELED"),
+                    Duration.ofSeconds(60),
+                    "Flink to report the job cancelled");
             CliRun stopped = CliRun.of(arguments);
             assertThat(stopped.exitCode()).as(stopped.out()).isEqualTo(1);
             assertThat(stopped.out()).contains("UNHEALTHY: the job is CANCELED");
@@ -96,7 +101,8 @@ class StatusCommandITCase {
             String gone = "http://localhost:" + FreePort.pick();
             CliRun down = CliRun.of(status(stack, gone));
             assertThat(down.exitCode()).as(down.out() + down.err()).isEqualTo(1);
-            assertThat(down.out()).contains("job            no answer from Flink at " + gone)
+            assertThat(down.out())
+                    .contains("job            no answer from Flink at " + gone)
                     .contains("input lag      ")
                     .contains("UNHEALTHY: Flink's REST API at " + gone + " does not answer");
         }
@@ -111,16 +117,18 @@ class StatusCommandITCase {
     void aWatermarkAheadOfTheClockIsUnhealthy(@InjectMiniCluster MiniCluster cluster) throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "status", "checkpoint.interval", "1s"))) {
             SurgeConfig config = stack.config();
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                    FlinkSettings.of(config));
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(FlinkSettings.of(config));
             env.setParallelism(1);
             long ahead = System.currentTimeMillis() + Duration.ofHours(2).toMillis();
-            SurgeJob.buildOnKafka(env, config, () -> ahead + Duration.ofMinutes(1).toMillis());
+            SurgeJob.buildOnKafka(
+                    env, config, () -> ahead + Duration.ofMinutes(1).toMillis());
             JobClient job = env.executeAsync(config.jobName());
             String[] arguments = status(stack, cluster.getRestAddress().get().toString());
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
                 for (int partition = 0; partition < config.topics().partitions(); partition++) {
-                    for (String topic : List.of(config.topics().rideRequests(), config.topics().driverStatus())) {
+                    for (String topic : List.of(
+                            config.topics().rideRequests(), config.topics().driverStatus())) {
                         Object input = topic.equals(config.topics().rideRequests())
                                 ? Inputs.rideRequest("r" + partition, 40.71, -74.01, ahead)
                                 : Inputs.driverStatus("d" + partition, 40.71, -74.01, true, ahead);
@@ -130,16 +138,19 @@ class StatusCommandITCase {
                 producer.flush();
                 CliRun[] last = new CliRun[1];
                 try {
-                    Waiting.until(() -> (last[0] = CliRun.of(arguments)).out().contains("AHEAD of the clock"),
-                            Duration.ofSeconds(60), "surge status to see the watermark ahead");
+                    Waiting.until(
+                            () -> (last[0] = CliRun.of(arguments)).out().contains("AHEAD of the clock"),
+                            Duration.ofSeconds(60),
+                            "surge status to see the watermark ahead");
                 } catch (java.util.concurrent.TimeoutException e) {
                     throw new AssertionError(e.getMessage() + "; surge status said:\n" + last[0].out() + last[0].err());
                 }
                 assertThat(last[0].exitCode()).isEqualTo(1);
                 // two hours less the out-of-orderness and however long the job took to get there
-                assertThat(last[0].out()).containsPattern("watermark      \\S+, (1[01]\\d|120) min AHEAD of the clock")
-                        .containsPattern("UNHEALTHY: the watermark is (1[01]\\d|120) min ahead of this machine's"
-                                + " clock");
+                assertThat(last[0].out())
+                        .containsPattern("watermark      \\S+, (1[01]\\d|120) min AHEAD of the clock")
+                        .containsPattern(
+                                "UNHEALTHY: the watermark is (1[01]\\d|120) min ahead of this machine's" + " clock");
             } finally {
                 job.cancel().get();
             }
@@ -147,8 +158,18 @@ class StatusCommandITCase {
     }
 
     private static String[] status(SurgeStack stack, String flink) {
-        return new String[] {"status", "--bootstrap", stack.bootstrapServers(), "--registry",
-            stack.config().registry().url(), "--set", "job.name=status", "--set", "checkpoint.interval=1s",
-            "--flink", flink};
+        return new String[] {
+            "status",
+            "--bootstrap",
+            stack.bootstrapServers(),
+            "--registry",
+            stack.config().registry().url(),
+            "--set",
+            "job.name=status",
+            "--set",
+            "checkpoint.interval=1s",
+            "--flink",
+            flink
+        };
     }
 }

@@ -10,8 +10,14 @@ class ConfigLoaderTest {
     @Test
     void aPasswordOnTheCommandLineIsWarnedAboutWithWhereToGiveItInstead() {
         assertThat(ConfigLoader.passwordsOnTheCommandLine(Map.of(
-                        "kafka.sasl.password", "p", "registry.truststore-password", "t", "kafka.sasl.username", "u",
-                        "registry.password", "")))
+                        "kafka.sasl.password",
+                        "p",
+                        "registry.truststore-password",
+                        "t",
+                        "kafka.sasl.username",
+                        "u",
+                        "registry.password",
+                        "")))
                 .containsExactlyInAnyOrder(
                         "kafka.sasl.password was given on the command line, which every user of this machine can"
                                 + " read (ps); give it in SURGE_KAFKA_SASL_PASSWORD or a file"

@@ -12,9 +12,18 @@ class JobArgumentsTest {
 
     @Test
     void flagsSetOptionsOverTheEnvironment() {
-        SurgeConfig config = JobArguments.load(new String[] {
-            "--bootstrap", "kafka:9092", "--registry", "http://registry:8081", "--set", "window.slide=10s",
-            "-D", "job.name=city"}, Map.of("SURGE_JOB_NAME", "other", "SURGE_CHECKPOINT_INTERVAL", "2s"));
+        SurgeConfig config = JobArguments.load(
+                new String[] {
+                    "--bootstrap",
+                    "kafka:9092",
+                    "--registry",
+                    "http://registry:8081",
+                    "--set",
+                    "window.slide=10s",
+                    "-D",
+                    "job.name=city"
+                },
+                Map.of("SURGE_JOB_NAME", "other", "SURGE_CHECKPOINT_INTERVAL", "2s"));
 
         assertThat(config.bootstrapServers()).isEqualTo("kafka:9092");
         assertThat(config.registry().url()).isEqualTo("http://registry:8081");

@@ -36,7 +36,8 @@ class SurgeConfigTest {
                 "test");
 
         assertThat(config.window()).isEqualTo(new WindowSpec(60_000, 10_000, 0));
-        assertThat(config.input().zoneResolver().zoneOf(37.775938728915946, -122.41795063018799)).startsWith("h3_87");
+        assertThat(config.input().zoneResolver().zoneOf(37.775938728915946, -122.41795063018799))
+                .startsWith("h3_87");
     }
 
     @Test
@@ -77,43 +78,61 @@ class SurgeConfigTest {
 
     @Test
     void boundsAreBoxesSeparatedBySemicolons() {
-        assertThat(SurgeConfig.fromOptions(Map.of("zones.bounds", " 40.49,-74.27,40.92,-73.68 ; 51.28,-0.51,51.69,0.33"),
-                "env").input().bounds()).containsExactly(new Area(40.49, -74.27, 40.92, -73.68),
-                        new Area(51.28, -0.51, 51.69, 0.33));
+        assertThat(SurgeConfig.fromOptions(
+                                Map.of("zones.bounds", " 40.49,-74.27,40.92,-73.68 ; 51.28,-0.51,51.69,0.33"), "env")
+                        .input()
+                        .bounds())
+                .containsExactly(new Area(40.49, -74.27, 40.92, -73.68), new Area(51.28, -0.51, 51.69, 0.33));
         assertThat(SurgeConfig.defaults().input().bounds()).as("anywhere").isEmpty();
     }
 
     @Test
     void credentialsComeFromAValueOrASecretFileAndNeverShowInTheConfiguration(@TempDir Path dir) throws Exception {
         Path secret = Files.writeString(dir.resolve("kafka-password"), "s3cret-from-file\n");
-        SurgeConfig config = SurgeConfig.fromOptions(Map.of(
-                "kafka.security-protocol", "SASL_plaintext",
-                "kafka.sasl.username", "surge",
-                "kafka.sasl.password-file", secret.toString(),
-                "registry.url", "https://registry.example:8081",
-                "registry.username", "reader",
-                "registry.password", "s3cret-value"), "env");
+        SurgeConfig config = SurgeConfig.fromOptions(
+                Map.of(
+                        "kafka.security-protocol", "SASL_plaintext",
+                        "kafka.sasl.username", "surge",
+                        "kafka.sasl.password-file", secret.toString(),
+                        "registry.url", "https://registry.example:8081",
+                        "registry.username", "reader",
+                        "registry.password", "s3cret-value"),
+                "env");
 
         assertThat(config.kafka().clientProperties())
                 .containsEntry("security.protocol", "SASL_PLAINTEXT")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
-                .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                        + " username=\"surge\" password=\"s3cret-from-file\";");
+                .containsEntry(
+                        "sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                                + " username=\"surge\" password=\"s3cret-from-file\";");
         assertThat(config.registry().password()).isEqualTo("s3cret-value");
         assertThat(config.toString()).doesNotContain("s3cret");
     }
 
     @Test
     void credentialsReadableOnTheWayAreRefusedUnlessAllowed() {
-        Map<String, String> plain = Map.of("kafka.security-protocol", "sasl_plaintext", "kafka.sasl.mechanism", "plain",
-                "kafka.sasl.username", "surge", "kafka.sasl.password", "p");
+        Map<String, String> plain = Map.of(
+                "kafka.security-protocol",
+                "sasl_plaintext",
+                "kafka.sasl.mechanism",
+                "plain",
+                "kafka.sasl.username",
+                "surge",
+                "kafka.sasl.password",
+                "p");
         assertThatThrownBy(() -> SurgeConfig.fromOptions(plain, "env"))
                 .hasMessage("env: option kafka.sasl.mechanism: plain over sasl_plaintext sends the password readable"
                         + " to anyone on the way to the broker; use kafka.security-protocol sasl_ssl, or a scram"
                         + " mechanism (which never sends the password); on a test bed, set"
                         + " security.allow-cleartext-credentials=true.");
-        Map<String, String> basicAuth = Map.of("registry.url", "HTTP://registry.example:8081",
-                "registry.username", "reader", "registry.password", "p");
+        Map<String, String> basicAuth = Map.of(
+                "registry.url",
+                "HTTP://registry.example:8081",
+                "registry.username",
+                "reader",
+                "registry.password",
+                "p");
         assertThatThrownBy(() -> SurgeConfig.fromOptions(basicAuth, "env"))
                 .hasMessage("env: option registry.url: basic auth over http:// sends registry.password readable to"
                         + " anyone on the way to the registry; use an https:// URL; on a test bed, set"
@@ -125,14 +144,33 @@ class SurgeConfigTest {
             assertThat(SurgeConfig.fromOptions(allowed, "env")).isNotNull();
         }
         // what never sends the password itself, or sends it encrypted
-        assertThat(SurgeConfig.fromOptions(Map.of("kafka.security-protocol", "sasl_plaintext",
-                "kafka.sasl.username", "surge", "kafka.sasl.password", "p"), "env").kafka().saslMechanism())
+        assertThat(SurgeConfig.fromOptions(
+                                Map.of(
+                                        "kafka.security-protocol",
+                                        "sasl_plaintext",
+                                        "kafka.sasl.username",
+                                        "surge",
+                                        "kafka.sasl.password",
+                                        "p"),
+                                "env")
+                        .kafka()
+                        .saslMechanism())
                 .isEqualTo("SCRAM-SHA-512");
-        assertThat(SurgeConfig.fromOptions(Map.of("kafka.security-protocol", "sasl_ssl",
-                "kafka.sasl.mechanism", "plain", "kafka.sasl.username", "surge", "kafka.sasl.password", "p"), "env"))
+        assertThat(SurgeConfig.fromOptions(
+                        Map.of(
+                                "kafka.security-protocol",
+                                "sasl_ssl",
+                                "kafka.sasl.mechanism",
+                                "plain",
+                                "kafka.sasl.username",
+                                "surge",
+                                "kafka.sasl.password",
+                                "p"),
+                        "env"))
                 .isNotNull();
         assertThat(SurgeConfig.fromOptions(Map.of("registry.url", "http://registry.example:8081"), "env"))
-                .as("http:// without credentials").isNotNull();
+                .as("http:// without credentials")
+                .isNotNull();
     }
 
     @Test
@@ -166,8 +204,17 @@ class SurgeConfigTest {
                         + " could abort results after their checkpoint counted them as delivered; raise"
                         + " kafka.transaction-timeout (and the broker's transaction.max.timeout.ms if needed), or lower"
                         + " checkpoint.timeout or recovery.max-downtime.");
-        assertThat(SurgeConfig.fromOptions(Map.of("kafka.transaction-timeout", "8min", "checkpoint.timeout", "4min",
-                        "output.delivery", "at-least-once"), "surge.yaml").checkpointing().transactionTimeout())
+        assertThat(SurgeConfig.fromOptions(
+                                Map.of(
+                                        "kafka.transaction-timeout",
+                                        "8min",
+                                        "checkpoint.timeout",
+                                        "4min",
+                                        "output.delivery",
+                                        "at-least-once"),
+                                "surge.yaml")
+                        .checkpointing()
+                        .transactionTimeout())
                 .as("without transactions there is nothing to abort")
                 .isEqualTo(Duration.ofMinutes(8));
         assertThat(SurgeConfig.defaults().checkpointing().longestTransaction())
@@ -178,7 +225,9 @@ class SurgeConfigTest {
     void theStateDirectoryDefaultsToOneUnderTheUsersHome() {
         assertThat(SurgeConfig.defaults().checkpointing().stateDir())
                 .isEqualTo(Path.of(System.getProperty("user.home"), ".surge", "state"));
-        assertThat(SurgeConfig.fromOptions(Map.of("state.dir", "/var/lib/surge"), "test").checkpointing().stateDir())
+        assertThat(SurgeConfig.fromOptions(Map.of("state.dir", "/var/lib/surge"), "test")
+                        .checkpointing()
+                        .stateDir())
                 .isEqualTo(Path.of("/var/lib/surge"));
     }
 
@@ -207,12 +256,24 @@ class SurgeConfigTest {
                     cap: 3
                     zones: [zone_4071_-7401]
                 """);
-        var pricing = SurgeConfig.fromOptions(Map.of("pricing.caps-file", caps.toString()), "env").pricing();
-        var storm = pricing.price(io.surge.pricing.ZoneSurge.counted("zone_4071_-7401", 0,
-                java.time.Instant.parse("2026-12-25T00:00:00Z").toEpochMilli(), 90, 0, 0), 0, 0, 4.0, 0);
+        var pricing = SurgeConfig.fromOptions(Map.of("pricing.caps-file", caps.toString()), "env")
+                .pricing();
+        var storm = pricing.price(
+                io.surge.pricing.ZoneSurge.counted(
+                        "zone_4071_-7401",
+                        0,
+                        java.time.Instant.parse("2026-12-25T00:00:00Z").toEpochMilli(),
+                        90,
+                        0,
+                        0),
+                0,
+                0,
+                4.0,
+                0);
         assertThat(storm.multiplier()).isEqualTo(2.0);
         assertThat(storm.pricing().cap()).isEqualTo("storm");
-        assertThat(pricing.version()).isNotEqualTo(SurgeConfig.defaults().pricing().version());
+        assertThat(pricing.version())
+                .isNotEqualTo(SurgeConfig.defaults().pricing().version());
     }
 
     @Test
@@ -228,11 +289,15 @@ class SurgeConfigTest {
         assertThat(capsError(dir, "caps:\n  - name: storm\n    cap: 2\n    zone: [z]\n"))
                 .contains("caps.yaml: caps[0]: unknown field 'zone'; the fields are name, cap, zones, area, from,"
                         + " until.");
-        assertThat(capsError(dir, "caps:\n  - name: a\n    cap: 2\n    zones: [z]\n  - name: a\n    cap: 3\n"
-                + "    zones: [y]\n"))
+        assertThat(capsError(
+                        dir,
+                        "caps:\n  - name: a\n    cap: 2\n    zones: [z]\n  - name: a\n    cap: 3\n"
+                                + "    zones: [y]\n"))
                 .endsWith("caps.yaml: caps[1]: field 'name': 'a' is used twice; give each cap its own name.");
-        assertThat(capsError(dir, "caps:\n  - name: box\n    cap: 2\n    area: {south: 41, west: -74, north: 40,"
-                + " east: -73}\n"))
+        assertThat(capsError(
+                        dir,
+                        "caps:\n  - name: box\n    cap: 2\n    area: {south: 41, west: -74, north: 40,"
+                                + " east: -73}\n"))
                 .contains("caps.yaml: caps[0] (box): field 'area': not a box (south 41.0");
     }
 

@@ -27,7 +27,8 @@ class TlsStoreOptionsTest {
         TestCertificates ca = TestCertificates.authority(directory.resolve("ca"), "surge test CA");
         trustStore = ca.trustStore();
         keyStore = ca.issue("surge-job", null);
-        passwordFile = Files.writeString(directory.resolve("password"), TestCertificates.PASSWORD + "\n").toString();
+        passwordFile = Files.writeString(directory.resolve("password"), TestCertificates.PASSWORD + "\n")
+                .toString();
     }
 
     @Test
@@ -44,7 +45,9 @@ class TlsStoreOptionsTest {
                 // Kafka's default, https, verifies that the broker's certificate names the host connected to
                 .doesNotContainKey("ssl.endpoint.identification.algorithm");
         assertThat(config.toString()).doesNotContain(TestCertificates.PASSWORD);
-        assertThat(SurgeConfig.fromOptions(Map.of("kafka.security-protocol", "ssl"), "env").kafka().clientProperties())
+        assertThat(SurgeConfig.fromOptions(Map.of("kafka.security-protocol", "ssl"), "env")
+                        .kafka()
+                        .clientProperties())
                 .as("the JVM's trust and no client certificate")
                 .doesNotContainKeys("ssl.truststore.location", "ssl.keystore.location");
     }
@@ -63,7 +66,8 @@ class TlsStoreOptionsTest {
                 .hasMessage("env: option kafka.ssl.truststore: the file " + missing + " cannot be read; check the"
                         + " path and that this user may read it.");
 
-        String pem = Files.writeString(directory.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n").toString();
+        String pem = Files.writeString(directory.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n")
+                .toString();
         assertThatThrownBy(() -> SurgeConfig.fromOptions(with(mutualTls(), "kafka.ssl.truststore", pem), "env"))
                 .hasMessageStartingWith("env: option kafka.ssl.truststore: " + pem + " is not a PKCS12 or JKS store")
                 .hasMessageEndingWith("give such a store, converting a PEM file with openssl pkcs12 -export or"
@@ -82,18 +86,30 @@ class TlsStoreOptionsTest {
 
     @Test
     void storesForAConnectionWithoutTlsAreRefused() {
-        assertThatThrownBy(() -> SurgeConfig.fromOptions(
-                        with(mutualTls(), "kafka.security-protocol", "plaintext"), "env"))
+        assertThatThrownBy(
+                        () -> SurgeConfig.fromOptions(with(mutualTls(), "kafka.security-protocol", "plaintext"), "env"))
                 .hasMessage("env: option kafka.ssl.truststore: it is set but kafka.security-protocol is"
                         + " plaintext, which does not use TLS; set kafka.security-protocol to ssl or sasl_ssl.");
-        assertThatThrownBy(() -> SurgeConfig.fromOptions(Map.of(
-                        "registry.url", "http://registry.example:8081", "registry.keystore", keyStore), "env"))
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(
+                        Map.of("registry.url", "http://registry.example:8081", "registry.keystore", keyStore), "env"))
                 .hasMessage("env: option registry.keystore: it is set but registry.url is not https://; use the"
                         + " registry's https:// URL.");
-        assertThat(SurgeConfig.fromOptions(Map.of("registry.url", "https://registry.example:8081",
-                        "registry.truststore", trustStore, "registry.truststore-password-file", passwordFile,
-                        "registry.keystore", keyStore, "registry.keystore-password-file", passwordFile), "env")
-                .registry().tls().keyStore())
+        assertThat(SurgeConfig.fromOptions(
+                                Map.of(
+                                        "registry.url",
+                                        "https://registry.example:8081",
+                                        "registry.truststore",
+                                        trustStore,
+                                        "registry.truststore-password-file",
+                                        passwordFile,
+                                        "registry.keystore",
+                                        keyStore,
+                                        "registry.keystore-password-file",
+                                        passwordFile),
+                                "env")
+                        .registry()
+                        .tls()
+                        .keyStore())
                 .isEqualTo(keyStore);
     }
 

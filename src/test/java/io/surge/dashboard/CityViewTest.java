@@ -2,10 +2,9 @@ package io.surge.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.assertj.core.api.Assertions.tuple;
 
-import io.surge.avro.Severity;
 import io.surge.avro.AlertStatus;
+import io.surge.avro.Severity;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import java.time.Instant;
@@ -39,7 +38,8 @@ class CityViewTest {
         view.take(result("zone_4075_-7400", NOW + CityView.FUTURE_KEPT.toMillis(), 4, 2)); // a little ahead: kept
         view.take(result("zone_0_0", 4_000_000_000_000L, 1, 1)); // written by anyone, for the year 2096
 
-        assertThat(view.snapshot().zones()).extracting(CityView.Zone::id)
+        assertThat(view.snapshot().zones())
+                .extracting(CityView.Zone::id)
                 .containsExactlyInAnyOrder("zone_4075_-7399", "zone_4075_-7400");
     }
 
@@ -52,7 +52,9 @@ class CityViewTest {
 
         List<CityView.Zone> kept = view.snapshot().zones();
         assertThat(kept).hasSizeLessThanOrEqualTo(CityView.MAX_ZONES);
-        assertThat(kept).extracting(CityView.Zone::id).contains("zone_" + CityView.MAX_ZONES + "_0")
+        assertThat(kept)
+                .extracting(CityView.Zone::id)
+                .contains("zone_" + CityView.MAX_ZONES + "_0")
                 .doesNotContain("zone_0_0");
     }
 
@@ -66,10 +68,9 @@ class CityViewTest {
         view.take(priced);
         view.take(result("zone_4075_-7400", 35_000, 8, 2)); // written before published prices: raw is the price
 
-        assertThat(view.snapshot().zones()).extracting(CityView.Zone::id, CityView.Zone::multiplier,
-                CityView.Zone::rawMultiplier).containsExactlyInAnyOrder(
-                        tuple("zone_4075_-7399", 1.5, 3.0),
-                        tuple("zone_4075_-7400", 4.0, 4.0));
+        assertThat(view.snapshot().zones())
+                .extracting(CityView.Zone::id, CityView.Zone::multiplier, CityView.Zone::rawMultiplier)
+                .containsExactlyInAnyOrder(tuple("zone_4075_-7399", 1.5, 3.0), tuple("zone_4075_-7400", 4.0, 4.0));
     }
 
     @Test
@@ -94,7 +95,8 @@ class CityViewTest {
         view.take(result("zone_1_2", 1_000_000 + kept, 5, 5));
         view.take(result("zone_1_3", 1_005_000 + kept, 5, 5));
 
-        assertThat(view.snapshot().zones()).extracting(CityView.Zone::id)
+        assertThat(view.snapshot().zones())
+                .extracting(CityView.Zone::id)
                 .as("zone_1_1 last reported more than the kept time before the latest window")
                 .containsExactlyInAnyOrder("zone_1_2", "zone_1_3");
     }
@@ -132,10 +134,12 @@ class CityViewTest {
 
         CityView.Snapshot snapshot = view.snapshot();
         assertThat(snapshot.openEpisodes()).isEqualTo(1);
-        assertThat(snapshot.alerts()).extracting(CityView.Alert::id, CityView.Alert::status, CityView.Alert::open,
-                        CityView.Alert::time)
-                .containsExactly(tuple("first-resolved", "RESOLVED", false, 302_000L),
-                        tuple("second", "FIRING", true, 2_000L), tuple("first", "FIRING", false, 2_000L));
+        assertThat(snapshot.alerts())
+                .extracting(CityView.Alert::id, CityView.Alert::status, CityView.Alert::open, CityView.Alert::time)
+                .containsExactly(
+                        tuple("first-resolved", "RESOLVED", false, 302_000L),
+                        tuple("second", "FIRING", true, 2_000L),
+                        tuple("first", "FIRING", false, 2_000L));
     }
 
     @Test

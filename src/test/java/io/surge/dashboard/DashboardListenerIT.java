@@ -43,16 +43,25 @@ class DashboardListenerIT {
     @BeforeAll
     void startTheDashboard() throws Exception {
         stack = SurgeStack.start(Map.of("job.name", "dashboard"));
-        dashboard = SurgeProcess.start(work, "dashboard", "dashboard", List.of(
-                "--bootstrap", stack.bootstrapServers(), "--registry", stack.config().registry().url(),
-                "--port", "0"));
+        dashboard = SurgeProcess.start(
+                work,
+                "dashboard",
+                "dashboard",
+                List.of(
+                        "--bootstrap",
+                        stack.bootstrapServers(),
+                        "--registry",
+                        stack.config().registry().url(),
+                        "--port",
+                        "0"));
         String line = dashboard.awaitLine("surge dashboard: ", PATIENCE);
         port = URI.create(line.replaceAll(".*surge dashboard: (\\S+).*", "$1")).getPort();
     }
 
     @AfterAll
     void stop() throws Exception {
-        try (SurgeStack stopping = stack; SurgeProcess stopped = dashboard) {
+        try (SurgeStack stopping = stack;
+                SurgeProcess stopped = dashboard) {
             // both closed, the dashboard first
         }
     }
@@ -77,7 +86,8 @@ class DashboardListenerIT {
             assertThat(served).isEqualTo(DashboardServer.MAX_SUBSCRIBERS_PER_ADDRESS);
             Socket other = RawHttp.connect("127.0.0.2", port);
             streams.add(other);
-            assertThat(RawHttp.status(RawHttp.send(other, "/events", "localhost:" + port))).as("another address")
+            assertThat(RawHttp.status(RawHttp.send(other, "/events", "localhost:" + port)))
+                    .as("another address")
                     .isEqualTo(200);
         } finally {
             for (Socket stream : streams) {
@@ -92,14 +102,15 @@ class DashboardListenerIT {
         try {
             for (int i = 0; i < DashboardServer.HANDLER_THREADS + 4; i++) {
                 Socket client = RawHttp.connect("127.0.0.1", port);
-                client.getOutputStream()
-                        .write("GET /state HTTP/1.1\r\nHost: local".getBytes(StandardCharsets.UTF_8));
+                client.getOutputStream().write("GET /state HTTP/1.1\r\nHost: local".getBytes(StandardCharsets.UTF_8));
                 client.getOutputStream().flush();
                 slow.add(client);
             }
             for (Socket client : slow) {
                 client.setSoTimeout(SLOW_CLIENT_DROPPED_WITHIN_MILLIS);
-                assertThat(dropped(client)).as("a client that never finished its request, dropped").isTrue();
+                assertThat(dropped(client))
+                        .as("a client that never finished its request, dropped")
+                        .isTrue();
             }
             assertThat(RawHttp.status(port, "/state", "localhost:" + port)).isEqualTo(200);
         } finally {

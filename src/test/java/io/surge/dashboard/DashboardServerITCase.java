@@ -48,15 +48,17 @@ class DashboardServerITCase {
                 List<Socket> stalled = new ArrayList<>();
                 try {
                     stalled.add(stalledPage(events));
-                    CompletableFuture<Void> healthy = CompletableFuture.runAsync(() -> read(events,
-                            viewsOfHealthyPage));
+                    CompletableFuture<Void> healthy =
+                            CompletableFuture.runAsync(() -> read(events, viewsOfHealthyPage));
                     // views of a few megabytes, one a second: the stalled page's socket is full within seconds, and
                     // a server writing to every page in turn would stop here
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                     while (viewsOfHealthyPage.get() < 15 && System.nanoTime() < deadline) {
                         Thread.sleep(200);
                     }
-                    assertThat(viewsOfHealthyPage.get()).as("views the reading page got in 60 s").isGreaterThanOrEqualTo(15);
+                    assertThat(viewsOfHealthyPage.get())
+                            .as("views the reading page got in 60 s")
+                            .isGreaterThanOrEqualTo(15);
                     assertThat(healthy).isNotDone();
 
                     List<Integer> statuses = new ArrayList<>();
@@ -67,10 +69,14 @@ class DashboardServerITCase {
                         statuses.add(status(socket));
                         mostServed = Math.max(mostServed, dashboard.pagesServed());
                     }
-                    assertThat(statuses).as("pages past the limit are turned away").contains(503);
+                    assertThat(statuses)
+                            .as("pages past the limit are turned away")
+                            .contains(503);
                     // counted as the server holds them: on a slow machine the first of these stalled pages are dropped
                     // before the last are opened, and their places are given to new ones
-                    assertThat(mostServed).as("pages served at once").isLessThanOrEqualTo(DashboardServer.MAX_SUBSCRIBERS);
+                    assertThat(mostServed)
+                            .as("pages served at once")
+                            .isLessThanOrEqualTo(DashboardServer.MAX_SUBSCRIBERS);
                 } finally {
                     for (Socket socket : stalled) {
                         socket.close();
@@ -95,8 +101,10 @@ class DashboardServerITCase {
                         .setMultiplier(1.5)
                         .setComputedAt(Instant.ofEpochMilli(30_100))
                         .build();
-                producer.send(new ProducerRecord<>(config.topics().multipliers(), result.getZoneId()
-                        .getBytes(StandardCharsets.UTF_8), WireRecords.encode(schemaId, result.getSchema(), result)));
+                producer.send(new ProducerRecord<>(
+                        config.topics().multipliers(),
+                        result.getZoneId().getBytes(StandardCharsets.UTF_8),
+                        WireRecords.encode(schemaId, result.getSchema(), result)));
             }
         }
     }
@@ -106,8 +114,9 @@ class DashboardServerITCase {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(1024);
         socket.connect(new InetSocketAddress(events.getHost(), events.getPort()), 2_000);
-        socket.getOutputStream().write(("GET " + events.getPath() + " HTTP/1.1\r\nHost: " + events.getHost()
-                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+                .write(("GET " + events.getPath() + " HTTP/1.1\r\nHost: " + events.getHost() + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         return socket;
     }
@@ -126,8 +135,9 @@ class DashboardServerITCase {
     /** Reads server-sent events, counting the views. */
     private static void read(URI events, AtomicInteger views) {
         try (Socket socket = new Socket(events.getHost(), events.getPort())) {
-            socket.getOutputStream().write(("GET " + events.getPath() + " HTTP/1.1\r\nHost: " + events.getHost()
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET " + events.getPath() + " HTTP/1.1\r\nHost: " + events.getHost() + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 20);
             String line;

@@ -40,7 +40,8 @@ final class DeployFiles {
             if (!arg.startsWith("--")) {
                 continue;
             }
-            assertThat(command.getCommandSpec().findOption(arg)).as("flag " + arg + " of " + command.getCommandName())
+            assertThat(command.getCommandSpec().findOption(arg))
+                    .as("flag " + arg + " of " + command.getCommandName())
                     .isNotNull();
             if (arg.equals("--set")) {
                 String key = args.get(i + 1).split("=")[0];

@@ -33,7 +33,9 @@ class DockerComposeTest {
 
     @Test
     void composeAcceptsTheFile() throws Exception {
-        assertThat(onPath("docker-compose")).as("Debian's docker-compose, which .ci/run installs").isTrue();
+        assertThat(onPath("docker-compose"))
+                .as("Debian's docker-compose, which .ci/run installs")
+                .isTrue();
         Process check = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
                 .redirectErrorStream(true)
                 .start();
@@ -78,7 +80,8 @@ class DockerComposeTest {
         // the command line is in surge-cli.jar, not in the lean job jar
         String jar = entrypoint.get(entrypoint.indexOf("-cp") + 1).split(":")[0];
         assertThat(DeployFiles.words(tool.get("volumes"))).contains("./target/surge-cli.jar:" + jar + ":ro");
-        CommandLine subcommand = new CommandLine(new SurgeCli()).getSubcommands().get(command.get(0));
+        CommandLine subcommand =
+                new CommandLine(new SurgeCli()).getSubcommands().get(command.get(0));
         assertThat(subcommand).as("surge " + command.get(0)).isNotNull();
         List<String> flags = command.subList(1, command.size());
         while (!flags.isEmpty() && subcommand.getSubcommands().containsKey(flags.get(0))) {
@@ -95,11 +98,17 @@ class DockerComposeTest {
             for (String volume : DeployFiles.words(service.getValue().getOrDefault("volumes", List.of()))) {
                 String source = volume.split(":")[0];
                 if (source.startsWith("./")) {
-                    assertThat(source).as("a file of the repository or the build")
-                            .isIn("./target/surge-job.jar", "./target/surge-cli.jar", "./alerts",
-                                    "./deploy/prometheus/prometheus.yml", "./deploy/prometheus/alerts.yml",
+                    assertThat(source)
+                            .as("a file of the repository or the build")
+                            .isIn(
+                                    "./target/surge-job.jar",
+                                    "./target/surge-cli.jar",
+                                    "./alerts",
+                                    "./deploy/prometheus/prometheus.yml",
+                                    "./deploy/prometheus/alerts.yml",
                                     "./deploy/alertmanager/alertmanager.yml",
-                                    "./deploy/grafana/provisioning", "./deploy/grafana/dashboards");
+                                    "./deploy/grafana/provisioning",
+                                    "./deploy/grafana/dashboards");
                     if (!source.startsWith("./target/")) {
                         // the build's jars exist once it packages, after this test
                         assertThat(Path.of(source)).as("mounted " + source).exists();
@@ -108,11 +117,14 @@ class DockerComposeTest {
             }
             for (String port : DeployFiles.words(service.getValue().getOrDefault("ports", List.of()))) {
                 assertThat(port).as("published on this machine only").startsWith("127.0.0.1:");
-                assertThat(hostPorts.add(port.split(":")[1])).as("host port " + port + " used once").isTrue();
+                assertThat(hostPorts.add(port.split(":")[1]))
+                        .as("host port " + port + " used once")
+                        .isTrue();
             }
         }
         assertThat(Files.isDirectory(Path.of("alerts"))).isTrue();
-        assertThat(Files.readString(Path.of("pom.xml"))).contains("${project.build.directory}/surge-job.jar")
+        assertThat(Files.readString(Path.of("pom.xml")))
+                .contains("${project.build.directory}/surge-job.jar")
                 .contains("${project.build.directory}/surge-cli.jar");
     }
 

@@ -40,8 +40,9 @@ class KubernetesManifestTest {
         List<String> dockerfile = Files.readAllLines(DIRECTORY.resolve("Dockerfile"));
 
         assertThat(dockerfile).contains("FROM flink:" + FLINK + "-java17");
-        assertThat(dockerfile).contains("COPY target/surge-job.jar /opt/flink/usrlib/surge-job.jar",
-                "COPY alerts/ /opt/surge/alerts/");
+        assertThat(dockerfile)
+                .contains(
+                        "COPY target/surge-job.jar /opt/flink/usrlib/surge-job.jar", "COPY alerts/ /opt/surge/alerts/");
         assertThat(Files.readString(Path.of("pom.xml"))).contains("${project.build.directory}/surge-job.jar");
         assertThat(Path.of("alerts")).isDirectory();
     }
@@ -65,7 +66,8 @@ class KubernetesManifestTest {
             throws IOException {
         List<String> args = DeployFiles.words(map(spec().get("job")).get("args"));
         // the job refuses a transaction timeout below interval + checkpoint timeout + downtime when it loads them
-        Checkpointing checkpointing = JobArguments.load(args.toArray(String[]::new), Map.of()).checkpointing();
+        Checkpointing checkpointing =
+                JobArguments.load(args.toArray(String[]::new), Map.of()).checkpointing();
 
         assertThat(checkpointing.transactionTimeout())
                 .isGreaterThanOrEqualTo(checkpointing.longestTransaction())
@@ -78,17 +80,23 @@ class KubernetesManifestTest {
     @Test
     void everyFlinkSettingIsAFlinkOptionAndStateGoesToObjectStorageWithHighAvailability() throws Exception {
         Map<String, Object> configuration = map(spec().get("flinkConfiguration"));
-        Set<String> known = optionKeys(StateBackendOptions.class, CheckpointingOptions.class,
-                HighAvailabilityOptions.class, RestartStrategyOptions.class, TaskManagerOptions.class);
+        Set<String> known = optionKeys(
+                StateBackendOptions.class,
+                CheckpointingOptions.class,
+                HighAvailabilityOptions.class,
+                RestartStrategyOptions.class,
+                TaskManagerOptions.class);
 
         for (String key : configuration.keySet()) {
             if (!key.startsWith("metrics.reporter.")) {
                 assertThat(known).as("Flink option " + key).contains(key);
             }
         }
-        assertThat(configuration).containsEntry(StateBackendOptions.STATE_BACKEND.key(), "rocksdb")
+        assertThat(configuration)
+                .containsEntry(StateBackendOptions.STATE_BACKEND.key(), "rocksdb")
                 .containsEntry(HighAvailabilityOptions.HA_MODE.key(), "kubernetes")
-                .containsEntry("metrics.reporter.prom.factory.class",
+                .containsEntry(
+                        "metrics.reporter.prom.factory.class",
                         "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         assertThat(String.valueOf(configuration.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key())))
                 .startsWith("s3://");
@@ -98,7 +106,8 @@ class KubernetesManifestTest {
 
     private static Map<String, Object> spec() throws IOException {
         Map<String, Object> deployment = DeployFiles.yaml(DIRECTORY.resolve("flink-deployment.yaml"));
-        assertThat(deployment).containsEntry("apiVersion", "flink.apache.org/v1beta1")
+        assertThat(deployment)
+                .containsEntry("apiVersion", "flink.apache.org/v1beta1")
                 .containsEntry("kind", "FlinkDeployment");
         return map(deployment.get("spec"));
     }

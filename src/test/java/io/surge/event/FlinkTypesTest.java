@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surge.pricing.PoolShare;
 import io.surge.pricing.PublishPrices;
-import io.surge.pricing.SlicedSurgeWindows;
 import io.surge.pricing.ZoneSurge;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -15,11 +14,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FlinkTypesTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {
-        Ingested.class, ZoneEvent.class, RecordOrigin.class, DivertedRecord.class, ZoneSurge.class,
-        ZoneSurge.Pricing.class, PoolShare.class, PublishPrices.Pool.class,
-        PublishPrices.LastPrice.class, PublishPrices.OpenPool.class
-    })
+    @ValueSource(
+            classes = {
+                Ingested.class,
+                ZoneEvent.class,
+                RecordOrigin.class,
+                DivertedRecord.class,
+                ZoneSurge.class,
+                ZoneSurge.Pricing.class,
+                PoolShare.class,
+                PublishPrices.Pool.class,
+                PublishPrices.LastPrice.class,
+                PublishPrices.OpenPool.class
+            })
     void isAFlinkPojo(Class<?> type) {
         assertThat(TypeInformation.of(type)).isInstanceOf(PojoTypeInfo.class);
     }

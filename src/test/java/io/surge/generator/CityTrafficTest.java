@@ -37,18 +37,24 @@ class CityTrafficTest {
         List<Object> events = play(new CityTraffic(7, 300, 300, START, true), 450);
 
         long concertRequests = events.stream()
-                .filter(e -> e instanceof RideRequest r && inCell(r.getLat(), r.getLon(), CityTraffic.CONCERT)
-                        && eventTime(e) >= START + 20_000 && eventTime(e) < START + 30_000)
+                .filter(e -> e instanceof RideRequest r
+                        && inCell(r.getLat(), r.getLon(), CityTraffic.CONCERT)
+                        && eventTime(e) >= START + 20_000
+                        && eventTime(e) < START + 30_000)
                 .count();
         assertThat(concertRequests).isGreaterThan(60);
         long driversLost = events.stream()
-                .filter(e -> e instanceof DriverStatus s && !s.getAvailable()
+                .filter(e -> e instanceof DriverStatus s
+                        && !s.getAvailable()
                         && inCell(s.getLat(), s.getLon(), CityTraffic.OUTAGE)
-                        && eventTime(e) >= START + 35_000 && eventTime(e) < START + 40_000)
+                        && eventTime(e) >= START + 35_000
+                        && eventTime(e) < START + 40_000)
                 .map(e -> ((DriverStatus) e).getDriverId())
                 .distinct()
                 .count();
-        assertThat(driversLost).as("enough for driver-exodus and supply-collapse").isGreaterThanOrEqualTo(8);
+        assertThat(driversLost)
+                .as("enough for driver-exodus and supply-collapse")
+                .isGreaterThanOrEqualTo(8);
     }
 
     private static List<Object> play(CityTraffic city, int steps) {
@@ -60,7 +66,8 @@ class CityTrafficTest {
     }
 
     private static long eventTime(Object event) {
-        return event instanceof RideRequest r ? r.getEventTime().toEpochMilli()
+        return event instanceof RideRequest r
+                ? r.getEventTime().toEpochMilli()
                 : ((DriverStatus) event).getEventTime().toEpochMilli();
     }
 

@@ -23,7 +23,8 @@ class InputValidationTest {
 
     private static final long NOW = Events.at(0);
     private static final long HOUR = Duration.ofHours(1).toMillis();
-    private final InputValidation validation = new InputValidation(new GridZones(), List.of(), Duration.ofHours(1), () -> NOW);
+    private final InputValidation validation =
+            new InputValidation(new GridZones(), List.of(), Duration.ofHours(1), () -> NOW);
     private final RecordOrigin origin = Events.origin("ride-requests");
 
     @Test
@@ -32,7 +33,8 @@ class InputValidationTest {
 
         assertThat(ingested.isAccepted()).isTrue();
         assertThat(ingested.event())
-                .isEqualTo(new ZoneEvent("zone_4071_-7401", NOW - 1000, ZoneEvent.Kind.RIDE_REQUEST, null, false, origin));
+                .isEqualTo(
+                        new ZoneEvent("zone_4071_-7401", NOW - 1000, ZoneEvent.Kind.RIDE_REQUEST, null, false, origin));
     }
 
     @Test
@@ -60,8 +62,14 @@ class InputValidationTest {
 
     @Test
     void theEdgesOfTheMapAreValid() {
-        assertThat(validation.rideRequest(rideRequest("r1", 90, 180, NOW), origin).isAccepted()).isTrue();
-        assertThat(validation.rideRequest(rideRequest("r1", -90, -180, NOW), origin).isAccepted()).isTrue();
+        assertThat(validation
+                        .rideRequest(rideRequest("r1", 90, 180, NOW), origin)
+                        .isAccepted())
+                .isTrue();
+        assertThat(validation
+                        .rideRequest(rideRequest("r1", -90, -180, NOW), origin)
+                        .isAccepted())
+                .isTrue();
     }
 
     @Test
@@ -71,30 +79,44 @@ class InputValidationTest {
         blankUser.setUserId("   ");
         assertInvalid(validation.rideRequest(blankUser, origin), "user_id is empty");
         String huge = "d".repeat(InputValidation.MAX_ID_LENGTH + 1);
-        assertInvalid(validation.driverStatus(driverStatus(huge, 1, 1, true, NOW), origin), "driver_id is 257 characters");
+        assertInvalid(
+                validation.driverStatus(driverStatus(huge, 1, 1, true, NOW), origin), "driver_id is 257 characters");
         String longest = "d".repeat(InputValidation.MAX_ID_LENGTH);
-        assertThat(validation.driverStatus(driverStatus(longest, 1, 1, true, NOW), origin).isAccepted()).isTrue();
+        assertThat(validation
+                        .driverStatus(driverStatus(longest, 1, 1, true, NOW), origin)
+                        .isAccepted())
+                .isTrue();
     }
 
     @Test
     void eventTimesBefore1970AreInvalidAndThoseMoreThanTheSkewAheadComeFromAFastClock() {
         assertInvalid(validation.rideRequest(rideRequest("r1", 1, 1, -1), origin), "before 1970");
-        assertDiverted(validation.driverStatus(driverStatus("d1", 1, 1, true, NOW + HOUR + 1), origin),
-                Reason.FUTURE_EVENT_TIME, "ahead of processing time");
-        assertDiverted(validation.rideRequest(rideRequest("r1", 1, 1, NOW + HOUR + 1), origin),
-                Reason.FUTURE_EVENT_TIME, "the producer's clock runs fast");
+        assertDiverted(
+                validation.driverStatus(driverStatus("d1", 1, 1, true, NOW + HOUR + 1), origin),
+                Reason.FUTURE_EVENT_TIME,
+                "ahead of processing time");
+        assertDiverted(
+                validation.rideRequest(rideRequest("r1", 1, 1, NOW + HOUR + 1), origin),
+                Reason.FUTURE_EVENT_TIME,
+                "the producer's clock runs fast");
         // an invalid field is named first, whatever the clock
         assertInvalid(validation.rideRequest(rideRequest("r1", 91, 1, NOW + HOUR + 1), origin), "lat is 91");
-        assertThat(validation.driverStatus(driverStatus("d1", 1, 1, true, NOW + HOUR), origin).isAccepted()).isTrue();
-        assertThat(validation.rideRequest(rideRequest("r1", 1, 1, 0), origin).isAccepted()).isTrue();
+        assertThat(validation
+                        .driverStatus(driverStatus("d1", 1, 1, true, NOW + HOUR), origin)
+                        .isAccepted())
+                .isTrue();
+        assertThat(validation.rideRequest(rideRequest("r1", 1, 1, 0), origin).isAccepted())
+                .isTrue();
     }
 
     @Test
     void withBoundsOnlyRecordsInsideABoxCountAndTheRestAreOutOfArea() {
         // Manhattan, and a box across the river: any coordinate on Earth is in one, or out of area
-        InputValidation bounded = new InputValidation(new GridZones(), List.of(
-                new Area(40.70, -74.02, 40.88, -73.91), new Area(40.57, -74.04, 40.74, -73.83)),
-                Duration.ofSeconds(30), () -> NOW);
+        InputValidation bounded = new InputValidation(
+                new GridZones(),
+                List.of(new Area(40.70, -74.02, 40.88, -73.91), new Area(40.57, -74.04, 40.74, -73.83)),
+                Duration.ofSeconds(30),
+                () -> NOW);
         Random random = new Random(30);
         int inside = 0;
         for (int i = 0; i < 50_000; i++) {

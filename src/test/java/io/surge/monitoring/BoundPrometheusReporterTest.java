@@ -21,7 +21,9 @@ class BoundPrometheusReporterTest {
 
     @Test
     void onLoopbackItServesThisMachineOnly() throws Exception {
-        assertThat(Listeners.externalAddresses()).as("an address of this machine other than loopback").isNotEmpty();
+        assertThat(Listeners.externalAddresses())
+                .as("an address of this machine other than loopback")
+                .isNotEmpty();
         int port = FreePort.pick();
         MetricReporter reporter = reporter(null, port);
         try {
@@ -34,7 +36,9 @@ class BoundPrometheusReporterTest {
 
     @Test
     void openedItServesOtherMachinesToo() throws Exception {
-        assertThat(Listeners.externalAddresses()).as("an address of this machine other than loopback").isNotEmpty();
+        assertThat(Listeners.externalAddresses())
+                .as("an address of this machine other than loopback")
+                .isNotEmpty();
         int port = FreePort.pick();
         MetricReporter reporter = reporter("0.0.0.0", port);
         try {
@@ -56,7 +60,11 @@ class BoundPrometheusReporterTest {
     }
 
     private int status(InetAddress address, int port) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://" + address.getHostAddress() + ":" + port
-                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://" + address.getHostAddress() + ":" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 }

@@ -22,7 +22,8 @@ class DriverWhereaboutsTest {
     DriverWhereaboutsTest() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new DriverWhereabouts(new WindowSpec(30_000, 5_000, 0))),
-                ZoneEvent::driverId, Types.STRING);
+                ZoneEvent::driverId,
+                Types.STRING);
         harness.open();
     }
 
@@ -40,7 +41,8 @@ class DriverWhereaboutsTest {
 
         assertThat(process(inA)).containsExactly(said(inA));
         assertThat(process(inB)).containsExactly(said(inB), note("A", 12, inB));
-        assertThat(process(earlierInC)).as("A before it and B after it; the notes of B come with B's watermark")
+        assertThat(process(earlierInC))
+                .as("A before it and B after it; the notes of B come with B's watermark")
                 .containsExactlyInAnyOrder(said(earlierInC), note("C", 12, inB), note("A", 11, earlierInC));
         assertThat(process(backInA))
                 .containsExactlyInAnyOrder(said(backInA), note("B", 14, backInA), note("C", 14, backInA));
@@ -55,8 +57,8 @@ class DriverWhereaboutsTest {
 
         assertThat(harness.extractOutputStreamRecords())
                 .extracting(record -> record.getValue().kind(), StreamRecord::getTimestamp)
-                .containsExactlyInAnyOrder(tuple(ZoneEvent.Kind.DRIVER_STATUS, at(11)),
-                        tuple(ZoneEvent.Kind.DRIVER_ELSEWHERE, at(12)));
+                .containsExactlyInAnyOrder(
+                        tuple(ZoneEvent.Kind.DRIVER_STATUS, at(11)), tuple(ZoneEvent.Kind.DRIVER_ELSEWHERE, at(12)));
     }
 
     @Test
@@ -64,7 +66,8 @@ class DriverWhereaboutsTest {
         harness.processWatermark(at(20));
         ZoneEvent fromAnIdleSource = driver("d1", "A", true).at(22).entered(at(5));
 
-        assertThat(process(fromAnIdleSource)).as("the statuses forgotten here are of windows closed to it too")
+        assertThat(process(fromAnIdleSource))
+                .as("the statuses forgotten here are of windows closed to it too")
                 .containsExactly(said(fromAnIdleSource.entered(at(20))));
     }
 
@@ -90,7 +93,9 @@ class DriverWhereaboutsTest {
         process(driver("d1", "A", true).at(4));
         process(driver("d1", "B", true).at(12));
         harness.processWatermark(at(35));
-        assertThat(stateEntriesACheckpointHolds()).as("the status at 12 s is in the window ending at 40 s").isOne();
+        assertThat(stateEntriesACheckpointHolds())
+                .as("the status at 12 s is in the window ending at 40 s")
+                .isOne();
         assertThat(harness.numEventTimeTimers()).as("one timer per driver").isOne();
 
         harness.processWatermark(at(40));
@@ -107,7 +112,9 @@ class DriverWhereaboutsTest {
     private List<String> process(ZoneEvent status) throws Exception {
         harness.getOutput().clear();
         harness.processElement(status, status.eventTime());
-        return harness.extractOutputValues().stream().map(DriverWhereaboutsTest::said).toList();
+        return harness.extractOutputValues().stream()
+                .map(DriverWhereaboutsTest::said)
+                .toList();
     }
 
     private static String note(String zone, double secondsAfterT0, ZoneEvent status) {
@@ -116,7 +123,7 @@ class DriverWhereaboutsTest {
 
     /** An event as this test tells events apart: the harness copies them, bytes and all. */
     private static String said(ZoneEvent event) {
-        return event.kind() + " " + event.driverId() + " in " + event.zoneId() + " at " + event.eventTime()
-                + " met " + event.metWatermark();
+        return event.kind() + " " + event.driverId() + " in " + event.zoneId() + " at " + event.eventTime() + " met "
+                + event.metWatermark();
     }
 }

@@ -25,9 +25,11 @@ class PricingPolicyTest {
                 continue;
             }
             double last = 1 + random.nextInt(401) / 100.0;
-            ZoneSurge priced = DEFAULTS.price(counted(demand, random.nextInt(3)), neighbourDemand, random.nextInt(5),
-                    last, 0);
-            assertThat(priced.multiplier()).as("demand %d, pooled %s, last %s", demand, pooled, last).isLessThan(2);
+            ZoneSurge priced =
+                    DEFAULTS.price(counted(demand, random.nextInt(3)), neighbourDemand, random.nextInt(5), last, 0);
+            assertThat(priced.multiplier())
+                    .as("demand %d, pooled %s, last %s", demand, pooled, last)
+                    .isLessThan(2);
         }
     }
 
@@ -67,7 +69,8 @@ class PricingPolicyTest {
     void capsApplyLastByZoneOrAreaWhileInForce() {
         Instant from = Instant.ofEpochMilli(100_000);
         Instant until = Instant.ofEpochMilli(200_000);
-        AreaCap storm = new AreaCap("storm", 2.0, Set.of(), new io.surge.zone.Area(40.70, -74.02, 40.72, -74.00), from, until);
+        AreaCap storm =
+                new AreaCap("storm", 2.0, Set.of(), new io.surge.zone.Area(40.70, -74.02, 40.72, -74.00), from, until);
         AreaCap market = new AreaCap("market", 3.0, Set.of(ZONE), null, null, null);
         PricingPolicy policy = new PricingPolicy(0.25, 3, 0.5, 0.3, 4.0, List.of(storm, market));
 
@@ -85,10 +88,13 @@ class PricingPolicyTest {
 
     @Test
     void theVersionNamesTheSettingsAndCaps() {
-        assertThat(new PricingPolicy(0.25, 3, 0.5, 0.3, 5.0, List.of()).version()).isEqualTo(DEFAULTS.version());
-        assertThat(new PricingPolicy(0.25, 3, 0.5, 0.3, 4.0, List.of()).version()).isNotEqualTo(DEFAULTS.version());
+        assertThat(new PricingPolicy(0.25, 3, 0.5, 0.3, 5.0, List.of()).version())
+                .isEqualTo(DEFAULTS.version());
+        assertThat(new PricingPolicy(0.25, 3, 0.5, 0.3, 4.0, List.of()).version())
+                .isNotEqualTo(DEFAULTS.version());
         AreaCap cap = new AreaCap("market", 3.0, Set.of(ZONE), null, null, null);
-        assertThat(new PricingPolicy(0.25, 3, 0.5, 0.3, 5.0, List.of(cap)).version()).isNotEqualTo(DEFAULTS.version());
+        assertThat(new PricingPolicy(0.25, 3, 0.5, 0.3, 5.0, List.of(cap)).version())
+                .isNotEqualTo(DEFAULTS.version());
     }
 
     private static double price(ZoneSurge counted, double last) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -19,7 +20,6 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.api.common.functions.util.ListCollector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,12 +42,15 @@ class PublishPricesTest {
             throws Exception {
         AreaCap capped = new AreaCap("zone_4072_-7398", 2.5, Set.of("zone_4072_-7398"), null, null, null);
         PricingPolicy policy = new PricingPolicy(0.25, 3, 0.5, 0.3, 4.0, List.of(capped));
-        PriceOracle oracle = new PriceOracle(WINDOWS.slideMillis(), 0.25, 3, 0.5, 0.3, 4.0,
-                Map.of("zone_4072_-7398", 2.5), policy.version());
+        PriceOracle oracle = new PriceOracle(
+                WINDOWS.slideMillis(), 0.25, 3, 0.5, 0.3, 4.0, Map.of("zone_4072_-7398", 2.5), policy.version());
         Random random = new Random(29);
         List<ZoneSurge> counted = countedResults(random, 300);
-        List<ZoneSurge> expected = oracle.publish(counted).stream().map(SurgeResults::withoutComputedAt).toList();
-        assertThat(expected).as("every step of the policy changes some price")
+        List<ZoneSurge> expected = oracle.publish(counted).stream()
+                .map(SurgeResults::withoutComputedAt)
+                .toList();
+        assertThat(expected)
+                .as("every step of the policy changes some price")
                 .anyMatch(price -> price.pricing().adjustedBy(ZoneSurge.Adjustment.EVIDENCE)
                         && price.pricing().adjustedBy(ZoneSurge.Adjustment.SMOOTHING))
                 .anyMatch(price -> "global".equals(price.pricing().cap()))
@@ -78,7 +81,8 @@ class PublishPricesTest {
                 List.of(openOnRocksDb(policy, null, 1, 0));
         boolean restored = false;
         while (next[0] < subtasks.get(0).size() || next[1] < subtasks.get(1).size()) {
-            int from = next[0] == subtasks.get(0).size() ? 1
+            int from = next[0] == subtasks.get(0).size()
+                    ? 1
                     : next[1] == subtasks.get(1).size() ? 0 : random.nextInt(2);
             Object element = subtasks.get(from).get(next[from]++);
             if (element instanceof Watermark mark) {
@@ -93,20 +97,26 @@ class PublishPricesTest {
             } else {
                 @SuppressWarnings("unchecked")
                 StreamRecord<PoolShare> share = (StreamRecord<PoolShare>) element;
-                running.get(KeyGroupRangeAssignment.assignKeyToParallelOperator(share.getValue().zoneId(),
-                        MAX_PARALLELISM, running.size())).processElement(share);
+                running.get(KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                                share.getValue().zoneId(), MAX_PARALLELISM, running.size()))
+                        .processElement(share);
             }
             if (!restored && forwarded >= 150 * 5_000L) {
                 var before = running.get(0);
-                assertThat(((PublishPrices) before.getOperator()).openWindows()).as("pools open at the snapshot")
+                assertThat(((PublishPrices) before.getOperator()).openWindows())
+                        .as("pools open at the snapshot")
                         .isPositive();
                 published.addAll(before.extractOutputValues());
                 OperatorSubtaskState snapshot = TaskCheckpoints.take(before);
                 before.close();
                 List<KeyedOneInputStreamOperatorTestHarness<String, PoolShare, ZoneSurge>> after = new ArrayList<>();
                 for (int subtask = 0; subtask < parallelismAfter; subtask++) {
-                    after.add(openOnRocksDb(policy, AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                            snapshot, MAX_PARALLELISM, 1, parallelismAfter, subtask), parallelismAfter, subtask));
+                    after.add(openOnRocksDb(
+                            policy,
+                            AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                    snapshot, MAX_PARALLELISM, 1, parallelismAfter, subtask),
+                            parallelismAfter,
+                            subtask));
                 }
                 running = after;
                 restored = true;
@@ -116,14 +126,19 @@ class PublishPricesTest {
         for (var harness : running) {
             harness.processWatermark(Long.MAX_VALUE); // the inputs end
             published.addAll(harness.extractOutputValues());
-            try (var zones = harness.getOperator().getKeyedStateBackend().getKeys("last-price",
-                    VoidNamespace.INSTANCE)) {
+            try (var zones =
+                    harness.getOperator().getKeyedStateBackend().getKeys("last-price", VoidNamespace.INSTANCE)) {
                 assertThat(zones.count()).as("zones with a last price left").isZero();
             }
-            assertThat(((PublishPrices) harness.getOperator()).openWindows()).as("pools left").isZero();
+            assertThat(((PublishPrices) harness.getOperator()).openWindows())
+                    .as("pools left")
+                    .isZero();
             harness.close();
         }
-        assertThat(published.stream().map(SurgeResults::withoutComputedAt).sorted(RESULT_ORDER).toList())
+        assertThat(published.stream()
+                        .map(SurgeResults::withoutComputedAt)
+                        .sorted(RESULT_ORDER)
+                        .toList())
                 .isEqualTo(expected.stream().sorted(RESULT_ORDER).toList());
     }
 
@@ -133,7 +148,8 @@ class PublishPricesTest {
     /** Where a watermark at {@code timestamp} goes: after every record stamped at or before it. */
     private static int lastIndexBefore(List<Object> subtask, long timestamp) {
         int index = subtask.size();
-        while (index > 0 && subtask.get(index - 1) instanceof StreamRecord<?> record
+        while (index > 0
+                && subtask.get(index - 1) instanceof StreamRecord<?> record
                 && record.getTimestamp() > timestamp) {
             index--;
         }
@@ -163,8 +179,12 @@ class PublishPricesTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, PoolShare, ZoneSurge> openOnRocksDb(
             PricingPolicy policy, OperatorSubtaskState restoreFrom, int parallelism, int subtask) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new PublishPrices(WINDOWS, policy, () -> COMPUTED_AT), PoolShare::zoneId, Types.STRING,
-                MAX_PARALLELISM, parallelism, subtask);
+                new PublishPrices(WINDOWS, policy, () -> COMPUTED_AT),
+                PoolShare::zoneId,
+                Types.STRING,
+                MAX_PARALLELISM,
+                parallelism,
+                subtask);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);

@@ -24,19 +24,25 @@ class SliceStatusesTest {
                 pairs = SliceStatuses.with(pairs, slice, status);
                 boolean later = oracle.getOrDefault(slice, Long.MIN_VALUE) < status;
                 oracle.merge(slice, status, Math::max);
-                assertThat(pairs == before).as("unchanged exactly when not later").isEqualTo(!later);
+                assertThat(pairs == before)
+                        .as("unchanged exactly when not later")
+                        .isEqualTo(!later);
                 assertThat(asMap(pairs)).isEqualTo(oracle);
 
                 long from = random.nextInt(6);
                 long to = from + random.nextInt(7);
                 long expected = oracle.subMap(from, true, to, true).values().stream()
-                        .mapToLong(Long::longValue).max().orElse(SliceStatuses.NONE);
-                assertThat(SliceStatuses.latest(pairs, s -> s >= from && s <= to)).isEqualTo(expected);
+                        .mapToLong(Long::longValue)
+                        .max()
+                        .orElse(SliceStatuses.NONE);
+                assertThat(SliceStatuses.latest(pairs, s -> s >= from && s <= to))
+                        .isEqualTo(expected);
             }
             long first = random.nextInt(14);
             long[] kept = SliceStatuses.from(pairs, first);
             assertThat(asMap(kept)).isEqualTo(oracle.tailMap(first, true));
-            assertThat(kept == pairs).as("the same array when nothing is pruned")
+            assertThat(kept == pairs)
+                    .as("the same array when nothing is pruned")
                     .isEqualTo(oracle.headMap(first, false).isEmpty());
         }
     }

@@ -26,8 +26,7 @@ class SlicedSurgeWindowsTest {
 
     private static final WindowSpec THIRTY_BY_FIVE = new WindowSpec(30_000, 5_000, 0);
 
-    private final List<KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge>> opened =
-            new ArrayList<>();
+    private final List<KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge>> opened = new ArrayList<>();
 
     @AfterEach
     void closeHarnesses() throws Exception {
@@ -58,26 +57,37 @@ class SlicedSurgeWindowsTest {
     @Test
     void aDriverCountsInAZoneOnlyInWindowsWhereNoNoteOfItBeingElsewhereIsAsLate() throws Exception {
         var harness = open(THIRTY_BY_FIVE);
-        process(harness, driver("d1", "A", true).at(1), ride("A").at(2),
+        process(
+                harness,
+                driver("d1", "A", true).at(1),
+                ride("A").at(2),
                 ZoneEvent.driverElsewhere("A", at(12), "d1", Long.MIN_VALUE),
                 ZoneEvent.driverElsewhere("A", at(3), "d2", Long.MIN_VALUE),
-                driver("d3", "A", true).at(4), ZoneEvent.driverElsewhere("A", at(4), "d3", Long.MIN_VALUE));
+                driver("d3", "A", true).at(4),
+                ZoneEvent.driverElsewhere("A", at(4), "d3", Long.MIN_VALUE));
         harness.processWatermark(at(100));
 
         assertThat(harness.extractOutputValues())
                 .as("d1 until the windows that hold its note; d2, never seen here, nowhere; d3 at a tie nowhere")
-                .containsExactlyElementsOf(concat(
-                        windowsEnding("A", 5, 10, 1, 1, 1.0), windowsEnding("A", 15, 30, 1, 0, 5.0)));
+                .containsExactlyElementsOf(
+                        concat(windowsEnding("A", 5, 10, 1, 1, 1.0), windowsEnding("A", 15, 30, 1, 0, 5.0)));
         assertThat(stateEntriesACheckpointHolds(harness)).isZero();
     }
 
     @Test
     void stateAndTimersAreGoneOnceTheZonesLastWindowIsEmitted() throws Exception {
         var harness = open(THIRTY_BY_FIVE);
-        process(harness, ride("A").at(1), driver("d1", "A", true).at(7), ride("A").at(13), ride("B").at(2));
+        process(
+                harness,
+                ride("A").at(1),
+                driver("d1", "A", true).at(7),
+                ride("A").at(13),
+                ride("B").at(2));
 
         harness.processWatermark(at(40) - 2);
-        assertThat(stateEntriesACheckpointHolds(harness)).as("window [10 s, 40 s) of zone A is pending").isPositive();
+        assertThat(stateEntriesACheckpointHolds(harness))
+                .as("window [10 s, 40 s) of zone A is pending")
+                .isPositive();
         assertThat(harness.numEventTimeTimers()).isPositive();
 
         harness.processWatermark(at(40) - 1);
@@ -107,8 +117,8 @@ class SlicedSurgeWindowsTest {
         harness.processWatermark(at(100));
 
         assertThat(harness.extractOutputValues())
-                .containsExactlyInAnyOrderElementsOf(concat(
-                        windowsEnding("A", 5, 30, 1, 1, 1.0), windowsEnding("B", 5, 30, 2, 1, 2.0)));
+                .containsExactlyInAnyOrderElementsOf(
+                        concat(windowsEnding("A", 5, 30, 1, 1, 1.0), windowsEnding("B", 5, 30, 2, 1, 2.0)));
     }
 
     @Test
@@ -148,7 +158,11 @@ class SlicedSurgeWindowsTest {
     @Test
     void aLaterStatusWinsEvenWhenItArrivesFirst() throws Exception {
         var harness = open(THIRTY_BY_FIVE);
-        process(harness, driver("d1", "A", false).at(4), driver("d1", "A", true).at(2), ride("A").at(1));
+        process(
+                harness,
+                driver("d1", "A", false).at(4),
+                driver("d1", "A", true).at(2),
+                ride("A").at(1));
         harness.processWatermark(at(100));
 
         assertThat(harness.extractOutputValues()).containsExactlyElementsOf(windowsEnding("A", 5, 30, 1, 0, 5.0));
@@ -157,13 +171,20 @@ class SlicedSurgeWindowsTest {
     @Test
     void atEqualEventTimesUnavailableWinsWhateverTheArrivalOrder() throws Exception {
         var availableFirst = open(THIRTY_BY_FIVE);
-        process(availableFirst, driver("d1", "A", true).at(2), driver("d1", "A", false).at(2));
+        process(
+                availableFirst,
+                driver("d1", "A", true).at(2),
+                driver("d1", "A", false).at(2));
         var unavailableFirst = open(THIRTY_BY_FIVE);
-        process(unavailableFirst, driver("d1", "A", false).at(2), driver("d1", "A", true).at(2));
+        process(
+                unavailableFirst,
+                driver("d1", "A", false).at(2),
+                driver("d1", "A", true).at(2));
         availableFirst.processWatermark(at(100));
         unavailableFirst.processWatermark(at(100));
 
-        assertThat(availableFirst.extractOutputValues()).containsExactlyElementsOf(windowsEnding("A", 5, 30, 0, 0, 1.0));
+        assertThat(availableFirst.extractOutputValues())
+                .containsExactlyElementsOf(windowsEnding("A", 5, 30, 0, 0, 1.0));
         assertThat(unavailableFirst.extractOutputValues())
                 .containsExactlyElementsOf(windowsEnding("A", 5, 30, 0, 0, 1.0));
     }
@@ -177,7 +198,10 @@ class SlicedSurgeWindowsTest {
         harness.processWatermark(at(100));
 
         assertThat(harness.extractOutputValues())
-                .containsExactly(surge("A", 25, 2, 0, 5.0), surge("A", 30, 2, 0, 5.0), surge("A", 35, 1, 0, 5.0),
+                .containsExactly(
+                        surge("A", 25, 2, 0, 5.0),
+                        surge("A", 30, 2, 0, 5.0),
+                        surge("A", 35, 1, 0, 5.0),
                         surge("A", 40, 1, 0, 5.0));
         assertThat(harness.getSideOutput(SlicedSurgeWindows.LATE))
                 .extracting(StreamRecord::getValue)
@@ -197,8 +221,8 @@ class SlicedSurgeWindowsTest {
         harness.processWatermark(at(100));
 
         assertThat(harness.extractOutputValues())
-                .containsExactlyElementsOf(concat(
-                        List.of(surge("A", 15, 2, 0, 5.0)), windowsEnding("A", 20, 40, 1, 0, 5.0)));
+                .containsExactlyElementsOf(
+                        concat(List.of(surge("A", 15, 2, 0, 5.0)), windowsEnding("A", 20, 40, 1, 0, 5.0)));
         assertThat(harness.getSideOutput(SlicedSurgeWindows.LATE)).isNullOrEmpty();
     }
 
@@ -226,11 +250,14 @@ class SlicedSurgeWindowsTest {
         after.processWatermark(at(200));
         emitted.addAll(after.extractOutputValues());
 
-        assertThat(emitted).as("each window of zone A once").containsExactlyElementsOf(windowsEnding("A", 15, 40, 1, 0, 5.0));
+        assertThat(emitted)
+                .as("each window of zone A once")
+                .containsExactlyElementsOf(windowsEnding("A", 15, 40, 1, 0, 5.0));
         assertThat(after.getSideOutput(SlicedSurgeWindows.LATE))
                 .extracting(StreamRecord::getValue)
                 .singleElement()
-                .satisfies(late -> assertThat(late.origin()).usingRecursiveComparison().isEqualTo(replayed.origin()));
+                .satisfies(late ->
+                        assertThat(late.origin()).usingRecursiveComparison().isEqualTo(replayed.origin()));
         assertThat(after.numEventTimeTimers()).isZero();
     }
 

@@ -28,10 +28,14 @@ final class CheckpointFiles {
     Path complete(String job, long id, Path stateFile) throws IOException {
         Path directory = Files.createDirectories(location.resolve(job).resolve("chk-" + id));
         OperatorState operator = new OperatorState("windows", "surge-windows", new OperatorID(), 1, 128);
-        operator.putState(0, OperatorSubtaskState.builder()
-                .setManagedOperatorState(new OperatorStreamStateHandle(Map.of(),
-                        new FileStateHandle(org.apache.flink.core.fs.Path.fromLocalFile(stateFile.toFile()), 1)))
-                .build());
+        operator.putState(
+                0,
+                OperatorSubtaskState.builder()
+                        .setManagedOperatorState(new OperatorStreamStateHandle(
+                                Map.of(),
+                                new FileStateHandle(
+                                        org.apache.flink.core.fs.Path.fromLocalFile(stateFile.toFile()), 1)))
+                        .build());
         try (OutputStream out = Files.newOutputStream(directory.resolve("_metadata"))) {
             Checkpoints.storeCheckpointMetadata(
                     new CheckpointMetadata(id, List.of(operator), List.of()), new DataOutputStream(out));
@@ -41,7 +45,8 @@ final class CheckpointFiles {
 
     /** A complete checkpoint whose state file exists. */
     Path complete(String job, long id) throws IOException {
-        Path state = Files.createDirectories(location.resolve(job).resolve("shared")).resolve("state-" + id);
+        Path state =
+                Files.createDirectories(location.resolve(job).resolve("shared")).resolve("state-" + id);
         Files.write(state, new byte[] {1});
         return complete(job, id, state);
     }

@@ -42,7 +42,10 @@ class RetainedCheckpointsTest {
         assertThat(listed).extracting(RetainedCheckpoint::id).containsExactly(8L, 7L, 6L, 5L, 4L, 3L);
         assertThat(listed.get(0).completed()).isFalse();
         assertThat(listed.get(0).problem()).contains("no _metadata");
-        assertThat(listed.get(1).problem()).contains("state file").contains("gone").contains("missing");
+        assertThat(listed.get(1).problem())
+                .contains("state file")
+                .contains("gone")
+                .contains("missing");
         assertThat(listed.get(2).completed()).isTrue();
         assertThat(listed.get(2).problem()).contains("_metadata cannot be read");
         assertThat(listed.subList(3, 6)).allMatch(RetainedCheckpoint::restorable);
@@ -53,7 +56,8 @@ class RetainedCheckpointsTest {
     void aStateFileCutShortOrACheckpointAJobCouldNotRestoreIsPassedOver() throws Exception {
         CheckpointFiles files = new CheckpointFiles(location);
         files.complete("job-a", 3);
-        Path cut = Files.createDirectories(location.resolve("job-a").resolve("shared")).resolve("cut");
+        Path cut = Files.createDirectories(location.resolve("job-a").resolve("shared"))
+                .resolve("cut");
         Files.write(cut, new byte[0]);
         files.complete("job-a", 4, cut);
         Path failed = files.complete("job-a", 5);
@@ -63,7 +67,9 @@ class RetainedCheckpointsTest {
         List<RetainedCheckpoint> listed = retained().list();
 
         assertThat(listed).extracting(RetainedCheckpoint::id).containsExactly(5L, 4L, 3L);
-        assertThat(listed.get(0).problem()).contains("a job could not restore it").contains("Corruption: bad block");
+        assertThat(listed.get(0).problem())
+                .contains("a job could not restore it")
+                .contains("Corruption: bad block");
         assertThat(listed.get(1).problem()).contains("cut").contains("holds 0 bytes, not the 1 it was written with");
         assertThat(listed.get(2).restorable()).isTrue();
     }
@@ -97,7 +103,8 @@ class RetainedCheckpointsTest {
         org.apache.flink.core.fs.Path aside = retained.setAside(Instant.parse("2026-12-01T10:00:00Z"));
 
         assertThat(Files.exists(location)).isFalse();
-        assertThat(Path.of(aside.toUri()).resolve("job-a").resolve("chk-1").resolve("_metadata")).exists();
+        assertThat(Path.of(aside.toUri()).resolve("job-a").resolve("chk-1").resolve("_metadata"))
+                .exists();
         assertThat(retained.list()).isEmpty();
         assertThat(retained.kafkaCluster()).isEmpty();
     }

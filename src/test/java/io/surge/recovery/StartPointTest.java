@@ -38,8 +38,9 @@ class StartPointTest {
         StartPoint start = choose(true, unfinished(9), good(8), good(7));
 
         assertThat(start.restoreFrom()).isEqualTo(LOCATION + "/job/chk-8");
-        assertThat(start.description()).isEqualTo("resuming from checkpoint id=8 age=90 s path=" + LOCATION
-                + "/job/chk-8 (skipped, never completed: chk-9)");
+        assertThat(start.description())
+                .isEqualTo("resuming from checkpoint id=8 age=90 s path=" + LOCATION
+                        + "/job/chk-8 (skipped, never completed: chk-9)");
         Configuration flink = new Configuration();
         start.applyTo(flink);
         assertThat(flink.get(StateRecoveryOptions.SAVEPOINT_PATH)).isEqualTo(LOCATION + "/job/chk-8");
@@ -51,7 +52,8 @@ class StartPointTest {
         StartPoint start = choose(true, damaged(8), good(7));
 
         assertThat(start.restoreFrom()).endsWith("chk-7");
-        assertThat(start.description()).startsWith("resuming from checkpoint id=7")
+        assertThat(start.description())
+                .startsWith("resuming from checkpoint id=7")
                 .contains("chk-8: _metadata cannot be read")
                 .contains("may see those (zone, window_end) twice");
     }
@@ -60,7 +62,8 @@ class StartPointTest {
     void whenEveryCompletedCheckpointIsDamagedTheStartIsRefusedNamingTheDirectoryAndTheWayOut() {
         assertThatThrownBy(() -> choose(false, unfinished(9), damaged(8)))
                 .isInstanceOf(RecoveryException.class)
-                .hasMessageContaining("no checkpoint in " + LOCATION + " can be restored: chk-8: _metadata cannot be read")
+                .hasMessageContaining(
+                        "no checkpoint in " + LOCATION + " can be restored: chk-8: _metadata cannot be read")
                 .hasMessageContaining("--fresh");
     }
 

@@ -23,8 +23,11 @@ class SchemaHistoryCheckTest {
         Files.createDirectories(schemas.resolve("history"));
         for (Path dir : new Path[] {REPOSITORY_SCHEMAS, REPOSITORY_SCHEMAS.resolve("history")}) {
             try (Stream<Path> files = Files.list(dir)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".avsc")).toList()) {
-                    Files.copy(file, schemas.resolve(REPOSITORY_SCHEMAS.relativize(file).toString()));
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".avsc")).toList()) {
+                    Files.copy(
+                            file,
+                            schemas.resolve(REPOSITORY_SCHEMAS.relativize(file).toString()));
                 }
             }
         }
@@ -38,7 +41,9 @@ class SchemaHistoryCheckTest {
 
     @Test
     void addingAFieldWithADefaultIsCompatible() throws IOException {
-        edit("SurgeMultiplier.avsc", "{\"name\": \"demand\"",
+        edit(
+                "SurgeMultiplier.avsc",
+                "{\"name\": \"demand\"",
                 "{\"name\": \"surge_reason\", \"type\": \"string\", \"default\": \"\"},\n    {\"name\": \"demand\"");
 
         assertThat(SchemaHistoryCheck.check(schemas)).isEmpty();
@@ -46,7 +51,9 @@ class SchemaHistoryCheckTest {
 
     @Test
     void addingAFieldWithoutADefaultFailsTheBuildNamingBothFiles() {
-        edit("SurgeMultiplier.avsc", "{\"name\": \"demand\"",
+        edit(
+                "SurgeMultiplier.avsc",
+                "{\"name\": \"demand\"",
                 "{\"name\": \"surge_reason\", \"type\": \"string\"},\n    {\"name\": \"demand\"");
 
         assertThatThrownBy(() -> SchemaHistoryCheck.main(new String[] {schemas.toString()}))
@@ -58,11 +65,15 @@ class SchemaHistoryCheckTest {
 
     @Test
     void changingAFieldTypeIsIncompatibleWithEveryReleasedVersion() throws IOException {
-        edit("RideRequest.avsc", "{\"name\": \"lat\", \"type\": \"double\"", "{\"name\": \"lat\", \"type\": \"string\"");
+        edit(
+                "RideRequest.avsc",
+                "{\"name\": \"lat\", \"type\": \"double\"",
+                "{\"name\": \"lat\", \"type\": \"string\"");
 
         assertThat(SchemaHistoryCheck.check(schemas))
                 .hasSize(2)
-                .allSatisfy(problem -> assertThat(problem).contains("RideRequest.avsc").contains("lat"));
+                .allSatisfy(problem ->
+                        assertThat(problem).contains("RideRequest.avsc").contains("lat"));
     }
 
     @Test

@@ -41,7 +41,9 @@ class HeapBetweenCheckpointsTest {
             HeapBetweenCheckpoints<String> heap = new HeapBetweenCheckpoints<>(stored, backend, 1_000);
             MapState<Long, String> byTime = heap.getMapState(BY_TIME);
             ValueState<String> latest = heap.getState(LATEST);
-            assertThat(heap.getMapState(BY_TIME)).as("a state asked for twice is one").isSameAs(byTime);
+            assertThat(heap.getMapState(BY_TIME))
+                    .as("a state asked for twice is one")
+                    .isSameAs(byTime);
 
             Map<String, TreeMap<Long, String>> maps = new HashMap<>();
             Map<String, String> values = new HashMap<>();
@@ -136,18 +138,26 @@ class HeapBetweenCheckpointsTest {
             assertThat(heap.full()).as("a zone read counts as held too").isTrue();
             heap.writeBack();
             assertThat(heap.full()).isFalse();
-            assertThat(backend.getCurrentKey()).as("the current zone after a write-back").isEqualTo("c");
+            assertThat(backend.getCurrentKey())
+                    .as("the current zone after a write-back")
+                    .isEqualTo("c");
         }
     }
 
-    private static void assertStored(KeyedStateStore stored, KeyedStateBackend<String> backend,
-            Map<String, TreeMap<Long, String>> maps, Map<String, String> values) throws Exception {
+    private static void assertStored(
+            KeyedStateStore stored,
+            KeyedStateBackend<String> backend,
+            Map<String, TreeMap<Long, String>> maps,
+            Map<String, String> values)
+            throws Exception {
         Object current = backend.getCurrentKey();
         for (String zone : ZONES) {
             backend.setCurrentKey(zone);
-            assertThat(asMap(stored.getMapState(BY_TIME))).as("stored map of zone %s", zone)
+            assertThat(asMap(stored.getMapState(BY_TIME)))
+                    .as("stored map of zone %s", zone)
                     .isEqualTo(maps.getOrDefault(zone, new TreeMap<>()));
-            assertThat(stored.getState(LATEST).value()).as("stored value of zone %s", zone)
+            assertThat(stored.getState(LATEST).value())
+                    .as("stored value of zone %s", zone)
                     .isEqualTo(values.get(zone));
         }
         backend.setCurrentKey((String) current);

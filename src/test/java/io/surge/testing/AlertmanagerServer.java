@@ -25,9 +25,15 @@ public final class AlertmanagerServer implements AutoCloseable {
 
     /** Fails, rather than skips, where the package is missing: CI installs it. */
     public static AlertmanagerServer start(Path config, Path work) throws Exception {
-        return new AlertmanagerServer(PrometheusProjectServer.start("alertmanager", BINARY,
-                "prometheus-alertmanager", List.of("--config.file=" + config.toAbsolutePath(),
-                        "--storage.path=" + work.resolve("data"), "--cluster.listen-address="), work));
+        return new AlertmanagerServer(PrometheusProjectServer.start(
+                "alertmanager",
+                BINARY,
+                "prometheus-alertmanager",
+                List.of(
+                        "--config.file=" + config.toAbsolutePath(),
+                        "--storage.path=" + work.resolve("data"),
+                        "--cluster.listen-address="),
+                work));
     }
 
     public String url() {

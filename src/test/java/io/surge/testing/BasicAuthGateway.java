@@ -44,8 +44,9 @@ public final class BasicAuthGateway extends ReverseProxy {
      * The same over HTTPS, as a TLS-terminating proxy: it shows the certificate in {@code tls}'s key store and, with
      * {@code clientCertificates}, accepts only clients whose certificate a CA in {@code tls}'s trust store signed.
      */
-    public static BasicAuthGateway overTls(String upstream, String username, String password, TlsStores tls,
-            boolean clientCertificates) throws IOException, GeneralSecurityException {
+    public static BasicAuthGateway overTls(
+            String upstream, String username, String password, TlsStores tls, boolean clientCertificates)
+            throws IOException, GeneralSecurityException {
         HttpsServer server = HttpsServer.create(new InetSocketAddress("localhost", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()) {
             @Override
@@ -60,8 +61,8 @@ public final class BasicAuthGateway extends ReverseProxy {
 
     /** From now on, only these credentials pass. */
     public void rotate(String username, String password) {
-        expected = "Basic " + Base64.getEncoder()
-                .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        expected = "Basic "
+                + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The next {@code times} requests for a schema by id get {@code status} instead of the registry's answer. */

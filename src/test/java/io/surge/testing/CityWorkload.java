@@ -44,8 +44,14 @@ public final class CityWorkload {
      * @param lateFraction the share of records that arrive 45 to 75 s behind their slot
      * @param invalidFraction the share of records with an impossible field
      */
-    public static CityWorkload generate(long seed, int count, long startMillis, long stepMillis, long jitterMillis,
-            double lateFraction, double invalidFraction) {
+    public static CityWorkload generate(
+            long seed,
+            int count,
+            long startMillis,
+            long stepMillis,
+            long jitterMillis,
+            double lateFraction,
+            double invalidFraction) {
         CityWorkload workload = new CityWorkload();
         Random random = new Random(seed);
         double[][] drivers = new double[DRIVERS][];
@@ -86,8 +92,11 @@ public final class CityWorkload {
                 String driverId = "d" + driver;
                 boolean available = random.nextDouble() < 0.7;
                 workload.add(
-                        Inputs.driverStatus(driverId, lat, lon, available, eventTime), DRIVER_TOPIC, diverted,
-                        driverId, available);
+                        Inputs.driverStatus(driverId, lat, lon, available, eventTime),
+                        DRIVER_TOPIC,
+                        diverted,
+                        driverId,
+                        available);
             }
         }
         return workload;
@@ -121,9 +130,10 @@ public final class CityWorkload {
     public List<Ingested> ingest(InputValidation validation) {
         List<Ingested> ingested = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
-            ingested.add(inputs.get(i) instanceof RideRequest request
-                    ? validation.rideRequest(request, origins.get(i))
-                    : validation.driverStatus((DriverStatus) inputs.get(i), origins.get(i)));
+            ingested.add(
+                    inputs.get(i) instanceof RideRequest request
+                            ? validation.rideRequest(request, origins.get(i))
+                            : validation.driverStatus((DriverStatus) inputs.get(i), origins.get(i)));
         }
         return ingested;
     }

@@ -45,7 +45,9 @@ public final class ClosedWorkload {
             observations.add(new SurgeOracle.Observation(-1, "zone_50_50", end, null, false));
             observations.add(new SurgeOracle.Observation(-1, "zone_50_50", end, "tick", false));
         }
-        List<ZoneSurge> counted = new SurgeOracle(30_000, 5_000, 5_000).replay(observations, end + 60_000).results();
+        List<ZoneSurge> counted = new SurgeOracle(30_000, 5_000, 5_000)
+                .replay(observations, end + 60_000)
+                .results();
         List<ZoneSurge> expected = PriceOracle.defaults().publish(counted).stream()
                 // the windows the ticks close: those ending at least the out-of-orderness bound before them
                 .filter(result -> result.windowEnd() - 1 <= end - 5_001)
@@ -80,8 +82,8 @@ public final class ClosedWorkload {
     public void send(KafkaProducer<byte[], byte[]> producer, SurgeStack stack, int from, int to) {
         for (Object input : workload.inputs().subList(from, to)) {
             byte[] key = Input.of((SpecificRecord) input).key((SpecificRecord) input);
-            producer.send(new ProducerRecord<>(stack.topicOf(input), Math.floorMod(Arrays.hashCode(key), partitions),
-                    key, stack.wire(input)));
+            producer.send(new ProducerRecord<>(
+                    stack.topicOf(input), Math.floorMod(Arrays.hashCode(key), partitions), key, stack.wire(input)));
         }
         producer.flush();
     }
@@ -90,13 +92,14 @@ public final class ClosedWorkload {
      * Sends the events from {@code from} to {@code to} at a steady rate, as live traffic arrives; a backlog sent at
      * once would instead let the first partition read advance the watermark past the others' records.
      */
-    public void sendAtRate(KafkaProducer<byte[], byte[]> producer, SurgeStack stack, int from, int to,
-            int eventsPerSecond) throws InterruptedException {
+    public void sendAtRate(
+            KafkaProducer<byte[], byte[]> producer, SurgeStack stack, int from, int to, int eventsPerSecond)
+            throws InterruptedException {
         int batch = Math.max(1, eventsPerSecond / 10);
         long start = System.nanoTime();
         for (int next = from; next < to; next += batch) {
-            long wait = start + TimeUnit.MILLISECONDS.toNanos((next - from) * 1000L / eventsPerSecond)
-                    - System.nanoTime();
+            long wait =
+                    start + TimeUnit.MILLISECONDS.toNanos((next - from) * 1000L / eventsPerSecond) - System.nanoTime();
             if (wait > 0) {
                 // pacing the traffic, not waiting for the job
                 Thread.sleep(TimeUnit.NANOSECONDS.toMillis(wait));
@@ -108,8 +111,8 @@ public final class ClosedWorkload {
     /** Sends the ticks that close every window of the workload: send them after all events. */
     public void close(KafkaProducer<byte[], byte[]> producer, SurgeStack stack) {
         for (int partition = 0; partition < partitions; partition++) {
-            for (Object tick : List.of(Inputs.rideRequest("tick", 0.5, 0.5, end),
-                    Inputs.driverStatus("tick", 0.5, 0.5, false, end))) {
+            for (Object tick : List.of(
+                    Inputs.rideRequest("tick", 0.5, 0.5, end), Inputs.driverStatus("tick", 0.5, 0.5, false, end))) {
                 producer.send(new ProducerRecord<>(stack.topicOf(tick), partition, null, null, stack.wire(tick)));
             }
         }

@@ -23,7 +23,8 @@ import java.util.UUID;
 public final class FlinkRest {
 
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
     public FlinkRest(String base) {
@@ -35,7 +36,7 @@ public final class FlinkRest {
         String boundary = "surge-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
-                + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                        + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(Files.readAllBytes(jar));
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
@@ -62,16 +63,19 @@ public final class FlinkRest {
     /** The id of the one job there, once the REST API answers and all the job's subtasks run. */
     public String awaitRunningJob(Duration timeout) throws Exception {
         String[] job = new String[1];
-        Waiting.until(() -> {
-            JsonNode jobs;
-            try {
-                jobs = get("/jobs/overview").path("jobs");
-            } catch (IOException | IllegalStateException notYetAnswering) {
-                return false; // not listening yet, or (behind surge's front) answering 502
-            }
-            job[0] = jobs.size() == 1 ? jobs.get(0).path("jid").asText() : null;
-            return job[0] != null && allRunning(job[0]);
-        }, timeout, "a job running at " + base);
+        Waiting.until(
+                () -> {
+                    JsonNode jobs;
+                    try {
+                        jobs = get("/jobs/overview").path("jobs");
+                    } catch (IOException | IllegalStateException notYetAnswering) {
+                        return false; // not listening yet, or (behind surge's front) answering 502
+                    }
+                    job[0] = jobs.size() == 1 ? jobs.get(0).path("jid").asText() : null;
+                    return job[0] != null && allRunning(job[0]);
+                },
+                timeout,
+                "a job running at " + base);
         return job[0];
     }
 
@@ -91,7 +95,8 @@ public final class FlinkRest {
     public Set<String> taskManagersRunning(String jobId) throws Exception {
         Set<String> taskManagers = new TreeSet<>();
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
-            for (JsonNode subtask : get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText())
+            for (JsonNode subtask : get("/jobs/" + jobId + "/vertices/"
+                            + vertex.path("id").asText())
                     .path("subtasks")) {
                 if ("RUNNING".equals(subtask.path("status").asText())) {
                     taskManagers.add(subtask.path("taskmanager-id").asText());
@@ -115,12 +120,22 @@ public final class FlinkRest {
     public String describe(String jobId) {
         try {
             StringBuilder description = new StringBuilder(state(jobId))
-                    .append(", subtasks ").append(get("/jobs/" + jobId).path("status-counts"))
-                    .append(", restarts ").append(restarts(jobId));
-            for (JsonNode failure : get("/jobs/" + jobId + "/exceptions?maxExceptions=3").path("exceptionHistory")
+                    .append(", subtasks ")
+                    .append(get("/jobs/" + jobId).path("status-counts"))
+                    .append(", restarts ")
+                    .append(restarts(jobId));
+            for (JsonNode failure : get("/jobs/" + jobId + "/exceptions?maxExceptions=3")
+                    .path("exceptionHistory")
                     .path("entries")) {
-                description.append("\nfailure: ").append(failure.path("exceptionName").asText()).append(": ")
-                        .append(failure.path("stacktrace").asText().lines().limit(3).toList());
+                description
+                        .append("\nfailure: ")
+                        .append(failure.path("exceptionName").asText())
+                        .append(": ")
+                        .append(failure.path("stacktrace")
+                                .asText()
+                                .lines()
+                                .limit(3)
+                                .toList());
             }
             return description.toString();
         } catch (Exception e) {
@@ -130,22 +145,29 @@ public final class FlinkRest {
 
     /** {@code POST /jobs/{id}/stop}: stops the job with a savepoint in {@code directory}; returns its path. */
     public String stopWithSavepoint(String jobId, String directory, Duration timeout) throws Exception {
-        String trigger = send(post("/jobs/" + jobId + "/stop",
-                json.createObjectNode().put("targetDirectory", directory).put("drain", false)))
-                .path("request-id").asText();
+        String trigger = send(post(
+                        "/jobs/" + jobId + "/stop",
+                        json.createObjectNode()
+                                .put("targetDirectory", directory)
+                                .put("drain", false)))
+                .path("request-id")
+                .asText();
         String[] location = new String[1];
-        Waiting.until(() -> {
-            JsonNode status = get("/jobs/" + jobId + "/savepoints/" + trigger);
-            if (!"COMPLETED".equals(status.path("status").path("id").asText())) {
-                return false;
-            }
-            JsonNode failure = status.path("operation").path("failure-cause");
-            if (!failure.isMissingNode() && !failure.isNull()) {
-                throw new AssertionError("stop with savepoint failed: " + failure);
-            }
-            location[0] = status.path("operation").path("location").asText();
-            return true;
-        }, timeout, "job " + jobId + " to stop with a savepoint");
+        Waiting.until(
+                () -> {
+                    JsonNode status = get("/jobs/" + jobId + "/savepoints/" + trigger);
+                    if (!"COMPLETED".equals(status.path("status").path("id").asText())) {
+                        return false;
+                    }
+                    JsonNode failure = status.path("operation").path("failure-cause");
+                    if (!failure.isMissingNode() && !failure.isNull()) {
+                        throw new AssertionError("stop with savepoint failed: " + failure);
+                    }
+                    location[0] = status.path("operation").path("location").asText();
+                    return true;
+                },
+                timeout,
+                "job " + jobId + " to stop with a savepoint");
         return location[0];
     }
 
@@ -168,8 +190,8 @@ public final class FlinkRest {
         HttpResponse<String> response =
                 http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(response.request().method() + " " + response.request().uri() + ": "
-                    + response.statusCode() + " " + response.body());
+            throw new IllegalStateException(response.request().method() + " "
+                    + response.request().uri() + ": " + response.statusCode() + " " + response.body());
         }
         return response.body().isEmpty() ? json.createObjectNode() : json.readTree(response.body());
     }

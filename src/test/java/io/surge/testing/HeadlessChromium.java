@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -24,7 +24,8 @@ public final class HeadlessChromium {
 
     /** A browser with a 1400 x 900 window; quit it when done. Fails where Debian's packages are missing. */
     public static ChromeDriver start() {
-        assertThat(List.of(BROWSER, DRIVER)).as("Debian's chromium and chromium-driver, which .ci/run installs")
+        assertThat(List.of(BROWSER, DRIVER))
+                .as("Debian's chromium and chromium-driver, which .ci/run installs")
                 .allMatch(Files::isExecutable);
         String scratch = System.getProperty("java.io.tmpdir");
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -34,7 +35,11 @@ public final class HeadlessChromium {
                 .build();
         ChromeOptions options = new ChromeOptions()
                 .setBinary(BROWSER.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                .addArguments(
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-dev-shm-usage",
                         "--window-size=1400,900");
         ChromeDriver browser = new ChromeDriver(service, options);
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));

@@ -19,7 +19,8 @@ public final class Inputs {
                 .build();
     }
 
-    public static DriverStatus driverStatus(String driverId, double lat, double lon, boolean available, long eventTime) {
+    public static DriverStatus driverStatus(
+            String driverId, double lat, double lon, boolean available, long eventTime) {
         return DriverStatus.newBuilder()
                 .setDriverId(driverId)
                 .setLat(lat)

@@ -30,7 +30,8 @@ public final class Listeners {
     public static List<InetAddress> externalAddresses() throws SocketException {
         return NetworkInterface.networkInterfaces()
                 .flatMap(NetworkInterface::inetAddresses)
-                .filter(address -> !address.isLoopbackAddress() && !address.isLinkLocalAddress()
+                .filter(address -> !address.isLoopbackAddress()
+                        && !address.isLinkLocalAddress()
                         && address instanceof Inet4Address)
                 .toList();
     }
@@ -51,7 +52,8 @@ public final class Listeners {
         }
         List<InetSocketAddress> listening = new ArrayList<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            for (String row : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
+            for (String row :
+                    Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
                 String[] column = row.trim().split("\\s+");
                 if (column[3].equals(LISTEN) && sockets.contains(column[9])) {
                     listening.add(address(column[1]));
@@ -89,8 +91,8 @@ public final class Listeners {
         for (InetAddress address : externalAddresses()) {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(address, port), 1_000);
-                throw new AssertionError(what + " (port " + port + ") accepts connections on " + address
-                        + ", not only on loopback");
+                throw new AssertionError(
+                        what + " (port " + port + ") accepts connections on " + address + ", not only on loopback");
             } catch (ConnectException refused) {
                 // what a loopback-only listener does
             } catch (IOException e) {

@@ -17,8 +17,10 @@ class ListenersTest {
             List<InetSocketAddress> listening = Listeners.listening(List.of(ProcessHandle.current()));
             assertThat(listening).contains(new InetSocketAddress("127.0.0.1", loopback.getLocalPort()));
             // Java listens on IPv6's wildcard, which takes IPv4 connections too
-            assertThat(listening).filteredOn(address -> address.getPort() == everywhere.getLocalPort())
-                    .singleElement().matches(address -> address.getAddress().isAnyLocalAddress());
+            assertThat(listening)
+                    .filteredOn(address -> address.getPort() == everywhere.getLocalPort())
+                    .singleElement()
+                    .matches(address -> address.getAddress().isAnyLocalAddress());
         }
     }
 }

@@ -37,19 +37,28 @@ public final class OtherTeams {
      * REST API, and returns its id.
      */
     public static int register(String registry, String subject, String type, String schema) throws Exception {
-        String body = "{\"schemaType\": \"" + type + "\", \"schema\": \"" + schema.replace("\\", "\\\\")
-                .replace("\"", "\\\"").replace("\n", "\\n") + "\"}";
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(registry + "/subjects/" + subject + "/versions"))
-                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as("registering a " + type + " schema: " + answer.body()).isEqualTo(200);
+        String body = "{\"schemaType\": \"" + type + "\", \"schema\": \""
+                + schema.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"}";
+        HttpResponse<String> answer = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(registry + "/subjects/" + subject + "/versions"))
+                                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode())
+                .as("registering a " + type + " schema: " + answer.body())
+                .isEqualTo(200);
         return Integer.parseInt(answer.body().replaceAll("(?s).*\"id\"\\s*:\\s*(\\d+).*", "$1"));
     }
 
     /** The wire format: magic byte 0, the schema id, the body. */
     public static byte[] framed(int schemaId, byte[] body) {
-        return ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(schemaId).put(body).array();
+        return ByteBuffer.allocate(5 + body.length)
+                .put((byte) 0)
+                .putInt(schemaId)
+                .put(body)
+                .array();
     }
 
     /** A body of {@link #RECURSIVE_RIDE}: the ride with {@code depth} - 1 copies of itself nested inside. */

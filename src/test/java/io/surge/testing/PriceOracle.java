@@ -19,12 +19,27 @@ import java.util.TreeMap;
  *
  * @param caps extra caps by zone: zone id to cap, each named after the zone, in force at every time
  */
-public record PriceOracle(long slideMillis, double neighbourWeight, double pseudoCount, double maxStep,
-        double deadband, double cap, Map<String, Double> caps, String policyVersion) {
+public record PriceOracle(
+        long slideMillis,
+        double neighbourWeight,
+        double pseudoCount,
+        double maxStep,
+        double deadband,
+        double cap,
+        Map<String, Double> caps,
+        String policyVersion) {
 
     /** The README's default policy, for the default windows sliding every 5 s. */
     public static PriceOracle defaults() {
-        return new PriceOracle(5_000, 0.25, 3, 0.5, 0.5, 5.0, Map.of(), SurgeConfig.defaults().pricing().version());
+        return new PriceOracle(
+                5_000,
+                0.25,
+                3,
+                0.5,
+                0.5,
+                5.0,
+                Map.of(),
+                SurgeConfig.defaults().pricing().version());
     }
 
     public List<ZoneSurge> publish(List<ZoneSurge> counted) {
@@ -81,12 +96,19 @@ public record PriceOracle(long slideMillis, double neighbourWeight, double pseud
                     price = zoneCap;
                     cappedBy = own.zoneId();
                 }
-                int adjustedBy = (target != pooled || unsupported ? 1 : 0) | (smoothed != target ? 2 : 0)
+                int adjustedBy = (target != pooled || unsupported ? 1 : 0)
+                        | (smoothed != target ? 2 : 0)
                         | (cappedBy != null ? 4 : 0);
                 prices.put(own.zoneId(), price);
-                published.add(new ZoneSurge(own.zoneId(), own.windowStart(), end, own.demand(), own.supply(), price,
-                        own.computedAt(), new ZoneSurge.Pricing(own.multiplier(), demand, supply, adjustedBy,
-                                cappedBy, policyVersion)));
+                published.add(new ZoneSurge(
+                        own.zoneId(),
+                        own.windowStart(),
+                        end,
+                        own.demand(),
+                        own.supply(),
+                        price,
+                        own.computedAt(),
+                        new ZoneSurge.Pricing(own.multiplier(), demand, supply, adjustedBy, cappedBy, policyVersion)));
             }
             previousPrices = prices;
             previousEnd = end;

@@ -41,9 +41,11 @@ final class PrometheusProjectServer implements AutoCloseable {
      * @param name the server, for its log ({@code work/NAME.log}) and messages
      * @param flags its flags but {@code --web.listen-address}
      */
-    static PrometheusProjectServer start(String name, Path binary, String debianPackage, List<String> flags,
-            Path work) throws Exception {
-        assertThat(binary).as("Debian's " + debianPackage + ", which .ci/run installs").isExecutable();
+    static PrometheusProjectServer start(String name, Path binary, String debianPackage, List<String> flags, Path work)
+            throws Exception {
+        assertThat(binary)
+                .as("Debian's " + debianPackage + ", which .ci/run installs")
+                .isExecutable();
         Files.createDirectories(work);
         int port = FreePort.pick();
         List<String> command = new ArrayList<>(List.of(binary.toString()));
@@ -57,8 +59,8 @@ final class PrometheusProjectServer implements AutoCloseable {
     /** Starts the stopped server on its port again, with its data as it left them; its log is NAME-N.log. */
     void startAgain() throws Exception {
         starts++;
-        process = ChildProcess.start(name, command,
-                work.resolve(starts == 1 ? name + ".log" : name + "-" + starts + ".log"), work);
+        process = ChildProcess.start(
+                name, command, work.resolve(starts == 1 ? name + ".log" : name + "-" + starts + ".log"), work);
         Waiting.until(this::ready, Duration.ofSeconds(60), name + " to start");
     }
 
@@ -71,8 +73,8 @@ final class PrometheusProjectServer implements AutoCloseable {
     }
 
     HttpResponse<String> get(String pathAndQuery) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url + pathAndQuery)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private boolean ready() {

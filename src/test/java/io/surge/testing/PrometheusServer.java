@@ -35,8 +35,12 @@ public final class PrometheusServer implements AutoCloseable {
                     static_configs:
                       - targets: ["%s"]
                 """.formatted(target));
-        return new PrometheusServer(PrometheusProjectServer.start("prometheus", BINARY, "prometheus",
-                List.of("--config.file=" + config, "--storage.tsdb.path=" + work.resolve("data")), work));
+        return new PrometheusServer(PrometheusProjectServer.start(
+                "prometheus",
+                BINARY,
+                "prometheus",
+                List.of("--config.file=" + config, "--storage.tsdb.path=" + work.resolve("data")),
+                work));
     }
 
     /** The samples of an instant query, as Prometheus' API returns them ({@code data.result}). */
@@ -53,7 +57,9 @@ public final class PrometheusServer implements AutoCloseable {
     /** The one value of a query that returns one sample, or NaN when it returns none. */
     public double value(String promql) throws Exception {
         JsonNode result = query(promql);
-        return result.isEmpty() ? Double.NaN : result.get(0).path("value").get(1).asDouble();
+        return result.isEmpty()
+                ? Double.NaN
+                : result.get(0).path("value").get(1).asDouble();
     }
 
     @Override

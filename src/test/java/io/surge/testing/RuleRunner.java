@@ -32,17 +32,20 @@ public final class RuleRunner {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         DataStream<ZoneEvent> zoneEvents = fromRecords(env, events, ZoneEvent.class)
-                .assignTimestampsAndWatermarks(new WatermarkOnEveryEvent<>(WatermarkStrategy
-                        .<ZoneEvent>forBoundedOutOfOrderness(BOUND)
-                        .withTimestampAssigner((event, ts) -> event.eventTime())));
+                .assignTimestampsAndWatermarks(
+                        new WatermarkOnEveryEvent<>(WatermarkStrategy.<ZoneEvent>forBoundedOutOfOrderness(BOUND)
+                                .withTimestampAssigner((event, ts) -> event.eventTime())));
         // surge results carry the timestamp the window operator gives them: the window's last millisecond
         DataStream<ZoneSurge> multipliers = fromRecords(env, surges, ZoneSurge.class)
-                .assignTimestampsAndWatermarks(new WatermarkOnEveryEvent<>(WatermarkStrategy
-                        .<ZoneSurge>forBoundedOutOfOrderness(BOUND)
-                        .withTimestampAssigner((surge, ts) -> surge.windowEnd() - 1)));
-        DataStream<ZoneAlert> alerts = Alerting.attach(zoneEvents.keyBy(ZoneEvent::zoneId), multipliers,
+                .assignTimestampsAndWatermarks(
+                        new WatermarkOnEveryEvent<>(WatermarkStrategy.<ZoneSurge>forBoundedOutOfOrderness(BOUND)
+                                .withTimestampAssigner((surge, ts) -> surge.windowEnd() - 1)));
+        DataStream<ZoneAlert> alerts = Alerting.attach(
+                zoneEvents.keyBy(ZoneEvent::zoneId),
+                multipliers,
                 RuleSets.fixed(env, List.of(RuleVersions.version(0, Long.MIN_VALUE, ruleFiles))),
-                SurgeConfig.defaults().rules().timeBucket(), () -> 7L);
+                SurgeConfig.defaults().rules().timeBucket(),
+                () -> 7L);
         List<ZoneAlert> raised = new ArrayList<>();
         try (CloseableIterator<ZoneAlert> results = alerts.executeAndCollect("rules")) {
             results.forEachRemaining(raised::add);
@@ -56,9 +59,8 @@ public final class RuleRunner {
         if (!records.isEmpty()) {
             return env.fromData(records, TypeInformation.of(type));
         }
-        T placeholder = (T) (type == ZoneEvent.class
-                ? Events.ride("none").at(0)
-                : ZoneSurge.counted("none", 0, 0, 0, 0, 0));
+        T placeholder =
+                (T) (type == ZoneEvent.class ? Events.ride("none").at(0) : ZoneSurge.counted("none", 0, 0, 0, 0, 0));
         return env.fromData(List.of(placeholder), TypeInformation.of(type)).filter(record -> false);
     }
 }

@@ -85,18 +85,22 @@ public final class SurgeOracle {
                 .filter(record -> !record.isRide())
                 .forEach(status -> statusesByWindowAndDriver
                         .computeIfAbsent(end, e -> new HashMap<>())
-                        .computeIfAbsent(eachDriverInOneZone ? status.driverId() : status.driverId() + "@" + zone,
+                        .computeIfAbsent(
+                                eachDriverInOneZone ? status.driverId() : status.driverId() + "@" + zone,
                                 driver -> new ArrayList<>())
                         .add(status))));
         Map<String, Map<Long, Long>> supplyByZone = new HashMap<>();
-        statusesByWindowAndDriver.forEach((end, byDriver) -> byDriver.values().forEach(statuses ->
-                countedIn(statuses).ifPresent(zone ->
-                        supplyByZone.computeIfAbsent(zone, z -> new HashMap<>()).merge(end, 1L, Long::sum))));
+        statusesByWindowAndDriver.forEach((end, byDriver) -> byDriver.values()
+                .forEach(statuses -> countedIn(statuses)
+                        .ifPresent(zone -> supplyByZone
+                                .computeIfAbsent(zone, z -> new HashMap<>())
+                                .merge(end, 1L, Long::sum))));
 
         windowsByZone.forEach((zone, windows) -> windows.forEach((end, records) -> {
             long demand = records.stream().filter(Observation::isRide).count();
             long supply = supplyByZone.getOrDefault(zone, Map.of()).getOrDefault(end, 0L);
-            double multiplier = demand == 0 ? 1.0 : supply == 0 ? 5.0 : Math.min(5.0, Math.max(1.0, (double) demand / supply));
+            double multiplier =
+                    demand == 0 ? 1.0 : supply == 0 ? 5.0 : Math.min(5.0, Math.max(1.0, (double) demand / supply));
             results.add(new ZoneSurge(zone, end - sizeMillis, end, demand, supply, multiplier, computedAt, null));
         }));
         return this;
@@ -108,7 +112,8 @@ public final class SurgeOracle {
      */
     private static Optional<String> countedIn(List<Observation> statuses) {
         long latest = statuses.stream().mapToLong(Observation::eventTime).max().orElseThrow();
-        List<Observation> last = statuses.stream().filter(status -> status.eventTime() == latest).toList();
+        List<Observation> last =
+                statuses.stream().filter(status -> status.eventTime() == latest).toList();
         boolean oneZone = last.stream().map(Observation::zone).distinct().count() == 1;
         boolean available = last.stream().allMatch(Observation::available);
         return oneZone && available ? Optional.of(last.get(0).zone()) : Optional.empty();

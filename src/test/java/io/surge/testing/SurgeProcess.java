@@ -55,11 +55,20 @@ public final class SurgeProcess implements AutoCloseable {
         List<String> jvm = new ArrayList<>(List.of(
                 "-Xmx1g",
                 "-Djava.io.tmpdir=" + tmp.toAbsolutePath(),
-                "-cp", Path.of("target", "classes").toAbsolutePath() + ":" + Files.readString(CLASSPATH).trim(),
-                "io.surge.cli.SurgeCli", command));
+                "-cp",
+                Path.of("target", "classes").toAbsolutePath() + ":"
+                        + Files.readString(CLASSPATH).trim(),
+                "io.surge.cli.SurgeCli",
+                command));
         jvm.addAll(arguments);
-        return new SurgeProcess("surge " + command, ChildProcess.startJava(
-                "surge " + command + " (" + name + ")", jvm, log, Path.of("").toAbsolutePath()), log);
+        return new SurgeProcess(
+                "surge " + command,
+                ChildProcess.startJava(
+                        "surge " + command + " (" + name + ")",
+                        jvm,
+                        log,
+                        Path.of("").toAbsolutePath()),
+                log);
     }
 
     /** Waits for the first line of its log containing {@code fragment}, and returns it. */
@@ -70,16 +79,17 @@ public final class SurgeProcess implements AutoCloseable {
             throw new AssertionError(command + " never logged '" + fragment + "' within " + timeout.toSeconds()
                     + " s; its log ends:\n" + process.tail());
         }
-        return line(fragment).orElseThrow(() -> new AssertionError(
-                command + " exited without logging '" + fragment + "'; its log ends:\n" + process.tail()));
+        return line(fragment)
+                .orElseThrow(() -> new AssertionError(
+                        command + " exited without logging '" + fragment + "'; its log ends:\n" + process.tail()));
     }
 
     /** Its exit code, failing when it has not ended within {@code timeout}. */
     public int awaitExit(Duration timeout) throws InterruptedException {
         OptionalInt code = process.awaitExit(timeout);
         if (code.isEmpty()) {
-            throw new AssertionError(command + " still runs after " + timeout.toSeconds() + " s; its log ends:\n"
-                    + process.tail());
+            throw new AssertionError(
+                    command + " still runs after " + timeout.toSeconds() + " s; its log ends:\n" + process.tail());
         }
         return code.getAsInt();
     }
@@ -120,7 +130,9 @@ public final class SurgeProcess implements AutoCloseable {
     }
 
     private Optional<String> line(String fragment) throws IOException {
-        return Files.readAllLines(log).stream().filter(line -> line.contains(fragment)).findFirst();
+        return Files.readAllLines(log).stream()
+                .filter(line -> line.contains(fragment))
+                .findFirst();
     }
 
     /** SIGTERM, as a supervisor stops it. */

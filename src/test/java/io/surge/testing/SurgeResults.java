@@ -37,7 +37,14 @@ public final class SurgeResults {
 
     /** A job on the system clock stamps computed_at with when it ran, which no oracle knows. */
     public static ZoneSurge withoutComputedAt(ZoneSurge surge) {
-        return new ZoneSurge(surge.zoneId(), surge.windowStart(), surge.windowEnd(), surge.demand(), surge.supply(),
-                surge.multiplier(), 0, surge.pricing());
+        return new ZoneSurge(
+                surge.zoneId(),
+                surge.windowStart(),
+                surge.windowEnd(),
+                surge.demand(),
+                surge.supply(),
+                surge.multiplier(),
+                0,
+                surge.pricing());
     }
 }

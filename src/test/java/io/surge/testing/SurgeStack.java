@@ -30,7 +30,11 @@ public final class SurgeStack implements AutoCloseable {
     private final SurgeConfig config;
     private final Map<String, Integer> inputSchemaIds;
 
-    private SurgeStack(EmbeddedKafka kafka, EmbeddedRegistry registry, BasicAuthGateway gateway, SurgeConfig config,
+    private SurgeStack(
+            EmbeddedKafka kafka,
+            EmbeddedRegistry registry,
+            BasicAuthGateway gateway,
+            SurgeConfig config,
             Map<String, Integer> ids) {
         this.kafka = kafka;
         this.registry = registry;
@@ -57,25 +61,34 @@ public final class SurgeStack implements AutoCloseable {
      * credentials: SCRAM over SASL_SSL; or with {@code clientCertificates}, the client certificate {@code ca} signs
      * for {@link Credentials#kafkaUser()} instead of SCRAM (SSL), and at the gateway as well as basic auth.
      */
-    public static SurgeStack startOverTls(Map<String, String> options, Credentials credentials, TestCertificates ca,
-            boolean clientCertificates) throws Exception {
+    public static SurgeStack startOverTls(
+            Map<String, String> options, Credentials credentials, TestCertificates ca, boolean clientCertificates)
+            throws Exception {
         return start(options, credentials, Objects.requireNonNull(ca), clientCertificates);
     }
 
-    private static SurgeStack start(Map<String, String> options, Credentials credentials, TestCertificates ca,
-            boolean clientCertificates) throws Exception {
+    private static SurgeStack start(
+            Map<String, String> options, Credentials credentials, TestCertificates ca, boolean clientCertificates)
+            throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             String password = TestCertificates.PASSWORD;
-            TlsStores client = ca == null ? TlsStores.JVM_DEFAULTS : new TlsStores(ca.trustStore(), password,
-                    clientCertificates ? ca.issue(credentials.kafkaUser(), null) : null,
-                    clientCertificates ? password : null);
-            TlsStores server = ca == null ? null
+            TlsStores client = ca == null
+                    ? TlsStores.JVM_DEFAULTS
+                    : new TlsStores(
+                            ca.trustStore(),
+                            password,
+                            clientCertificates ? ca.issue(credentials.kafkaUser(), null) : null,
+                            clientCertificates ? password : null);
+            TlsStores server = ca == null
+                    ? null
                     : new TlsStores(ca.trustStore(), password, ca.issue("localhost", "localhost"), password);
             EmbeddedKafka kafka;
             if (ca != null) {
-                kafka = EmbeddedKafka.startWithTls(new EmbeddedKafka.BrokerTls(server.keyStore(),
-                                clientCertificates ? server.trustStore() : null, password), client,
+                kafka = EmbeddedKafka.startWithTls(
+                        new EmbeddedKafka.BrokerTls(
+                                server.keyStore(), clientCertificates ? server.trustStore() : null, password),
+                        client,
                         clientCertificates ? null : credentials.kafkaUser(),
                         clientCertificates ? null : credentials.kafkaPassword());
             } else if (credentials != null) {
@@ -93,9 +106,13 @@ public final class SurgeStack implements AutoCloseable {
             all.put("kafka.security-protocol", kafka.clientSettings().securityProtocol());
             if (credentials != null) {
                 gateway = ca == null
-                        ? new BasicAuthGateway(registry.url(), credentials.registryUser(), credentials.registryPassword())
+                        ? new BasicAuthGateway(
+                                registry.url(), credentials.registryUser(), credentials.registryPassword())
                         : BasicAuthGateway.overTls(
-                                registry.url(), credentials.registryUser(), credentials.registryPassword(), server,
+                                registry.url(),
+                                credentials.registryUser(),
+                                credentials.registryPassword(),
+                                server,
                                 clientCertificates);
                 started.add(gateway);
                 all.putAll(Map.of(

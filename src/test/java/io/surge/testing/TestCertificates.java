@@ -18,7 +18,8 @@ public final class TestCertificates {
     // random, so that finding it in a log cannot be a coincidence
     public static final String PASSWORD = "store-" + UUID.randomUUID();
 
-    private static final String KEYTOOL = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    private static final String KEYTOOL =
+            Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
 
     private final Path directory;
 
@@ -30,10 +31,31 @@ public final class TestCertificates {
     public static TestCertificates authority(Path directory, String name) throws IOException, InterruptedException {
         Files.createDirectories(directory);
         TestCertificates ca = new TestCertificates(directory);
-        ca.keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
-                "-ext", "bc:c", "-validity", "2", "-keystore", ca.file("ca.p12"));
+        ca.keytool(
+                "-genkeypair",
+                "-alias",
+                "ca",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=" + name,
+                "-ext",
+                "bc:c",
+                "-validity",
+                "2",
+                "-keystore",
+                ca.file("ca.p12"));
         ca.keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.file("ca.p12"), "-file", ca.file("ca.pem"));
-        ca.keytool("-importcert", "-noprompt", "-alias", "ca", "-file", ca.file("ca.pem"), "-keystore",
+        ca.keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "ca",
+                "-file",
+                ca.file("ca.pem"),
+                "-keystore",
                 ca.file("truststore.p12"));
         return ca;
     }
@@ -54,12 +76,36 @@ public final class TestCertificates {
         if (Files.exists(Path.of(keyStore))) {
             return keyStore;
         }
-        keytool("-genkeypair", "-alias", subject, "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=" + subject, "-validity", "2", "-keystore", keyStore);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                subject,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=" + subject,
+                "-validity",
+                "2",
+                "-keystore",
+                keyStore);
         keytool("-certreq", "-alias", subject, "-keystore", keyStore, "-file", file(subject + ".csr"));
-        List<String> sign = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", "ca", "-keystore", file("ca.p12"),
-                "-infile", file(subject + ".csr"), "-outfile", file(subject + ".pem"), "-validity", "2",
-                "-ext", "eku=serverAuth,clientAuth"));
+        List<String> sign = new ArrayList<>(List.of(
+                "-gencert",
+                "-rfc",
+                "-alias",
+                "ca",
+                "-keystore",
+                file("ca.p12"),
+                "-infile",
+                file(subject + ".csr"),
+                "-outfile",
+                file(subject + ".pem"),
+                "-validity",
+                "2",
+                "-ext",
+                "eku=serverAuth,clientAuth"));
         if (host != null) {
             sign.addAll(List.of("-ext", "san=dns:" + host));
         }

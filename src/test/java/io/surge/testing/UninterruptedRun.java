@@ -36,21 +36,34 @@ public final class UninterruptedRun {
      * @param lateBefore as for {@link #alerts}
      * @return how many resolutions were written, and how many the backtest wrote
      */
-    public static Resolutions assertRaisedAsUninterrupted(List<ConsumerRecord<byte[], byte[]>> raised, SurgeConfig config,
-            Path rules, long lateBefore) throws Exception {
+    public static Resolutions assertRaisedAsUninterrupted(
+            List<ConsumerRecord<byte[], byte[]>> raised, SurgeConfig config, Path rules, long lateBefore)
+            throws Exception {
         List<String> uninterrupted = alerts(config, rules, lateBefore);
         List<String> written = raised.stream().map(UninterruptedRun::alert).toList();
-        long resolved = written.stream().filter(alert -> alert.startsWith("RESOLVED")).count();
-        LOG.info("alerts written={} ({} resolutions), by an uninterrupted backtest={}", written.size(), resolved,
+        long resolved =
+                written.stream().filter(alert -> alert.startsWith("RESOLVED")).count();
+        LOG.info(
+                "alerts written={} ({} resolutions), by an uninterrupted backtest={}",
+                written.size(),
+                resolved,
                 uninterrupted.size());
         assertThat(uninterrupted).as("alerts the workload raises").isNotEmpty();
         assertThat(written).as("every alert at most once").doesNotHaveDuplicates();
-        assertThat(written).as("every episode opened exactly once, equal to those of a backtest of the same inputs")
+        assertThat(written)
+                .as("every episode opened exactly once, equal to those of a backtest of the same inputs")
                 .filteredOn(alert -> alert.startsWith("FIRING"))
-                .containsExactlyInAnyOrderElementsOf(
-                        uninterrupted.stream().filter(alert -> alert.startsWith("FIRING")).toList());
-        assertThat(uninterrupted).as("the resolutions written, each one of the backtest's").containsAll(written);
-        return new Resolutions(resolved, uninterrupted.stream().filter(alert -> alert.startsWith("RESOLVED")).count());
+                .containsExactlyInAnyOrderElementsOf(uninterrupted.stream()
+                        .filter(alert -> alert.startsWith("FIRING"))
+                        .toList());
+        assertThat(uninterrupted)
+                .as("the resolutions written, each one of the backtest's")
+                .containsAll(written);
+        return new Resolutions(
+                resolved,
+                uninterrupted.stream()
+                        .filter(alert -> alert.startsWith("RESOLVED"))
+                        .count());
     }
 
     /** The {@code RESOLVED} records the live job wrote, and those of the backtest, whose input ends. */
@@ -61,27 +74,39 @@ public final class UninterruptedRun {
      *     backtest, in which nothing is late, would count them)
      */
     private static List<String> alerts(SurgeConfig config, Path rules, long lateBefore) throws Exception {
-        InputValidation validation =
-                InputValidation.of(config.input(), Clock.system());
+        InputValidation validation = InputValidation.of(config.input(), Clock.system());
         List<Ingested> onTime = TopicSnapshot.read(config, config.topics().inputTopics(), validation).stream()
                 .filter(input -> input.isAccepted() && input.event().eventTime() >= lateBefore)
                 .toList();
         return Backtest.alerts(onTime, config, List.of(RuleSetVersion.fromDirectory(rules))).stream()
-                .map(alert -> compared(alert.status().name(), alert.alertId(), alert.rule(), alert.zoneId(),
-                        alert.firstEventTime(), alert.lastEventTime(), alert.summary(), alert.episodeMatches()))
+                .map(alert -> compared(
+                        alert.status().name(),
+                        alert.alertId(),
+                        alert.rule(),
+                        alert.zoneId(),
+                        alert.firstEventTime(),
+                        alert.lastEventTime(),
+                        alert.summary(),
+                        alert.episodeMatches()))
                 .toList();
     }
 
     /** A committed record of the alerts topic, as {@link #alerts} gives them. */
     private static String alert(ConsumerRecord<byte[], byte[]> record) {
         SurgeAlert alert = WireRecords.decode(record.value(), SurgeAlert.getClassSchema(), SurgeAlert.getClassSchema());
-        return compared(alert.getStatus().name(), alert.getAlertId(), alert.getRule(), alert.getZoneId(),
-                alert.getFirstEventTime().toEpochMilli(), alert.getLastEventTime().toEpochMilli(), alert.getSummary(),
+        return compared(
+                alert.getStatus().name(),
+                alert.getAlertId(),
+                alert.getRule(),
+                alert.getZoneId(),
+                alert.getFirstEventTime().toEpochMilli(),
+                alert.getLastEventTime().toEpochMilli(),
+                alert.getSummary(),
                 alert.getEpisodeMatches());
     }
 
-    private static String compared(String status, String id, String rule, String zone, long first, long last,
-            String summary, int matches) {
+    private static String compared(
+            String status, String id, String rule, String zone, long first, long last, String summary, int matches) {
         return status + " " + id + " " + rule + " " + zone + " " + first + ".." + last + " " + summary + " " + matches;
     }
 }

@@ -5,13 +5,13 @@ import io.surge.pricing.ZoneSurge;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -73,11 +73,24 @@ public final class WireRecords {
     /** A surge-multipliers value written under {@code writerSchema}, as the job's own result type. */
     public static ZoneSurge surge(byte[] value, Schema writerSchema) {
         SurgeMultiplier m = decode(value, writerSchema, SurgeMultiplier.getClassSchema());
-        ZoneSurge.Pricing pricing = m.getPolicyVersion() == null ? null : new ZoneSurge.Pricing(m.getRawMultiplier(),
-                m.getPooledDemand(), m.getPooledSupply(), adjustedBy(m.getAdjustments()), m.getCap(),
-                m.getPolicyVersion());
-        return new ZoneSurge(m.getZoneId(), m.getWindowStart().toEpochMilli(), m.getWindowEnd().toEpochMilli(),
-                m.getDemand(), m.getSupply(), m.getMultiplier(), m.getComputedAt().toEpochMilli(), pricing);
+        ZoneSurge.Pricing pricing = m.getPolicyVersion() == null
+                ? null
+                : new ZoneSurge.Pricing(
+                        m.getRawMultiplier(),
+                        m.getPooledDemand(),
+                        m.getPooledSupply(),
+                        adjustedBy(m.getAdjustments()),
+                        m.getCap(),
+                        m.getPolicyVersion());
+        return new ZoneSurge(
+                m.getZoneId(),
+                m.getWindowStart().toEpochMilli(),
+                m.getWindowEnd().toEpochMilli(),
+                m.getDemand(),
+                m.getSupply(),
+                m.getMultiplier(),
+                m.getComputedAt().toEpochMilli(),
+                pricing);
     }
 
     /** The adjustments as the job keeps them: bits in the order the README lists the steps. */

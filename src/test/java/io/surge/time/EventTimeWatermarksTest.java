@@ -31,8 +31,8 @@ class EventTimeWatermarksTest {
     // Flink reads a relative time of 0 as "silence not started yet", so the clock starts later.
     private final ManualClock activity = new ManualClock(Duration.ofSeconds(1).toNanos());
     private final RecordingOutput output = new RecordingOutput();
-    private final WatermarkGenerator<Ingested> generator = strategy.createWatermarkGenerator(
-            new WatermarkGeneratorSupplier.Context() {
+    private final WatermarkGenerator<Ingested> generator =
+            strategy.createWatermarkGenerator(new WatermarkGeneratorSupplier.Context() {
                 @Override
                 public UnregisteredMetricsGroup getMetricGroup() {
                     return new UnregisteredMetricsGroup();
@@ -64,13 +64,16 @@ class EventTimeWatermarksTest {
         processingTime = at(30);
         offer(Ingested.accepted(ride("A").at(29)));
         generator.onPeriodicEmit(output);
-        assertThat(output.last()).as("moving on with the records behind the clock").isEqualTo(at(24) - 1);
+        assertThat(output.last())
+                .as("moving on with the records behind the clock")
+                .isEqualTo(at(24) - 1);
     }
 
     @Test
     void divertedRecordsNeverMoveTheWatermark() {
         offer(Ingested.accepted(ride("A").at(20)));
-        offer(Ingested.diverted(Reason.INVALID_FIELD, "event_time far ahead", Events.origin("ride-requests")),
+        offer(
+                Ingested.diverted(Reason.INVALID_FIELD, "event_time far ahead", Events.origin("ride-requests")),
                 at(7200));
         generator.onPeriodicEmit(output);
 
@@ -91,7 +94,9 @@ class EventTimeWatermarksTest {
     @Test
     void aPartitionThatDeliveredNothingYetIsWaitedForLonger() {
         readFor(Duration.ofSeconds(11));
-        assertThat(output.idle).as("nothing read from it for 11 s: the source may not have reached it yet").isFalse();
+        assertThat(output.idle)
+                .as("nothing read from it for 11 s: the source may not have reached it yet")
+                .isFalse();
 
         readFor(Duration.ofSeconds(20));
         assertThat(output.idle).as("nothing read from it for 31 s").isTrue();

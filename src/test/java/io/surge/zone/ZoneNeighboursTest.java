@@ -9,10 +9,16 @@ class ZoneNeighboursTest {
 
     @Test
     void aGridZoneHasTheEightCellsAroundIt() {
-        assertThat(ZoneNeighbours.of("zone_4071_-7401")).containsExactlyInAnyOrder(
-                "zone_4070_-7402", "zone_4070_-7401", "zone_4070_-7400",
-                "zone_4071_-7402", "zone_4071_-7400",
-                "zone_4072_-7402", "zone_4072_-7401", "zone_4072_-7400");
+        assertThat(ZoneNeighbours.of("zone_4071_-7401"))
+                .containsExactlyInAnyOrder(
+                        "zone_4070_-7402",
+                        "zone_4070_-7401",
+                        "zone_4070_-7400",
+                        "zone_4071_-7402",
+                        "zone_4071_-7400",
+                        "zone_4072_-7402",
+                        "zone_4072_-7401",
+                        "zone_4072_-7400");
     }
 
     @Test
@@ -25,7 +31,9 @@ class ZoneNeighboursTest {
     @Test
     void anH3ZoneHasTheCellsOneStepAway() throws Exception {
         String cell = H3Core.newInstance().latLngToCellAddress(40.7128, -74.0060, 8);
-        assertThat(ZoneNeighbours.of("h3_" + cell)).hasSize(6).allMatch(zone -> zone.startsWith("h3_"))
+        assertThat(ZoneNeighbours.of("h3_" + cell))
+                .hasSize(6)
+                .allMatch(zone -> zone.startsWith("h3_"))
                 .doesNotContain("h3_" + cell);
     }
 

@@ -8,9 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ZonesTest {
 
@@ -31,7 +31,8 @@ class ZonesTest {
     @Test
     void h3CellsUseTheConfiguredResolution() {
         // The example point of the H3 documentation, whose resolution-9 cell is 8928308280fffff.
-        assertThat(new H3Zones(9).zoneOf(37.775938728915946, -122.41795063018799)).isEqualTo("h3_8928308280fffff");
+        assertThat(new H3Zones(9).zoneOf(37.775938728915946, -122.41795063018799))
+                .isEqualTo("h3_8928308280fffff");
         assertThat(new H3Zones(5).zoneOf(37.775938728915946, -122.41795063018799))
                 .startsWith("h3_85")
                 .hasSize("h3_".length() + 15);
@@ -64,10 +65,14 @@ class ZonesTest {
         for (ZoneResolver zones : new ZoneResolver[] {new GridZones(), new H3Zones(8)}) {
             List<double[]> corners = ZoneBoundaries.of(zones.zoneOf(lat, lon));
             assertThat(corners).as(zones.zoneOf(lat, lon)).hasSizeGreaterThanOrEqualTo(4);
-            assertThat(corners.stream().mapToDouble(corner -> corner[0]).min().orElseThrow()).isLessThan(lat);
-            assertThat(corners.stream().mapToDouble(corner -> corner[0]).max().orElseThrow()).isGreaterThan(lat);
-            assertThat(corners.stream().mapToDouble(corner -> corner[1]).min().orElseThrow()).isLessThan(lon);
-            assertThat(corners.stream().mapToDouble(corner -> corner[1]).max().orElseThrow()).isGreaterThan(lon);
+            assertThat(corners.stream().mapToDouble(corner -> corner[0]).min().orElseThrow())
+                    .isLessThan(lat);
+            assertThat(corners.stream().mapToDouble(corner -> corner[0]).max().orElseThrow())
+                    .isGreaterThan(lat);
+            assertThat(corners.stream().mapToDouble(corner -> corner[1]).min().orElseThrow())
+                    .isLessThan(lon);
+            assertThat(corners.stream().mapToDouble(corner -> corner[1]).max().orElseThrow())
+                    .isGreaterThan(lon);
         }
         assertThat(ZoneBoundaries.of("not-a-zone")).isEmpty();
     }

@@ -85,9 +85,13 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
             throw e;
         } catch (RuntimeException | Error e) {
             if (logged.add(e.getClass())) {
-                LOG.warn("an input record failed to decode unexpectedly; it is dead-lettered, and so will be others"
-                        + " failing alike, without this log line topic={} partition={} offset={}",
-                        record.topic(), record.partition(), record.offset(), e);
+                LOG.warn(
+                        "an input record failed to decode unexpectedly; it is dead-lettered, and so will be others"
+                                + " failing alike, without this log line topic={} partition={} offset={}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        e);
             }
             return Ingested.diverted(Reason.UNDECODABLE, "decoding it failed: " + e, origin);
         }

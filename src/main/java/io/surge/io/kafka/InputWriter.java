@@ -38,21 +38,31 @@ public final class InputWriter implements AutoCloseable {
         this.topics = config.topics();
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
         for (Input input : Input.values()) {
-            encoders.put(input, new AvroEncoder<>(
-                    registry.register(Topics.valueSubject(topics.input(input)), input.schema()), input.schema()));
+            encoders.put(
+                    input,
+                    new AvroEncoder<>(
+                            registry.register(Topics.valueSubject(topics.input(input)), input.schema()),
+                            input.schema()));
         }
-        this.producer = new KafkaProducer<>(config.kafka().clientProperties(Map.of(
-                ProducerConfig.LINGER_MS_CONFIG, Long.toString(linger.toMillis()),
-                ProducerConfig.BATCH_SIZE_CONFIG, "65536",
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
+        this.producer = new KafkaProducer<>(config.kafka()
+                .clientProperties(Map.of(
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        Long.toString(linger.toMillis()),
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        "65536",
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        "lz4",
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                        ByteArraySerializer.class,
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                        ByteArraySerializer.class)));
     }
 
     /** Sends a record of one of the {@link Input}s to its topic. */
     public void send(SpecificRecord record) {
         Input input = Input.of(record);
-        producer.send(new ProducerRecord<>(topics.input(input), input.key(record), encoders.get(input).encode(record)));
+        producer.send(new ProducerRecord<>(
+                topics.input(input), input.key(record), encoders.get(input).encode(record)));
         sent.incrementAndGet();
     }
 

@@ -27,18 +27,23 @@ public record KafkaCluster(String id, boolean groupHasOffsets, Optional<Duration
     private static final int TIMEOUT_SECONDS = 30;
 
     public static KafkaCluster inspect(SurgeConfig config) {
-        try (Admin admin = Admin.create(config.kafka().clientProperties(
-                Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT_SECONDS * 1000))))) {
+        try (Admin admin = Admin.create(config.kafka()
+                .clientProperties(Map.of(
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT_SECONDS * 1000))))) {
             DescribeClusterResult cluster = admin.describeCluster();
             String id = cluster.clusterId().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            boolean offsets = !admin.listConsumerGroupOffsets(config.jobName()).partitionsToOffsetAndMetadata()
+            boolean offsets = !admin.listConsumerGroupOffsets(config.jobName())
+                    .partitionsToOffsetAndMetadata()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .isEmpty();
-            String broker = String.valueOf(cluster.controller().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).id());
+            String broker = String.valueOf(
+                    cluster.controller().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).id());
             return new KafkaCluster(id, offsets, transactionMaxTimeout(admin, broker));
         } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaSetupException("cannot reach Kafka at " + config.bootstrapServers() + ": " + e.getMessage()
-                    + "; " + KafkaSetupException.fix(config.kafka(), e), e);
+            throw new KafkaSetupException(
+                    "cannot reach Kafka at " + config.bootstrapServers() + ": " + e.getMessage() + "; "
+                            + KafkaSetupException.fix(config.kafka(), e),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while asking Kafka about its cluster", e);
@@ -48,18 +53,25 @@ public record KafkaCluster(String id, boolean groupHasOffsets, Optional<Duration
     /** Refuses a transaction timeout the brokers would refuse anyway, at the first checkpoint rather than now. */
     public void checkTransactionTimeout(SurgeConfig config) {
         Duration asked = config.checkpointing().transactionTimeout();
-        transactionMaxTimeout.filter(max -> config.output().exactlyOnce() && asked.compareTo(max) > 0).ifPresent(max -> {
-            throw new KafkaSetupException("kafka.transaction-timeout (" + asked.toMillis() + " ms) is above the"
-                    + " brokers' transaction.max.timeout.ms (" + max.toMillis() + " ms), so they would refuse the"
-                    + " job's transactions; lower kafka.transaction-timeout (it must stay at least checkpoint.interval"
-                    + " + checkpoint.timeout + recovery.max-downtime) or raise the brokers' maximum", null);
-        });
+        transactionMaxTimeout
+                .filter(max -> config.output().exactlyOnce() && asked.compareTo(max) > 0)
+                .ifPresent(max -> {
+                    throw new KafkaSetupException(
+                            "kafka.transaction-timeout (" + asked.toMillis() + " ms) is above the"
+                                    + " brokers' transaction.max.timeout.ms (" + max.toMillis()
+                                    + " ms), so they would refuse the"
+                                    + " job's transactions; lower kafka.transaction-timeout (it must stay at least checkpoint.interval"
+                                    + " + checkpoint.timeout + recovery.max-downtime) or raise the brokers' maximum",
+                            null);
+                });
     }
 
     private static Optional<Duration> transactionMaxTimeout(Admin admin, String broker) throws InterruptedException {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, broker);
         try {
-            Config configs = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            Config configs = admin.describeConfigs(List.of(resource))
+                    .all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .get(resource);
             ConfigEntry entry = configs.get("transaction.max.timeout.ms");
             return entry == null || entry.value() == null

@@ -83,12 +83,16 @@ public final class KafkaEndpoints {
 
     /** The output schemas of the configured registry, registered or looked up as configured. */
     public static OutputSchemas outputSchemas(SurgeConfig config) {
-        return new OutputSchemas(new SchemaRegistryClient(config.registry()), config.output().autoRegisterSchemas());
+        return new OutputSchemas(
+                new SchemaRegistryClient(config.registry()), config.output().autoRegisterSchemas());
     }
 
     /** The multipliers topic, in the wire format under {@code schemaId}. */
     public static KafkaSink<ZoneSurge> multipliers(SurgeConfig config, int schemaId) {
-        return sink(config, MULTIPLIERS, OutputSerializers.multipliers(config.topics().multipliers(), schemaId));
+        return sink(
+                config,
+                MULTIPLIERS,
+                OutputSerializers.multipliers(config.topics().multipliers(), schemaId));
     }
 
     /** The alerts topic, in the wire format under {@code schemaId}. */
@@ -107,7 +111,10 @@ public final class KafkaEndpoints {
     }
 
     private static KafkaSink<DivertedRecord> diverted(SurgeConfig config, String name, String topic) {
-        return sink(config, name, new DivertedRecordSerializer(topic, config.output().divertedMaxBytes()));
+        return sink(
+                config,
+                name,
+                new DivertedRecordSerializer(topic, config.output().divertedMaxBytes()));
     }
 
     /**
@@ -117,7 +124,8 @@ public final class KafkaEndpoints {
      */
     public static Optional<String> processOf(SurgeConfig config, String transactionalId) {
         Matcher id = Pattern.compile(Pattern.quote(config.jobName()) + "-(?:"
-                + SINKS.stream().map(Pattern::quote).collect(Collectors.joining("|")) + ")-([0-9a-f]{8})-\\d+-\\d+")
+                        + SINKS.stream().map(Pattern::quote).collect(Collectors.joining("|"))
+                        + ")-([0-9a-f]{8})-\\d+-\\d+")
                 .matcher(transactionalId);
         return id.matches() ? Optional.of(id.group(1)) : Optional.empty();
     }
@@ -136,7 +144,8 @@ public final class KafkaEndpoints {
      *
      * @param name distinguishes this sink's transactional ids from the job's other sinks
      */
-    private static <T> KafkaSink<T> sink(SurgeConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
+    private static <T> KafkaSink<T> sink(
+            SurgeConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
         KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(properties(config))
                 .setRecordSerializer(serializer);
@@ -149,8 +158,10 @@ public final class KafkaEndpoints {
                 .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
                 // checked against the checkpoints at configuration (Checkpointing); the connector's default (1 h) is
                 // above a default broker's transaction.max.timeout.ms
-                .setProperty("transaction.timeout.ms",
-                        String.valueOf(config.checkpointing().transactionTimeout().toMillis()))
+                .setProperty(
+                        "transaction.timeout.ms",
+                        String.valueOf(
+                                config.checkpointing().transactionTimeout().toMillis()))
                 .build();
     }
 

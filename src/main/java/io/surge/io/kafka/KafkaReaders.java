@@ -13,7 +13,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class KafkaReaders {
 
     /** Which records a reader sees, and where a reader without committed offsets starts. */
-    public enum Isolation { COMMITTED, UNCOMMITTED }
+    public enum Isolation {
+        COMMITTED,
+        UNCOMMITTED
+    }
 
     private KafkaReaders() {}
 
@@ -22,15 +25,19 @@ public final class KafkaReaders {
      * @param fromBeginning start at the oldest record, else at the newest, where the group has no offsets
      * @param more further consumer settings, over these
      */
-    public static KafkaConsumer<byte[], byte[]> create(KafkaSettings kafka, String group, Isolation isolation,
-            boolean fromBeginning, Map<String, ?> more) {
+    public static KafkaConsumer<byte[], byte[]> create(
+            KafkaSettings kafka, String group, Isolation isolation, boolean fromBeginning, Map<String, ?> more) {
         Map<String, Object> properties = new HashMap<>(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 isolation == Isolation.COMMITTED ? "read_committed" : "read_uncommitted",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                fromBeginning ? "earliest" : "latest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                "false",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class));
         if (group != null) {
             properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         }
@@ -38,8 +45,8 @@ public final class KafkaReaders {
         return new KafkaConsumer<>(kafka.clientProperties(properties));
     }
 
-    public static KafkaConsumer<byte[], byte[]> create(KafkaSettings kafka, String group, Isolation isolation,
-            boolean fromBeginning) {
+    public static KafkaConsumer<byte[], byte[]> create(
+            KafkaSettings kafka, String group, Isolation isolation, boolean fromBeginning) {
         return create(kafka, group, isolation, fromBeginning, Map.of());
     }
 }

@@ -18,8 +18,14 @@ import org.apache.kafka.common.config.SaslConfigs;
  * @param password SASL password; never logged, never in {@link #toString()}
  * @param tls the trust store and client certificate of the TLS protocols
  */
-public record KafkaSettings(String bootstrapServers, String securityProtocol, String saslMechanism, String username,
-        String password, TlsStores tls) implements Serializable {
+public record KafkaSettings(
+        String bootstrapServers,
+        String securityProtocol,
+        String saslMechanism,
+        String username,
+        String password,
+        TlsStores tls)
+        implements Serializable {
 
     public static KafkaSettings plaintext(String bootstrapServers) {
         return new KafkaSettings(bootstrapServers, "PLAINTEXT", "SCRAM-SHA-512", null, null, TlsStores.JVM_DEFAULTS);
@@ -47,8 +53,10 @@ public record KafkaSettings(String bootstrapServers, String securityProtocol, St
         if (authenticates()) {
             properties.put(SaslConfigs.SASL_MECHANISM, saslMechanism);
             // a JAAS entry per client, not a JVM-wide login file: jobs with different users can share a TaskManager
-            properties.put(SaslConfigs.SASL_JAAS_CONFIG, loginModule() + " required username=\"" + quoted(username)
-                    + "\" password=\"" + quoted(password) + "\";");
+            properties.put(
+                    SaslConfigs.SASL_JAAS_CONFIG,
+                    loginModule() + " required username=\"" + quoted(username) + "\" password=\"" + quoted(password)
+                            + "\";");
         }
         if (encrypts()) {
             properties.putAll(tls.kafkaProperties());

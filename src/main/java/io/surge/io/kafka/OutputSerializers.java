@@ -16,7 +16,11 @@ public final class OutputSerializers {
 
     public static AvroValueSerializer<ZoneSurge, SurgeMultiplier> multipliers(String topic, int schemaId) {
         return new AvroValueSerializer<>(
-                topic, schemaId, SurgeMultiplier.getClassSchema(), OutputSerializers::surgeMultiplier, ZoneSurge::zoneId);
+                topic,
+                schemaId,
+                SurgeMultiplier.getClassSchema(),
+                OutputSerializers::surgeMultiplier,
+                ZoneSurge::zoneId);
     }
 
     public static AvroValueSerializer<ZoneAlert, SurgeAlert> alerts(String topic, int schemaId) {

@@ -28,7 +28,8 @@ public final class OutputsReader implements AutoCloseable {
         this.config = config;
         this.decoders = new TopicDecoders(config.topics(), new SchemaRegistryClient(config.registry())::schemaById);
         this.consumer = KafkaReaders.create(config.kafka(), groupId, KafkaReaders.Isolation.COMMITTED, true);
-        consumer.subscribe(List.of(config.topics().multipliers(), config.topics().alerts()));
+        consumer.subscribe(
+                List.of(config.topics().multipliers(), config.topics().alerts()));
     }
 
     /**

@@ -80,7 +80,9 @@ public final class RuleSetTopic {
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
         AvroDecoder<RuleSet> decoder = new AvroDecoder<>(registry::schemaById, RuleSet.getClassSchema());
         List<RuleSetVersion> versions = new ArrayList<>();
-        TopicSnapshot.forEachCommitted(config, List.of(config.topics().ruleSets()),
+        TopicSnapshot.forEachCommitted(
+                config,
+                List.of(config.topics().ruleSets()),
                 record -> decode(decoder, record).ifPresent(versions::add));
         versions.sort(Comparator.comparingLong(RuleSetVersion::version));
         return versions;
@@ -103,20 +105,25 @@ public final class RuleSetTopic {
                 .setKeyId(version.keyId())
                 .setSignature(version.signature())
                 .build();
-        int schemaId = KafkaEndpoints.outputSchemas(config).prepare(config.topics().ruleSets(), RuleSet.getClassSchema());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config.kafka().clientProperties(Map.of(
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
+        int schemaId =
+                KafkaEndpoints.outputSchemas(config).prepare(config.topics().ruleSets(), RuleSet.getClassSchema());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config.kafka()
+                .clientProperties(Map.of(
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
             // a key of its own: no later record, by compaction or by mistake, can take a version's place
-            RecordMetadata written = producer.send(new ProducerRecord<>(config.topics().ruleSets(),
+            RecordMetadata written = producer.send(new ProducerRecord<>(
+                            config.topics().ruleSets(),
                             UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8),
                             new AvroEncoder<RuleSet>(schemaId, RuleSet.getClassSchema()).encode(record)))
                     .get(30, TimeUnit.SECONDS);
             return version(record, written.offset());
         } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaSetupException("cannot publish a rule set version to " + config.topics().ruleSets()
-                    + " on " + config.bootstrapServers() + ": " + e.getMessage() + "; "
-                    + KafkaSetupException.fix(config.kafka(), e), e);
+            throw new KafkaSetupException(
+                    "cannot publish a rule set version to " + config.topics().ruleSets()
+                            + " on " + config.bootstrapServers() + ": " + e.getMessage() + "; "
+                            + KafkaSetupException.fix(config.kafka(), e),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing a rule set", e);
@@ -125,15 +132,24 @@ public final class RuleSetTopic {
 
     /** The version a record at this offset of the (single-partition) rules topic is. */
     static RuleSetVersion version(RuleSet record, long offset) {
-        return new RuleSetVersion(offset + 1, record.getEffectiveFrom().toEpochMilli(), record.getRules(),
-                record.getDeployedBy(), record.getKeyId(), record.getSignature());
+        return new RuleSetVersion(
+                offset + 1,
+                record.getEffectiveFrom().toEpochMilli(),
+                record.getRules(),
+                record.getDeployedBy(),
+                record.getKeyId(),
+                record.getSignature());
     }
 
-    private static Optional<RuleSetVersion> decode(AvroDecoder<RuleSet> decoder,
-            ConsumerRecord<byte[], byte[]> record) {
+    private static Optional<RuleSetVersion> decode(
+            AvroDecoder<RuleSet> decoder, ConsumerRecord<byte[], byte[]> record) {
         if (record.partition() != 0) {
-            LOG.warn("{}/{}@{} is skipped: rule set versions are the records of partition 0, numbered by position;"
-                    + " the topic should have one partition", record.topic(), record.partition(), record.offset());
+            LOG.warn(
+                    "{}/{}@{} is skipped: rule set versions are the records of partition 0, numbered by position;"
+                            + " the topic should have one partition",
+                    record.topic(),
+                    record.partition(),
+                    record.offset());
             return Optional.empty();
         }
         try {
@@ -143,15 +159,26 @@ public final class RuleSetTopic {
             throw e;
         } catch (UndecodableException e) {
             if (e.reason() == Reason.REGISTRY_REFUSED) {
-                throw new RegistryException("the registry refuses surge the schema of " + record.topic() + "/"
-                        + record.partition() + "@" + record.offset() + ": " + e.getMessage(), 0, e);
+                throw new RegistryException(
+                        "the registry refuses surge the schema of " + record.topic() + "/" + record.partition() + "@"
+                                + record.offset() + ": " + e.getMessage(),
+                        0,
+                        e);
             }
-            LOG.warn("{}/{}@{} is no rule set version and is skipped: {}", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
+            LOG.warn(
+                    "{}/{}@{} is no rule set version and is skipped: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
             return Optional.empty();
         } catch (RuntimeException e) {
-            LOG.warn("{}/{}@{} is no rule set version and is skipped: {}", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
+            LOG.warn(
+                    "{}/{}@{} is no rule set version and is skipped: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
             return Optional.empty();
         }
     }

@@ -27,8 +27,9 @@ final class StartingOffsets implements OffsetsInitializer {
     public Map<TopicPartition, Long> getPartitionOffsets(
             Collection<TopicPartition> partitions, PartitionOffsetsRetriever offsets) {
         Map<TopicPartition, Long> starting = new HashMap<>(offsets.committedOffsets(partitions));
-        List<TopicPartition> uncommitted =
-                partitions.stream().filter(partition -> !starting.containsKey(partition)).toList();
+        List<TopicPartition> uncommitted = partitions.stream()
+                .filter(partition -> !starting.containsKey(partition))
+                .toList();
         if (!uncommitted.isEmpty()) {
             starting.putAll(offsets.beginningOffsets(uncommitted));
         }

@@ -40,15 +40,16 @@ public final class TopicSetup {
      */
     public static void ensureTopics(SurgeConfig config, Collection<String> names) {
         Topics topics = config.topics();
-        try (Admin admin = Admin.create(config.kafka().clientProperties(
-                Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000")))) {
+        try (Admin admin = Admin.create(
+                config.kafka().clientProperties(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000")))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = names.stream()
                     .filter(topic -> !existing.contains(topic))
                     .map(topic -> topic.equals(topics.ruleSets())
                             // one partition: a version's number is its position
-                            ? new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "delete",
-                                    "retention.ms", "-1", "retention.bytes", "-1"))
+                            ? new NewTopic(topic, 1, (short) -1)
+                                    .configs(Map.of(
+                                            "cleanup.policy", "delete", "retention.ms", "-1", "retention.bytes", "-1"))
                             : topic.equals(topics.multipliers())
                                     ? new NewTopic(topic, topics.partitions(), (short) -1)
                                             .configs(Map.of("cleanup.policy", "compact,delete"))
@@ -68,8 +69,10 @@ public final class TopicSetup {
                 warnIfCompacted(admin, topics.ruleSets());
             }
         } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaSetupException("cannot create surge's topics on Kafka at " + config.bootstrapServers()
-                    + ": " + e.getMessage() + "; " + KafkaSetupException.fix(config.kafka(), e), e);
+            throw new KafkaSetupException(
+                    "cannot create surge's topics on Kafka at " + config.bootstrapServers() + ": " + e.getMessage()
+                            + "; " + KafkaSetupException.fix(config.kafka(), e),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
@@ -83,14 +86,21 @@ public final class TopicSetup {
     private static void warnIfCompacted(Admin admin, String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
-            ConfigEntry policy = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
-                    .get(resource).get("cleanup.policy");
+            ConfigEntry policy = admin.describeConfigs(List.of(resource))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(resource)
+                    .get("cleanup.policy");
             if (policy != null && policy.value().contains("compact")) {
-                LOG.warn("topic {} is compacted: anyone who can write to it can delete a rule set version with a"
-                        + " tombstone; set its cleanup.policy to delete and retention.ms to -1", topic);
+                LOG.warn(
+                        "topic {} is compacted: anyone who can write to it can delete a rule set version with a"
+                                + " tombstone; set its cleanup.policy to delete and retention.ms to -1",
+                        topic);
             }
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("cannot read the configuration of topic {} to check it is not compacted: {}", topic,
+            LOG.warn(
+                    "cannot read the configuration of topic {} to check it is not compacted: {}",
+                    topic,
                     e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -46,8 +46,12 @@ public final class TopicSnapshot {
      */
     public static long forEachCommitted(
             SurgeConfig config, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaReaders.create(config.kafka(), null,
-                KafkaReaders.Isolation.COMMITTED, true, Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000"))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaReaders.create(
+                config.kafka(),
+                null,
+                KafkaReaders.Isolation.COMMITTED,
+                true,
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000"))) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : topics) {
                 consumer.partitionsFor(topic, Duration.ofSeconds(30))

@@ -36,10 +36,13 @@ public final class OutputSchemas {
         } else {
             OptionalInt found = registry.lookup(subject, schema);
             if (found.isEmpty()) {
-                throw new RegistryException("subject " + subject + " has no version equal to surge's "
-                        + schema.getFullName() + " schema and registry.auto-register is false; register"
-                        + " schemas/" + schema.getName() + ".avsc under " + subject + " or set"
-                        + " registry.auto-register=true", 404, null);
+                throw new RegistryException(
+                        "subject " + subject + " has no version equal to surge's "
+                                + schema.getFullName() + " schema and registry.auto-register is false; register"
+                                + " schemas/" + schema.getName() + ".avsc under " + subject + " or set"
+                                + " registry.auto-register=true",
+                        404,
+                        null);
             }
             id = found.getAsInt();
         }

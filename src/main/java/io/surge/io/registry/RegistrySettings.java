@@ -18,8 +18,9 @@ import java.time.Duration;
  * @param tls the trust store and client certificate of an https:// registry
  * @param retryFor how long a call keeps retrying a registry that cannot be reached or answers 5xx
  */
-public record RegistrySettings(String url, String username, String password, String passwordFile,
-        TlsStores tls, Duration retryFor) implements Serializable {
+public record RegistrySettings(
+        String url, String username, String password, String passwordFile, TlsStores tls, Duration retryFor)
+        implements Serializable {
 
     public static RegistrySettings of(String url) {
         return new RegistrySettings(url, null, null, null, TlsStores.JVM_DEFAULTS, Duration.ofSeconds(30));

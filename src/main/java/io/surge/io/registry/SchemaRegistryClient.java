@@ -69,7 +69,8 @@ public final class SchemaRegistryClient {
     public SchemaRegistryClient(RegistrySettings settings, String cacheScope) {
         this.settings = settings;
         this.baseUrl = settings.url().replaceAll("/+$", "");
-        this.schemasById = cacheScope == null ? new ConcurrentHashMap<>()
+        this.schemasById = cacheScope == null
+                ? new ConcurrentHashMap<>()
                 : SCOPED_CACHES.computeIfAbsent(cacheScope + " " + baseUrl, scope -> new ConcurrentHashMap<>());
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
         if (!settings.tls().equals(TlsStores.JVM_DEFAULTS)) {
@@ -94,7 +95,9 @@ public final class SchemaRegistryClient {
     public OptionalInt lookup(String subject, Schema schema) {
         try {
             JsonNode answer = call(
-                    "looking up a schema under subject " + subject, "POST", "/subjects/" + encode(subject),
+                    "looking up a schema under subject " + subject,
+                    "POST",
+                    "/subjects/" + encode(subject),
                     schemaBody(schema));
             int id = answer.path("id").asInt();
             schemasById.putIfAbsent(id, schema);
@@ -151,8 +154,8 @@ public final class SchemaRegistryClient {
             throw new UnusableSchemaException("schema id " + id + " is a " + type + " schema, not Avro");
         }
         if (answer.path("references").size() > 0) {
-            throw new UnusableSchemaException("schema id " + id + " refers to other schemas (references), which"
-                    + " surge does not resolve");
+            throw new UnusableSchemaException(
+                    "schema id " + id + " refers to other schemas (references), which" + " surge does not resolve");
         }
         if (!answer.path("schema").isTextual()) {
             throw new UnusableSchemaException("the registry's answer for schema id " + id + " holds no schema");
@@ -179,8 +182,8 @@ public final class SchemaRegistryClient {
     private Optional<String> compatibilityAt(String path, String what) {
         try {
             JsonNode answer = call(what, "GET", path, null);
-            JsonNode level = answer.has("compatibilityLevel") ? answer.get("compatibilityLevel")
-                    : answer.path("compatibility");
+            JsonNode level =
+                    answer.has("compatibilityLevel") ? answer.get("compatibilityLevel") : answer.path("compatibility");
             return level.isTextual() ? Optional.of(level.asText()) : Optional.empty();
         } catch (RegistryException e) {
             if (e.isNotFound()) {
@@ -192,7 +195,10 @@ public final class SchemaRegistryClient {
 
     public void setCompatibility(String subject, String level) {
         ObjectNode body = JSON.createObjectNode().put("compatibility", level);
-        call("setting the compatibility of subject " + subject + " to " + level, "PUT", "/config/" + encode(subject),
+        call(
+                "setting the compatibility of subject " + subject + " to " + level,
+                "PUT",
+                "/config/" + encode(subject),
                 body);
     }
 
@@ -209,9 +215,11 @@ public final class SchemaRegistryClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Accept", CONTENT_TYPE + ", application/json")
-                .method(method, body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body.toString()));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body.toString()));
         if (body != null) {
             request.header("Content-Type", CONTENT_TYPE);
         }
@@ -225,26 +233,39 @@ public final class SchemaRegistryClient {
             try {
                 if (settings.username() != null) {
                     String credentials = settings.username() + ":" + settings.currentPassword();
-                    request.setHeader("Authorization", "Basic "
-                            + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+                    request.setHeader(
+                            "Authorization",
+                            "Basic "
+                                    + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
                 }
-                HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> response =
+                        http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
                 String answer = boundedBody(response);
                 if (answer == null) {
                     outageOver(waitOutOutages);
-                    throw new RegistryException(where + " failed: its answer (HTTP " + status + ") is larger than "
-                            + MAX_ANSWER_BYTES + " bytes", status, null);
+                    throw new RegistryException(
+                            where + " failed: its answer (HTTP " + status + ") is larger than " + MAX_ANSWER_BYTES
+                                    + " bytes",
+                            status,
+                            null);
                 }
                 if (status / 100 == 2) {
                     outageOver(waitOutOutages);
                     return json(answer, where, status);
                 }
-                failure = new RegistryException(where + " failed: HTTP " + status + " " + errorMessage(answer)
-                        + (status == 401 || status == 403 ? "; " + credentialsFix(status) : "")
-                        + (status == 301 || status == 308 ? "; the registry moved to "
-                                + response.headers().firstValue("Location").orElse("(no Location)")
-                                + ": set registry.url to it" : ""), status, null);
+                failure = new RegistryException(
+                        where + " failed: HTTP " + status + " " + errorMessage(answer)
+                                + (status == 401 || status == 403 ? "; " + credentialsFix(status) : "")
+                                + (status == 301 || status == 308
+                                        ? "; the registry moved to "
+                                                + response.headers()
+                                                        .firstValue("Location")
+                                                        .orElse("(no Location)")
+                                                + ": set registry.url to it"
+                                        : ""),
+                        status,
+                        null);
                 refused = status == 401 || status == 403;
                 if (!refused && !transientStatus(status)) {
                     outageOver(waitOutOutages);
@@ -256,22 +277,29 @@ public final class SchemaRegistryClient {
                     // stores that do not fit the registry's certificates fit no better a moment later
                     throw new RegistryException(where + " failed: " + tlsFix, 0, e);
                 }
-                failure = new RegistryException(where + " failed: " + (tlsFix != null ? tlsFix
-                        : "the registry cannot be reached (" + e + "); check the registry URL and that the registry"
-                                + " is up" + clientCertificateHint(e)), 0, e);
+                failure = new RegistryException(
+                        where + " failed: "
+                                + (tlsFix != null
+                                        ? tlsFix
+                                        : "the registry cannot be reached (" + e
+                                                + "); check the registry URL and that the registry" + " is up"
+                                                + clientCertificateHint(e)),
+                        0,
+                        e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RegistryException(where + " was interrupted", 0, e);
             }
             if (waitOutOutages && !refused) {
                 if (outageSince.compareAndSet(0, System.nanoTime())) {
-                    LOG.warn("registry unavailable, input waits for it url={} cause={}", baseUrl,
-                            failure.getMessage());
+                    LOG.warn("registry unavailable, input waits for it url={} cause={}", baseUrl, failure.getMessage());
                 }
             } else if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
                 outageOver(waitOutOutages);
-                throw new RegistryException(failure.getMessage() + (refused ? " (still refused" : " (gave up")
-                        + " after retrying for " + settings.retryFor().toSeconds() + " s)", failure.httpStatus(),
+                throw new RegistryException(
+                        failure.getMessage() + (refused ? " (still refused" : " (gave up") + " after retrying for "
+                                + settings.retryFor().toSeconds() + " s)",
+                        failure.httpStatus(),
                         failure.getCause());
             }
             sleep(backoffMillis);
@@ -284,14 +312,15 @@ public final class SchemaRegistryClient {
      * request; a permanent redirect (301, 308) means {@code registry.url} is wrong, and is final.
      */
     private static boolean transientStatus(int status) {
-        return status / 100 == 5 || status == 429 || status == 408 || status == 302 || status == 303
-                || status == 307;
+        return status / 100 == 5 || status == 429 || status == 408 || status == 302 || status == 303 || status == 307;
     }
 
     private void outageOver(boolean waitOutOutages) {
         long since = waitOutOutages ? outageSince.getAndSet(0) : 0;
         if (since != 0) {
-            LOG.info("registry available again url={} after={}s", baseUrl,
+            LOG.info(
+                    "registry available again url={} after={}s",
+                    baseUrl,
                     Duration.ofNanos(System.nanoTime() - since).toSeconds());
         }
     }
@@ -300,8 +329,10 @@ public final class SchemaRegistryClient {
         try {
             return JSON.readTree(answer);
         } catch (IOException e) {
-            throw new RegistryException(where + " failed: its answer (HTTP " + status + ") is not JSON: "
-                    + errorMessage(answer), status, e);
+            throw new RegistryException(
+                    where + " failed: its answer (HTTP " + status + ") is not JSON: " + errorMessage(answer),
+                    status,
+                    e);
         }
     }
 

@@ -48,7 +48,7 @@ final class AvroBodyCheck {
             throw undecodable("the value nests deeper than " + MAX_DEPTH + " levels");
         }
         switch (schema.getType()) {
-            case NULL -> { }
+            case NULL -> {}
             case BOOLEAN -> skip(1);
             case INT -> varint(5);
             case LONG -> varint(10);
@@ -81,8 +81,8 @@ final class AvroBodyCheck {
                 count = count == Long.MIN_VALUE ? Long.MAX_VALUE : -count;
                 size = varint(10);
                 if (size < 0 || size > end - position) {
-                    throw undecodable("an array or map block claims " + size + " bytes, " + (end - position)
-                            + " are left");
+                    throw undecodable(
+                            "an array or map block claims " + size + " bytes, " + (end - position) + " are left");
                 }
                 start = position;
             }
@@ -98,8 +98,8 @@ final class AvroBodyCheck {
                 value(items, depth + 1);
             }
             if (size >= 0 && position - start != size) {
-                throw undecodable("an array or map block claims " + size + " bytes but its items take "
-                        + (position - start));
+                throw undecodable(
+                        "an array or map block claims " + size + " bytes but its items take " + (position - start));
             }
         }
     }

@@ -73,12 +73,13 @@ public final class AvroDecoder<T extends SpecificRecord> {
             throw new UndecodableException(e.reason(), e.getMessage() + " (writer schema id " + writerId + ")");
         }
         try {
-            decoder = DecoderFactory.get().binaryDecoder(
-                    value, WireFormat.HEADER_LENGTH, value.length - WireFormat.HEADER_LENGTH, decoder);
+            decoder = DecoderFactory.get()
+                    .binaryDecoder(value, WireFormat.HEADER_LENGTH, value.length - WireFormat.HEADER_LENGTH, decoder);
             return reader.datumReader().read(null, decoder);
         } catch (IOException | RuntimeException e) {
             // a writer schema that does not resolve to surge's, say: the body itself passed the check
-            throw new UndecodableException(Reason.UNDECODABLE,
+            throw new UndecodableException(
+                    Reason.UNDECODABLE,
                     "the Avro body does not decode with schema id " + writerId + " into " + readerSchema.getName()
                             + ": " + e);
         }
@@ -108,10 +109,14 @@ public final class AvroDecoder<T extends SpecificRecord> {
             throw e;
         }
         if (writerSchema.getType() != Schema.Type.RECORD) {
-            throw refuse(writerId, Reason.UNSUPPORTED_SCHEMA, "schema id " + writerId + " is an Avro "
-                    + writerSchema.getType().getName() + ", not a record");
+            throw refuse(
+                    writerId,
+                    Reason.UNSUPPORTED_SCHEMA,
+                    "schema id " + writerId + " is an Avro "
+                            + writerSchema.getType().getName() + ", not a record");
         }
-        reader = new Reader<>(writerSchema,
+        reader = new Reader<>(
+                writerSchema,
                 new SpecificDatumReader<>(writerSchema, readerSchema, SpecificData.getForSchema(readerSchema)));
         readersByWriterId.put(writerId, reader);
         return reader;

@@ -20,11 +20,15 @@ public final class WireFormat {
             throw new UndecodableException(Reason.UNDECODABLE, "the value is empty");
         }
         if (value[0] != MAGIC) {
-            throw new UndecodableException(Reason.UNDECODABLE, String.format(
-                    "the value starts with byte 0x%02x, not the registry wire format's magic byte 0x00", value[0]));
+            throw new UndecodableException(
+                    Reason.UNDECODABLE,
+                    String.format(
+                            "the value starts with byte 0x%02x, not the registry wire format's magic byte 0x00",
+                            value[0]));
         }
         if (value.length < HEADER_LENGTH) {
-            throw new UndecodableException(Reason.UNDECODABLE,
+            throw new UndecodableException(
+                    Reason.UNDECODABLE,
                     "the value is " + value.length + " bytes, shorter than the 5-byte wire format header");
         }
         return ByteBuffer.wrap(value, 1, 4).getInt();

@@ -21,14 +21,22 @@ class DivertedRecordSerializerTest {
     @Test
     void aRecordThatFitsKeepsItsBytesAndSaysWhereItCameFrom() {
         byte[] value = {0, 0, 0, 0, 7, 42};
-        ProducerRecord<byte[], byte[]> written = serializer.serialize(new DivertedRecord(Reason.UNDECODABLE,
-                "x".repeat(5_000), new RecordOrigin("ride-requests", 2, 99, "k".getBytes(), value)), null, null);
+        ProducerRecord<byte[], byte[]> written = serializer.serialize(
+                new DivertedRecord(
+                        Reason.UNDECODABLE,
+                        "x".repeat(5_000),
+                        new RecordOrigin("ride-requests", 2, 99, "k".getBytes(), value)),
+                null,
+                null);
 
         assertThat(written.value()).isEqualTo(value);
         assertThat(written.key()).isEqualTo("k".getBytes());
         assertThat(header(written, DivertedRecordSerializer.SOURCE_OFFSET)).isEqualTo("99");
-        assertThat(header(written, DivertedRecordSerializer.DETAIL)).hasSize(1_003).endsWith("...");
-        assertThat(written.headers().lastHeader(DivertedRecordSerializer.TRUNCATED)).isNull();
+        assertThat(header(written, DivertedRecordSerializer.DETAIL))
+                .hasSize(1_003)
+                .endsWith("...");
+        assertThat(written.headers().lastHeader(DivertedRecordSerializer.TRUNCATED))
+                .isNull();
     }
 
     @Test
@@ -37,19 +45,24 @@ class DivertedRecordSerializerTest {
         byte[] value = new byte[5 * 1024 * 1024];
         new Random(3).nextBytes(key);
         new Random(4).nextBytes(value);
-        ProducerRecord<byte[], byte[]> written = serializer.serialize(new DivertedRecord(Reason.UNDECODABLE,
-                "too big", new RecordOrigin("ride-requests", 0, 5, key, value)), null, null);
+        ProducerRecord<byte[], byte[]> written = serializer.serialize(
+                new DivertedRecord(Reason.UNDECODABLE, "too big", new RecordOrigin("ride-requests", 0, 5, key, value)),
+                null,
+                null);
 
         assertThat(written.key().length + written.value().length).isEqualTo(MAX);
         assertThat(written.key()).isEqualTo(Arrays.copyOf(key, 1024));
         assertThat(written.value()).isEqualTo(Arrays.copyOf(value, MAX - 1024));
         assertThat(header(written, DivertedRecordSerializer.TRUNCATED)).isEqualTo("true");
         assertThat(header(written, DivertedRecordSerializer.ORIGINAL_KEY_SIZE)).isEqualTo("3000");
-        assertThat(header(written, DivertedRecordSerializer.ORIGINAL_VALUE_SIZE)).isEqualTo("5242880");
-        assertThat(header(written, DivertedRecordSerializer.ORIGINAL_VALUE_SHA256)).isEqualTo(
-                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value)));
-        assertThat(header(written, DivertedRecordSerializer.ORIGINAL_KEY_SHA256)).isEqualTo(
-                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key)));
+        assertThat(header(written, DivertedRecordSerializer.ORIGINAL_VALUE_SIZE))
+                .isEqualTo("5242880");
+        assertThat(header(written, DivertedRecordSerializer.ORIGINAL_VALUE_SHA256))
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(value)));
+        assertThat(header(written, DivertedRecordSerializer.ORIGINAL_KEY_SHA256))
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(key)));
     }
 
     private static String header(ProducerRecord<byte[], byte[]> record, String name) {

@@ -38,7 +38,8 @@ class InputDeserializerTest {
     void startRegistry() throws Exception {
         // the registry's answer for every id: RideRequest, as Confluent's registry gives it
         registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] answer = ("{\"schema\": \"" + RideRequest.getClassSchema().toString().replace("\"", "\\\"") + "\"}")
+        byte[] answer = ("{\"schema\": \""
+                        + RideRequest.getClassSchema().toString().replace("\"", "\\\"") + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
         registry.createContext("/", exchange -> {
             exchange.sendResponseHeaders(200, answer.length);
@@ -74,7 +75,9 @@ class InputDeserializerTest {
         assertThat(out.get(0).diverted().reason()).isEqualTo(Reason.UNDECODABLE);
         assertThat(out.get(0).diverted().detail()).isEqualTo("decoding it failed: java.lang.StackOverflowError");
         assertThat(out.get(0).diverted().origin().offset()).isEqualTo(1);
-        assertThat(out.get(1).isAccepted()).as("the next record is not held against").isTrue();
+        assertThat(out.get(1).isAccepted())
+                .as("the next record is not held against")
+                .isTrue();
         assertThat(out.get(1).event().zoneId()).isEqualTo("zone_14.0");
     }
 
@@ -89,16 +92,19 @@ class InputDeserializerTest {
             throw downstream;
         });
 
-        assertThatThrownBy(() -> deserializer.deserialize(record(1, Inputs.rideRequest("r1", 13.0, 1.0, 5_000)),
-                collector)).isSameAs(downstream);
+        assertThatThrownBy(() ->
+                        deserializer.deserialize(record(1, Inputs.rideRequest("r1", 13.0, 1.0, 5_000)), collector))
+                .isSameAs(downstream);
         assertThat(out).as("what reached the operators").hasSize(1);
         assertThat(out.get(0).isAccepted()).as("the record itself").isTrue();
     }
 
     private InputDeserializer deserializer(ZoneResolver zones) {
         InputValidation validation = new InputValidation(zones, List.of(), Duration.ofHours(1), () -> 10_000_000L);
-        InputDeserializer deserializer = new InputDeserializer(RegistrySettings.of(
-                "http://127.0.0.1:" + registry.getAddress().getPort()), SurgeConfig.defaults().topics(), validation);
+        InputDeserializer deserializer = new InputDeserializer(
+                RegistrySettings.of("http://127.0.0.1:" + registry.getAddress().getPort()),
+                SurgeConfig.defaults().topics(),
+                validation);
         deserializer.open(null);
         return deserializer;
     }
@@ -116,7 +122,7 @@ class InputDeserializerTest {
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, RideRequest ride) {
-        return new ConsumerRecord<>("ride-requests", 0, offset, null,
-                WireRecords.encode(1, RideRequest.getClassSchema(), ride));
+        return new ConsumerRecord<>(
+                "ride-requests", 0, offset, null, WireRecords.encode(1, RideRequest.getClassSchema(), ride));
     }
 }

@@ -12,11 +12,16 @@ class KafkaEndpointsTest {
 
     @Test
     void theJobsTransactionalIdsAreItsSinksWithProcessSubtaskAndNumber() {
-        assertThat(KafkaEndpoints.processOf(JOB, "city.a-multipliers-0a1b2c3d-0-12")).contains("0a1b2c3d");
-        assertThat(KafkaEndpoints.processOf(JOB, "city.a-dead-letters-ffffffff-1-0")).contains("ffffffff");
-        assertThat(KafkaEndpoints.processOf(JOB, "city.a-late-events-00000000-3-7")).contains("00000000");
+        assertThat(KafkaEndpoints.processOf(JOB, "city.a-multipliers-0a1b2c3d-0-12"))
+                .contains("0a1b2c3d");
+        assertThat(KafkaEndpoints.processOf(JOB, "city.a-dead-letters-ffffffff-1-0"))
+                .contains("ffffffff");
+        assertThat(KafkaEndpoints.processOf(JOB, "city.a-late-events-00000000-3-7"))
+                .contains("00000000");
         assertThat(KafkaEndpoints.processOf(JOB, "city.a-alerts-9e8d7c6b-0-1")).contains("9e8d7c6b");
-        assertThat(KafkaEndpoints.processOf(JOB, "city.a-alerts-0-1")).as("without a process").isEmpty();
+        assertThat(KafkaEndpoints.processOf(JOB, "city.a-alerts-0-1"))
+                .as("without a process")
+                .isEmpty();
     }
 
     @Test
@@ -27,10 +32,13 @@ class KafkaEndpointsTest {
 
     @Test
     void anotherJobWhoseNameBeginsWithThisOnesKeepsItsIds() {
-        assertThat(KafkaEndpoints.processOf(JOB, "city.a-eu-multipliers-0a1b2c3d-0-12")).isEmpty();
-        assertThat(KafkaEndpoints.processOf(JOB, "cityxa-multipliers-0a1b2c3d-0-12")).as("the dot is literal")
+        assertThat(KafkaEndpoints.processOf(JOB, "city.a-eu-multipliers-0a1b2c3d-0-12"))
                 .isEmpty();
-        assertThat(KafkaEndpoints.processOf(JOB, "city.a-multipliers-0a1b2c3d-0")).isEmpty();
+        assertThat(KafkaEndpoints.processOf(JOB, "cityxa-multipliers-0a1b2c3d-0-12"))
+                .as("the dot is literal")
+                .isEmpty();
+        assertThat(KafkaEndpoints.processOf(JOB, "city.a-multipliers-0a1b2c3d-0"))
+                .isEmpty();
         assertThat(KafkaEndpoints.processOf(JOB, "city.a-prices-0a1b2c3d-0-1")).isEmpty();
     }
 }

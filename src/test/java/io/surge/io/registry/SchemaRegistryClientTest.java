@@ -69,8 +69,13 @@ class SchemaRegistryClientTest {
     }
 
     private RegistrySettings settings() {
-        return new RegistrySettings("http://127.0.0.1:" + server.getAddress().getPort(), null, null, null,
-                TlsStores.JVM_DEFAULTS, Duration.ofSeconds(1));
+        return new RegistrySettings(
+                "http://127.0.0.1:" + server.getAddress().getPort(),
+                null,
+                null,
+                null,
+                TlsStores.JVM_DEFAULTS,
+                Duration.ofSeconds(1));
     }
 
     private void answering(int status, String body) {
@@ -89,24 +94,31 @@ class SchemaRegistryClientTest {
     void entriesThatAreNotPlainAvroSchemasAreUnusableAndSaySo() {
         answering(200, "{\"schemaType\": \"JSON\", \"schema\": \"{\\\"type\\\": \\\"object\\\"}\"}");
         assertThatThrownBy(() -> client().awaitSchemaById(1))
-                .isInstanceOf(UnusableSchemaException.class).hasMessage("schema id 1 is a JSON schema, not Avro");
+                .isInstanceOf(UnusableSchemaException.class)
+                .hasMessage("schema id 1 is a JSON schema, not Avro");
         answers.clear();
         answering(200, "{\"schemaType\": \"PROTOBUF\", \"schema\": \"syntax = \\\"proto3\\\";\"}");
         assertThatThrownBy(() -> client().awaitSchemaById(2))
-                .isInstanceOf(UnusableSchemaException.class).hasMessage("schema id 2 is a PROTOBUF schema, not Avro");
+                .isInstanceOf(UnusableSchemaException.class)
+                .hasMessage("schema id 2 is a PROTOBUF schema, not Avro");
         answers.clear();
-        answering(200, "{\"schema\": \"\\\"Other\\\"\", \"references\": [{\"name\": \"Other\", \"subject\": \"o\","
-                + " \"version\": 1}]}");
+        answering(
+                200,
+                "{\"schema\": \"\\\"Other\\\"\", \"references\": [{\"name\": \"Other\", \"subject\": \"o\","
+                        + " \"version\": 1}]}");
         assertThatThrownBy(() -> client().awaitSchemaById(3))
-                .isInstanceOf(UnusableSchemaException.class).hasMessageContaining("refers to other schemas");
+                .isInstanceOf(UnusableSchemaException.class)
+                .hasMessageContaining("refers to other schemas");
         answers.clear();
         answering(200, "{\"id\": 4}");
         assertThatThrownBy(() -> client().awaitSchemaById(4))
-                .isInstanceOf(UnusableSchemaException.class).hasMessageContaining("holds no schema");
+                .isInstanceOf(UnusableSchemaException.class)
+                .hasMessageContaining("holds no schema");
         answers.clear();
         answering(200, "<html>a proxy's page</html>");
         assertThatThrownBy(() -> client().awaitSchemaById(5))
-                .isInstanceOf(UnusableSchemaException.class).hasMessageContaining("is not JSON");
+                .isInstanceOf(UnusableSchemaException.class)
+                .hasMessageContaining("is not JSON");
         answers.clear();
         answering(200, "{\"schema\": \"" + "x".repeat(SchemaRegistryClient.MAX_ANSWER_BYTES) + "\"}");
         assertThatThrownBy(() -> client().awaitSchemaById(6))
@@ -132,7 +144,8 @@ class SchemaRegistryClientTest {
         answering(503, "{\"message\": \"unavailable\"}");
 
         assertThatThrownBy(() -> client().schemaById(8))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(503))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(503))
                 .hasMessageContaining("gave up after retrying");
     }
 
@@ -141,7 +154,8 @@ class SchemaRegistryClientTest {
         answering(403, "{\"error_code\": 40301, \"message\": \"forbidden\"}");
 
         assertThatThrownBy(() -> client().awaitSchemaById(9))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(403))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(403))
                 .hasMessageContaining("forbidden")
                 .hasMessageContaining("still refused after retrying for 1 s");
     }
@@ -155,8 +169,8 @@ class SchemaRegistryClientTest {
                 .isEqualTo(RideRequest.getClassSchema());
 
         // the registry is down now: the restarted source of the same job finds its schema; another job's waits
-        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10),
-                () -> new SchemaRegistryClient(settings, "job-a").awaitSchemaById(13)))
+        assertThat(assertTimeoutPreemptively(
+                        Duration.ofSeconds(10), () -> new SchemaRegistryClient(settings, "job-a").awaitSchemaById(13)))
                 .isEqualTo(RideRequest.getClassSchema());
         assertThatThrownBy(() -> new SchemaRegistryClient(settings, "job-b").schemaById(13))
                 .hasMessageContaining("gave up after retrying");
@@ -167,7 +181,8 @@ class SchemaRegistryClientTest {
         answering(308, "");
 
         assertThatThrownBy(() -> client().awaitSchemaById(14))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(308))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(308))
                 .hasMessageContaining("the registry moved to (no Location): set registry.url to it");
         assertThat(requests).hasValue(1);
     }
@@ -177,7 +192,8 @@ class SchemaRegistryClientTest {
         answering(422, "{\"message\": \"unprocessable\"}");
 
         assertThatThrownBy(() -> client().awaitSchemaById(10))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(422));
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(422));
         assertThat(requests).hasValue(1);
     }
 
@@ -200,8 +216,8 @@ class SchemaRegistryClientTest {
         server.createContext("/schemas/ids/12", exchange -> {
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             authorizations.add(authorization);
-            boolean rotated = authorization.equals("Basic " + Base64.getEncoder().encodeToString(
-                    "surge:new".getBytes(StandardCharsets.UTF_8)));
+            boolean rotated = authorization.equals(
+                    "Basic " + Base64.getEncoder().encodeToString("surge:new".getBytes(StandardCharsets.UTF_8)));
             if (!rotated) {
                 // the registry has the new password by now; surge still sends the old one, until the file changes
                 Files.writeString(passwordFile, "new\n");
@@ -213,8 +229,12 @@ class SchemaRegistryClientTest {
             }
         });
         SchemaRegistryClient client = new SchemaRegistryClient(new RegistrySettings(
-                "http://127.0.0.1:" + server.getAddress().getPort(), "surge", "old", passwordFile.toString(),
-                TlsStores.JVM_DEFAULTS, Duration.ofSeconds(30)));
+                "http://127.0.0.1:" + server.getAddress().getPort(),
+                "surge",
+                "old",
+                passwordFile.toString(),
+                TlsStores.JVM_DEFAULTS,
+                Duration.ofSeconds(30)));
 
         assertThat(client.awaitSchemaById(12)).isEqualTo(RideRequest.getClassSchema());
         assertThat(authorizations).hasSize(2);

@@ -25,18 +25,23 @@ class AvroDecoderTest {
 
     private static final int RIDE_V1 = 7;
     private static final int INCOMPATIBLE = 8;
-    private static final Schema NOT_A_RIDE =
-            SchemaBuilder.record("RideRequest").namespace("io.surge.avro").fields().requiredInt("seats").endRecord();
-    private static final Map<Integer, Schema> REGISTRY = Map.of(RIDE_V1, RideRequest.getClassSchema(), INCOMPATIBLE,
-            NOT_A_RIDE);
+    private static final Schema NOT_A_RIDE = SchemaBuilder.record("RideRequest")
+            .namespace("io.surge.avro")
+            .fields()
+            .requiredInt("seats")
+            .endRecord();
+    private static final Map<Integer, Schema> REGISTRY =
+            Map.of(RIDE_V1, RideRequest.getClassSchema(), INCOMPATIBLE, NOT_A_RIDE);
 
-    private final AvroDecoder<RideRequest> decoder = new AvroDecoder<>(id -> {
-        Schema schema = REGISTRY.get(id);
-        if (schema == null) {
-            throw new RegistryException("no schema " + id, 404, null);
-        }
-        return schema;
-    }, RideRequest.getClassSchema());
+    private final AvroDecoder<RideRequest> decoder = new AvroDecoder<>(
+            id -> {
+                Schema schema = REGISTRY.get(id);
+                if (schema == null) {
+                    throw new RegistryException("no schema " + id, 404, null);
+                }
+                return schema;
+            },
+            RideRequest.getClassSchema());
 
     private final RideRequest ride = Inputs.rideRequest("r1", 40.7, -74.0, 1_000);
     private final byte[] valid = WireRecords.encode(RIDE_V1, RideRequest.getClassSchema(), ride);
@@ -87,27 +92,30 @@ class AvroDecoderTest {
     private static final int FORBIDDEN = 13;
 
     private int registryCalls;
-    private final AvroDecoder<RideRequest> evolved = new AvroDecoder<>(id -> {
-        registryCalls++;
-        return switch (id) {
-            case RECURSIVE -> OtherTeams.RECURSIVE_RIDE;
-            case NOTHINGS -> OtherTeams.RIDE_WITH_NOTHINGS;
-            case A_STRING -> Schema.create(Schema.Type.STRING);
-            case JSON_SCHEMA -> throw new UnusableSchemaException("schema id 12 is a JSON schema, not Avro");
-            case FORBIDDEN -> throw new RegistryException("HTTP 403 forbidden", 403, null);
-            default -> throw new RegistryException("no schema " + id, 404, null);
-        };
-    }, RideRequest.getClassSchema());
+    private final AvroDecoder<RideRequest> evolved = new AvroDecoder<>(
+            id -> {
+                registryCalls++;
+                return switch (id) {
+                    case RECURSIVE -> OtherTeams.RECURSIVE_RIDE;
+                    case NOTHINGS -> OtherTeams.RIDE_WITH_NOTHINGS;
+                    case A_STRING -> Schema.create(Schema.Type.STRING);
+                    case JSON_SCHEMA -> throw new UnusableSchemaException("schema id 12 is a JSON schema, not Avro");
+                    case FORBIDDEN -> throw new RegistryException("HTTP 403 forbidden", 403, null);
+                    default -> throw new RegistryException("no schema " + id, 404, null);
+                };
+            },
+            RideRequest.getClassSchema());
 
     @Test
     void aRecursiveEvolutionDecodesWhileShallowAndIsRejectedBeyondTheDepthBound() throws Exception {
-        assertThat(evolved.decode(OtherTeams.framed(RECURSIVE, OtherTeams.nestedRide(ride, AvroBodyCheck.MAX_DEPTH - 1))))
+        assertThat(evolved.decode(
+                        OtherTeams.framed(RECURSIVE, OtherTeams.nestedRide(ride, AvroBodyCheck.MAX_DEPTH - 1))))
                 .isEqualTo(ride);
 
         // 20,000 levels would overflow Avro's recursive reader; the walk stops at the bound instead
         assertThatThrownBy(() -> evolved.decode(OtherTeams.framed(RECURSIVE, OtherTeams.nestedRide(ride, 20_000))))
-                .isInstanceOfSatisfying(UndecodableException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.UNDECODABLE))
+                .isInstanceOfSatisfying(
+                        UndecodableException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNDECODABLE))
                 .hasMessageContaining("nests deeper than " + AvroBodyCheck.MAX_DEPTH + " levels");
     }
 
@@ -119,7 +127,9 @@ class AvroDecoderTest {
         assertThatThrownBy(() -> evolved.decode(nothings))
                 .isInstanceOf(UndecodableException.class)
                 .hasMessageContaining("more array or map items than its");
-        assertThat(System.nanoTime() - started).as("rejected without walking the items").isLessThan(1_000_000_000L);
+        assertThat(System.nanoTime() - started)
+                .as("rejected without walking the items")
+                .isLessThan(1_000_000_000L);
     }
 
     @Test
@@ -151,7 +161,8 @@ class AvroDecoderTest {
 
     private static void assertRejectedBy(AvroDecoder<RideRequest> decoder, byte[] value, Reason reason, String detail) {
         assertThatThrownBy(() -> decoder.decode(value))
-                .isInstanceOfSatisfying(UndecodableException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .isInstanceOfSatisfying(
+                        UndecodableException.class, e -> assertThat(e.reason()).isEqualTo(reason))
                 .hasMessageContaining(detail);
     }
 }
