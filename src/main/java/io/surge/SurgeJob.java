@@ -71,24 +71,28 @@ public final class SurgeJob {
         RuleSetVersion fromDirectory =
                 RuleSetVersion.fromDirectory(config.rules().dir());
         fromDirectory.rules();
-        TopicSetup.ensureTopics(config);
+        TopicSetup.ensureTopics(config.kafkaJob());
         List<RuleSetVersion> known = new ArrayList<>(List.of(fromDirectory));
-        known.addAll(RuleSetTopic.readAll(config));
-        OutputSchemas schemas = KafkaEndpoints.outputSchemas(config);
+        known.addAll(RuleSetTopic.readAll(config.kafkaJob()));
+        OutputSchemas schemas = KafkaEndpoints.outputSchemas(config.kafkaJob());
         Sinks sinks = new Sinks(
                 KafkaEndpoints.multipliers(
-                        config, schemas.prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema())),
-                KafkaEndpoints.alerts(config, schemas.prepare(config.topics().alerts(), SurgeAlert.getClassSchema())),
-                KafkaEndpoints.lateEvents(config),
-                KafkaEndpoints.deadLetters(config));
+                        config.kafkaJob(),
+                        schemas.prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema())),
+                KafkaEndpoints.alerts(
+                        config.kafkaJob(), schemas.prepare(config.topics().alerts(), SurgeAlert.getClassSchema())),
+                KafkaEndpoints.lateEvents(config.kafkaJob()),
+                KafkaEndpoints.deadLetters(config.kafkaJob()));
         DataStream<RuleSetVersion> deployed = env.fromSource(
-                        RuleSetTopic.source(config), WatermarkStrategy.noWatermarks(), "Rule set versions from Kafka")
+                        RuleSetTopic.source(config.kafkaJob()),
+                        WatermarkStrategy.noWatermarks(),
+                        "Rule set versions from Kafka")
                 .uid("kafka-rule-sets")
                 .setParallelism(1);
         build(
                 env,
                 config,
-                KafkaEndpoints.inputs(config, validation(config, clock)),
+                KafkaEndpoints.inputs(config.kafkaJob(), validation(config, clock)),
                 new RuleSets(known, deployed, config.rules().trustedKeys()),
                 sinks,
                 clock);

@@ -116,7 +116,7 @@ class KafkaSurgeITCase {
 
     private void runEndToEnd(EmbeddedRegistry registry) throws Exception {
         SurgeConfig config = config(registry.url(), "e2e", Map.of());
-        TopicSetup.ensureTopics(config);
+        TopicSetup.ensureTopics(config.kafkaJob());
         SchemaRegistryClient client = new SchemaRegistryClient(config.registry());
         Schema rideV2 = rideRequestWithChannel();
         InputIds ids = new InputIds(

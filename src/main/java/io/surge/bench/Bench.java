@@ -53,14 +53,14 @@ public final class Bench {
 
     public BenchReport run() throws Exception {
         SurgeConfig inputs = configs.apply(Map.of(SurgeOption.JOB_NAME.key(), "bench"));
-        TopicSetup.ensureTopics(inputs);
+        TopicSetup.ensureTopics(inputs.kafkaJob());
         long started = System.nanoTime();
         // in the past by more than the span, so that no event is ahead of the clock of the jobs that read it;
         // aligned to the slide, so that runs with the same seed have the same windows and results
         long slide = inputs.window().slideMillis();
         long start = (System.currentTimeMillis() - workload.spanMillis() - 120_000) / slide * slide;
         BenchWorkload.Census census;
-        try (InputWriter writer = new InputWriter(inputs)) {
+        try (InputWriter writer = new InputWriter(inputs.kafkaJob())) {
             census = workload.writeTo(writer, start);
         }
         say(

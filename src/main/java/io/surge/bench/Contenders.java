@@ -72,14 +72,15 @@ final class Contenders {
 
     /** Creates a contender's topics and registers its multipliers schema; returns the schema id. */
     static int prepareMultipliers(SurgeConfig config) {
-        TopicSetup.ensureTopics(config);
-        return KafkaEndpoints.outputSchemas(config)
+        TopicSetup.ensureTopics(config.kafkaJob());
+        return KafkaEndpoints.outputSchemas(config.kafkaJob())
                 .prepare(config.topics().multipliers(), SurgeMultiplier.getClassSchema());
     }
 
     /** Registers a contender's alerts schema; returns the schema id. */
     static int prepareAlerts(SurgeConfig config) {
-        return KafkaEndpoints.outputSchemas(config).prepare(config.topics().alerts(), SurgeAlert.getClassSchema());
+        return KafkaEndpoints.outputSchemas(config.kafkaJob())
+                .prepare(config.topics().alerts(), SurgeAlert.getClassSchema());
     }
 
     /** The same multipliers in Flink SQL, and the alerts of the rules SQL can express. */
@@ -153,13 +154,15 @@ final class Contenders {
         TopicDecoders decoders = decoders(config);
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
-        long events = TopicSnapshot.forEachCommitted(config, config.topics().inputTopics(), record -> {
-            try {
-                decoders.decode(record.topic(), record.value());
-            } catch (UndecodableException e) {
-                throw new IllegalStateException("the benchmark's own input does not decode: " + e.getMessage(), e);
-            }
-        });
+        long events = TopicSnapshot.forEachCommitted(
+                config.kafkaJob(), config.topics().inputTopics(), record -> {
+                    try {
+                        decoders.decode(record.topic(), record.value());
+                    } catch (UndecodableException e) {
+                        throw new IllegalStateException(
+                                "the benchmark's own input does not decode: " + e.getMessage(), e);
+                    }
+                });
         return new Measurement(
                 "decode only (ceiling)",
                 events,
@@ -219,7 +222,7 @@ final class Contenders {
     /** Every committed record of an output topic, decoded. */
     static <R> void forEachResult(SurgeConfig config, String topic, Class<R> type, Consumer<R> each) {
         TopicDecoders decoders = decoders(config);
-        TopicSnapshot.forEachCommitted(config, List.of(topic), record -> {
+        TopicSnapshot.forEachCommitted(config.kafkaJob(), List.of(topic), record -> {
             try {
                 each.accept(type.cast(decoders.decode(record.topic(), record.value())));
             } catch (UndecodableException e) {

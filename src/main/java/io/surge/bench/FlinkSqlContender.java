@@ -116,8 +116,8 @@ final class FlinkSqlContender {
         tables.getConfig().set("table.exec.mini-batch.size", "5000");
         tables.getConfig().set("table.optimizer.agg-phase-strategy", "TWO_PHASE");
 
-        var inputs =
-                SurgeJob.inputs(env, config, KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)), clock);
+        var inputs = SurgeJob.inputs(
+                env, config, KafkaEndpoints.inputs(config.kafkaJob(), SurgeJob.validation(config, clock)), clock);
         var events = SurgePipeline.zoneEvents(SurgePipeline.accepted(inputs), config)
                 .map(
                         FlinkSqlContender::row,
@@ -151,7 +151,7 @@ final class FlinkSqlContender {
                                     row.getFieldAs("zone_id"), end - sizeMillis, end, demand, supply, clock.millis());
                         },
                         TypeInformation.of(ZoneSurge.class))
-                .sinkTo(KafkaEndpoints.multipliers(config, schemaId));
+                .sinkTo(KafkaEndpoints.multipliers(config.kafkaJob(), schemaId));
 
         DataStream<ZoneAlert> alerts = null;
         for (SqlRule rule : RULES) {
@@ -170,7 +170,7 @@ final class FlinkSqlContender {
                     .process(new Episodes(rule, clock), ZoneAlert.TYPE);
             alerts = alerts == null ? raised : alerts.union(raised);
         }
-        alerts.sinkTo(KafkaEndpoints.alerts(config, Contenders.prepareAlerts(config)));
+        alerts.sinkTo(KafkaEndpoints.alerts(config.kafkaJob(), Contenders.prepareAlerts(config)));
     }
 
     private static ZoneAlert alert(SqlRule rule, String zone, long first, long last, Clock clock) {

@@ -65,7 +65,7 @@ final class LatencyProbe {
             uncommitted.start();
             committed.start();
             // each record sent as it comes, like the phones that produce them: the wait is surge's, not a batch's
-            try (InputWriter inputs = new InputWriter(config, Duration.ZERO)) {
+            try (InputWriter inputs = new InputWriter(config.kafkaJob(), Duration.ZERO)) {
                 sendStart = System.currentTimeMillis();
                 traffic.playTo(inputs);
                 sendEnd = System.currentTimeMillis();

@@ -35,8 +35,8 @@ final class SeedDesignBaseline {
         int schemaId = Contenders.prepareMultipliers(config);
         Clock clock = Clock.system();
         // the seed design's windows, on surge's zone events, so that each driver counts in one zone as in surge
-        var inputs =
-                SurgeJob.inputs(env, config, KafkaEndpoints.inputs(config, SurgeJob.validation(config, clock)), clock);
+        var inputs = SurgeJob.inputs(
+                env, config, KafkaEndpoints.inputs(config.kafkaJob(), SurgeJob.validation(config, clock)), clock);
         SurgePipeline.zoneEvents(SurgePipeline.accepted(inputs), config)
                 .window(SlidingEventTimeWindows.of(
                         Duration.ofMillis(config.window().sizeMillis()),
@@ -47,7 +47,7 @@ final class SeedDesignBaseline {
                         Types.TUPLE(Types.LONG, Types.LONG, Types.MAP(Types.STRING, Types.LONG)),
                         Types.TUPLE(Types.LONG, Types.LONG, Types.LONG),
                         TypeInformation.of(ZoneSurge.class))
-                .sinkTo(KafkaEndpoints.multipliers(config, schemaId));
+                .sinkTo(KafkaEndpoints.multipliers(config.kafkaJob(), schemaId));
     }
 
     /**

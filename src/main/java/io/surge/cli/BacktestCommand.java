@@ -71,7 +71,7 @@ final class BacktestCommand implements Callable<Integer> {
         Map<String, Integer> perRule = new TreeMap<>();
         versions.get(0).rules().forEach(rule -> perRule.put(rule.name(), 0));
         if (deployed) {
-            for (RuleSetVersion version : RuleSetTopic.readAll(surge)) {
+            for (RuleSetVersion version : RuleSetTopic.readAll(surge.kafkaJob())) {
                 try {
                     version.rules(surge.rules().trustedKeys(), System.currentTimeMillis())
                             .forEach(rule -> perRule.put(rule.name(), 0));
@@ -85,7 +85,7 @@ final class BacktestCommand implements Callable<Integer> {
         Path file = Path.of(input);
         List<Ingested> inputs = Files.isRegularFile(file)
                 ? RecordedInputs.read(file, surge.topics(), validation)
-                : TopicSnapshot.read(surge, List.of(input.split(",")), validation);
+                : TopicSnapshot.read(surge.kafkaJob(), List.of(input.split(",")), validation);
         List<ZoneAlert> alerts = Backtest.alerts(inputs, surge, versions);
 
         for (ZoneAlert alert : alerts) {

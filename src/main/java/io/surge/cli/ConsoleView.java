@@ -63,7 +63,7 @@ final class ConsoleView implements AutoCloseable {
         this.dashboardUrl = dashboardUrl;
         this.log = log;
         this.eventsSent = eventsSent;
-        this.outputs = new OutputsReader(config, "surge-demo-console");
+        this.outputs = new OutputsReader(config.kafkaJob(), "surge-demo-console");
     }
 
     /**

@@ -58,7 +58,7 @@ final class GenerateCommand implements Callable<Integer> {
         // sent faster than real time from now, the city would run ahead of every clock that reads it
         Instant first = start != null ? start : fast ? Instant.now().minus(span) : Instant.now();
         CityTraffic traffic = city.city(first, scenario);
-        TopicSetup.ensureTopics(surge);
+        TopicSetup.ensureTopics(surge.kafkaJob());
         try (TrafficProducer producer = new TrafficProducer(traffic, surge)) {
             spec.commandLine()
                     .getOut()

@@ -1,8 +1,8 @@
 package io.surge.cli;
 
 import io.surge.config.ConfigException;
-import io.surge.config.FlinkSettings;
 import io.surge.embedded.FreePort;
+import io.surge.monitoring.BoundPrometheusReporterFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -40,7 +40,7 @@ final class MetricsOptions {
             throw ConfigException.cannotListen(
                     "the metrics endpoint", host, chosen, e, "choose another --metrics-port, or check --metrics-host");
         }
-        FlinkSettings.exposeMetrics(flink, host, chosen);
+        BoundPrometheusReporterFactory.configure(flink, host, chosen);
         out.println("metrics: " + Listening.url(host, chosen) + "/metrics");
         out.flush();
     }

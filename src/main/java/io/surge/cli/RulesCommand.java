@@ -141,9 +141,9 @@ final class RulesCommand implements Runnable {
                     new RuleSetVersion(0, from.toEpochMilli(), files, by != null ? by : deployer(), null, null);
             TrustedKeys.Signer signer = key == null ? null : signer(key);
             SurgeConfig surge = config.load();
-            TopicSetup.ensureTopics(surge, List.of(surge.topics().ruleSets()));
+            TopicSetup.ensureTopics(surge.kafkaJob(), List.of(surge.topics().ruleSets()));
             RuleSetVersion version =
-                    RuleSetTopic.publish(surge, signer == null ? unsigned : signer.sign(unsigned), now);
+                    RuleSetTopic.publish(surge.kafkaJob(), signer == null ? unsigned : signer.sign(unsigned), now);
             out.printf(
                     "deployed rule set version %d (%d rule(s) from %s) to %s, effective from %s%s%n",
                     version.version(),
@@ -210,7 +210,7 @@ final class RulesCommand implements Runnable {
         public Integer call() throws IOException, InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
             SurgeConfig surge = config.load();
-            List<RuleSetVersion> versions = RuleSetTopic.readAll(surge);
+            List<RuleSetVersion> versions = RuleSetTopic.readAll(surge.kafkaJob());
             long now = System.currentTimeMillis();
             long inForceNow = 0;
             out.printf("%-8s %-24s %-24s %s%n", "VERSION", "EFFECTIVE FROM", "DEPLOYED BY", "RULES");

@@ -1,7 +1,6 @@
 package io.surge.cli;
 
 import io.surge.config.ConfigException;
-import io.surge.config.FlinkSettings;
 import io.surge.embedded.FreePort;
 import io.surge.monitoring.ReadOnlyWebUi;
 import java.io.IOException;
@@ -32,7 +31,7 @@ final class WebUiOptions {
     /** Runs Flink's web UI on a loopback port of its own and publishes it read-only on {@code port} (0: a free one). */
     ReadOnlyWebUi serve(Configuration flink, int port, PrintWriter out) {
         int flinkPort = FreePort.pick();
-        FlinkSettings.inProcessListeners(flink, flinkPort);
+        ReadOnlyWebUi.closeFlinksListeners(flink, flinkPort);
         ReadOnlyWebUi ui;
         try {
             ui = new ReadOnlyWebUi(flinkPort, host, port, allowedHosts);

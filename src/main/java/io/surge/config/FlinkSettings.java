@@ -1,19 +1,13 @@
 package io.surge.config;
 
-import io.surge.monitoring.BoundPrometheusReporterFactory;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.WebOptions;
 
 /** The Flink configuration a surge job runs with, derived from its {@link SurgeConfig}. */
 public final class FlinkSettings {
@@ -53,45 +47,6 @@ public final class FlinkSettings {
         // Every type on the wire has a Flink serializer; a silent fallback to Kryo would be a bug, so it fails.
         flink.set(PipelineOptions.GENERIC_TYPES, false);
         return flink;
-    }
-
-    /**
-     * Flink's Prometheus reporter on {@code host:port}, as on a cluster: every metric at
-     * {@code http://host:port/metrics}, named as docker-compose's and the Kubernetes manifest's reporters name them, so
-     * one dashboard serves all.
-     */
-    public static void exposeMetrics(Configuration flink, String host, int port) {
-        String reporter = "metrics.reporter.prom.";
-        flink.set(
-                ConfigOptions.key(reporter + "factory.class").stringType().noDefaultValue(),
-                BoundPrometheusReporterFactory.class.getName());
-        flink.set(
-                ConfigOptions.key(reporter + BoundPrometheusReporterFactory.HOST)
-                        .stringType()
-                        .noDefaultValue(),
-                host);
-        flink.set(
-                ConfigOptions.key(reporter + BoundPrometheusReporterFactory.PORT)
-                        .stringType()
-                        .noDefaultValue(),
-                String.valueOf(port));
-    }
-
-    /**
-     * What an in-process Flink listens on: loopback only, its web UI and REST API on {@code port} (which surge
-     * publishes through a read-only front) and its blob server, which the job's tasks fetch code from. Off as well,
-     * for whoever reaches the port directly: the UI's jar upload, cancel and rescale buttons, and reads by other
-     * sites' pages (Flink allows every origin by default).
-     */
-    public static void inProcessListeners(Configuration flink, int port) {
-        flink.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        flink.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        flink.set(RestOptions.PORT, port);
-        flink.set(WebOptions.SUBMIT_ENABLE, false);
-        flink.set(WebOptions.CANCEL_ENABLE, false);
-        flink.set(WebOptions.RESCALE_ENABLE, false);
-        flink.set(WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN, "http://localhost:" + port);
     }
 
     /**

@@ -1,13 +1,20 @@
 package io.surge.config;
 
 import io.surge.alerts.TrustedKeys;
+import io.surge.ingest.Input;
+import io.surge.ingest.InputSettings;
 import io.surge.io.TlsStores;
+import io.surge.io.Topics;
+import io.surge.io.kafka.KafkaJob;
 import io.surge.io.kafka.KafkaSettings;
+import io.surge.io.kafka.OutputSettings;
 import io.surge.io.registry.RegistrySettings;
 import io.surge.pricing.Multiplier;
 import io.surge.pricing.PricingPolicy;
 import io.surge.pricing.WindowSpec;
+import io.surge.time.WatermarkSettings;
 import io.surge.zone.Area;
+import io.surge.zone.ZoneScheme;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -101,7 +108,7 @@ public record SurgeConfig(
                 new Topics(
                         Arrays.stream(Input.values())
                                 .collect(Collectors.toMap(
-                                        input -> input, input -> values.required(input.topicOption()))),
+                                        input -> input, input -> values.required(SurgeOption.topicOf(input)))),
                         values.required(SurgeOption.TOPIC_MULTIPLIERS),
                         values.required(SurgeOption.TOPIC_ALERTS),
                         values.required(SurgeOption.TOPIC_LATE_EVENTS),
@@ -270,6 +277,12 @@ public record SurgeConfig(
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** The part of this configuration that surge's Kafka sources, sinks and tools are made from. */
+    public KafkaJob kafkaJob() {
+        return new KafkaJob(
+                jobName, kafka, registry, topics, output, checkpointing.transactionTimeout(), input.bounded());
     }
 
     private static String format(Duration duration) {

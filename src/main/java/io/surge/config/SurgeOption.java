@@ -1,5 +1,6 @@
 package io.surge.config;
 
+import io.surge.ingest.Input;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -233,6 +234,14 @@ public enum SurgeOption {
 
     public String description() {
         return description;
+    }
+
+    /** The option that names an input's topic. */
+    public static SurgeOption topicOf(Input input) {
+        return switch (input) {
+            case RIDE_REQUESTS -> TOPIC_RIDE_REQUESTS;
+            case DRIVER_STATUS -> TOPIC_DRIVER_STATUS;
+        };
     }
 
     public static Optional<SurgeOption> byKey(String key) {

@@ -80,7 +80,7 @@ public final class DashboardServer implements AutoCloseable {
         this.http = http;
         this.hosts = hosts;
         this.outputs = new OutputsReader(
-                config, "surge-dashboard-" + ProcessHandle.current().pid());
+                config.kafkaJob(), "surge-dashboard-" + ProcessHandle.current().pid());
         this.admin = Admin.create(config.kafka().clientProperties(Map.of()));
         this.feed = new Thread(this::feed, "surge-dashboard-feed");
         this.feed.setDaemon(true);

@@ -16,7 +16,7 @@ public final class TrafficProducer implements AutoCloseable {
 
     public TrafficProducer(CityTraffic city, SurgeConfig config) {
         this.city = city;
-        this.inputs = new InputWriter(config);
+        this.inputs = new InputWriter(config.kafkaJob());
     }
 
     /**

@@ -2,7 +2,6 @@ package io.surge.ingest;
 
 import io.surge.avro.DriverStatus;
 import io.surge.avro.RideRequest;
-import io.surge.config.InputSettings;
 import io.surge.event.Ingested;
 import io.surge.event.Reason;
 import io.surge.event.RecordOrigin;

@@ -2,11 +2,10 @@ package io.surge.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.surge.config.Input;
-import io.surge.config.Topics;
 import io.surge.event.Ingested;
 import io.surge.event.Reason;
 import io.surge.event.RecordOrigin;
+import io.surge.ingest.Input;
 import io.surge.ingest.InputValidation;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -5,6 +5,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 
 /**
  * Flink's web UI and REST API as {@code surge run} and {@code surge demo} publish them: to be watched, not driven.
@@ -18,6 +23,23 @@ import java.util.Collection;
 public final class ReadOnlyWebUi extends ReverseProxy {
 
     private final KnownHosts hosts;
+
+    /**
+     * What the in-process Flink behind this front listens on: loopback only, its web UI and REST API on {@code port}
+     * and its blob server, which the job's tasks fetch code from. Off as well, for whoever reaches the port directly:
+     * the UI's jar upload, cancel and rescale buttons, and reads by other sites' pages (Flink allows every origin by
+     * default).
+     */
+    public static void closeFlinksListeners(Configuration flink, int port) {
+        flink.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        flink.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        flink.set(RestOptions.PORT, port);
+        flink.set(WebOptions.SUBMIT_ENABLE, false);
+        flink.set(WebOptions.CANCEL_ENABLE, false);
+        flink.set(WebOptions.RESCALE_ENABLE, false);
+        flink.set(WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN, "http://localhost:" + port);
+    }
 
     /**
      * @param flinkPort where the in-process Flink serves, on 127.0.0.1

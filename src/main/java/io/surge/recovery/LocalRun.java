@@ -73,9 +73,9 @@ public final class LocalRun implements AutoCloseable {
         StateDirectory state = StateDirectory.lock(config.checkpointing().stateDir(), config.jobName());
         JobPresence presence = null;
         try {
-            KafkaCluster kafka = KafkaCluster.inspect(config);
-            kafka.checkTransactionTimeout(config);
-            TopicSetup.ensureTopics(config);
+            KafkaCluster kafka = KafkaCluster.inspect(config.kafkaJob());
+            kafka.checkTransactionTimeout(config.kafkaJob());
+            TopicSetup.ensureTopics(config.kafkaJob());
             // before anything is decided or moved: the retained state may be another live job's
             presence = JobPresence.claim(config, state, why -> endAfterLosingClaim(config, why));
             RetainedCheckpoints checkpoints = checkpoints(config, state);

@@ -150,7 +150,7 @@ final class StrayTransactions implements AutoCloseable {
 
     private static Set<String> processes(SurgeConfig config, Collection<TransactionListing> transactions) {
         return transactions.stream()
-                .map(transaction -> KafkaEndpoints.processOf(config, transaction.transactionalId()))
+                .map(transaction -> KafkaEndpoints.processOf(config.kafkaJob(), transaction.transactionalId()))
                 .flatMap(Optional::stream)
                 .filter(process -> !process.equals(KafkaEndpoints.thisProcess()))
                 .collect(Collectors.toUnmodifiableSet());
@@ -165,7 +165,7 @@ final class StrayTransactions implements AutoCloseable {
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .stream()
                 .map(TransactionListing::transactionalId)
-                .filter(id -> KafkaEndpoints.processOf(config, id)
+                .filter(id -> KafkaEndpoints.processOf(config.kafkaJob(), id)
                         .filter(processes::contains)
                         .isPresent())
                 .toList();

@@ -1,6 +1,5 @@
 package io.surge.time;
 
-import io.surge.config.WatermarkSettings;
 import io.surge.event.Ingested;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 

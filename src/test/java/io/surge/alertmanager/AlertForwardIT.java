@@ -60,7 +60,9 @@ class AlertForwardIT {
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
             String topic = stack.config().topics().alerts();
             AvroValueSerializer<ZoneAlert, SurgeAlert> serializer = OutputSerializers.alerts(
-                    topic, KafkaEndpoints.outputSchemas(stack.config()).prepare(topic, SurgeAlert.getClassSchema()));
+                    topic,
+                    KafkaEndpoints.outputSchemas(stack.config().kafkaJob())
+                            .prepare(topic, SurgeAlert.getClassSchema()));
             serializer.open(null, null);
             // open before the forwarder first starts: it posts the open episodes at once
             producer.send(serializer.serialize(spike, null, null)).get();

@@ -47,14 +47,15 @@ class BacktestFromTopicsITCase {
                 "topics.driver-status=recorded-drivers"
             };
             TopicSetup.ensureTopics(SurgeConfig.fromOptions(
-                    Map.of(
-                            "kafka.bootstrap",
-                            kafka.bootstrapServers(),
-                            "topics.ride-requests",
-                            "recorded-rides",
-                            "topics.driver-status",
-                            "recorded-drivers"),
-                    "test"));
+                            Map.of(
+                                    "kafka.bootstrap",
+                                    kafka.bootstrapServers(),
+                                    "topics.ride-requests",
+                                    "recorded-rides",
+                                    "topics.driver-status",
+                                    "recorded-drivers"),
+                            "test")
+                    .kafkaJob());
 
             ObjectMapper json = new ObjectMapper();
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {

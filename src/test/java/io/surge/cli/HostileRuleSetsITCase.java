@@ -164,13 +164,13 @@ class HostileRuleSetsITCase {
             List<CompletableFuture<RuleSetVersion>> deploys = new ArrayList<>();
             for (String by : List.of("first@test", "second@test")) {
                 deploys.add(CompletableFuture.supplyAsync(() -> RuleSetTopic.publish(
-                        config,
+                        config.kafkaJob(),
                         new RuleSetVersion(0, 0, Map.of("surge-spike.yaml", "unchecked"), by, null, null),
                         Instant.now())));
             }
             assertThat(deploys.stream().map(CompletableFuture::join).map(RuleSetVersion::version))
                     .containsExactlyInAnyOrder(9L, 10L);
-            assertThat(RuleSetTopic.readAll(config))
+            assertThat(RuleSetTopic.readAll(config.kafkaJob()))
                     .extracting(RuleSetVersion::deployedBy)
                     .contains("first@test", "second@test");
         }
@@ -185,7 +185,7 @@ class HostileRuleSetsITCase {
     void readingTheVersionsDuringARegistryOutageGivesUpAfterItsRetryTime() throws Exception {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", "outage"))) {
             RuleSetTopic.publish(
-                    stack.config(),
+                    stack.config().kafkaJob(),
                     new RuleSetVersion(0, 0, Map.of("surge-spike.yaml", "unchecked"), "ops@test", null, null),
                     Instant.now());
             stack.registry().close();

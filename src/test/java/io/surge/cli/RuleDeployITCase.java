@@ -144,7 +144,7 @@ class RuleDeployITCase {
                 assertThat(deploy.out()).contains("deployed rule set version 1 (3 rule(s) from " + v1);
                 // a set of a grammar the job does not know, published past the command's check
                 RuleSetTopic.publish(
-                        config,
+                        config.kafkaJob(),
                         new RuleSetVersion(
                                 0,
                                 firstSwitch + 10_000,

@@ -36,7 +36,8 @@ class RuleTopicAclsITCase {
     void theJobsUserReadsTheRulesAndOnlyTheDeployersWritesThem() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.startWithAcls("admin", "admin-" + UUID.randomUUID());
                 EmbeddedRegistry registry = EmbeddedRegistry.start(EmbeddedRegistry.DEFAULT_JAR, 0)) {
-            TopicSetup.ensureTopics(SurgeConfig.fromOptions(options(kafka.clientSettings(), registry.url()), "test"));
+            TopicSetup.ensureTopics(SurgeConfig.fromOptions(options(kafka.clientSettings(), registry.url()), "test")
+                    .kafkaJob());
             KafkaSettings job = kafka.addUser("surge-job", "job-" + UUID.randomUUID());
             KafkaSettings deployer = kafka.addUser("deployer", "deployer-" + UUID.randomUUID());
             kafka.allow(

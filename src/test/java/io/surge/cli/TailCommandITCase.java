@@ -35,8 +35,8 @@ class TailCommandITCase {
     void tailPrintsMultipliersAndDeadLettersReadably() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 EmbeddedRegistry registry = EmbeddedRegistry.start(EmbeddedRegistry.DEFAULT_JAR, 0)) {
-            TopicSetup.ensureTopics(
-                    SurgeConfig.fromOptions(Map.of("kafka.bootstrap", kafka.bootstrapServers()), "test"));
+            TopicSetup.ensureTopics(SurgeConfig.fromOptions(Map.of("kafka.bootstrap", kafka.bootstrapServers()), "test")
+                    .kafkaJob());
             SchemaRegistryClient registryClient = new SchemaRegistryClient(RegistrySettings.of(registry.url()));
             Schema previous = new Schema.Parser()
                     .parse(Path.of("schemas/history/SurgeMultiplier.v1.avsc").toFile());

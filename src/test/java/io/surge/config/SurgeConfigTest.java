@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surge.pricing.WindowSpec;
 import io.surge.zone.Area;
+import io.surge.zone.ZoneScheme;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

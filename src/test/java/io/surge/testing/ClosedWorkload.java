@@ -4,7 +4,7 @@ import static io.surge.testing.Events.at;
 
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
-import io.surge.config.Input;
+import io.surge.ingest.Input;
 import io.surge.pricing.ZoneSurge;
 import java.util.ArrayList;
 import java.util.Arrays;

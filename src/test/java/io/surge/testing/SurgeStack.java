@@ -2,10 +2,10 @@ package io.surge.testing;
 
 import io.surge.avro.DriverStatus;
 import io.surge.avro.RideRequest;
-import io.surge.config.Input;
 import io.surge.config.SurgeConfig;
 import io.surge.embedded.EmbeddedKafka;
 import io.surge.embedded.EmbeddedRegistry;
+import io.surge.ingest.Input;
 import io.surge.io.TlsStores;
 import io.surge.io.kafka.TopicSetup;
 import io.surge.io.registry.SchemaRegistryClient;
@@ -168,7 +168,7 @@ public final class SurgeStack implements AutoCloseable {
 
     /** Creates the topics and registers the input schemas; returns the schema id of each input topic. */
     private static Map<String, Integer> prepare(SurgeConfig config) throws Exception {
-        TopicSetup.ensureTopics(config);
+        TopicSetup.ensureTopics(config.kafkaJob());
         SchemaRegistryClient client = new SchemaRegistryClient(config.registry());
         return Map.of(
                 config.topics().rideRequests(),

@@ -75,9 +75,10 @@ public final class UninterruptedRun {
      */
     private static List<String> alerts(SurgeConfig config, Path rules, long lateBefore) throws Exception {
         InputValidation validation = InputValidation.of(config.input(), Clock.system());
-        List<Ingested> onTime = TopicSnapshot.read(config, config.topics().inputTopics(), validation).stream()
-                .filter(input -> input.isAccepted() && input.event().eventTime() >= lateBefore)
-                .toList();
+        List<Ingested> onTime =
+                TopicSnapshot.read(config.kafkaJob(), config.topics().inputTopics(), validation).stream()
+                        .filter(input -> input.isAccepted() && input.event().eventTime() >= lateBefore)
+                        .toList();
         return Backtest.alerts(onTime, config, List.of(RuleSetVersion.fromDirectory(rules))).stream()
                 .map(alert -> compared(
                         alert.status().name(),

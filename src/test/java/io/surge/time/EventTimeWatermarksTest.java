@@ -4,7 +4,6 @@ import static io.surge.testing.Events.at;
 import static io.surge.testing.Events.ride;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.surge.config.WatermarkSettings;
 import io.surge.event.Ingested;
 import io.surge.event.Reason;
 import io.surge.testing.Events;

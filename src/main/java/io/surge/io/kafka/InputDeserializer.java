@@ -1,11 +1,11 @@
 package io.surge.io.kafka;
 
-import io.surge.config.Input;
-import io.surge.config.Topics;
 import io.surge.event.Ingested;
 import io.surge.event.Reason;
 import io.surge.event.RecordOrigin;
+import io.surge.ingest.Input;
 import io.surge.ingest.InputValidation;
+import io.surge.io.Topics;
 import io.surge.io.registry.RegistryException;
 import io.surge.io.registry.RegistrySettings;
 import io.surge.io.registry.SchemaRegistryClient;

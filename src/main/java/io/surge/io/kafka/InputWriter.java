@@ -1,8 +1,7 @@
 package io.surge.io.kafka;
 
-import io.surge.config.Input;
-import io.surge.config.SurgeConfig;
-import io.surge.config.Topics;
+import io.surge.ingest.Input;
+import io.surge.io.Topics;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.io.serde.AvroEncoder;
 import java.time.Duration;
@@ -26,17 +25,17 @@ public final class InputWriter implements AutoCloseable {
     private final Map<Input, AvroEncoder<SpecificRecord>> encoders = new EnumMap<>(Input.class);
     private final AtomicLong sent = new AtomicLong();
 
-    public InputWriter(SurgeConfig config) {
-        this(config, Duration.ofMillis(20));
+    public InputWriter(KafkaJob job) {
+        this(job, Duration.ofMillis(20));
     }
 
     /**
      * @param linger how long the producer may hold records to batch them: zero sends each as it comes, as a phone app
      *     does
      */
-    public InputWriter(SurgeConfig config, Duration linger) {
-        this.topics = config.topics();
-        SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
+    public InputWriter(KafkaJob job, Duration linger) {
+        this.topics = job.topics();
+        SchemaRegistryClient registry = new SchemaRegistryClient(job.registry());
         for (Input input : Input.values()) {
             encoders.put(
                     input,
@@ -44,7 +43,7 @@ public final class InputWriter implements AutoCloseable {
                             registry.register(Topics.valueSubject(topics.input(input)), input.schema()),
                             input.schema()));
         }
-        this.producer = new KafkaProducer<>(config.kafka()
+        this.producer = new KafkaProducer<>(job.kafka()
                 .clientProperties(Map.of(
                         ProducerConfig.LINGER_MS_CONFIG,
                         Long.toString(linger.toMillis()),

@@ -1,6 +1,5 @@
 package io.surge.io.kafka;
 
-import io.surge.config.SurgeConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +25,13 @@ public record KafkaCluster(String id, boolean groupHasOffsets, Optional<Duration
 
     private static final int TIMEOUT_SECONDS = 30;
 
-    public static KafkaCluster inspect(SurgeConfig config) {
-        try (Admin admin = Admin.create(config.kafka()
+    public static KafkaCluster inspect(KafkaJob job) {
+        try (Admin admin = Admin.create(job.kafka()
                 .clientProperties(Map.of(
                         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT_SECONDS * 1000))))) {
             DescribeClusterResult cluster = admin.describeCluster();
             String id = cluster.clusterId().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            boolean offsets = !admin.listConsumerGroupOffsets(config.jobName())
+            boolean offsets = !admin.listConsumerGroupOffsets(job.name())
                     .partitionsToOffsetAndMetadata()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .isEmpty();
@@ -41,8 +40,8 @@ public record KafkaCluster(String id, boolean groupHasOffsets, Optional<Duration
             return new KafkaCluster(id, offsets, transactionMaxTimeout(admin, broker));
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaSetupException(
-                    "cannot reach Kafka at " + config.bootstrapServers() + ": " + e.getMessage() + "; "
-                            + KafkaSetupException.fix(config.kafka(), e),
+                    "cannot reach Kafka at " + job.bootstrapServers() + ": " + e.getMessage() + "; "
+                            + KafkaSetupException.fix(job.kafka(), e),
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -51,10 +50,10 @@ public record KafkaCluster(String id, boolean groupHasOffsets, Optional<Duration
     }
 
     /** Refuses a transaction timeout the brokers would refuse anyway, at the first checkpoint rather than now. */
-    public void checkTransactionTimeout(SurgeConfig config) {
-        Duration asked = config.checkpointing().transactionTimeout();
+    public void checkTransactionTimeout(KafkaJob job) {
+        Duration asked = job.transactionTimeout();
         transactionMaxTimeout
-                .filter(max -> config.output().exactlyOnce() && asked.compareTo(max) > 0)
+                .filter(max -> job.output().exactlyOnce() && asked.compareTo(max) > 0)
                 .ifPresent(max -> {
                     throw new KafkaSetupException(
                             "kafka.transaction-timeout (" + asked.toMillis() + " ms) is above the"

@@ -1,7 +1,6 @@
 package io.surge.io.kafka;
 
 import io.surge.alerts.ZoneAlert;
-import io.surge.config.SurgeConfig;
 import io.surge.event.DivertedRecord;
 import io.surge.event.Ingested;
 import io.surge.ingest.InputValidation;
@@ -64,57 +63,51 @@ public final class KafkaEndpoints {
     private KafkaEndpoints() {}
 
     /** Both input topics in one source, so watermarks are tracked per partition across them. */
-    public static KafkaSource<Ingested> inputs(SurgeConfig config, InputValidation validation) {
+    public static KafkaSource<Ingested> inputs(KafkaJob job, InputValidation validation) {
         KafkaSourceBuilder<Ingested> builder = KafkaSource.<Ingested>builder()
-                .setProperties(properties(config))
-                .setTopics(config.topics().inputTopics())
-                .setGroupId(config.jobName())
-                .setClientIdPrefix(config.jobName() + "-inputs")
+                .setProperties(properties(job))
+                .setTopics(job.topics().inputTopics())
+                .setGroupId(job.name())
+                .setClientIdPrefix(job.name() + "-inputs")
                 .setStartingOffsets(new StartingOffsets())
-                .setDeserializer(new InputDeserializer(config.registry(), config.topics(), validation))
+                .setDeserializer(new InputDeserializer(job.registry(), job.topics(), validation))
                 // inputs written by transactional producers count only once committed
                 .setProperty("isolation.level", "read_committed")
                 .setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(INPUT_FETCH_BYTES));
-        if (config.input().bounded()) {
+        if (job.boundedInput()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
     }
 
     /** The output schemas of the configured registry, registered or looked up as configured. */
-    public static OutputSchemas outputSchemas(SurgeConfig config) {
+    public static OutputSchemas outputSchemas(KafkaJob job) {
         return new OutputSchemas(
-                new SchemaRegistryClient(config.registry()), config.output().autoRegisterSchemas());
+                new SchemaRegistryClient(job.registry()), job.output().autoRegisterSchemas());
     }
 
     /** The multipliers topic, in the wire format under {@code schemaId}. */
-    public static KafkaSink<ZoneSurge> multipliers(SurgeConfig config, int schemaId) {
-        return sink(
-                config,
-                MULTIPLIERS,
-                OutputSerializers.multipliers(config.topics().multipliers(), schemaId));
+    public static KafkaSink<ZoneSurge> multipliers(KafkaJob job, int schemaId) {
+        return sink(job, MULTIPLIERS, OutputSerializers.multipliers(job.topics().multipliers(), schemaId));
     }
 
     /** The alerts topic, in the wire format under {@code schemaId}. */
-    public static KafkaSink<ZoneAlert> alerts(SurgeConfig config, int schemaId) {
-        return sink(config, ALERTS, OutputSerializers.alerts(config.topics().alerts(), schemaId));
+    public static KafkaSink<ZoneAlert> alerts(KafkaJob job, int schemaId) {
+        return sink(job, ALERTS, OutputSerializers.alerts(job.topics().alerts(), schemaId));
     }
 
     /** The late input records, as they were consumed. */
-    public static KafkaSink<DivertedRecord> lateEvents(SurgeConfig config) {
-        return diverted(config, LATE_EVENTS, config.topics().lateEvents());
+    public static KafkaSink<DivertedRecord> lateEvents(KafkaJob job) {
+        return diverted(job, LATE_EVENTS, job.topics().lateEvents());
     }
 
     /** The input records that could not be used, as they were consumed, with the reason. */
-    public static KafkaSink<DivertedRecord> deadLetters(SurgeConfig config) {
-        return diverted(config, DEAD_LETTERS, config.topics().deadLetters());
+    public static KafkaSink<DivertedRecord> deadLetters(KafkaJob job) {
+        return diverted(job, DEAD_LETTERS, job.topics().deadLetters());
     }
 
-    private static KafkaSink<DivertedRecord> diverted(SurgeConfig config, String name, String topic) {
-        return sink(
-                config,
-                name,
-                new DivertedRecordSerializer(topic, config.output().divertedMaxBytes()));
+    private static KafkaSink<DivertedRecord> diverted(KafkaJob job, String name, String topic) {
+        return sink(job, name, new DivertedRecordSerializer(topic, job.output().divertedMaxBytes()));
     }
 
     /**
@@ -122,8 +115,8 @@ public final class KafkaEndpoints {
      * {@code <job.name>-<sink>-<process>-<subtask>-<n>}. Another job's name may begin with this one's, so the sink's
      * name and the numbers must match too.
      */
-    public static Optional<String> processOf(SurgeConfig config, String transactionalId) {
-        Matcher id = Pattern.compile(Pattern.quote(config.jobName()) + "-(?:"
+    public static Optional<String> processOf(KafkaJob job, String transactionalId) {
+        Matcher id = Pattern.compile(Pattern.quote(job.name()) + "-(?:"
                         + SINKS.stream().map(Pattern::quote).collect(Collectors.joining("|"))
                         + ")-([0-9a-f]{8})-\\d+-\\d+")
                 .matcher(transactionalId);
@@ -135,8 +128,8 @@ public final class KafkaEndpoints {
         return PROCESS;
     }
 
-    static String transactionalIdPrefix(SurgeConfig config, String sink) {
-        return config.jobName() + "-" + sink + "-" + PROCESS;
+    static String transactionalIdPrefix(KafkaJob job, String sink) {
+        return job.name() + "-" + sink + "-" + PROCESS;
     }
 
     /**
@@ -144,30 +137,27 @@ public final class KafkaEndpoints {
      *
      * @param name distinguishes this sink's transactional ids from the job's other sinks
      */
-    private static <T> KafkaSink<T> sink(
-            SurgeConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
-        KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
-                .setKafkaProducerConfig(properties(config))
-                .setRecordSerializer(serializer);
-        if (!config.output().exactlyOnce()) {
+    private static <T> KafkaSink<T> sink(KafkaJob job, String name, KafkaRecordSerializationSchema<T> serializer) {
+        KafkaSinkBuilder<T> builder =
+                KafkaSink.<T>builder().setKafkaProducerConfig(properties(job)).setRecordSerializer(serializer);
+        if (!job.output().exactlyOnce()) {
             return builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
         }
         return builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix(config, name))
+                .setTransactionalIdPrefix(transactionalIdPrefix(job, name))
                 // reuses a bounded pool of transactional ids instead of a new one per checkpoint
                 .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
                 // checked against the checkpoints at configuration (Checkpointing); the connector's default (1 h) is
                 // above a default broker's transaction.max.timeout.ms
                 .setProperty(
                         "transaction.timeout.ms",
-                        String.valueOf(
-                                config.checkpointing().transactionTimeout().toMillis()))
+                        String.valueOf(job.transactionTimeout().toMillis()))
                 .build();
     }
 
-    static Properties properties(SurgeConfig config) {
+    static Properties properties(KafkaJob job) {
         Properties properties = new Properties();
-        properties.putAll(config.kafka().clientProperties());
+        properties.putAll(job.kafka().clientProperties());
         return properties;
     }
 }

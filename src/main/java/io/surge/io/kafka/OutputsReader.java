@@ -2,7 +2,6 @@ package io.surge.io.kafka;
 
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
-import io.surge.config.SurgeConfig;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
@@ -19,17 +18,16 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 public final class OutputsReader implements AutoCloseable {
 
-    private final SurgeConfig config;
+    private final KafkaJob job;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final TopicDecoders decoders;
 
     /** @param groupId the consumer group, e.g. "surge-dashboard"; it commits nothing */
-    public OutputsReader(SurgeConfig config, String groupId) {
-        this.config = config;
-        this.decoders = new TopicDecoders(config.topics(), new SchemaRegistryClient(config.registry())::schemaById);
-        this.consumer = KafkaReaders.create(config.kafka(), groupId, KafkaReaders.Isolation.COMMITTED, true);
-        consumer.subscribe(
-                List.of(config.topics().multipliers(), config.topics().alerts()));
+    public OutputsReader(KafkaJob job, String groupId) {
+        this.job = job;
+        this.decoders = new TopicDecoders(job.topics(), new SchemaRegistryClient(job.registry())::schemaById);
+        this.consumer = KafkaReaders.create(job.kafka(), groupId, KafkaReaders.Isolation.COMMITTED, true);
+        consumer.subscribe(List.of(job.topics().multipliers(), job.topics().alerts()));
     }
 
     /**

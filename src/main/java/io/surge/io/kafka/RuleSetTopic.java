@@ -2,7 +2,6 @@ package io.surge.io.kafka;
 
 import io.surge.alerts.RuleSetVersion;
 import io.surge.avro.RuleSet;
-import io.surge.config.SurgeConfig;
 import io.surge.event.Reason;
 import io.surge.io.registry.RegistryException;
 import io.surge.io.registry.RegistrySettings;
@@ -55,16 +54,16 @@ public final class RuleSetTopic {
      * The running job's input of versions: the whole topic, then every version deployed while it runs; with bounded
      * input ({@code input.bounded}), what is there at start, so that the job ends with its inputs.
      */
-    public static KafkaSource<RuleSetVersion> source(SurgeConfig config) {
+    public static KafkaSource<RuleSetVersion> source(KafkaJob job) {
         KafkaSourceBuilder<RuleSetVersion> builder = KafkaSource.<RuleSetVersion>builder()
-                .setProperties(KafkaEndpoints.properties(config))
-                .setTopics(config.topics().ruleSets())
-                .setGroupId(config.jobName() + "-rules")
-                .setClientIdPrefix(config.jobName() + "-rules")
+                .setProperties(KafkaEndpoints.properties(job))
+                .setTopics(job.topics().ruleSets())
+                .setGroupId(job.name() + "-rules")
+                .setClientIdPrefix(job.name() + "-rules")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setProperty("commit.offsets.on.checkpoint", "false")
-                .setDeserializer(new Deserializer(config.registry()));
-        if (config.input().bounded()) {
+                .setDeserializer(new Deserializer(job.registry()));
+        if (job.boundedInput()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
@@ -76,13 +75,13 @@ public final class RuleSetTopic {
      * @throws RegistryException when the registry cannot be reached for {@code registry.retry-for}: the job's start
      *     and the tools stop with the reason instead of waiting, or of leaving versions out
      */
-    public static List<RuleSetVersion> readAll(SurgeConfig config) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
+    public static List<RuleSetVersion> readAll(KafkaJob job) {
+        SchemaRegistryClient registry = new SchemaRegistryClient(job.registry());
         AvroDecoder<RuleSet> decoder = new AvroDecoder<>(registry::schemaById, RuleSet.getClassSchema());
         List<RuleSetVersion> versions = new ArrayList<>();
         TopicSnapshot.forEachCommitted(
-                config,
-                List.of(config.topics().ruleSets()),
+                job,
+                List.of(job.topics().ruleSets()),
                 record -> decode(decoder, record).ifPresent(versions::add));
         versions.sort(Comparator.comparingLong(RuleSetVersion::version));
         return versions;
@@ -95,7 +94,7 @@ public final class RuleSetTopic {
      * @param version what to publish; its number is not read
      * @return the version as published
      */
-    public static RuleSetVersion publish(SurgeConfig config, RuleSetVersion version, Instant now) {
+    public static RuleSetVersion publish(KafkaJob job, RuleSetVersion version, Instant now) {
         RuleSet record = RuleSet.newBuilder()
                 .setVersion(0)
                 .setEffectiveFrom(Instant.ofEpochMilli(version.effectiveFrom()))
@@ -105,24 +104,23 @@ public final class RuleSetTopic {
                 .setKeyId(version.keyId())
                 .setSignature(version.signature())
                 .build();
-        int schemaId =
-                KafkaEndpoints.outputSchemas(config).prepare(config.topics().ruleSets(), RuleSet.getClassSchema());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config.kafka()
+        int schemaId = KafkaEndpoints.outputSchemas(job).prepare(job.topics().ruleSets(), RuleSet.getClassSchema());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(job.kafka()
                 .clientProperties(Map.of(
                         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
             // a key of its own: no later record, by compaction or by mistake, can take a version's place
             RecordMetadata written = producer.send(new ProducerRecord<>(
-                            config.topics().ruleSets(),
+                            job.topics().ruleSets(),
                             UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8),
                             new AvroEncoder<RuleSet>(schemaId, RuleSet.getClassSchema()).encode(record)))
                     .get(30, TimeUnit.SECONDS);
             return version(record, written.offset());
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaSetupException(
-                    "cannot publish a rule set version to " + config.topics().ruleSets()
-                            + " on " + config.bootstrapServers() + ": " + e.getMessage() + "; "
-                            + KafkaSetupException.fix(config.kafka(), e),
+                    "cannot publish a rule set version to " + job.topics().ruleSets()
+                            + " on " + job.bootstrapServers() + ": " + e.getMessage() + "; "
+                            + KafkaSetupException.fix(job.kafka(), e),
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

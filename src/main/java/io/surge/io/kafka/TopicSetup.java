@@ -1,7 +1,6 @@
 package io.surge.io.kafka;
 
-import io.surge.config.SurgeConfig;
-import io.surge.config.Topics;
+import io.surge.io.Topics;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -30,18 +29,18 @@ public final class TopicSetup {
 
     private TopicSetup() {}
 
-    public static void ensureTopics(SurgeConfig config) {
-        ensureTopics(config, config.topics().all());
+    public static void ensureTopics(KafkaJob job) {
+        ensureTopics(job, job.topics().all());
     }
 
     /**
      * Creates those of {@code names} that do not exist yet: a tool that uses one topic needs no rights on the others
      * (on a broker with ACLs, a user sees only the topics it may describe).
      */
-    public static void ensureTopics(SurgeConfig config, Collection<String> names) {
-        Topics topics = config.topics();
+    public static void ensureTopics(KafkaJob job, Collection<String> names) {
+        Topics topics = job.topics();
         try (Admin admin = Admin.create(
-                config.kafka().clientProperties(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000")))) {
+                job.kafka().clientProperties(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000")))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = names.stream()
                     .filter(topic -> !existing.contains(topic))
@@ -70,8 +69,8 @@ public final class TopicSetup {
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaSetupException(
-                    "cannot create surge's topics on Kafka at " + config.bootstrapServers() + ": " + e.getMessage()
-                            + "; " + KafkaSetupException.fix(config.kafka(), e),
+                    "cannot create surge's topics on Kafka at " + job.bootstrapServers() + ": " + e.getMessage() + "; "
+                            + KafkaSetupException.fix(job.kafka(), e),
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,5 @@
 package io.surge.io.kafka;
 
-import io.surge.config.SurgeConfig;
 import io.surge.event.Ingested;
 import io.surge.ingest.InputValidation;
 import java.time.Duration;
@@ -22,8 +21,8 @@ public final class TopicSnapshot {
 
     private TopicSnapshot() {}
 
-    public static List<Ingested> read(SurgeConfig config, List<String> topics, InputValidation validation) {
-        InputDeserializer deserializer = new InputDeserializer(config.registry(), config.topics(), validation);
+    public static List<Ingested> read(KafkaJob job, List<String> topics, InputValidation validation) {
+        InputDeserializer deserializer = new InputDeserializer(job.registry(), job.topics(), validation);
         deserializer.open(null);
         List<Ingested> ingested = new ArrayList<>();
         Collector<Ingested> collector = new Collector<>() {
@@ -35,7 +34,7 @@ public final class TopicSnapshot {
             @Override
             public void close() {}
         };
-        forEachCommitted(config, topics, record -> deserializer.deserialize(record, collector));
+        forEachCommitted(job, topics, record -> deserializer.deserialize(record, collector));
         return ingested;
     }
 
@@ -45,9 +44,9 @@ public final class TopicSnapshot {
      * @return how many records were handed over
      */
     public static long forEachCommitted(
-            SurgeConfig config, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+            KafkaJob job, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaReaders.create(
-                config.kafka(),
+                job.kafka(),
                 null,
                 KafkaReaders.Isolation.COMMITTED,
                 true,

@@ -1,6 +1,6 @@
 package io.surge.io.registry;
 
-import io.surge.config.Topics;
+import io.surge.io.Topics;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.avro.Schema;

@@ -2,8 +2,8 @@ package io.surge.io.serde;
 
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
-import io.surge.config.Input;
-import io.surge.config.Topics;
+import io.surge.ingest.Input;
+import io.surge.io.Topics;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.Schema;

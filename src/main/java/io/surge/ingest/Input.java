@@ -1,10 +1,9 @@
-package io.surge.config;
+package io.surge.ingest;
 
 import io.surge.avro.DriverStatus;
 import io.surge.avro.RideRequest;
 import io.surge.event.Ingested;
 import io.surge.event.RecordOrigin;
-import io.surge.ingest.InputValidation;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
@@ -13,21 +12,19 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Every input surge reads, in one table: the option naming its topic, the Avro record it carries (whose schema is the
+ * Every input surge reads, in one table: the Avro record it carries (whose schema is the
  * contract in {@code schemas/}), its name in recorded traffic, how a decoded record becomes a zone event or a dead
  * letter, and the key a producer gives it. Every reader and writer of the inputs goes through this table, so adding an
- * input is an entry here and its topic option, its schema, and what the windows make of its
+ * input is an entry here, its topic option ({@link io.surge.config.SurgeOption#topicOf}), its schema, and what the windows make of its
  * {@link io.surge.event.ZoneEvent.Kind}.
  */
 public enum Input {
     RIDE_REQUESTS(
-            SurgeOption.TOPIC_RIDE_REQUESTS,
             RideRequest.getClassSchema(),
             "ride_request",
             (validation, record, origin) -> validation.rideRequest((RideRequest) record, origin),
             record -> ((RideRequest) record).getRequestId()),
     DRIVER_STATUS(
-            SurgeOption.TOPIC_DRIVER_STATUS,
             DriverStatus.getClassSchema(),
             "driver_status",
             (validation, record, origin) -> validation.driverStatus((DriverStatus) record, origin),
@@ -40,28 +37,16 @@ public enum Input {
         Ingested apply(InputValidation validation, SpecificRecord record, RecordOrigin origin);
     }
 
-    private final SurgeOption topicOption;
     private final Schema schema;
     private final String recordedName;
     private final Validation validation;
     private final Function<SpecificRecord, String> key;
 
-    Input(
-            SurgeOption topicOption,
-            Schema schema,
-            String recordedName,
-            Validation validation,
-            Function<SpecificRecord, String> key) {
-        this.topicOption = topicOption;
+    Input(Schema schema, String recordedName, Validation validation, Function<SpecificRecord, String> key) {
         this.schema = schema;
         this.recordedName = recordedName;
         this.validation = validation;
         this.key = key;
-    }
-
-    /** The option that names the input's topic. */
-    public SurgeOption topicOption() {
-        return topicOption;
     }
 
     /** Surge's own schema of the input: what producers register and what it reads their records into. */

@@ -1,8 +1,4 @@
-package io.surge.config;
-
-import io.surge.zone.GridZones;
-import io.surge.zone.H3Zones;
-import io.surge.zone.ZoneResolver;
+package io.surge.zone;
 
 /** How points map to zones. */
 public enum ZoneScheme {

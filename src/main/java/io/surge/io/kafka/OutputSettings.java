@@ -1,4 +1,4 @@
-package io.surge.config;
+package io.surge.io.kafka;
 
 import java.io.Serializable;
 

@@ -1,4 +1,4 @@
-package io.surge.config;
+package io.surge.time;
 
 import java.io.Serializable;
 import java.time.Duration;

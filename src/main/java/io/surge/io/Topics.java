@@ -1,5 +1,6 @@
-package io.surge.config;
+package io.surge.io;
 
+import io.surge.ingest.Input;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,7 +1,8 @@
-package io.surge.config;
+package io.surge.ingest;
 
 import io.surge.zone.Area;
 import io.surge.zone.ZoneResolver;
+import io.surge.zone.ZoneScheme;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
