@@ -3,7 +3,7 @@
 //
 // Reads surge-multipliers and surge-alerts read_committed: surge writes both exactly once, in transactions, and a
 // read_uncommitted consumer would also see the records of aborted ones. @confluentinc/kafka-javascript is librdkafka
-// underneath, whose read_committed filters every aborted transaction; kafkajs's does not (see the README). Values are
+// underneath, whose read_committed filters every aborted transaction; kafkajs's does not (see docs/topics.md). Values are
 // in Confluent's wire format; @confluentinc/schemaregistry's AvroDeserializer fetches each writer schema once by its
 // id and decodes with it, so a record written before a field was added lacks that field, read here as the default
 // the schema gives it.

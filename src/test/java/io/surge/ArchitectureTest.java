@@ -9,7 +9,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The layering the README states, checked on the compiled classes: the job gets nothing from the tools built around
+ * The layering the README's Layout states, checked on the compiled classes: the job gets nothing from the tools built around
  * it, no two packages need each other, and Flink's internals are touched only where surge replaces a part of Flink.
  */
 @AnalyzeClasses(packages = "io.surge", importOptions = ImportOption.DoNotIncludeTests.class)

@@ -46,7 +46,8 @@ class BrokerRestartITCase {
             throws Exception {
         // The test's event time runs 40 times faster than the wall clock, so partitions resuming a few hundred ms
         // apart after the restart are seconds apart in event time; an idleness above the restart's duration keeps
-        // every partition holding the watermark until it resumes, as the README recommends for riding out outages.
+        // every partition holding the watermark until it resumes, as docs/guarantees.md recommends for riding out
+        // outages.
         try (SurgeStack stack = SurgeStack.start(
                 Map.of("job.name", "broker-restart", "checkpoint.interval", "1s", "watermark.idleness", "1min"))) {
             SurgeConfig config = stack.config();

@@ -50,7 +50,7 @@ final class BacktestCommand implements Callable<Integer> {
             names = "--input",
             paramLabel = "FILE|TOPIC[,TOPIC]",
             required = true,
-            description = "Recorded inputs: a file of one JSON record per line (see README, Alert rules), or input"
+            description = "Recorded inputs: a file of one JSON record per line (see docs/rules.md), or input"
                     + " topics, read from the beginning to their current end.")
     String input;
 

@@ -51,13 +51,14 @@ public final class CapsFile {
                     + "); check pricing.caps-file and that this user may read it.");
         } catch (YAMLException e) {
             throw new ConfigException(file + ": not valid YAML: "
-                    + e.getMessage().lines().findFirst().orElse("") + "; see the README's caps file example.");
+                    + e.getMessage().lines().findFirst().orElse("")
+                    + "; see the caps file example in docs/semantics.md.");
         }
         if (!(root instanceof Map<?, ?> top)
                 || !top.keySet().equals(Set.of("caps"))
                 || !(top.get("caps") instanceof List<?> entries)) {
-            throw new ConfigException(file + ": expected one key, caps, holding a list of caps; see the README's"
-                    + " caps file example.");
+            throw new ConfigException(file + ": expected one key, caps, holding a list of caps; see the caps file"
+                    + " example in docs/semantics.md.");
         }
         List<AreaCap> caps = new ArrayList<>();
         Set<String> names = new HashSet<>();

@@ -127,7 +127,7 @@ public enum SurgeOption {
             "pricing.caps-file",
             "",
             "A YAML file of caps by area and time span (an emergency cap, a regulated market), each lowering the"
-                    + " published multiplier of its zones while in force; see the README. Empty for none."),
+                    + " published multiplier of its zones while in force; see docs/semantics.md. Empty for none."),
     OUT_OF_ORDERNESS(
             "watermark.out-of-orderness",
             "5s",

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ACLs the README gives for the rules topic, on a broker with Kafka's authorizer and SASL/SCRAM users: the job's
+ * The ACLs docs/rules.md gives for the rules topic, on a broker with Kafka's authorizer and SASL/SCRAM users: the job's
  * user reads the deployed versions but cannot publish one, and a deployer's user can.
  */
 class RuleTopicAclsITCase {

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Published prices recomputed the plain way from counted results, independently of the job, as the README states
+ * Published prices recomputed the plain way from counted results, independently of the job, as docs/semantics.md states
  * them: window by window in time order, each zone's demand and supply pooled with its neighbours', shrunk by the
  * pseudo-count, moved from the zone's price one slide earlier by at most a step unless within the deadband, at most
  * what the demand supports with no driver, capped.
@@ -29,7 +29,7 @@ public record PriceOracle(
         Map<String, Double> caps,
         String policyVersion) {
 
-    /** The README's default policy, for the default windows sliding every 5 s. */
+    /** The default policy of docs/semantics.md, for the default windows sliding every 5 s. */
     public static PriceOracle defaults() {
         return new PriceOracle(
                 5_000,

@@ -93,7 +93,7 @@ public final class WireRecords {
                 pricing);
     }
 
-    /** The adjustments as the job keeps them: bits in the order the README lists the steps. */
+    /** The adjustments as the job keeps them: bits in the order docs/semantics.md lists the steps. */
     private static int adjustedBy(List<String> adjustments) {
         List<String> steps = List.of("evidence", "smoothing", "cap");
         int bits = 0;

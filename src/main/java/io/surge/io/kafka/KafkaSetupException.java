@@ -24,7 +24,7 @@ public final class KafkaSetupException extends RuntimeException {
         }
         if (failure.getCause() instanceof AuthorizationException) {
             return (kafka.username() == null ? "this client" : "user '" + kafka.username() + "'") + " is not allowed"
-                    + " this on the broker: grant it the ACLs the README lists (\"Who may change the rules\" for the"
+                    + " this on the broker: grant it the ACLs docs/rules.md lists (\"Who may change the rules\" for the"
                     + " rules topic)";
         }
         if (!kafka.authenticates()) {
