@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.surge.config.SurgeConfig;
 import io.surge.embedded.StandaloneFlinkCluster;
 import io.surge.testing.ClosedWorkload;
-import io.surge.testing.FlinkRest;
+import io.surge.testing.FlinkJobs;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.SurgeResults;
 import io.surge.testing.SurgeStack;
@@ -67,7 +67,7 @@ class FlinkClusterIT {
     private void runKillAndRescale(SurgeStack stack, StandaloneFlinkCluster cluster, Path checkpoints)
             throws Exception {
         SurgeConfig config = stack.config();
-        FlinkRest flink = new FlinkRest(cluster.restUrl());
+        FlinkJobs flink = new FlinkJobs(cluster.restUrl());
         String jar = flink.uploadJar(JOB_JAR);
         List<String> arguments = List.of(
                 "--bootstrap",
@@ -149,12 +149,12 @@ class FlinkClusterIT {
         }
     }
 
-    private static void awaitAllRunning(FlinkRest flink, String job) throws Exception {
+    private static void awaitAllRunning(FlinkJobs flink, String job) throws Exception {
         await(flink, job, () -> flink.allRunning(job), "job " + job + " to run");
     }
 
     /** Waits for {@code condition}; when it does not come, says what state the job is in. */
-    private static void await(FlinkRest flink, String job, Waiting.Condition condition, String what) throws Exception {
+    private static void await(FlinkJobs flink, String job, Waiting.Condition condition, String what) throws Exception {
         try {
             Waiting.until(condition, PATIENCE, what);
         } catch (TimeoutException e) {

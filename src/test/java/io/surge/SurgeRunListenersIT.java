@@ -2,7 +2,7 @@ package io.surge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.surge.testing.FlinkRest;
+import io.surge.testing.FlinkJobs;
 import io.surge.testing.Listeners;
 import io.surge.testing.RawHttp;
 import io.surge.testing.SurgeProcess;
@@ -42,7 +42,7 @@ class SurgeRunListenersIT {
     private SurgeProcess run;
     private URI ui;
     private URI metrics;
-    private FlinkRest flink;
+    private FlinkJobs flink;
     private String job;
 
     @BeforeAll
@@ -66,7 +66,7 @@ class SurgeRunListenersIT {
                         "0"));
         ui = URI.create(after("Flink web UI: ", run.awaitLine("Flink web UI: ", PATIENCE)));
         metrics = URI.create(after("metrics: ", run.awaitLine("metrics: ", PATIENCE)));
-        flink = new FlinkRest(ui.toString());
+        flink = new FlinkJobs(ui.toString());
         job = flink.awaitRunningJob(PATIENCE);
     }
 

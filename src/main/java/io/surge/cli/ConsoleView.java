@@ -1,18 +1,15 @@
 package io.surge.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.surge.alerts.OpenEpisodes;
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.OutputSerializers;
 import io.surge.io.kafka.OutputsReader;
+import io.surge.monitoring.FlinkRest;
+import io.surge.monitoring.FlinkRestException;
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,16 +27,15 @@ import java.util.function.LongSupplier;
  */
 final class ConsoleView implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLEAR = "\033[H\033[2J";
 
     private final PrintWriter out;
-    private final String jobUrl;
+    private final FlinkRest flink;
+    private final String jobId;
     private final String dashboardUrl;
     private final Path log;
     private final LongSupplier eventsSent;
     private final OutputsReader outputs;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     private final Map<String, SurgeMultiplier> latestByZone = new HashMap<>();
     private final Deque<SurgeAlert> latestAlerts = new ArrayDeque<>();
@@ -50,16 +46,22 @@ final class ConsoleView implements AutoCloseable {
     private long alertsSeen;
     private long lastWindowEnd;
 
-    /** @param log where the demo's log goes, named at the bottom of the screen */
+    /**
+     * @param flinkUrl the web UI of the Flink that runs the job
+     * @param log where the demo's log goes, named at the bottom of the screen
+     */
     ConsoleView(
             SurgeConfig config,
             PrintWriter out,
-            String jobUrl,
+            String flinkUrl,
+            String jobId,
             String dashboardUrl,
             Path log,
             LongSupplier eventsSent) {
         this.out = out;
-        this.jobUrl = jobUrl;
+        // the console redraws every second: a slow answer shows as unknown rather than holding it up
+        this.flink = new FlinkRest(flinkUrl, Duration.ofSeconds(1));
+        this.jobId = jobId;
         this.dashboardUrl = dashboardUrl;
         this.log = log;
         this.eventsSent = eventsSent;
@@ -179,19 +181,20 @@ final class ConsoleView implements AutoCloseable {
 
     private String checkpoint() {
         try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(jobUrl + "/checkpoints"))
-                            .timeout(Duration.ofSeconds(1))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode completed = JSON.readTree(response.body()).path("latest").path("completed");
-            if (completed.isMissingNode() || completed.isNull()) {
-                return "none yet";
-            }
-            long ackAt = completed.path("latest_ack_timestamp").asLong();
-            return String.format(
-                    "#%d, %.1f s ago", completed.path("id").asLong(), (System.currentTimeMillis() - ackAt) / 1000.0);
-        } catch (Exception e) {
+            return flink.latestCheckpoint(jobId)
+                    .map(completed -> String.format(
+                            "#%d, %.1f s ago",
+                            completed.path("id").asLong(),
+                            (System.currentTimeMillis()
+                                            - completed
+                                                    .path("latest_ack_timestamp")
+                                                    .asLong())
+                                    / 1000.0))
+                    .orElse("none yet");
+        } catch (IOException | FlinkRestException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return "unknown";
         }
     }

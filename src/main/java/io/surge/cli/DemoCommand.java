@@ -98,7 +98,8 @@ final class DemoCommand implements Callable<Integer> {
                         ConsoleView console = new ConsoleView(
                                 surge,
                                 out,
-                                webUi.url(ui) + "/jobs/" + job.getJobID(),
+                                webUi.url(ui),
+                                job.getJobID().toString(),
                                 dashboard.url(),
                                 log,
                                 traffic::sent)) {

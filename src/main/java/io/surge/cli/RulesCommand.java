@@ -9,6 +9,7 @@ import io.surge.alerts.TrustedKeys;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.RuleSetTopic;
 import io.surge.io.kafka.TopicSetup;
+import io.surge.monitoring.FlinkRest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;

@@ -5,6 +5,7 @@ import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.DivertedRecordSerializer;
 import io.surge.io.kafka.KafkaReaders;
 import io.surge.io.kafka.KafkaSetupException;
+import io.surge.monitoring.FlinkRest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -124,12 +125,12 @@ final class StatusCommand implements Callable<Integer> {
             problems.add("the job is " + state);
             return;
         }
-        JsonNode completed =
-                rest.get("/jobs/" + id + "/checkpoints").path("latest").path("completed");
-        if (completed.isMissingNode() || completed.isNull()) {
+        Optional<JsonNode> latest = rest.latestCheckpoint(id);
+        if (latest.isEmpty()) {
             out.println("checkpoint     none completed yet");
             problems.add("no checkpoint completed yet: exactly-once results are not visible");
         } else {
+            JsonNode completed = latest.get();
             Duration age = Duration.between(
                     Instant.ofEpochMilli(completed.path("latest_ack_timestamp").asLong()), now);
             out.printf(
@@ -283,7 +284,6 @@ final class StatusCommand implements Callable<Integer> {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** Flink's answer to a GET; an IOException when nothing answers there. */
     private static String duration(Duration duration) {
         long seconds = Math.max(0, duration.toSeconds());
         return seconds < 120 ? seconds + " s" : seconds < 7200 ? seconds / 60 + " min" : seconds / 3600 + " h";

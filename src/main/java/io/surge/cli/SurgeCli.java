@@ -5,6 +5,7 @@ import io.surge.config.ConfigException;
 import io.surge.config.ConfigLoader;
 import io.surge.io.kafka.KafkaSetupException;
 import io.surge.io.registry.RegistryException;
+import io.surge.monitoring.FlinkRestException;
 import io.surge.monitoring.JdkHttpServers;
 import io.surge.recovery.RecoveryException;
 import java.nio.file.Path;
@@ -52,7 +53,8 @@ public final class SurgeCli implements Runnable {
                     || e instanceof RuleException
                     || e instanceof RegistryException
                     || e instanceof KafkaSetupException
-                    || e instanceof RecoveryException) {
+                    || e instanceof RecoveryException
+                    || e instanceof FlinkRestException) {
                 cli.getErr().println("surge: " + e.getMessage());
                 return 2;
             }

@@ -1,14 +1,10 @@
 package io.surge.embedded;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.surge.monitoring.FlinkRest;
+import io.surge.monitoring.FlinkRestException;
 import io.surge.time.Waiting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,9 +65,6 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
 
     private final ChildProcess jobManager;
     private final Map<String, ChildProcess> taskManagers = new LinkedHashMap<>();
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final ObjectMapper json = new ObjectMapper();
     private int taskManagersStarted;
     private boolean closed;
 
@@ -187,20 +180,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
 
     private List<String> registeredTaskManagers() throws InterruptedException {
         try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(restUrl() + "/taskmanagers"))
-                            .timeout(Duration.ofSeconds(5))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return List.of();
-            }
-            List<String> ids = new ArrayList<>();
-            for (JsonNode taskManager : json.readTree(response.body()).path("taskmanagers")) {
-                ids.add(taskManager.path("id").asText());
-            }
-            return ids;
-        } catch (IOException e) {
+            return new FlinkRest(restUrl(), Duration.ofSeconds(5)).taskManagers();
+        } catch (IOException | FlinkRestException e) {
             return List.of(); // the REST endpoint is not up yet
         }
     }

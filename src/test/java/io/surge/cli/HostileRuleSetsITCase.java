@@ -10,6 +10,7 @@ import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.RuleSetTopic;
 import io.surge.io.registry.SchemaRegistryClient;
+import io.surge.monitoring.FlinkRest;
 import io.surge.testing.ClosedWorkload;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.SurgeOnMiniCluster;

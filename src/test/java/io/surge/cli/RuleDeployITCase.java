@@ -9,6 +9,7 @@ import io.surge.avro.SurgeAlert;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.RuleSetTopic;
+import io.surge.monitoring.FlinkRest;
 import io.surge.pricing.ZoneSurge;
 import io.surge.testing.ClosedWorkload;
 import io.surge.testing.KafkaClients;

@@ -1,4 +1,4 @@
-package io.surge.cli;
+package io.surge.monitoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,22 +8,38 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** The parts of Flink's REST API that surge's commands read; an unreachable Flink is an {@link IOException}. */
-final class FlinkRest {
+/**
+ * Flink's REST API, as surge's commands read it (jobs, checkpoints, watermarks, metrics, TaskManagers) and as tools
+ * drive a cluster through it. Nothing answering is an {@link IOException}; an answer that is not Flink's is a
+ * {@link FlinkRestException}.
+ */
+public final class FlinkRest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final String url;
 
-    /** @param url Flink's web UI address, as given with {@code --flink} */
-    FlinkRest(String url) {
-        this.url = url;
+    private final String url;
+    private final Duration readTimeout;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** @param url Flink's web UI address, such as {@code --flink} gives it */
+    public FlinkRest(String url) {
+        this(url, Duration.ofSeconds(10));
+    }
+
+    /** @param readTimeout how long a read waits for its answer */
+    public FlinkRest(String url, Duration readTimeout) {
+        this.url = url.replaceAll("/+$", "");
+        this.readTimeout = readTimeout;
     }
 
     /** The newest job of that name, in any state. */
-    Optional<JsonNode> newestJob(String name) throws IOException, InterruptedException {
+    public Optional<JsonNode> newestJob(String name) throws IOException, InterruptedException {
         JsonNode newest = null;
         for (JsonNode candidate : get("/jobs/overview").path("jobs")) {
             if (candidate.path("name").asText().equals(name)
@@ -36,8 +52,15 @@ final class FlinkRest {
         return Optional.ofNullable(newest);
     }
 
+    /** The job's latest completed checkpoint; empty before the first. */
+    public Optional<JsonNode> latestCheckpoint(String jobId) throws IOException, InterruptedException {
+        JsonNode completed =
+                get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+        return completed.isMissingNode() || completed.isNull() ? Optional.empty() : Optional.of(completed);
+    }
+
     /** The lowest watermark among the subtasks of the job's vertices whose name starts so; empty before the first. */
-    OptionalLong watermark(String jobId, String vertexNamePrefix) throws IOException, InterruptedException {
+    public OptionalLong watermark(String jobId, String vertexNamePrefix) throws IOException, InterruptedException {
         long watermark = Long.MAX_VALUE;
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
             if (vertex.path("name").asText().startsWith(vertexNamePrefix)) {
@@ -55,7 +78,7 @@ final class FlinkRest {
      * {@code name} (e.g. {@code surge.ruleSetVersion}), aggregated with {@code agg} ({@code min}, {@code max},
      * {@code sum}) over each vertex's subtasks, and with the same over the vertices; empty when none reports it.
      */
-    OptionalLong metric(String jobId, String vertexNamePrefix, String name, String agg)
+    public OptionalLong metric(String jobId, String vertexNamePrefix, String name, String agg)
             throws IOException, InterruptedException {
         OptionalLong result = OptionalLong.empty();
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
@@ -84,26 +107,40 @@ final class FlinkRest {
         return result;
     }
 
-    JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> answer;
+    /** The ids of the TaskManagers registered with the cluster. */
+    public List<String> taskManagers() throws IOException, InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode taskManager : get("/taskmanagers").path("taskmanagers")) {
+            ids.add(taskManager.path("id").asText());
+        }
+        return ids;
+    }
+
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        return send(request(path).GET(), readTimeout);
+    }
+
+    /** A request to {@code path} of the API, for {@link #send}. */
+    public HttpRequest.Builder request(String path) {
         try {
-            answer = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path))
-                                    .timeout(Duration.ofSeconds(10))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
+            return HttpRequest.newBuilder(URI.create(url + path));
         } catch (IllegalArgumentException e) {
-            throw new FlagException("--flink " + url + " is not a URL (" + e.getMessage() + ")");
+            throw new FlinkRestException(url + " is not a URL (" + e.getMessage() + "); check --flink");
         }
-        if (answer.statusCode() != 200) {
-            throw new FlagException("Flink's REST API at " + url + " answered " + answer.statusCode() + " to " + path
-                    + "; check --flink");
+    }
+
+    /** Sends the request; an answer other than 2xx, or one that is not JSON, is a {@link FlinkRestException}. */
+    public JsonNode send(HttpRequest.Builder request, Duration timeout) throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+        String path = answer.request().uri().getRawPath();
+        if (answer.statusCode() / 100 != 2) {
+            throw new FlinkRestException("Flink's REST API at " + url + " answered " + answer.statusCode() + " to "
+                    + answer.request().method() + " " + path + ": " + answer.body() + "; check --flink");
         }
         try {
-            return JSON.readTree(answer.body());
+            return answer.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(answer.body());
         } catch (IOException e) {
-            throw new FlagException(
+            throw new FlinkRestException(
                     url + " does not answer like Flink's REST API (" + e.getMessage() + "); check --flink");
         }
     }

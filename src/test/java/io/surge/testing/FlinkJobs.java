@@ -3,13 +3,12 @@ package io.surge.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.surge.monitoring.FlinkRest;
+import io.surge.monitoring.FlinkRestException;
 import io.surge.time.Waiting;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,16 +18,22 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
-/** What a user does with a Flink cluster through its REST API: upload a jar, run it, watch, stop with a savepoint. */
-public final class FlinkRest {
+/**
+ * What a user does with a Flink cluster through its REST API: upload a jar, run it, watch, stop with a savepoint; on
+ * surge's own {@link FlinkRest}.
+ */
+public final class FlinkJobs {
+
+    /** A jar upload or a savepoint may take longer than a read. */
+    private static final Duration CHANGE_TIMEOUT = Duration.ofSeconds(60);
 
     private final String base;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final FlinkRest rest;
     private final ObjectMapper json = new ObjectMapper();
 
-    public FlinkRest(String base) {
+    public FlinkJobs(String base) {
         this.base = base;
+        this.rest = new FlinkRest(base);
     }
 
     /** {@code POST /jars/upload}; returns the jar's id on the cluster. */
@@ -40,9 +45,11 @@ public final class FlinkRest {
                 .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(Files.readAllBytes(jar));
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        JsonNode uploaded = send(HttpRequest.newBuilder(URI.create(base + "/jars/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+        JsonNode uploaded = rest.send(
+                rest.request("/jars/upload")
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())),
+                CHANGE_TIMEOUT);
         return Path.of(uploaded.path("filename").asText()).getFileName().toString();
     }
 
@@ -57,7 +64,9 @@ public final class FlinkRest {
         if (savepoint != null) {
             request.put("savepointPath", savepoint);
         }
-        return send(post("/jars/" + jarId + "/run", request)).path("jobid").asText();
+        return rest.send(post("/jars/" + jarId + "/run", request), CHANGE_TIMEOUT)
+                .path("jobid")
+                .asText();
     }
 
     /** The id of the one job there, once the REST API answers and all the job's subtasks run. */
@@ -68,7 +77,7 @@ public final class FlinkRest {
                     JsonNode jobs;
                     try {
                         jobs = get("/jobs/overview").path("jobs");
-                    } catch (IOException | IllegalStateException notYetAnswering) {
+                    } catch (IOException | FlinkRestException notYetAnswering) {
                         return false; // not listening yet, or (behind surge's front) answering 502
                     }
                     job[0] = jobs.size() == 1 ? jobs.get(0).path("jid").asText() : null;
@@ -145,11 +154,13 @@ public final class FlinkRest {
 
     /** {@code POST /jobs/{id}/stop}: stops the job with a savepoint in {@code directory}; returns its path. */
     public String stopWithSavepoint(String jobId, String directory, Duration timeout) throws Exception {
-        String trigger = send(post(
-                        "/jobs/" + jobId + "/stop",
-                        json.createObjectNode()
-                                .put("targetDirectory", directory)
-                                .put("drain", false)))
+        String trigger = rest.send(
+                        post(
+                                "/jobs/" + jobId + "/stop",
+                                json.createObjectNode()
+                                        .put("targetDirectory", directory)
+                                        .put("drain", false)),
+                        CHANGE_TIMEOUT)
                 .path("request-id")
                 .asText();
         String[] location = new String[1];
@@ -172,27 +183,18 @@ public final class FlinkRest {
     }
 
     public void cancel(String jobId) throws Exception {
-        send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "?mode=cancel"))
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()));
+        rest.send(
+                rest.request("/jobs/" + jobId + "?mode=cancel").method("PATCH", HttpRequest.BodyPublishers.noBody()),
+                CHANGE_TIMEOUT);
     }
 
     private JsonNode get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        return rest.get(path);
     }
 
     private HttpRequest.Builder post(String path, JsonNode body) throws IOException {
-        return HttpRequest.newBuilder(URI.create(base + path))
+        return rest.request(path)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
-    }
-
-    private JsonNode send(HttpRequest.Builder request) throws Exception {
-        HttpResponse<String> response =
-                http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(response.request().method() + " "
-                    + response.request().uri() + ": " + response.statusCode() + " " + response.body());
-        }
-        return response.body().isEmpty() ? json.createObjectNode() : json.readTree(response.body());
     }
 }
