@@ -13,7 +13,6 @@ import io.surge.pricing.PoolShare;
 import io.surge.pricing.PublishPrices;
 import io.surge.pricing.ShareWithNeighbours;
 import io.surge.pricing.SlicedSurgeWindows;
-import io.surge.pricing.SurgeWindowsOperator;
 import io.surge.pricing.ZoneSurge;
 import io.surge.time.Clock;
 import java.util.EnumMap;
@@ -84,7 +83,7 @@ public final class SurgePipeline {
                 .transform(
                         "Surge windows per zone",
                         TypeInformation.of(ZoneSurge.class),
-                        new SurgeWindowsOperator(new SlicedSurgeWindows(config.window(), clock)))
+                        new SlicedSurgeWindows(config.window(), clock))
                 .uid("surge-windows");
         DataStream<ZoneSurge> published = published(counted, config, clock);
 

@@ -55,7 +55,7 @@ class ArchitectureTest {
             .that()
             .resideOutsideOfPackages("io.surge.state..")
             .and()
-            .doNotHaveFullyQualifiedName("io.surge.pricing.SurgeWindowsOperator")
+            .doNotHaveFullyQualifiedName("io.surge.pricing.SlicedSurgeWindows")
             .and()
             .doNotHaveFullyQualifiedName("io.surge.alerts.ZoneRules")
             .should()

@@ -3,6 +3,7 @@ package io.surge.pricing;
 import io.surge.event.DivertedRecord;
 import io.surge.event.Reason;
 import io.surge.event.ZoneEvent;
+import io.surge.state.HeapBetweenCheckpoints;
 import io.surge.time.CheckpointedWatermark;
 import io.surge.time.Clock;
 import java.time.Instant;
@@ -11,20 +12,23 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.LongPredicate;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -47,9 +51,12 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Records whose every window was already emitted go to {@link #LATE}; after a restore, by the watermark of the last
  * checkpoint until the sources' new one passes it ({@link CheckpointedWatermark}).
+ *
+ * <p>The zones' state is on the heap between checkpoints ({@link HeapBetweenCheckpoints}): written to the state
+ * backend before each checkpoint's barrier, and after a watermark once the heap holds its bound of zones.
  */
-public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneEvent, ZoneSurge>
-        implements CheckpointedFunction, CheckpointListener {
+public final class SlicedSurgeWindows extends AbstractStreamOperator<ZoneSurge>
+        implements OneInputStreamOperator<ZoneEvent, ZoneSurge>, Triggerable<String, VoidNamespace> {
 
     private static final long serialVersionUID = 1L;
 
@@ -69,8 +76,9 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
      * rather than slice).
      */
     private transient MapState<String, long[]> driverStatuses;
-    /** Where the zones' state is kept: set by {@link SurgeWindowsOperator}, which runs these windows. */
-    private transient KeyedStateStore zoneState;
+
+    private transient HeapBetweenCheckpoints<String> zoneState;
+    private transient InternalTimerService<VoidNamespace> timers;
 
     private transient CheckpointedWatermark checkpointedWatermark;
     private transient Counter counted;
@@ -91,18 +99,43 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
         this.clock = clock;
     }
 
-    /** The zones' state, before {@link #open}. */
-    void keepStateIn(KeyedStateStore store) {
-        this.zoneState = store;
-    }
-
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
         checkpointedWatermark = CheckpointedWatermark.restore(context.getOperatorStateStore());
+        zoneState = new HeapBetweenCheckpoints<>(getKeyedStateStore(), getKeyedStateBackend());
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    public void open() throws Exception {
+        super.open();
+        timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
+        demandByBucket = zoneState.getMapState(new MapStateDescriptor<>("demand-by-bucket", Types.LONG, Types.LONG));
+        driverStatuses = zoneState.getMapState(new MapStateDescriptor<>(
+                "driver-whereabouts", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        var metrics = getMetricGroup().addGroup("surge");
+        counted = metrics.counter("eventsCounted");
+        late = metrics.counter("eventsLate");
+        windowsEmitted = metrics.counter("windowsEmitted");
+        metrics.gauge("commitLatency", () -> commitLatency);
+        firstEmittedByCheckpoint = new TreeMap<>();
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        super.processWatermark(mark);
+        zoneState.writeBackIfFull();
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        zoneState.writeBack();
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
         checkpointedWatermark.snapshot();
         if (firstEmittedSinceBarrier != 0) {
             firstEmittedByCheckpoint.put(context.getCheckpointId(), firstEmittedSinceBarrier);
@@ -111,7 +144,8 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     }
 
     @Override
-    public void notifyCheckpointComplete(long checkpointId) {
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
         // a completed checkpoint commits the results of every earlier one too
         var committed = firstEmittedByCheckpoint.headMap(checkpointId, true);
         if (!committed.isEmpty()) {
@@ -121,33 +155,16 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        if (zoneState == null) {
-            throw new IllegalStateException("the surge windows run in a SurgeWindowsOperator, which keeps their state");
-        }
-        demandByBucket = zoneState.getMapState(new MapStateDescriptor<>("demand-by-bucket", Types.LONG, Types.LONG));
-        driverStatuses = zoneState.getMapState(new MapStateDescriptor<>(
-                "driver-whereabouts", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        var metrics = getRuntimeContext().getMetricGroup().addGroup("surge");
-        counted = metrics.counter("eventsCounted");
-        late = metrics.counter("eventsLate");
-        windowsEmitted = metrics.counter("windowsEmitted");
-        metrics.gauge("commitLatency", () -> commitLatency);
-        firstEmittedByCheckpoint = new TreeMap<>();
-    }
-
-    @Override
-    public void processElement(ZoneEvent event, Context ctx, Collector<ZoneSurge> out) throws Exception {
+    public void processElement(StreamRecord<ZoneEvent> element) throws Exception {
+        ZoneEvent event = element.getValue();
         long slice = window.sliceOf(event.eventTime());
         // the event's windows are those open by the watermark it met upstream, unless this operator's own, restored
         // from a checkpoint, is higher
-        long watermark = Math.max(
-                event.metWatermark(),
-                checkpointedWatermark.effective(ctx.timerService().currentWatermark()));
+        long watermark = Math.max(event.metWatermark(), checkpointedWatermark.effective(timers.currentWatermark()));
         if (window.isLate(slice, watermark)) {
             if (event.kind() != ZoneEvent.Kind.DRIVER_ELSEWHERE) {
                 late.inc();
-                ctx.output(LATE, lateRecord(event, slice, watermark));
+                output.collect(LATE, new StreamRecord<>(lateRecord(event, slice, watermark), element.getTimestamp()));
             }
             return;
         }
@@ -159,7 +176,7 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
         }
         Long demand = demandByBucket.get(bucket);
         if (demand == null) {
-            ctx.timerService().registerEventTimeTimer(window.emitTime(firstEndSlice));
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, window.emitTime(firstEndSlice));
             demand = 0L;
         }
         switch (event.kind()) {
@@ -190,9 +207,10 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ZoneSurge> out) throws Exception {
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        long timestamp = timer.getTimestamp();
         // what this emits must count as emitted after a restore, even if no record comes before the next checkpoint
-        checkpointedWatermark.effective(ctx.timerService().currentWatermark());
+        checkpointedWatermark.effective(timers.currentWatermark());
         long endSlice = window.endSliceEmittedAt(timestamp);
         // The next window starts one slice later: slices before that are needed by no window still to come.
         long firstSliceStillNeeded = endSlice - window.slicesPerWindow() + 1;
@@ -234,13 +252,13 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
 
         if (windowHasRecords) {
             ZoneSurge counted = ZoneSurge.counted(
-                    ctx.getCurrentKey(),
+                    timer.getKey(),
                     window.windowStart(endSlice),
                     window.windowEnd(endSlice),
                     demand,
                     supply,
                     clock.millis());
-            out.collect(counted);
+            output.collect(new StreamRecord<>(counted, timestamp));
             windowsEmitted.inc();
             if (firstEmittedSinceBarrier == 0) {
                 firstEmittedSinceBarrier = clock.millis();
@@ -252,8 +270,14 @@ public final class SlicedSurgeWindows extends KeyedProcessFunction<String, ZoneE
             driverStatuses.clear();
         } else {
             // Skip the windows in between that would hold no record of this zone.
-            ctx.timerService().registerEventTimeTimer(window.emitTime(Math.max(endSlice + 1, nextEndSlice)));
+            timers.registerEventTimeTimer(
+                    VoidNamespace.INSTANCE, window.emitTime(Math.max(endSlice + 1, nextEndSlice)));
         }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+        throw new IllegalStateException("the surge windows set no processing-time timers: " + timer);
     }
 
     private void keepStatus(String driverId, long bucket, long status) throws Exception {

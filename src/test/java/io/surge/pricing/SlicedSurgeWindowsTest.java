@@ -333,9 +333,7 @@ class SlicedSurgeWindowsTest {
     private KeyedOneInputStreamOperatorTestHarness<String, ZoneEvent, ZoneSurge> newHarness(WindowSpec spec)
             throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new SurgeWindowsOperator(new SlicedSurgeWindows(spec, () -> COMPUTED_AT)),
-                ZoneEvent::zoneId,
-                Types.STRING);
+                new SlicedSurgeWindows(spec, () -> COMPUTED_AT), ZoneEvent::zoneId, Types.STRING);
         opened.add(harness);
         return harness;
     }
