@@ -8,13 +8,9 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -31,8 +27,6 @@ import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.MapSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.cep.configuration.SharedBufferCacheConfig;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -102,21 +96,10 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     private transient long watermark;
     /** The highest own time of a record not kept because no rule of its time could use it. */
     private transient long lastUnused;
-    /** The versions not yet behind the watermark, by the event time they take effect. */
-    private transient NavigableMap<Long, InForce<T>> timeline;
 
-    private transient Map<String, RuleMatcher<T>> matchers;
+    private transient RuleTimeline<T> timeline;
     private transient StreamRecord<ZoneAlert> reuse;
-    private transient MetricGroup metrics;
-    private transient Map<String, Counter> ruleCounters;
-    private transient Counter refused;
-    /** The newest version taken: a deploy has reached the job once this shows it. */
-    private transient long latest;
-
-    private transient Counter late;
-
-    /** A version and its rules on this operator's input, in file-name order. */
-    private record InForce<T>(RuleSetVersion version, List<RuleMatcher<T>> rules) {}
+    private transient RuleMetrics metrics;
 
     /**
      * @param known the versions known when the job is built: {@code alerts.dir} as version 0, and any already
@@ -169,15 +152,10 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     public void open() throws Exception {
         super.open();
         timers = getInternalTimerService("rule-times", VoidNamespaceSerializer.INSTANCE, this);
-        metrics = getMetricGroup().addGroup("surge");
-        ruleCounters = new HashMap<>();
-        refused = metrics.counter("ruleSetsRefused");
-        metrics.gauge("ruleSetVersion", () -> inForceAt(watermark).version().version());
-        metrics.gauge("latestRuleSetVersion", () -> latest);
-        late = getMetricGroup().counter("numLateRecordsDropped");
+        metrics = new RuleMetrics(
+                getMetricGroup(), () -> timeline.inForceAt(watermark).version().version(), () -> timeline.latest());
         reuse = new StreamRecord<>(null);
-        timeline = new TreeMap<>();
-        matchers = new LinkedHashMap<>();
+        timeline = new RuleTimeline<>(input, bucketMillis, this::newMatcher);
         lastUnused = Long.MIN_VALUE;
         // a restored version is kept as it took effect, which may be later than it asked
         List<RuleSetVersion> restored = new ArrayList<>();
@@ -202,7 +180,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         }
         long timestamp = element.getTimestamp();
         if (timestamp <= watermark) {
-            late.inc();
+            metrics.late();
             return;
         }
         T record = element.getValue();
@@ -268,7 +246,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         if (atTime != null) {
             atTime.sort(input.matchOrder());
             for (T record : atTime) {
-                InForce<T> version = inForceAt(input.eventTime(record));
+                RuleTimeline.InForce<T> version = timeline.inForceAt(input.eventTime(record));
                 for (RuleMatcher<T> rule : version.rules()) {
                     if (!rule.accepts(record)) {
                         continue;
@@ -287,15 +265,15 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
             }
             waiting.remove(time);
         }
-        InForce<T> current = inForceAt(time);
-        for (RuleMatcher<T> rule : matchers.values()) {
+        RuleTimeline.InForce<T> current = timeline.inForceAt(time);
+        for (RuleMatcher<T> rule : timeline.matchers()) {
             try (RuleMatcher<T>.InZone zone = touched.containsKey(rule) ? touched.get(rule) : rule.inZone()) {
                 raise(rule, zone.advance(time), current, time, zoneEpisodes);
             }
         }
         for (ZoneAlert resolved : zoneEpisodes.resolveBy(time)) {
             output.collect(reuse.replace(resolved, time));
-            counter(resolved.rule(), "alertsResolved").inc();
+            metrics.resolved(resolved.rule());
         }
         if (zoneEpisodes.changed()) {
             episodes.update(zoneEpisodes.values());
@@ -316,22 +294,21 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         checkpointedWatermark.snapshot();
-        matchersWithState.update(new ArrayList<>(matchers.keySet()));
+        matchersWithState.update(
+                timeline.matchers().stream().map(RuleMatcher::identity).toList());
     }
 
     @Override
     public void close() throws Exception {
         super.close();
-        if (matchers != null) {
-            for (RuleMatcher<T> rule : matchers.values()) {
-                rule.close();
-            }
+        if (timeline != null) {
+            timeline.close();
         }
     }
 
     /** Whether a rule in force at the record's time can use it, so that it must be kept until the watermark. */
     private boolean usable(T record, long recordTime) {
-        for (RuleMatcher<T> rule : inForceAt(recordTime).rules()) {
+        for (RuleMatcher<T> rule : timeline.inForceAt(recordTime).rules()) {
             if (rule.accepts(record)) {
                 return true;
             }
@@ -347,7 +324,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     private void raise(
             RuleMatcher<T> rule,
             Collection<Map<String, List<T>>> matches,
-            InForce<T> version,
+            RuleTimeline.InForce<T> version,
             long time,
             ZoneEpisodes zoneEpisodes) {
         String name = rule.rule().name();
@@ -357,23 +334,21 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
             // the alert, its summary and its id are built only for a match that opens an episode
             Episode episode = zoneEpisodes.continueWith(name, rule.lastEventTime(match), resolveAfter, settle);
             if (episode != null) {
-                counter(name, "matchesInOpenEpisodes").inc();
+                metrics.continued(name);
             } else {
                 for (ZoneAlert alert :
                         zoneEpisodes.open(rule.alert(match, version.version().version()), resolveAfter, settle)) {
                     output.collect(reuse.replace(alert, time));
-                    counter(name, alert.resolved() ? "alertsResolved" : "alertsRaised")
-                            .inc();
+                    if (alert.resolved()) {
+                        metrics.resolved(name);
+                    } else {
+                        metrics.opened(name);
+                    }
                 }
                 episode = zoneEpisodes.episode(name);
             }
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, episode.settledAt());
         }
-    }
-
-    private InForce<T> inForceAt(long recordTime) {
-        Map.Entry<Long, InForce<T>> entry = timeline.floorEntry(recordTime);
-        return entry != null ? entry.getValue() : timeline.firstEntry().getValue();
     }
 
     /**
@@ -390,7 +365,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
             // is read again at every start
             rules = version.rules(trusted, clock.millis());
         } catch (RuleException e) {
-            refused.inc();
+            metrics.refused();
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
                 LOG.warn(
                         "rule set version {} refused, the version in force stays: {}",
@@ -398,13 +373,6 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                         e.getMessage());
             }
             return;
-        }
-        // a rule that checked compiles; if it does not, that is a bug, and it keeps its stack trace
-        List<RuleMatcher<T>> own = new ArrayList<>();
-        for (AlertRule rule : rules) {
-            if (rule.input() == input) {
-                own.add(matcher(rule));
-            }
         }
         RuleSetVersion effective = version;
         long earliest = Math.max(watermark, lastUnused);
@@ -419,11 +387,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                         earliest + 1);
             }
         }
-        latest = Math.max(latest, effective.version());
-        InForce<T> previous = timeline.get(effective.effectiveFrom());
-        if (previous == null || previous.version().version() < effective.version()) {
-            timeline.put(effective.effectiveFrom(), new InForce<>(effective, own));
-        }
+        timeline.put(effective, rules);
         if (effective.version() > 0 || arriving) {
             deployed.put(effective.version(), effective);
         }
@@ -431,67 +395,36 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                 "rule set version {} on {}: {} rule(s), effective from {}",
                 effective.version(),
                 input.wireName(),
-                own.size(),
+                rules.stream().filter(rule -> rule.input() == input).count(),
                 effective.effectiveFrom());
     }
 
-    private RuleMatcher<T> matcher(AlertRule rule) throws Exception {
-        String identity = RuleMatcher.identity(rule);
-        RuleMatcher<T> matcher = matchers.get(identity);
-        if (matcher == null) {
-            matcher = new RuleMatcher<>(
-                    rule,
-                    zoneState,
-                    records,
-                    SharedBufferCacheConfig.of(getOperatorConfig().getConfiguration()),
-                    bucketMillis,
-                    getRuntimeContext(),
-                    clock);
-            matchers.put(identity, matcher);
-            // every rule's counters from the start, so that a dashboard shows a rule that never fired as zero
-            counter(rule.name(), "alertsRaised");
-            counter(rule.name(), "alertsResolved");
-            counter(rule.name(), "matchesInOpenEpisodes");
-        }
-        return matcher;
+    private RuleMatcher<T> newMatcher(AlertRule rule) throws Exception {
+        metrics.register(rule.name());
+        return new RuleMatcher<>(
+                rule,
+                zoneState,
+                records,
+                SharedBufferCacheConfig.of(getOperatorConfig().getConfiguration()),
+                bucketMillis,
+                getRuntimeContext(),
+                clock);
     }
 
-    /**
-     * Drops the versions the watermark has left behind: those followed by a version whose switch it has passed, with
-     * every record before the switch matched. Their rules that no later version has are retired.
-     */
+    /** Drops the versions the watermark has left behind, and clears in every zone the rules no later one has. */
     private void retireBehind(long now) throws Exception {
-        boolean retired = false;
-        while (timeline.size() > 1) {
-            long nextFrom = timeline.higherKey(timeline.firstKey());
-            if (bucketEnd(nextFrom - 1, bucketMillis) > now) {
-                break;
-            }
-            timeline.pollFirstEntry();
-            retired = true;
-        }
-        if (!retired) {
-            return;
-        }
-        Set<String> inUse = new HashSet<>();
-        timeline.values().forEach(version -> version.rules().forEach(rule -> inUse.add(rule.identity())));
-        for (Iterator<RuleMatcher<T>> it = matchers.values().iterator(); it.hasNext(); ) {
-            RuleMatcher<T> rule = it.next();
-            if (!inUse.contains(rule.identity())) {
-                zoneState.release(rule.keyedStates());
-                clearEverywhere(rule.keyedStates());
-                rule.close();
-                it.remove();
-                LOG.info(
-                        "rule {} retired on {}: its state is cleared in every zone", rule.identity(), input.wireName());
-            }
+        for (RuleMatcher<T> rule : timeline.retireBehind(now)) {
+            zoneState.release(rule.keyedStates());
+            clearEverywhere(rule.keyedStates());
+            rule.close();
+            LOG.info("rule {} retired on {}: its state is cleared in every zone", rule.identity(), input.wireName());
         }
     }
 
     /** Clears the state of rules a checkpoint had and no version in force has any more (removed, renamed, changed). */
     private void clearRestoredWithout() throws Exception {
         for (String identity : restoredMatchers) {
-            if (!matchers.containsKey(identity)) {
+            if (!timeline.has(identity)) {
                 RuleStateStore store = new RuleStateStore(getKeyedStateStore(), identity);
                 RuleMatcher.registerStates(store, records);
                 clearEverywhere(store.states());
@@ -514,10 +447,5 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                             (StateDescriptor) state,
                             (key, value) -> ((State) value).clear());
         }
-    }
-
-    private Counter counter(String rule, String name) {
-        return ruleCounters.computeIfAbsent(
-                rule + "/" + name, key -> metrics.addGroup("rule", rule).counter(name));
     }
 }
