@@ -415,9 +415,9 @@ public record SurgeConfig(
                                     + options.password().key() + " or "
                                     + options.passwordFile().key());
                 }
-                throw notAStore(options.store(), path, e);
+                throw notAStore(options, path, e);
             } catch (GeneralSecurityException e) {
-                throw notAStore(options.store(), path, e);
+                throw notAStore(options, path, e);
             }
             if (!holds(store, options.holdsKey())) {
                 throw invalid(
@@ -432,14 +432,48 @@ public record SurgeConfig(
                                                         + options.password().key()
                                                 : ""));
             }
+            if (options.holdsKey()) {
+                keyOpens(store, path, password, options, passwordOption);
+            }
             return password;
         }
 
-        private ConfigException notAStore(SurgeOption option, String path, Exception e) {
+        /** A key store's key must open with the store's password: Kafka and the JDK take one password for both. */
+        private void keyOpens(
+                KeyStore store, String path, String password, StoreOptions options, SurgeOption passwordOption) {
+            String fix = "give the key store's password in "
+                    + options.password().key() + " or "
+                    + options.passwordFile().key() + "; a key whose password differs from its store's is not taken:"
+                    + " make them one with keytool -keypasswd";
+            if (password == null) {
+                throw invalid(
+                        options.store(),
+                        "the key in " + path + " needs a password, but "
+                                + options.password().key() + " is empty",
+                        fix);
+            }
+            try {
+                for (String alias : Collections.list(store.aliases())) {
+                    if (store.isKeyEntry(alias)) {
+                        store.getKey(alias, password.toCharArray());
+                    }
+                }
+            } catch (UnrecoverableKeyException e) {
+                throw invalid(passwordOption, "it opens " + path + " but not the key in it", fix);
+            } catch (GeneralSecurityException e) {
+                throw notAStore(options, path, e);
+            }
+        }
+
+        private ConfigException notAStore(StoreOptions options, String path, Exception e) {
             return invalid(
-                    option,
+                    options.store(),
                     path + " is not a PKCS12 or JKS store (" + e.getMessage() + ")",
-                    "give such a store, converting a PEM file with openssl pkcs12 -export or keytool -importcert");
+                    options.holdsKey()
+                            ? "give such a store; from PEM files: openssl pkcs12 -export -in surge.crt -inkey"
+                                    + " surge.key -out surge.p12"
+                            : "give such a store; from a CA's PEM file: keytool -importcert -file ca.crt -keystore"
+                                    + " truststore.p12");
         }
 
         private static boolean holds(KeyStore store, boolean key) {

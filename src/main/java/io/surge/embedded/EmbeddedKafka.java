@@ -104,7 +104,12 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param trustStore the CAs whose client certificates it accepts, requiring one; null to ask for none
      * @param password opens both stores and the key
      */
-    public record BrokerTls(String keyStore, String trustStore, String password) {}
+    public record BrokerTls(String keyStore, String trustStore, String password) {
+        @Override
+        public String toString() {
+            return "BrokerTls[keyStore=" + keyStore + ", trustStore=" + trustStore + ", password=***]";
+        }
+    }
 
     /**
      * A broker whose client listener speaks TLS, on a free port.

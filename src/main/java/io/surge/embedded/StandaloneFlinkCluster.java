@@ -60,6 +60,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private final String classpath;
     private final Path directory;
     private final int restPort;
+    private final FlinkRest rest;
     /** Every TaskManager gets the same memory: computed once, from the configuration. */
     private final TaskExecutorProcessSpec taskManagerMemory;
 
@@ -77,6 +78,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         this.classpath = classpath;
         this.directory = directory;
         this.restPort = restPort;
+        this.rest = new FlinkRest(restUrl(), Duration.ofSeconds(5));
         this.taskManagerMemory = taskManagerMemory;
         this.jobManager = jobManager;
     }
@@ -180,7 +182,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
 
     private List<String> registeredTaskManagers() throws InterruptedException {
         try {
-            return new FlinkRest(restUrl(), Duration.ofSeconds(5)).taskManagers();
+            return rest.taskManagers();
         } catch (IOException | FlinkRestException e) {
             return List.of(); // the REST endpoint is not up yet
         }

@@ -8,8 +8,11 @@ import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -28,6 +31,11 @@ import org.apache.kafka.common.config.SslConfigs;
  */
 public record TlsStores(String trustStore, String trustStorePassword, String keyStore, String keyStorePassword)
         implements Serializable {
+
+    /** The alerts a server sends when it will not take the client's certificate. */
+    private static final Pattern CERTIFICATE_ALERT = Pattern.compile("Received fatal alert: (bad_certificate"
+            + "|certificate_required|unknown_ca|certificate_unknown|certificate_expired|certificate_revoked"
+            + "|unsupported_certificate|access_denied)");
 
     /** The JVM's default trust, and no client certificate. */
     public static final TlsStores JVM_DEFAULTS = new TlsStores(null, null, null, null);
@@ -70,35 +78,45 @@ public record TlsStores(String trustStore, String trustStorePassword, String key
 
     /**
      * What to fix when {@code failure} came from a TLS handshake with {@code server} that these stores set up, or null
-     * when it did not.
+     * when it did not, or failed for a reason no store explains (a connection dropped midway, say).
      *
      * @param optionPrefix the options' common start, so that {@code optionPrefix + "truststore"} names the trust store
      */
     public String handshakeFix(Throwable failure, String server, String optionPrefix) {
-        SSLException tls = null;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SSLException found && tls == null) {
-                tls = found;
-            }
+            String message = String.valueOf(cause.getMessage());
             if (cause instanceof CertificateException
-                    && String.valueOf(cause.getMessage()).contains("matching")) {
-                return server + "'s certificate does not name the host surge connects to (" + cause.getMessage()
+                    && (message.contains("subject alternative") || message.contains("No name matching"))) {
+                return server + "'s certificate does not name the host surge connects to (" + message
                         + "): connect by a name the certificate holds; surge keeps host name verification on";
+            }
+            if (cause instanceof CertificateExpiredException
+                    || cause instanceof CertificateNotYetValidException
+                    || (cause instanceof CertPathValidatorException invalid
+                            && (invalid.getReason() == CertPathValidatorException.BasicReason.EXPIRED
+                                    || invalid.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID))) {
+                return server + "'s certificate is expired or not yet valid (" + message
+                        + "): renew it on the server, or check this machine's clock";
             }
             if (cause instanceof CertPathValidatorException || cause instanceof CertPathBuilderException) {
                 return server + "'s certificate is not signed by a CA that "
                         + (trustStore == null ? "the JVM trusts" : trustStore + " holds") + ": set " + optionPrefix
                         + "truststore to a trust store holding the CA that signed it";
             }
+            if (cause instanceof SSLException && message.contains("Unsupported or unrecognized SSL message")) {
+                return server + " does not answer in TLS there (" + message + "): check that the address is a TLS"
+                        + " listener";
+            }
+            if (cause instanceof SSLException
+                    && CERTIFICATE_ALERT.matcher(message).find()) {
+                return server + " ended the TLS handshake (" + message + "), as a server does that requires a"
+                        + " client certificate and was shown "
+                        + (keyStore == null ? "none" : "one it does not trust, from " + keyStore) + ": set "
+                        + optionPrefix + "keystore to a key store whose certificate a CA trusted by " + server
+                        + " signed";
+            }
         }
-        if (tls == null) {
-            return null;
-        }
-        return server + " ended the TLS handshake (" + tls.getMessage() + "), as a server does that requires a client"
-                + " certificate and was shown "
-                + (keyStore == null ? "none" : "one it does not trust, from " + keyStore)
-                + ": set " + optionPrefix + "keystore to a key store whose certificate a CA trusted by " + server
-                + " signed";
+        return null;
     }
 
     /** Opens a store whatever its type (PKCS12 or JKS), as Kafka's clients do with their default store type. */

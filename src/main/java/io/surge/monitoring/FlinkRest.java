@@ -129,13 +129,21 @@ public final class FlinkRest {
         }
     }
 
+    /** What an error answer says, on one line and briefly: it may be any server's HTML page. */
+    private static String firstLine(String body) {
+        String line = body.strip().lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+
     /** Sends the request; an answer other than 2xx, or one that is not JSON, is a {@link FlinkRestException}. */
     public JsonNode send(HttpRequest.Builder request, Duration timeout) throws IOException, InterruptedException {
         HttpResponse<String> answer = http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
-        String path = answer.request().uri().getRawPath();
         if (answer.statusCode() / 100 != 2) {
+            URI asked = answer.request().uri();
             throw new FlinkRestException("Flink's REST API at " + url + " answered " + answer.statusCode() + " to "
-                    + answer.request().method() + " " + path + ": " + answer.body() + "; check --flink");
+                    + answer.request().method() + " " + asked.getRawPath()
+                    + (asked.getRawQuery() == null ? "" : "?" + asked.getRawQuery()) + " (" + firstLine(answer.body())
+                    + "); check --flink");
         }
         try {
             return answer.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(answer.body());

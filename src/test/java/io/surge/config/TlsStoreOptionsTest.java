@@ -70,12 +70,18 @@ class TlsStoreOptionsTest {
                 .toString();
         assertThatThrownBy(() -> SurgeConfig.fromOptions(with(mutualTls(), "kafka.ssl.truststore", pem), "env"))
                 .hasMessageStartingWith("env: option kafka.ssl.truststore: " + pem + " is not a PKCS12 or JKS store")
-                .hasMessageEndingWith("give such a store, converting a PEM file with openssl pkcs12 -export or"
-                        + " keytool -importcert.");
+                .hasMessageEndingWith("give such a store; from a CA's PEM file: keytool -importcert -file ca.crt"
+                        + " -keystore truststore.p12.");
 
         assertThatThrownBy(() -> SurgeConfig.fromOptions(with(mutualTls(), "kafka.ssl.keystore", trustStore), "env"))
                 .hasMessage("env: option kafka.ssl.keystore: " + trustStore + " holds no private key; give the key"
                         + " store with surge's key and certificate (keytool -genkeypair).");
+
+        Map<String, String> keyWithoutPassword = new HashMap<>(mutualTls());
+        keyWithoutPassword.remove("kafka.ssl.keystore-password-file");
+        assertThatThrownBy(() -> SurgeConfig.fromOptions(keyWithoutPassword, "env"))
+                .hasMessageStartingWith("env: option kafka.ssl.keystore: the key in " + keyStore
+                        + " needs a password, but kafka.ssl.keystore-password is empty;");
 
         Map<String, String> passwordAlone = new HashMap<>(mutualTls());
         passwordAlone.remove("kafka.ssl.truststore");

@@ -24,7 +24,7 @@ import java.util.UUID;
  */
 public final class FlinkJobs {
 
-    /** A jar upload or a savepoint may take longer than a read. */
+    /** A jar upload, a savepoint or a read from a cluster busy with both may take a while. */
     private static final Duration CHANGE_TIMEOUT = Duration.ofSeconds(60);
 
     private final String base;
@@ -33,7 +33,7 @@ public final class FlinkJobs {
 
     public FlinkJobs(String base) {
         this.base = base;
-        this.rest = new FlinkRest(base);
+        this.rest = new FlinkRest(base, CHANGE_TIMEOUT);
     }
 
     /** {@code POST /jars/upload}; returns the jar's id on the cluster. */

@@ -2,6 +2,7 @@ package io.surge.io.kafka;
 
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 
 /** Kafka cannot be reached, refuses surge's credentials, or is set up in a way the job cannot run with. */
 public final class KafkaSetupException extends RuntimeException {
@@ -14,9 +15,15 @@ public final class KafkaSetupException extends RuntimeException {
 
     /** What to check when a call to Kafka failed with {@code failure}. */
     static String fix(KafkaSettings kafka, Exception failure) {
-        String tls = kafka.encrypts() ? kafka.tls().handshakeFix(failure, "the broker", "kafka.ssl.") : null;
-        if (tls != null) {
-            return tls;
+        if (kafka.encrypts()) {
+            String tls = kafka.tls().handshakeFix(failure, "the broker", "kafka.ssl.");
+            if (tls != null) {
+                return tls;
+            }
+            if (failure.getCause() instanceof SslAuthenticationException) {
+                return "the TLS handshake with the broker failed: check kafka.ssl.truststore, kafka.ssl.keystore"
+                        + " and that kafka.bootstrap names the broker's TLS listener";
+            }
         }
         if (failure.getCause() instanceof SaslAuthenticationException) {
             return "the broker refused user '" + kafka.username() + "' with " + kafka.saslMechanism()
