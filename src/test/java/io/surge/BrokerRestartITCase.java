@@ -80,13 +80,7 @@ class BrokerRestartITCase {
                 long downtime = Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis();
 
                 traffic.get(5, TimeUnit.MINUTES);
-                KafkaClients.pollUntil(
-                        multipliers,
-                        results,
-                        read -> read.size() >= workload.expected().size(),
-                        Duration.ofSeconds(240),
-                        workload.expected().size() + " results");
-                KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
+                workload.readResults(multipliers, results, Duration.ofSeconds(240), Duration.ofSeconds(3));
                 assertThat(job.getJobStatus().get())
                         .as("the job recovered by itself")
                         .isEqualTo(JobStatus.RUNNING);

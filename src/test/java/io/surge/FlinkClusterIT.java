@@ -132,13 +132,7 @@ class FlinkClusterIT {
                     .hasSize(2);
             workload.sendAtRate(producer, stack, half, workload.size(), EVENTS_PER_SECOND);
             workload.close(producer, stack);
-            KafkaClients.pollUntil(
-                    multipliers,
-                    results,
-                    read -> read.size() >= workload.expected().size(),
-                    PATIENCE,
-                    workload.expected().size() + " results");
-            KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
+            workload.readResults(multipliers, results, PATIENCE, Duration.ofSeconds(3));
             flink.cancel(resumed);
 
             assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))

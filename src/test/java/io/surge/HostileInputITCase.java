@@ -148,13 +148,7 @@ class HostileInputITCase {
                 workload.close(producer, stack);
 
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
-                KafkaClients.pollUntil(
-                        multipliers,
-                        results,
-                        read -> read.size() >= workload.expected().size(),
-                        Duration.ofSeconds(120),
-                        workload.expected().size() + " results");
-                KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
+                workload.readResults(multipliers, results, Duration.ofSeconds(120), Duration.ofSeconds(2));
                 assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))
                         .as("every (zone, window_end) exactly once, equal to the oracle, the garbage-only partition"
                                 + " idle")

@@ -119,13 +119,7 @@ class SavepointRescaleITCase {
                     stack.bootstrapServers(), config.topics().multipliers())) {
                 List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
                 try {
-                    KafkaClients.pollUntil(
-                            multipliers,
-                            results,
-                            read -> read.size() >= workload.expected().size(),
-                            Duration.ofSeconds(120),
-                            "all results of the resumed job");
-                    KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
+                    workload.readResults(multipliers, results, Duration.ofSeconds(120), Duration.ofSeconds(2));
                 } finally {
                     resumed.cancel().get();
                 }

@@ -200,13 +200,7 @@ class SecuredConnectionsITCase {
         try (KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
                 stack.config().kafka(), config.topics().multipliers())) {
             List<ConsumerRecord<byte[], byte[]>> results = KafkaClients.records();
-            KafkaClients.pollUntil(
-                    multipliers,
-                    results,
-                    read -> read.size() >= workload.expected().size(),
-                    Duration.ofSeconds(120),
-                    workload.expected().size() + " results");
-            KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
+            workload.readResults(multipliers, results, Duration.ofSeconds(120), Duration.ofSeconds(2));
             assertThat(results.stream().map(ClosedWorkload::decodeSurge).toList())
                     .containsExactlyInAnyOrderElementsOf(workload.expected());
             whileRunning.check(job);
@@ -279,13 +273,7 @@ class SecuredConnectionsITCase {
 
                 workload.sendAtRate(producer, stack, workload.size() / 2, workload.size(), 2_000);
                 workload.close(producer, stack);
-                KafkaClients.pollUntil(
-                        multipliers,
-                        results,
-                        read -> read.size() >= workload.expected().size(),
-                        Duration.ofSeconds(120),
-                        workload.expected().size() + " results");
-                KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(2));
+                workload.readResults(multipliers, results, Duration.ofSeconds(120), Duration.ofSeconds(2));
                 assertThat(results.stream().map(ClosedWorkload::decodeSurge).toList())
                         .containsExactlyInAnyOrderElementsOf(workload.expected());
                 List<ConsumerRecord<byte[], byte[]>> diverted = KafkaClients.records();

@@ -661,13 +661,7 @@ class SurgeRunRestartIT {
             KafkaConsumer<byte[], byte[]> multipliers,
             List<ConsumerRecord<byte[], byte[]>> results,
             ClosedWorkload workload) {
-        KafkaClients.pollUntil(
-                multipliers,
-                results,
-                read -> read.size() >= workload.expected().size(),
-                PATIENCE,
-                workload.expected().size() + " results");
-        KafkaClients.pollFor(multipliers, results, Duration.ofSeconds(3));
+        workload.readResults(multipliers, results, PATIENCE, Duration.ofSeconds(3));
         assertThat(results.stream().map(ClosedWorkload::decodeSurge).map(SurgeResults::withoutComputedAt))
                 .as("every (zone, window_end) exactly once, equal to the oracle")
                 .containsExactlyInAnyOrderElementsOf(workload.expected().stream()

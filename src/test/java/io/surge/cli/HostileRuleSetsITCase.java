@@ -10,8 +10,8 @@ import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.RuleSetTopic;
 import io.surge.io.registry.SchemaRegistryClient;
-import io.surge.monitoring.FlinkRest;
 import io.surge.testing.ClosedWorkload;
+import io.surge.testing.FlinkJobs;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeStack;
@@ -139,21 +139,11 @@ class HostileRuleSetsITCase {
                     workload.sendAtRate(producer, stack, EVENTS / 2, EVENTS, 3_000);
                     workload.close(producer, stack);
                     List<ConsumerRecord<byte[], byte[]>> read = KafkaClients.records();
-                    KafkaClients.pollUntil(
-                            results,
-                            read,
-                            all -> all.size() >= workload.expected().size(),
-                            PATIENCE,
-                            "every result");
-                    KafkaClients.pollFor(results, read, Duration.ofSeconds(2));
+                    workload.readResults(results, read, PATIENCE, Duration.ofSeconds(2));
                     assertThat(read.stream().map(ClosedWorkload::decodeSurge).toList())
                             .as("every result, exactly, beside the hostile records")
                             .containsExactlyInAnyOrderElementsOf(workload.expected());
-                    assertThat(new FlinkRest(flinkUrl)
-                                    .get("/jobs/" + job.getJobID() + "/metrics?get=numRestarts")
-                                    .path(0)
-                                    .path("value")
-                                    .asLong())
+                    assertThat(new FlinkJobs(flinkUrl).restarts(job.getJobID().toString()))
                             .as("restarts of the job")
                             .isZero();
                 } finally {

@@ -9,9 +9,9 @@ import io.surge.avro.SurgeAlert;
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.io.kafka.RuleSetTopic;
-import io.surge.monitoring.FlinkRest;
 import io.surge.pricing.ZoneSurge;
 import io.surge.testing.ClosedWorkload;
+import io.surge.testing.FlinkJobs;
 import io.surge.testing.KafkaClients;
 import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.SurgeStack;
@@ -124,7 +124,7 @@ class RuleDeployITCase {
             SurgeJob.buildOnKafka(env, config, () -> now);
             JobClient job = env.executeAsync(config.jobName());
             String flinkUrl = cluster.getRestAddress().get().toString();
-            FlinkRest flink = new FlinkRest(flinkUrl);
+            FlinkJobs flink = new FlinkJobs(flinkUrl);
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
                     KafkaConsumer<byte[], byte[]> results = KafkaClients.committedReader(
                             stack.bootstrapServers(), config.topics().multipliers());
@@ -164,7 +164,7 @@ class RuleDeployITCase {
 
                 workload.sendAtRate(producer, stack, EVENTS / 3, 2 * EVENTS / 3, EVENTS_PER_SECOND);
                 CliRun.awaitRulesList(stack, flinkUrl, PATIENCE, "version 1 is in force at its watermark");
-                assertThat(restarts(flink, job))
+                assertThat(flink.restarts(job.getJobID().toString()))
                         .as("restarts of the job for the deploys")
                         .isZero();
 
@@ -183,9 +183,7 @@ class RuleDeployITCase {
                 workload.sendAtRate(producer, stack, 2 * EVENTS / 3, EVENTS, EVENTS_PER_SECOND);
                 workload.close(producer, stack);
                 List<ConsumerRecord<byte[], byte[]>> read = KafkaClients.records();
-                KafkaClients.pollUntil(
-                        results, read, all -> all.size() >= workload.expected().size(), PATIENCE, "every result");
-                KafkaClients.pollFor(results, read, Duration.ofSeconds(2));
+                workload.readResults(results, read, PATIENCE, Duration.ofSeconds(2));
                 assertThat(read.stream().map(ClosedWorkload::decodeSurge).toList())
                         .as("the multipliers stay exact through the deploys and the kill")
                         .containsExactlyInAnyOrderElementsOf(workload.expected());
@@ -356,13 +354,6 @@ class RuleDeployITCase {
             }
         }
         return raised;
-    }
-
-    private static long restarts(FlinkRest flink, JobClient job) throws Exception {
-        return flink.get("/jobs/" + job.getJobID() + "/metrics?get=numRestarts")
-                .path(0)
-                .path("value")
-                .asLong();
     }
 
     /**

@@ -6,12 +6,14 @@ import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.ingest.Input;
 import io.surge.pricing.ZoneSurge;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -72,6 +74,20 @@ public final class ClosedWorkload {
     /** Every (zone, window_end) the job must emit once, with its values. */
     public List<ZoneSurge> expected() {
         return expected;
+    }
+
+    /**
+     * Reads results into {@code into} until there are as many as {@link #expected}, failing after {@code patience},
+     * then for {@code quiet} longer, so that a duplicate or an extra result would show.
+     */
+    public void readResults(
+            KafkaConsumer<byte[], byte[]> results,
+            List<ConsumerRecord<byte[], byte[]>> into,
+            Duration patience,
+            Duration quiet) {
+        KafkaClients.pollUntil(
+                results, into, read -> read.size() >= expected.size(), patience, expected.size() + " results");
+        KafkaClients.pollFor(results, into, quiet);
     }
 
     /**

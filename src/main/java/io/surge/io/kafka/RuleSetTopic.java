@@ -163,22 +163,20 @@ public final class RuleSetTopic {
                         0,
                         e);
             }
-            LOG.warn(
-                    "{}/{}@{} is no rule set version and is skipped: {}",
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    e.getMessage());
-            return Optional.empty();
+            return skipped(record, e);
         } catch (RuntimeException e) {
-            LOG.warn(
-                    "{}/{}@{} is no rule set version and is skipped: {}",
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    e.getMessage());
-            return Optional.empty();
+            return skipped(record, e);
         }
+    }
+
+    private static Optional<RuleSetVersion> skipped(ConsumerRecord<byte[], byte[]> record, Exception why) {
+        LOG.warn(
+                "{}/{}@{} is no rule set version and is skipped: {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                why.getMessage());
+        return Optional.empty();
     }
 
     /** Decodes each record of the topic into a version, skipping any that is none. */
