@@ -24,8 +24,15 @@ class ArchitectureTest {
 
     /** The tools around the job: they may use it, it never uses them. */
     private static final String[] TOOLS = {
-        "io.surge.alertmanager..", "io.surge.bench..", "io.surge.cli..", "io.surge.dashboard..",
-        "io.surge.embedded..", "io.surge.generator..", "io.surge.monitoring..", "io.surge.recovery..",
+        "io.surge.alertmanager..",
+        "io.surge.backtest..",
+        "io.surge.bench..",
+        "io.surge.cli..",
+        "io.surge.dashboard..",
+        "io.surge.embedded..",
+        "io.surge.generator..",
+        "io.surge.monitoring..",
+        "io.surge.recovery..",
         "io.surge.schema.."
     };
 

@@ -2,7 +2,7 @@ package io.surge.bench;
 
 import io.surge.config.SurgeConfig;
 import io.surge.config.SurgeOption;
-import io.surge.io.kafka.InputWriter;
+import io.surge.generator.InputWriter;
 import io.surge.io.kafka.TopicSetup;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.surge.bench;
 
 import io.surge.avro.DriverStatus;
 import io.surge.avro.RideRequest;
-import io.surge.io.kafka.InputWriter;
+import io.surge.generator.InputWriter;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.BitSet;

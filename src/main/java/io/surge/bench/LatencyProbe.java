@@ -3,7 +3,7 @@ package io.surge.bench;
 import io.surge.SurgeJob;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.SurgeConfig;
-import io.surge.io.kafka.InputWriter;
+import io.surge.generator.InputWriter;
 import io.surge.io.kafka.KafkaReaders;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.io.serde.TopicDecoders;

@@ -1,13 +1,13 @@
 package io.surge.cli;
 
-import io.surge.Backtest;
 import io.surge.alerts.RuleException;
 import io.surge.alerts.RuleSetVersion;
 import io.surge.alerts.ZoneAlert;
+import io.surge.backtest.Backtest;
+import io.surge.backtest.RecordedInputs;
 import io.surge.config.SurgeConfig;
 import io.surge.event.Ingested;
 import io.surge.ingest.InputValidation;
-import io.surge.io.RecordedInputs;
 import io.surge.io.kafka.RuleSetTopic;
 import io.surge.io.kafka.TopicSnapshot;
 import io.surge.time.Clock;

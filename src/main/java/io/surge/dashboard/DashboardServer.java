@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.surge.config.ConfigException;
 import io.surge.config.SurgeConfig;
-import io.surge.io.kafka.OutputsReader;
 import io.surge.monitoring.KnownHosts;
 import io.surge.time.Clock;
 import java.io.IOException;

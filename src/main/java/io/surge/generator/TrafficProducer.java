@@ -1,7 +1,6 @@
 package io.surge.generator;
 
 import io.surge.config.SurgeConfig;
-import io.surge.io.kafka.InputWriter;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 

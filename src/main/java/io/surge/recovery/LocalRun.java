@@ -2,7 +2,6 @@ package io.surge.recovery;
 
 import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
-import io.surge.io.kafka.KafkaCluster;
 import io.surge.io.kafka.TopicSetup;
 import java.io.IOException;
 import java.time.Duration;

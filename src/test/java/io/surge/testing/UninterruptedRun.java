@@ -2,9 +2,9 @@ package io.surge.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.surge.Backtest;
 import io.surge.alerts.RuleSetVersion;
 import io.surge.avro.SurgeAlert;
+import io.surge.backtest.Backtest;
 import io.surge.config.SurgeConfig;
 import io.surge.event.Ingested;
 import io.surge.ingest.InputValidation;

@@ -14,7 +14,7 @@ public final class KafkaSetupException extends RuntimeException {
     }
 
     /** What to check when a call to Kafka failed with {@code failure}. */
-    static String fix(KafkaSettings kafka, Exception failure) {
+    public static String fix(KafkaSettings kafka, Exception failure) {
         if (kafka.encrypts()) {
             String tls = kafka.tls().handshakeFix(failure, "the broker", "kafka.ssl.");
             if (tls != null) {

@@ -1,7 +1,8 @@
-package io.surge.io.kafka;
+package io.surge.generator;
 
 import io.surge.ingest.Input;
 import io.surge.io.Topics;
+import io.surge.io.kafka.KafkaJob;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.io.serde.AvroEncoder;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.surge.io;
+package io.surge.backtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +7,7 @@ import io.surge.event.Reason;
 import io.surge.event.RecordOrigin;
 import io.surge.ingest.Input;
 import io.surge.ingest.InputValidation;
+import io.surge.io.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

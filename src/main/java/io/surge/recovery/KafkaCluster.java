@@ -1,5 +1,7 @@
-package io.surge.io.kafka;
+package io.surge.recovery;
 
+import io.surge.io.kafka.KafkaJob;
+import io.surge.io.kafka.KafkaSetupException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

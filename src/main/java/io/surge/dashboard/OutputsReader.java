@@ -1,7 +1,9 @@
-package io.surge.io.kafka;
+package io.surge.dashboard;
 
 import io.surge.avro.SurgeAlert;
 import io.surge.avro.SurgeMultiplier;
+import io.surge.io.kafka.KafkaJob;
+import io.surge.io.kafka.KafkaReaders;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;

@@ -1,5 +1,6 @@
-package io.surge;
+package io.surge.backtest;
 
+import io.surge.SurgePipeline;
 import io.surge.alerts.RuleSetVersion;
 import io.surge.alerts.RuleSets;
 import io.surge.alerts.ZoneAlert;
