@@ -1,9 +1,9 @@
 package io.surge.registry;
 
 import io.apicurio.common.apps.config.DynamicConfigPropertyList;
+import java.util.List;
 import javax.enterprise.context.ApplicationScoped;
 import javax.enterprise.inject.Produces;
-import java.util.List;
 
 /**
  * Apicurio's build generates this bean with an annotation processor whose artifact is not on Maven Central; the
