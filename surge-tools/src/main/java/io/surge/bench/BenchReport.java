@@ -112,7 +112,7 @@ public record BenchReport(
                 "%n%-34s %11s %14s %28s %9s %9s %8s%n",
                 "state and memory",
                 "checkpoints",
-                "failed/expired",
+                "failed",
                 "state MB: 1/3  2/3 peak last",
                 "ckpt p50",
                 "ckpt max",
@@ -127,7 +127,7 @@ public record BenchReport(
                     "%-34s %,11d %14s %12s %4s %4s %5s %6d ms %6d ms %8.0f%n",
                     m.contender(),
                     f.checkpoints(),
-                    f.failedCheckpoints() + "/" + f.expiredCheckpoints(),
+                    String.valueOf(f.failedCheckpoints()),
                     stateAt(f, 1, 3),
                     stateAt(f, 2, 3),
                     megabytes(f.peakStateBytes()),
@@ -136,9 +136,18 @@ public record BenchReport(
                     f.checkpointMillisMax(),
                     f.heapAfterGcPeakBytes() / MB));
         }
-        table.append("failed: mostly declined by tasks whose bounded input had ended; expired: timed out. state: the"
-                + " full state a checkpoint holds; heap: the most held after a collection while the job ran, above what"
-                + " was held before it (an upper bound)\n");
+        table.append("state: the full state a checkpoint holds; heap: the most held after a collection while the job"
+                + " ran, above what was held before it (an upper bound)\n");
+        for (Measurement m : measurements) {
+            if (m.footprint() != null && !m.footprint().failureReasons().isEmpty()) {
+                table.append("failed checkpoints of ").append(m.contender()).append(':');
+                m.footprint()
+                        .failureReasons()
+                        .forEach((reason, count) ->
+                                table.append(String.format(Locale.ROOT, " %d x %s;", count, reason)));
+                table.append('\n');
+            }
+        }
     }
 
     /** The raw and published prices of the contenders whose prices were judged, and how much better published is. */

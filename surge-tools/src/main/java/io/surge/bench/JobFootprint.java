@@ -2,8 +2,11 @@ package io.surge.bench;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
-import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
 import org.apache.flink.runtime.checkpoint.FailedCheckpointStats;
@@ -13,9 +16,9 @@ import org.apache.flink.runtime.util.stats.StatsSummarySnapshot;
  * What a Flink contender's job held while it ran: its checkpoints, as Flink's own statistics count them, and the heap.
  *
  * @param checkpoints completed checkpoints
- * @param failedCheckpoints checkpoints that failed, most of them declined by tasks closing once their bounded input
- *     ended while the tasks after them still worked through what was in flight
- * @param expiredCheckpoints of those, the ones that took longer than {@code checkpoint.timeout}
+ * @param failedCheckpoints checkpoints that failed
+ * @param failureReasons why, as Flink's statistics say it (the first line of each failure message), with how many
+ *     failed for it: a contender whose checkpoints fail is misconfigured or overloaded, not merely slow
  * @param peakStateBytes the largest full state of a completed checkpoint (for incremental checkpoints, what they all
  *     reference, not what each added)
  * @param stateSizes the full state of each completed checkpoint, oldest first: flat while the traffic is steady when
@@ -29,12 +32,14 @@ import org.apache.flink.runtime.util.stats.StatsSummarySnapshot;
 public record JobFootprint(
         long checkpoints,
         long failedCheckpoints,
-        long expiredCheckpoints,
+        Map<String, Long> failureReasons,
         long peakStateBytes,
         List<Long> stateSizes,
         long checkpointMillisP50,
         long checkpointMillisMax,
         long heapAfterGcPeakBytes) {
+
+    private static final Pattern TASK_IDS = Pattern.compile("[0-9a-f]{32}(_[0-9a-f]{32})?(_\\d+)*");
 
     static JobFootprint of(CheckpointStatsSnapshot stats, long heapAfterGcPeakBytes) {
         StatsSummarySnapshot durations = stats.getSummaryStats().getEndToEndDurationStats();
@@ -44,19 +49,33 @@ public record JobFootprint(
                 .sorted(Comparator.comparingLong(AbstractCheckpointStats::getCheckpointId))
                 .map(AbstractCheckpointStats::getStateSize)
                 .toList();
-        long expired = history.stream()
-                .filter(checkpoint -> checkpoint instanceof FailedCheckpointStats failed
-                        && failed.getFailureMessage() != null
-                        && failed.getFailureMessage().contains(CheckpointFailureReason.CHECKPOINT_EXPIRED.message()))
-                .count();
+        Map<String, Long> reasons = history.stream()
+                .filter(checkpoint -> checkpoint instanceof FailedCheckpointStats)
+                .map(checkpoint -> reason(((FailedCheckpointStats) checkpoint).getFailureMessage()))
+                .collect(Collectors.groupingBy(reason -> reason, TreeMap::new, Collectors.counting()));
+        long failed = stats.getCounts().getNumberOfFailedCheckpoints();
+        long explained = reasons.values().stream().mapToLong(Long::longValue).sum();
+        if (failed > explained) {
+            // a checkpoint whose trigger fails (its tasks finished or not yet running) is counted, with no history
+            reasons.put(NOT_TRIGGERED, failed - explained);
+        }
         return new JobFootprint(
                 stats.getCounts().getNumberOfCompletedCheckpoints(),
-                stats.getCounts().getNumberOfFailedCheckpoints(),
-                expired,
+                failed,
+                reasons,
                 stats.getSummaryStats().getStateSizeStats().getMaximum(),
                 sizes,
                 durations.getCount() == 0 ? 0 : (long) durations.getQuantile(0.5),
                 durations.getMaximum(),
                 heapAfterGcPeakBytes);
+    }
+
+    static final String NOT_TRIGGERED = "not triggered, no statistics kept";
+
+    /** A failure message's first line, without the ids of tasks and attempts, so that one cause counts once. */
+    static String reason(String message) {
+        String first =
+                message == null ? "" : message.lines().findFirst().orElse("").strip();
+        return first.isEmpty() ? "no message" : TASK_IDS.matcher(first).replaceAll("<task>");
     }
 }
