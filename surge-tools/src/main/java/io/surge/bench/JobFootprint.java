@@ -18,7 +18,8 @@ import org.apache.flink.runtime.util.stats.StatsSummarySnapshot;
  * @param checkpoints completed checkpoints
  * @param failedCheckpoints checkpoints that failed
  * @param failureReasons why, as Flink's statistics say it (the first line of each failure message), with how many
- *     failed for it: a contender whose checkpoints fail is misconfigured or overloaded, not merely slow
+ *     failed for it: declines by tasks closing at the end of the bounded input are of the benchmark, not the
+ *     contender; expiries and the rest say the contender is misconfigured or overloaded
  * @param peakStateBytes the largest full state of a completed checkpoint (for incremental checkpoints, what they all
  *     reference, not what each added)
  * @param stateSizes the full state of each completed checkpoint, oldest first: flat while the traffic is steady when
@@ -40,6 +41,7 @@ public record JobFootprint(
         long heapAfterGcPeakBytes) {
 
     private static final Pattern TASK_IDS = Pattern.compile("[0-9a-f]{32}(_[0-9a-f]{32})?(_\\d+)*");
+    private static final String NOT_TRIGGERED = "not triggered, no statistics kept";
 
     static JobFootprint of(CheckpointStatsSnapshot stats, long heapAfterGcPeakBytes) {
         StatsSummarySnapshot durations = stats.getSummaryStats().getEndToEndDurationStats();
@@ -69,8 +71,6 @@ public record JobFootprint(
                 durations.getMaximum(),
                 heapAfterGcPeakBytes);
     }
-
-    static final String NOT_TRIGGERED = "not triggered, no statistics kept";
 
     /** A failure message's first line, without the ids of tasks and attempts, so that one cause counts once. */
     static String reason(String message) {

@@ -56,8 +56,7 @@ public final class SurgeProcess implements AutoCloseable {
                 "-Xmx1g",
                 "-Djava.io.tmpdir=" + tmp.toAbsolutePath(),
                 "-cp",
-                Path.of("surge-tools", "target", "classes").toAbsolutePath() + ":"
-                        + Files.readString(CLASSPATH).trim(),
+                classpath(),
                 "io.surge.cli.SurgeCli",
                 command));
         jvm.addAll(arguments);
@@ -69,6 +68,12 @@ public final class SurgeProcess implements AutoCloseable {
                         log,
                         Path.of("").toAbsolutePath()),
                 log);
+    }
+
+    /** The classpath the {@code surge} script runs the command with: the tools' classes and their dependencies. */
+    public static String classpath() throws IOException {
+        return Path.of("surge-tools", "target", "classes").toAbsolutePath() + ":"
+                + Files.readString(CLASSPATH).trim();
     }
 
     /** Waits for the first line of its log containing {@code fragment}, and returns it. */

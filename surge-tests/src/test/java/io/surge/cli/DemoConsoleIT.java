@@ -3,6 +3,7 @@ package io.surge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surge.embedded.ChildProcess;
+import io.surge.testing.stack.SurgeProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoConsoleIT {
 
-    private static final Path CLASSPATH = Path.of("surge-tools", "target", "surge.classpath");
     private static final Pattern ESCAPES = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]");
     // every shape of line the demo prints: its start, each screen of the console, its end
     private static final List<Pattern> CONSOLE = Stream.of(
@@ -59,8 +59,7 @@ class DemoConsoleIT {
                         "-Xmx1g",
                         "-Djava.io.tmpdir=" + tmp.toAbsolutePath(),
                         "-cp",
-                        Path.of("surge-tools", "target", "classes").toAbsolutePath() + ":"
-                                + Files.readString(CLASSPATH).trim(),
+                        SurgeProcess.classpath(),
                         "io.surge.cli.SurgeCli",
                         "demo",
                         "--duration",
