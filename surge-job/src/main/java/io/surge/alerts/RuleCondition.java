@@ -1,9 +1,7 @@
 package io.surge.alerts;
 
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 
@@ -72,15 +70,7 @@ final class RuleCondition<T> extends IterativeCondition<T> {
         if (condition == null) {
             condition = RuleExpressions.condition(input, earlierSteps, expression);
         }
-        Map<String, Object> lastOfStep = new HashMap<>();
-        return condition.evaluate(variable -> {
-            int dot = variable.indexOf('.');
-            if (dot < 0) {
-                return input.value(record, variable);
-            }
-            Object last = lastOfStep.computeIfAbsent(variable.substring(0, dot), step -> last(ctx, step));
-            return last == null ? null : input.value(last, variable.substring(dot + 1));
-        });
+        return condition.evaluate(input, record, step -> last(ctx, step));
     }
 
     /** The last record an earlier step of the partial match took, or null when it took none. */

@@ -121,6 +121,22 @@ final class RuleExpressions {
             return outcome;
         }
 
+        /**
+         * On a record's own fields and, for {@code step.field}, on the record {@code lastOfStep} gives for an earlier
+         * step: the last it took, or null when it took none.
+         */
+        boolean evaluate(RuleInput input, Object record, Function<String, Object> lastOfStep) {
+            Map<String, Object> last = new HashMap<>();
+            return evaluate(variable -> {
+                int dot = variable.indexOf('.');
+                if (dot < 0) {
+                    return input.value(record, variable);
+                }
+                Object earlier = last.computeIfAbsent(variable.substring(0, dot), lastOfStep);
+                return earlier == null ? null : input.value(earlier, variable.substring(dot + 1));
+            });
+        }
+
         private boolean evaluate(List<Object> values) {
             Map<String, Object> bound = new HashMap<>();
             for (int i = 0; i < variables.size(); i++) {

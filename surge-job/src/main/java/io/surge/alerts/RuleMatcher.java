@@ -1,7 +1,6 @@
 package io.surge.alerts;
 
 import io.surge.time.Clock;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,38 +11,33 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.StateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.cep.configuration.SharedBufferCacheConfig;
-import org.apache.flink.cep.nfa.NFA;
-import org.apache.flink.cep.nfa.NFAState;
-import org.apache.flink.cep.nfa.NFAStateSerializer;
-import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
-import org.apache.flink.cep.nfa.compiler.NFACompiler;
-import org.apache.flink.cep.nfa.sharedbuffer.SharedBuffer;
-import org.apache.flink.cep.nfa.sharedbuffer.SharedBufferAccessor;
-import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.time.TimerService;
-import org.apache.flink.configuration.Configuration;
 
 /**
- * One rule inside {@link ZoneRules}: its filter, flink-cep's NFA for its pattern, and, per zone, the NFA's state and
- * shared buffer, as flink-cep's own operator keeps them for its one pattern.
+ * One rule inside {@link ZoneRules}: its filter, the alerts its matches make, and, per zone, its matching state,
+ * kept as its {@link RulePlan} says: counted ({@link CountingRuleMatcher}), followed as sequences ({@link
+ * SequenceRuleMatcher}) or on flink-cep's NFA ({@link NfaRuleMatcher}).
  */
-final class RuleMatcher<T> {
+abstract sealed class RuleMatcher<T> permits NfaRuleMatcher, CountingRuleMatcher, SequenceRuleMatcher {
 
     private final AlertRule rule;
     private final String identity;
     private final RuleFilter<T> filter;
-    private final NFA<T> nfa;
-    private final AfterMatchSkipStrategy skip;
     private final RuleStateStore store;
-    private final SharedBuffer<T> buffer;
-    private final ValueState<NFAState> states;
     private final AlertBuilder<T> alerts;
 
-    RuleMatcher(
+    RuleMatcher(AlertRule rule, KeyedStateStore zoneState, Clock clock) {
+        this.rule = rule;
+        this.identity = identity(rule);
+        this.filter = rule.filter() == null ? null : new RuleFilter<>(rule.input(), rule.filter());
+        this.store = new RuleStateStore(zoneState, identity);
+        this.alerts = new AlertBuilder<>(rule, clock);
+    }
+
+    /** The matcher the rule's plan asks for. */
+    static <T> RuleMatcher<T> of(
             AlertRule rule,
             KeyedStateStore zoneState,
             TypeSerializer<T> records,
@@ -52,17 +46,11 @@ final class RuleMatcher<T> {
             RuntimeContext context,
             Clock clock)
             throws Exception {
-        this.rule = rule;
-        this.identity = identity(rule);
-        this.filter = rule.filter() == null ? null : new RuleFilter<>(rule.input(), rule.filter());
-        Pattern<T, T> pattern = RuleCompiler.compile(rule, bucketMillis);
-        this.nfa = NFACompiler.compileFactory(pattern, false).createNFA();
-        this.nfa.open(context, new Configuration());
-        this.skip = pattern.getAfterMatchSkipStrategy();
-        this.store = new RuleStateStore(zoneState, identity);
-        this.buffer = new SharedBuffer<>(store, records, cache);
-        this.states = store.getState(nfaStates());
-        this.alerts = new AlertBuilder<>(rule, clock);
+        return switch (RulePlan.of(rule).shape()) {
+            case COUNT -> new CountingRuleMatcher<>(rule, zoneState, records, bucketMillis, clock);
+            case SEQUENCE -> new SequenceRuleMatcher<>(rule, zoneState, records, bucketMillis, clock);
+            case NFA -> new NfaRuleMatcher<>(rule, zoneState, records, cache, bucketMillis, context, clock);
+        };
     }
 
     /**
@@ -100,6 +88,11 @@ final class RuleMatcher<T> {
                     .append('|')
                     .append(step.distinct());
         }
+        RulePlan plan = RulePlan.of(rule);
+        if (plan.planned()) {
+            // a planned rule keeps other state than the NFA's: the same declaration is a new rule to a checkpoint
+            declared.append('\n').append(plan.shape());
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(declared.toString().getBytes(StandardCharsets.UTF_8));
@@ -109,14 +102,14 @@ final class RuleMatcher<T> {
         }
     }
 
-    /** Registers the keyed states a matcher keeps on {@code store}: for clearing those of a rule no longer known. */
+    /**
+     * Registers the keyed states a matcher of either plan keeps on {@code store}: for clearing those of a rule no longer
+     * known, whose plan is not known either.
+     */
     static <T> void registerStates(RuleStateStore store, TypeSerializer<T> records) {
-        new SharedBuffer<>(store, records).releaseCacheStatisticsTimer();
-        store.getState(nfaStates());
-    }
-
-    private static ValueStateDescriptor<NFAState> nfaStates() {
-        return new ValueStateDescriptor<>("nfa", new NFAStateSerializer());
+        NfaRuleMatcher.registerStates(store, records);
+        CountingRuleMatcher.registerStates(store, records);
+        SequenceRuleMatcher.registerStates(store, records);
     }
 
     AlertRule rule() {
@@ -132,72 +125,11 @@ final class RuleMatcher<T> {
         return filter == null || filter.filter(record);
     }
 
-    /**
-     * The current zone's partial matches, opened for matching at one CEP time: flink-cep's shared buffer keeps what
-     * the matching touches in a cache, written to the zone's state once when {@link InZone#close closed} rather than
-     * after every record, as flink-cep's operator does.
-     */
-    InZone inZone() throws IOException {
-        NFAState state = states.value();
-        return new InZone(state != null ? state : nfa.createInitialNFAState(), state != null, buffer.getAccessor());
-    }
-
-    /** The rule's matching in the current zone, until closed; the zone must not change before. */
-    final class InZone implements AutoCloseable {
-        private final NFAState state;
-        private final boolean stored;
-        private final SharedBufferAccessor<T> access;
-
-        private InZone(NFAState state, boolean stored, SharedBufferAccessor<T> access) {
-            this.state = state;
-            this.stored = stored;
-            this.access = access;
-        }
-
-        /** Prunes what {@code within} no longer allows; returns any match that completes by time alone. */
-        Collection<Map<String, List<T>>> advance(long time) throws Exception {
-            return nfa.advanceTime(access, state, time, skip).f0;
-        }
-
-        Collection<Map<String, List<T>>> process(T record, long time, TimerService timers) throws Exception {
-            return nfa.process(access, state, record, time, skip, timers);
-        }
-
-        /** Whether the last record processed began a partial match, which its window must then prune in time. */
-        boolean beganPartialMatch() {
-            return state.isNewStartPartialMatch();
-        }
-
-        /**
-         * Writes the zone's partial matches and shared buffer back to its state. A zone with nothing in flight, as
-         * a zone that went quiet ends up once its last partial match timed out, keeps no state for the rule at all:
-         * its shared buffer is empty then, and a fresh NFA state is what it would read back.
-         */
-        @Override
-        public void close() throws Exception {
-            access.close();
-            if (nothingInFlight()) {
-                if (stored) {
-                    states.clear();
-                }
-            } else if (state.isStateChanged()) {
-                state.resetStateChanged();
-                state.resetNewStartPartialMatch();
-                states.update(state);
-            }
-        }
-
-        /** No partial match has taken a record, and no completed match waits to be emitted. */
-        private boolean nothingInFlight() {
-            return state.getCompletedMatches().isEmpty()
-                    && state.getPartialMatches().stream().allMatch(match -> match.getStartEventID() == null);
-        }
-    }
+    /** The rule's matching in the current zone, opened at one CEP time. */
+    abstract InZone<T> inZone() throws Exception;
 
     /** How long a partial match may live, in the time CEP sees; 0 for no bound. */
-    long windowMillis() {
-        return nfa.getWindowTime();
-    }
+    abstract long windowMillis();
 
     long lastEventTime(Map<String, List<T>> match) {
         return alerts.lastEventTime(match);
@@ -207,13 +139,34 @@ final class RuleMatcher<T> {
         return alerts.alert(match, ruleSetVersion);
     }
 
+    /** The keyed states the rule keeps under its own prefix. */
+    RuleStateStore store() {
+        return store;
+    }
+
     /** Every keyed state the rule keeps, for clearing it in all zones once the rule is retired. */
     List<StateDescriptor<?, ?>> keyedStates() {
         return store.states();
     }
 
-    void close() throws Exception {
-        nfa.close();
-        buffer.releaseCacheStatisticsTimer();
+    abstract void close() throws Exception;
+
+    /**
+     * The rule's matching in the current zone at one CEP time, until closed; the zone must not change before. Matches
+     * come as flink-cep's NFA returns them: each step's records by step name.
+     */
+    interface InZone<T> extends AutoCloseable {
+
+        /** Prunes what {@code within} no longer allows; returns any match that completes by time alone. */
+        Collection<Map<String, List<T>>> advance(long time) throws Exception;
+
+        Collection<Map<String, List<T>>> process(T record, long time, TimerService timers) throws Exception;
+
+        /** Whether the last record processed began a partial match, which its window must then prune in time. */
+        boolean beganPartialMatch();
+
+        /** Writes what the zone has in flight back to its state; a zone with nothing in flight keeps none. */
+        @Override
+        void close() throws Exception;
     }
 }

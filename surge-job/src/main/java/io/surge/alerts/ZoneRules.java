@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * Every alert rule on one input, for each zone, under the rule set version in force at each record's own time.
  *
  * <p>Open-source Flink CEP fixes its pattern when the job starts. This operator hosts flink-cep's own NFA and shared
- * buffer once per rule ({@link RuleMatcher}), as flink-cep's operator hosts its one, so rule set versions arriving on
+ * buffer once per rule ({@link RuleMatcher}), as flink-cep's operator hosts its one, or counts a rule whose meaning is
+ * a count within its time bound ({@link RulePlan}), with the same matches; so rule set versions arriving on
  * the second, broadcast input change the rules while the job runs. Each zone's records wait, by CEP time, until the
  * watermark passes them, as in flink-cep, and are then matched in time order by the rules of the version in force at
  * each record's own time: a version switch is a point in event time, the same in a replay, a backtest and the live
@@ -241,7 +242,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         long time = timer.getTimestamp();
         ZoneEpisodes zoneEpisodes = new ZoneEpisodes(episodes.value(), clock);
-        Map<RuleMatcher<T>, RuleMatcher<T>.InZone> touched = new HashMap<>();
+        Map<RuleMatcher<T>, RuleMatcher.InZone<T>> touched = new HashMap<>();
         List<T> atTime = waiting.get(time);
         if (atTime != null) {
             atTime.sort(input.matchOrder());
@@ -251,7 +252,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                     if (!rule.accepts(record)) {
                         continue;
                     }
-                    RuleMatcher<T>.InZone zone = touched.get(rule);
+                    RuleMatcher.InZone<T> zone = touched.get(rule);
                     if (zone == null) {
                         zone = rule.inZone();
                         touched.put(rule, zone);
@@ -267,7 +268,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         }
         RuleTimeline.InForce<T> current = timeline.inForceAt(time);
         for (RuleMatcher<T> rule : timeline.matchers()) {
-            try (RuleMatcher<T>.InZone zone = touched.containsKey(rule) ? touched.get(rule) : rule.inZone()) {
+            try (RuleMatcher.InZone<T> zone = touched.containsKey(rule) ? touched.get(rule) : rule.inZone()) {
                 raise(rule, zone.advance(time), current, time, zoneEpisodes);
             }
         }
@@ -401,7 +402,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
 
     private RuleMatcher<T> newMatcher(AlertRule rule) throws Exception {
         metrics.register(rule.name());
-        return new RuleMatcher<>(
+        return RuleMatcher.of(
                 rule,
                 zoneState,
                 records,

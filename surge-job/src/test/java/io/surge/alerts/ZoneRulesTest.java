@@ -16,30 +16,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Predicate;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.cep.CEP;
-import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.operators.StreamOperatorFactory;
-import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.TimeUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,8 +46,7 @@ class ZoneRulesTest {
     private static final long OUT_OF_ORDERNESS_MILLIS = 2_000;
     private static final Path DRIVER_EXODUS = Path.of("alerts/driver-exodus.yaml");
     private static final Path SURGE_SPIKE = Path.of("alerts/surge-spike.yaml");
-    /** The operators' processing clock, and the oracle's: deployed versions are judged by it, alerts stamped with it. */
-    private static final Clock PROCESSING_CLOCK = () -> Events.at(0);
+    private static final Clock PROCESSING_CLOCK = CepOracle.PROCESSING_CLOCK;
 
     @TempDir
     Path dir;
@@ -142,16 +131,16 @@ class ZoneRulesTest {
         // a rule's matches on either side of the switch, in the order found: the burst of version 1 continues the
         // episodes of version 0's
         List<ZoneAlert> matches = new ArrayList<>();
-        matches.addAll(plainCep(exodus, traffic, time -> true, switchAt));
-        matches.addAll(plainCep(burst, traffic, time -> time < switchAt, switchAt));
-        matches.addAll(plainCep(quiet, traffic, time -> time < switchAt, switchAt));
-        matches.addAll(plainCep(burstChanged, traffic, time -> time >= switchAt, switchAt));
-        matches.addAll(plainCep(asked, traffic, time -> time >= switchAt, switchAt));
+        matches.addAll(CepOracle.matches(exodus, traffic, time -> true, switchAt));
+        matches.addAll(CepOracle.matches(burst, traffic, time -> time < switchAt, switchAt));
+        matches.addAll(CepOracle.matches(quiet, traffic, time -> time < switchAt, switchAt));
+        matches.addAll(CepOracle.matches(burstChanged, traffic, time -> time >= switchAt, switchAt));
+        matches.addAll(CepOracle.matches(asked, traffic, time -> time >= switchAt, switchAt));
         Map<String, Duration> resolveAfter = new HashMap<>();
         for (Path file : List.of(exodus, burst, quiet, asked)) {
-            resolveAfter.putAll(resolveAfter(file));
+            resolveAfter.putAll(CepOracle.resolveAfter(file));
         }
-        List<ZoneAlert> expected = episodes(matches, resolveAfter);
+        List<ZoneAlert> expected = CepOracle.episodes(matches, resolveAfter);
         assertThat(expected)
                 .as("every rule fires on either side of the switch")
                 .extracting(ZoneAlert::rule)
@@ -181,8 +170,9 @@ class ZoneRulesTest {
                 "test",
                 null,
                 null);
-        List<ZoneAlert> expected =
-                episodes(plainCep(DRIVER_EXODUS, traffic, time -> true, Long.MAX_VALUE), resolveAfter(DRIVER_EXODUS));
+        List<ZoneAlert> expected = CepOracle.episodes(
+                CepOracle.matches(DRIVER_EXODUS, traffic, time -> true, Long.MAX_VALUE),
+                CepOracle.resolveAfter(DRIVER_EXODUS));
         assertThat(expected).isNotEmpty();
 
         try (var rules = zoneEventRules(List.of(v0), null)) {
@@ -320,7 +310,7 @@ class ZoneRulesTest {
     void aRuleGoneFromTheRestoredRulesIsClearedInEveryZone() throws Exception {
         Path collapse = Path.of("alerts/supply-collapse.yaml");
         RuleSetVersion both = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE, collapse));
-        String collapseState = "rule:" + RuleMatcher.identity(RuleParser.parse(collapse)) + ":nfa";
+        String collapseState = "rule:" + RuleMatcher.identity(RuleParser.parse(collapse)) + ":sequences";
         OperatorSubtaskState snapshot;
         try (var before = multiplierRules(List.of(both), null)) {
             // supply falling in two zones: partial matches of supply-collapse
@@ -348,7 +338,7 @@ class ZoneRulesTest {
         Path collapse = Path.of("alerts/supply-collapse.yaml");
         RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(SURGE_SPIKE, collapse));
         RuleSetVersion v1 = RuleVersions.version(1, Events.at(30), List.of(SURGE_SPIKE));
-        String collapseState = "rule:" + RuleMatcher.identity(RuleParser.parse(collapse)) + ":nfa";
+        String collapseState = "rule:" + RuleMatcher.identity(RuleParser.parse(collapse)) + ":sequences";
         try (var rules = multiplierRules(List.of(v0), null)) {
             rules.processElement2(new StreamRecord<>(v1));
             process(rules, surge("A", 25, 5, 10, 1.0), surge("B", 25, 5, 10, 1.0));
@@ -366,19 +356,41 @@ class ZoneRulesTest {
     /** Once every partial match and episode is over, the zones keep no state of the rules: quiet zones cost nothing. */
     @Test
     void zonesThatWentQuietKeepNoRuleState() throws Exception {
-        try (var rules =
-                zoneEventRules(List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS))), null)) {
-            feed(rules, traffic(4, 3_000));
+        Path rushThenExodus = rule("rush-then-exodus", """
+                name: rush-then-exodus
+                input: zone-events
+                steps:
+                  - name: rush
+                    where: kind == 'RIDE_REQUEST'
+                    times: 3
+                  - name: gone
+                    where: kind == 'DRIVER_STATUS' && !available
+                within: 1500ms
+                summary: "riders asked, then a driver left {zone_id}"
+                """);
+        try (var rules = zoneEventRules(
+                List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS, rushThenExodus))), null)) {
+            List<Object> traffic = traffic(4, 3_000);
+            feed(rules, traffic.subList(0, traffic.size() - 1));
             assertThat(rules.extractOutputValues()).as("alerts raised").isNotEmpty();
-            String rule = "rule:" + RuleMatcher.identity(RuleParser.parse(DRIVER_EXODUS)) + ":";
-            // the operator's own states, then flink-cep's NFA state and shared buffer, under the rule's prefix
-            for (String state : List.of(
+            String counted = "rule:" + RuleMatcher.identity(RuleParser.parse(DRIVER_EXODUS)) + ":";
+            String nfa = "rule:" + RuleMatcher.identity(RuleParser.parse(rushThenExodus)) + ":";
+            // the operator's own states, the counted rule's records, flink-cep's NFA state and shared buffer
+            List<String> states = List.of(
                     "records-by-time",
                     "episodes",
-                    rule + "nfa",
-                    rule + "sharedBuffer-events",
-                    rule + "sharedBuffer-entries-with-lockable-edges",
-                    rule + "sharedBuffer-events-count")) {
+                    counted + "counted",
+                    nfa + "nfa",
+                    nfa + "sharedBuffer-events",
+                    nfa + "sharedBuffer-entries-with-lockable-edges",
+                    nfa + "sharedBuffer-events-count");
+            for (String state : states) {
+                assertThat(zonesWithState(rules, state))
+                        .as("zones with %s while the traffic lasts", state)
+                        .isPositive();
+            }
+            feed(rules, traffic.subList(traffic.size() - 1, traffic.size()));
+            for (String state : states) {
                 assertThat(zonesWithState(rules, state))
                         .as("zones with %s", state)
                         .isZero();
@@ -570,8 +582,8 @@ class ZoneRulesTest {
         assertThat(lateEvents(traffic))
                 .as("the traffic includes events behind the watermark")
                 .isPositive();
-        List<ZoneAlert> matches = plainCep(rule, traffic, time -> true, Long.MAX_VALUE);
-        List<ZoneAlert> expected = episodes(matches, resolveAfter(rule));
+        List<ZoneAlert> matches = CepOracle.matches(rule, traffic, time -> true, Long.MAX_VALUE);
+        List<ZoneAlert> expected = CepOracle.episodes(matches, CepOracle.resolveAfter(rule));
         long episodes = expected.stream().filter(ZoneAlert::resolved).count();
         assertThat(episodes).as("episodes, one per zone at least").isGreaterThanOrEqualTo(3);
         assertThat(matches).as("matches that continued an episode").hasSizeGreaterThan((int) episodes);
@@ -606,131 +618,6 @@ class ZoneRulesTest {
         return traffic;
     }
 
-    /** Events of one millisecond in the order they were read: by topic, partition and offset. */
-    private static final Comparator<ZoneEvent> READ_ORDER = Comparator.comparingLong(ZoneEvent::eventTime)
-            .thenComparing(event -> event.origin().topic())
-            .thenComparingInt(event -> event.origin().partition())
-            .thenComparingLong(event -> event.origin().offset());
-
-    /**
-     * The oracle's matches: the rule's flink-cep operator on raw timestamps, fed the records its filter passes whose
-     * time {@code inForce} accepts, in the order it raised them.
-     *
-     * @param switchAt alerts whose last record is at or after it carry version 1, else 0
-     */
-    @SuppressWarnings("unchecked")
-    private static List<ZoneAlert> plainCep(Path file, List<Object> traffic, Predicate<Long> inForce, long switchAt)
-            throws Exception {
-        AlertRule rule = RuleParser.parse(file);
-        RuleFilter<ZoneEvent> filter = rule.filter() == null ? null : new RuleFilter<>(rule.input(), rule.filter());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DataStream<ZoneAlert> alerts = CEP.pattern(
-                        env.fromData(Events.ride("A").at(0)).keyBy(ZoneEvent::zoneId),
-                        RuleCompiler.<ZoneEvent>compile(rule, 1),
-                        (first, second) -> READ_ORDER.compare(first, second))
-                .inEventTime()
-                .process(
-                        new PatternProcessFunction<ZoneEvent, ZoneAlert>() {
-                            @Override
-                            public void processMatch(
-                                    Map<String, List<ZoneEvent>> match, Context ctx, Collector<ZoneAlert> out) {
-                                out.collect(new AlertBuilder<ZoneEvent>(rule, PROCESSING_CLOCK).alert(match, 0));
-                            }
-                        },
-                        ZoneAlert.TYPE);
-        StreamOperatorFactory<ZoneAlert> operator =
-                ((OneInputTransformation<ZoneEvent, ZoneAlert>) alerts.getTransformation()).getOperatorFactory();
-        List<ZoneAlert> raised;
-        try (var cep = new KeyedOneInputStreamOperatorTestHarness<>(
-                operator, ZoneEvent::zoneId, Types.STRING, serializer(ZoneEvent.class))) {
-            cep.setStateBackend(new EmbeddedRocksDBStateBackend());
-            cep.open();
-            for (Object element : traffic) {
-                if (element instanceof Watermark mark) {
-                    cep.processWatermark(mark);
-                } else {
-                    StreamRecord<ZoneEvent> record = (StreamRecord<ZoneEvent>) element;
-                    if (inForce.test(record.getTimestamp()) && (filter == null || filter.filter(record.getValue()))) {
-                        cep.processElement(record);
-                    }
-                }
-            }
-            raised = cep.extractOutputValues();
-        }
-        List<ZoneAlert> matches = new ArrayList<>();
-        for (ZoneAlert match : raised) {
-            matches.add(withVersion(match, match.lastEventTime() >= switchAt ? 1 : 0));
-        }
-        return matches;
-    }
-
-    /**
-     * The oracle's episodes, written out plainly from the matches of each zone in the order they were found: a match
-     * that ends before the open episode's latest match's end plus the rule's resolve-after continues it; any other
-     * resolves the open one and opens its own. The traffic ends with the final watermark: every episode resolves.
-     */
-    private static List<ZoneAlert> episodes(List<ZoneAlert> matches, Map<String, Duration> resolveAfter) {
-        List<ZoneAlert> written = new ArrayList<>();
-        Map<String, ZoneAlert> opening = new LinkedHashMap<>();
-        Map<String, Long> lastEnd = new HashMap<>();
-        Map<String, Integer> count = new HashMap<>();
-        Map<String, Long> quiet = new HashMap<>();
-        for (ZoneAlert match : matches) {
-            String key = match.rule() + "/" + match.zoneId();
-            long after = resolveAfter.get(match.rule()).toMillis();
-            if (opening.containsKey(key) && match.lastEventTime() < lastEnd.get(key) + quiet.get(key)) {
-                lastEnd.put(key, Math.max(lastEnd.get(key), match.lastEventTime()));
-                count.merge(key, 1, Integer::sum);
-                quiet.put(key, after);
-                continue;
-            }
-            if (opening.containsKey(key)) {
-                written.add(resolved(opening.get(key), lastEnd.get(key), count.get(key), quiet.get(key)));
-            }
-            opening.put(key, match);
-            lastEnd.put(key, match.lastEventTime());
-            count.put(key, 1);
-            quiet.put(key, after);
-            written.add(match);
-        }
-        opening.forEach((key, open) -> written.add(resolved(open, lastEnd.get(key), count.get(key), quiet.get(key))));
-        return written;
-    }
-
-    private static ZoneAlert resolved(ZoneAlert opening, long lastEnd, int matches, long resolveAfterMillis) {
-        return new ZoneAlert(
-                AlertBuilder.alertId(opening.rule(), opening.zoneId(), List.of("resolved", opening.alertId())),
-                opening.rule(),
-                opening.severity(),
-                opening.zoneId(),
-                opening.firstEventTime(),
-                lastEnd,
-                "Resolved after " + matches + (matches == 1 ? " match" : " matches") + ", none for "
-                        + TimeUtils.formatWithHighestUnit(Duration.ofMillis(resolveAfterMillis)) + ": "
-                        + opening.summary(),
-                opening.details(),
-                PROCESSING_CLOCK.millis(),
-                opening.ruleSetVersion(),
-                AlertStatus.RESOLVED,
-                opening.alertId(),
-                lastEnd + resolveAfterMillis,
-                matches);
-    }
-
-    private static ZoneAlert withVersion(ZoneAlert alert, long version) {
-        return ZoneAlert.firing(
-                alert.alertId(),
-                alert.rule(),
-                alert.severity(),
-                alert.zoneId(),
-                alert.firstEventTime(),
-                alert.lastEventTime(),
-                alert.summary(),
-                alert.details(),
-                alert.detectedAt(),
-                version);
-    }
-
     private static long lateEvents(List<Object> traffic) {
         long watermark = Long.MIN_VALUE;
         long late = 0;
@@ -745,15 +632,14 @@ class ZoneRulesTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static void feed(
-            KeyedTwoInputStreamOperatorTestHarness<String, ZoneEvent, RuleSetVersion, ZoneAlert> rules,
-            List<Object> elements)
+    static <T> void feed(
+            KeyedTwoInputStreamOperatorTestHarness<String, T, RuleSetVersion, ZoneAlert> rules, List<Object> elements)
             throws Exception {
         for (Object element : elements) {
             if (element instanceof Watermark mark) {
                 rules.processWatermark1(mark);
             } else {
-                rules.processElement1((StreamRecord<ZoneEvent>) element);
+                rules.processElement1((StreamRecord<T>) element);
             }
         }
     }
@@ -772,11 +658,6 @@ class ZoneRulesTest {
         return alerts.stream().sorted(Comparator.comparing(ZoneAlert::alertId)).toList();
     }
 
-    private static Map<String, Duration> resolveAfter(Path file) throws Exception {
-        AlertRule rule = RuleParser.parse(file);
-        return Map.of(rule.name(), rule.resolveAfter());
-    }
-
     private Path rule(String name, String yaml) throws Exception {
         return Files.writeString(dir.resolve(name + ".yaml"), yaml);
     }
@@ -790,7 +671,7 @@ class ZoneRulesTest {
         }
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneEvent, RuleSetVersion, ZoneAlert> zoneEventRules(
+    static KeyedTwoInputStreamOperatorTestHarness<String, ZoneEvent, RuleSetVersion, ZoneAlert> zoneEventRules(
             List<RuleSetVersion> known, OperatorSubtaskState restoreFrom) throws Exception {
         return harness(
                 new ZoneRules<>(
@@ -804,7 +685,7 @@ class ZoneRulesTest {
                 restoreFrom);
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, ZoneSurge, RuleSetVersion, ZoneAlert> multiplierRules(
+    static KeyedTwoInputStreamOperatorTestHarness<String, ZoneSurge, RuleSetVersion, ZoneAlert> multiplierRules(
             List<RuleSetVersion> known, OperatorSubtaskState restoreFrom) throws Exception {
         return multiplierRules(known, TrustedKeys.ANYONE, restoreFrom);
     }
@@ -830,7 +711,7 @@ class ZoneRulesTest {
         return harness;
     }
 
-    private static <T> TypeSerializer<T> serializer(Class<T> type) {
+    static <T> TypeSerializer<T> serializer(Class<T> type) {
         return TypeInformation.of(type)
                 .createSerializer(StreamExecutionEnvironment.getExecutionEnvironment()
                         .getConfig()

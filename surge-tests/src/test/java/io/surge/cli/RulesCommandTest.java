@@ -21,6 +21,18 @@ class RulesCommandTest {
     }
 
     @Test
+    void checkExplainsHowEachRuleRuns() {
+        CliRun run = CliRun.of("rules", "check", "--explain", "alerts");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out())
+                .contains("driver-exodus          counted: per zone, 5 records of distinct driver_id within 10 s of the"
+                        + " first; a match ends the count")
+                .contains("surge-spike            sequence: per zone, from each record meeting 'multiplier <= 1.5',"
+                        + " the first record after it meeting 'multiplier >= 2.0 && pooled_demand >= 10' within 30 s");
+    }
+
+    @Test
     void checkNamesTheFileLineAndFixOfABadRule(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("bad.yaml"), """
                 name: bad

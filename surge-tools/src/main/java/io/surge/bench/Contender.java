@@ -1,6 +1,8 @@
 package io.surge.bench;
 
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The contenders a benchmark run can compare, by the name {@code surge bench --contenders} takes. */
@@ -11,6 +13,9 @@ public enum Contender {
     SURGE_EXACTLY_ONCE("surge-exactly-once", "surge, exactly-once"),
     SURGE_AT_LEAST_ONCE("surge-at-least-once", "surge, at-least-once"),
     SURGE_MULTIPLIERS_ONLY("surge-multipliers-only", "surge, no rules, exactly-once");
+
+    /** Surge's own runs, which share the job's code. */
+    static final Set<Contender> SURGE = EnumSet.of(SURGE_EXACTLY_ONCE, SURGE_AT_LEAST_ONCE, SURGE_MULTIPLIERS_ONLY);
 
     private final String id;
     private final String label;

@@ -1,11 +1,14 @@
 package io.surge.cli;
 
+import io.surge.alerts.RuleParser;
 import io.surge.bench.Bench;
 import io.surge.bench.BenchReport;
 import io.surge.bench.BenchWorkload;
 import io.surge.bench.Contender;
+import io.surge.bench.RuleVariants;
 import io.surge.config.SurgeOption;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -80,6 +83,14 @@ final class BenchCommand implements Callable<Integer> {
     int latencySeconds;
 
     @Option(
+            names = "--rule-variants",
+            defaultValue = "1",
+            description = "Each rule of the rules directory this many times over: the rule, then variants under other"
+                    + " names with other time bounds and counts, to measure how surge scales with its rules (10 makes"
+                    + " the 3 shipped rules 30). Default: ${DEFAULT-VALUE}.")
+    int ruleVariants;
+
+    @Option(
             names = "--json",
             defaultValue = "target/bench.json",
             description = "Where the results go as JSON. Default: ${DEFAULT-VALUE}.")
@@ -103,6 +114,21 @@ final class BenchCommand implements Callable<Integer> {
             fixed.put(
                     SurgeOption.ALERTS_DIR.key(),
                     SurgeCli.home().resolve("alerts").toString());
+        }
+        Path variants = null;
+        if (ruleVariants > 1) {
+            Path rules = Path.of(
+                    config.set.getOrDefault(SurgeOption.ALERTS_DIR.key(), fixed.get(SurgeOption.ALERTS_DIR.key())));
+            variants = Files.createTempDirectory("surge-bench-rules");
+            Map<String, String> files = RuleVariants.of(RuleParser.readDirectory(rules), ruleVariants);
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Files.writeString(variants.resolve(file.getKey()), file.getValue());
+            }
+            // checked as the job checks them, before anything starts
+            out.printf(
+                    "surge bench: %d rules from %s%n",
+                    RuleParser.parseDirectory(variants).size(), rules);
+            fixed.put(SurgeOption.ALERTS_DIR.key(), variants.toString());
         }
         InfraCommand.Infrastructure infra = null;
         if (config.bootstrap == null) {
@@ -133,6 +159,14 @@ final class BenchCommand implements Callable<Integer> {
         } finally {
             if (infra != null) {
                 infra.close();
+            }
+            if (variants != null) {
+                try (var files = Files.list(variants)) {
+                    for (Path file : files.toList()) {
+                        Files.delete(file);
+                    }
+                }
+                Files.delete(variants);
             }
         }
         return 0;

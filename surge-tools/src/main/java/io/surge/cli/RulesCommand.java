@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.surge.alerts.AlertRule;
 import io.surge.alerts.RuleException;
 import io.surge.alerts.RuleParser;
+import io.surge.alerts.RulePlan;
 import io.surge.alerts.RuleSetVersion;
 import io.surge.alerts.TrustedKeys;
 import io.surge.config.SurgeConfig;
@@ -76,6 +77,11 @@ final class RulesCommand implements Runnable {
                 description = "Rule directory. Default: ${DEFAULT-VALUE}.")
         Path dir;
 
+        @Option(
+                names = "--explain",
+                description = "Also say how each rule runs: counted per zone, or on flink-cep's NFA and why.")
+        boolean explain;
+
         @Spec
         CommandSpec spec;
 
@@ -84,6 +90,11 @@ final class RulesCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             List<AlertRule> rules = RuleParser.parseDirectory(dir);
             print(rules, out);
+            if (explain) {
+                for (AlertRule rule : rules) {
+                    out.printf("%-22s %s%n", rule.name(), RulePlan.of(rule).explanation());
+                }
+            }
             out.println(rules.size() + " rule(s) in " + dir + " are valid");
             return 0;
         }
