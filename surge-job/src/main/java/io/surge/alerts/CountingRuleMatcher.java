@@ -150,6 +150,11 @@ final class CountingRuleMatcher<T> extends RuleMatcher<T> {
         }
 
         @Override
+        public boolean inFlight() {
+            return !records.isEmpty();
+        }
+
+        @Override
         public boolean beganPartialMatch() {
             return began;
         }

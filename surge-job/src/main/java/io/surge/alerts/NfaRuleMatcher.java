@@ -94,6 +94,11 @@ final class NfaRuleMatcher<T> extends RuleMatcher<T> {
         }
 
         @Override
+        public boolean inFlight() {
+            return !nothingInFlight();
+        }
+
+        @Override
         public boolean beganPartialMatch() {
             return state.isNewStartPartialMatch();
         }

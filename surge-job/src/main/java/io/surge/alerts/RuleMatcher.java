@@ -23,6 +23,7 @@ import org.apache.flink.cep.time.TimerService;
 abstract sealed class RuleMatcher<T> permits NfaRuleMatcher, CountingRuleMatcher, SequenceRuleMatcher {
 
     private final AlertRule rule;
+    private final RulePlan plan;
     private final String identity;
     private final RuleFilter<T> filter;
     private final RuleStateStore store;
@@ -30,6 +31,7 @@ abstract sealed class RuleMatcher<T> permits NfaRuleMatcher, CountingRuleMatcher
 
     RuleMatcher(AlertRule rule, KeyedStateStore zoneState, Clock clock) {
         this.rule = rule;
+        this.plan = RulePlan.of(rule);
         this.identity = identity(rule);
         this.filter = rule.filter() == null ? null : new RuleFilter<>(rule.input(), rule.filter());
         this.store = new RuleStateStore(zoneState, identity);
@@ -120,9 +122,26 @@ abstract sealed class RuleMatcher<T> permits NfaRuleMatcher, CountingRuleMatcher
         return identity;
     }
 
-    /** Whether the record can take part in the rule's matches: it meets the rule's filter. */
-    boolean accepts(T record) {
-        return filter == null || filter.filter(record);
+    RulePlan plan() {
+        return plan;
+    }
+
+    /**
+     * Whether the record can take part in the rule's matches: it meets the rule's filter.
+     *
+     * @param decided the outcomes of the filters already evaluated on this record, by expression: rules often share
+     *     a filter (variants of one rule with other thresholds), which is then evaluated once per record
+     */
+    boolean accepts(T record, Map<String, Boolean> decided) {
+        if (filter == null) {
+            return true;
+        }
+        Boolean known = decided.get(rule.filter());
+        if (known == null) {
+            known = filter.filter(record);
+            decided.put(rule.filter(), known);
+        }
+        return known;
     }
 
     /** The rule's matching in the current zone, opened at one CEP time. */
@@ -164,6 +183,9 @@ abstract sealed class RuleMatcher<T> permits NfaRuleMatcher, CountingRuleMatcher
 
         /** Whether the last record processed began a partial match, which its window must then prune in time. */
         boolean beganPartialMatch();
+
+        /** Whether the zone has anything in flight for the rule: records of a match to come. */
+        boolean inFlight();
 
         /** Writes what the zone has in flight back to its state; a zone with nothing in flight keeps none. */
         @Override

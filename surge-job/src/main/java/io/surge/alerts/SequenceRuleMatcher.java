@@ -143,10 +143,26 @@ final class SequenceRuleMatcher<T> extends RuleMatcher<T> {
             return matches;
         }
 
-        /** An incomplete sequence goes on only with records within the bound of its first. */
+        /**
+         * An incomplete sequence goes on only with records within the bound of its first. Sequences began in time
+         * order: from the first within reach on, all are.
+         */
         private void forgetOutOfReachOf(long ownTime) {
-            changed |= begun.removeIf(sequence ->
-                    sequence.size() < steps.size() && ownTime - input.eventTime(sequence.get(0)) >= withinMillis);
+            int index = 0;
+            while (index < begun.size()
+                    && ownTime - input.eventTime(begun.get(index).get(0)) >= withinMillis) {
+                if (begun.get(index).size() < steps.size()) {
+                    begun.remove(index);
+                    changed = true;
+                } else {
+                    index++;
+                }
+            }
+        }
+
+        @Override
+        public boolean inFlight() {
+            return !begun.isEmpty();
         }
 
         @Override

@@ -89,6 +89,11 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
      * cost an iteration over RocksDB each time to clean it up.
      */
     private transient ValueState<Map<String, Episode>> episodes;
+    /**
+     * The identities of the planned rules ({@link RulePlan}) holding records in the zone: a CEP time moves those, and
+     * every rule on the NFA, rather than reading every rule's state in every zone at every CEP time.
+     */
+    private transient ValueState<List<String>> plannedInFlight;
 
     private transient BroadcastState<Long, RuleSetVersion> deployed;
     private transient ListState<String> matchersWithState;
@@ -99,6 +104,9 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     private transient long lastUnused;
 
     private transient RuleTimeline<T> timeline;
+    /** The outcomes of the rules' filters on the record at hand, by expression. */
+    private transient Map<String, Boolean> filtered;
+
     private transient StreamRecord<ZoneAlert> reuse;
     private transient RuleMetrics metrics;
 
@@ -142,6 +150,8 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         zoneState = new HeapBetweenCheckpoints<>(context.getKeyedStateStore(), getKeyedStateBackend());
         waiting = zoneState.getMapState(
                 new MapStateDescriptor<>("records-by-time", LongSerializer.INSTANCE, new ListSerializer<>(records)));
+        plannedInFlight = zoneState.getState(
+                new ValueStateDescriptor<>("planned-rules-in-flight", new ListSerializer<>(StringSerializer.INSTANCE)));
         episodes = zoneState.getState(new ValueStateDescriptor<>(
                 "episodes",
                 new MapSerializer<>(
@@ -156,6 +166,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
         metrics = new RuleMetrics(
                 getMetricGroup(), () -> timeline.inForceAt(watermark).version().version(), () -> timeline.latest());
         reuse = new StreamRecord<>(null);
+        filtered = new HashMap<>();
         timeline = new RuleTimeline<>(input, bucketMillis, this::newMatcher);
         lastUnused = Long.MIN_VALUE;
         // a restored version is kept as it took effect, which may be later than it asked
@@ -248,8 +259,9 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
             atTime.sort(input.matchOrder());
             for (T record : atTime) {
                 RuleTimeline.InForce<T> version = timeline.inForceAt(input.eventTime(record));
+                filtered.clear();
                 for (RuleMatcher<T> rule : version.rules()) {
-                    if (!rule.accepts(record)) {
+                    if (!rule.accepts(record, filtered)) {
                         continue;
                     }
                     RuleMatcher.InZone<T> zone = touched.get(rule);
@@ -267,10 +279,32 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
             waiting.remove(time);
         }
         RuleTimeline.InForce<T> current = timeline.inForceAt(time);
+        List<String> stored = plannedInFlight.value();
+        List<String> inFlight = stored != null ? stored : new ArrayList<>();
+        boolean inFlightChanged = false;
         for (RuleMatcher<T> rule : timeline.matchers()) {
-            try (RuleMatcher.InZone<T> zone = touched.containsKey(rule) ? touched.get(rule) : rule.inZone()) {
-                raise(rule, zone.advance(time), current, time, zoneEpisodes);
+            RuleMatcher.InZone<T> zone = touched.get(rule);
+            boolean planned = rule.plan().planned();
+            if (zone == null && planned && !inFlight.contains(rule.identity())) {
+                continue; // nothing in flight in this zone: nothing to move on
             }
+            try (RuleMatcher.InZone<T> moved = zone != null ? zone : rule.inZone()) {
+                raise(rule, moved.advance(time), current, time, zoneEpisodes);
+                zone = moved;
+            }
+            if (planned && zone.inFlight() != inFlight.contains(rule.identity())) {
+                if (zone.inFlight()) {
+                    inFlight.add(rule.identity());
+                } else {
+                    inFlight.remove(rule.identity());
+                }
+                inFlightChanged = true;
+            }
+        }
+        // a rule retired since has had its state cleared
+        inFlightChanged |= inFlight.removeIf(identity -> !timeline.has(identity));
+        if (inFlightChanged) {
+            plannedInFlight.update(inFlight.isEmpty() ? null : inFlight);
         }
         for (ZoneAlert resolved : zoneEpisodes.resolveBy(time)) {
             output.collect(reuse.replace(resolved, time));
@@ -309,8 +343,9 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
 
     /** Whether a rule in force at the record's time can use it, so that it must be kept until the watermark. */
     private boolean usable(T record, long recordTime) {
+        filtered.clear();
         for (RuleMatcher<T> rule : timeline.inForceAt(recordTime).rules()) {
-            if (rule.accepts(record)) {
+            if (rule.accepts(record, filtered)) {
                 return true;
             }
         }

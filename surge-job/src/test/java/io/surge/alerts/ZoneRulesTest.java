@@ -379,6 +379,7 @@ class ZoneRulesTest {
             List<String> states = List.of(
                     "records-by-time",
                     "episodes",
+                    "planned-rules-in-flight",
                     counted + "counted",
                     nfa + "nfa",
                     nfa + "sharedBuffer-events",
