@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +117,8 @@ public final class RuleSetTopic {
                             new AvroEncoder<RuleSet>(schemaId, RuleSet.getClassSchema()).encode(record)))
                     .get(30, TimeUnit.SECONDS);
             return version(record, written.offset());
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            // a refusal reaches send() itself when the producer's id request was refused before it
             throw new KafkaSetupException(
                     "cannot publish a rule set version to " + job.topics().ruleSets()
                             + " on " + job.bootstrapServers() + ": " + e.getMessage() + "; "
