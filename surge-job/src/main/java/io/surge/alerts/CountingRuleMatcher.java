@@ -1,6 +1,7 @@
 package io.surge.alerts;
 
 import io.surge.time.Clock;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.state.KeyedStateStore;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.ListSerializer;
@@ -25,7 +25,7 @@ import org.apache.flink.cep.time.TimerService;
  * last record. flink-cep holds a completed match back while a partial match that began earlier is alive; those can no
  * longer take a record, so their matches are the same, only emitted earlier here.
  */
-final class CountingRuleMatcher<T> extends RuleMatcher<T> {
+final class CountingRuleMatcher<T> extends PlannedRuleMatcher<T, T> {
 
     private final RuleInput input;
     private final String step;
@@ -35,22 +35,16 @@ final class CountingRuleMatcher<T> extends RuleMatcher<T> {
     private final String distinct;
 
     private final int count;
-    private final long withinMillis;
-    private final long bucketMillis;
-    private final ValueState<List<T>> counted;
 
     CountingRuleMatcher(
             AlertRule rule, KeyedStateStore zoneState, TypeSerializer<T> records, long bucketMillis, Clock clock) {
-        super(rule, zoneState, clock);
+        super(rule, zoneState, countedRecords(records), bucketMillis, clock);
         RuleStep only = rule.steps().get(0);
         this.input = rule.input();
         this.step = only.name();
         this.where = "true".equals(only.where().strip()) ? null : new RuleFilter<>(input, only.where());
         this.distinct = only.distinct();
         this.count = only.times();
-        this.withinMillis = rule.within().toMillis();
-        this.bucketMillis = bucketMillis;
-        this.counted = store().getState(countedRecords(records));
     }
 
     /** Registers the keyed state a counted rule keeps on {@code store}, for clearing that of a rule no longer known. */
@@ -63,36 +57,17 @@ final class CountingRuleMatcher<T> extends RuleMatcher<T> {
     }
 
     @Override
-    InZone<T> inZone() throws Exception {
-        List<T> stored = counted.value();
-        return new Zone(stored != null ? stored : new ArrayList<>(), stored != null);
+    InZone<T> inZone() throws IOException {
+        return new Zone();
     }
 
     /**
-     * Long enough that the timer a record registers, at its CEP time plus this, finds it out of every later record's
-     * reach: a record's own time may be a millisecond after its CEP time (a window's end, stamped with its last
-     * millisecond), never before it.
+     * In flight: the records meeting the step since the last match, in match order, that a later record can still
+     * join.
      */
-    @Override
-    long windowMillis() {
-        return withinMillis + bucketMillis;
-    }
+    private final class Zone extends PlannedZone {
 
-    @Override
-    void close() {}
-
-    private final class Zone implements InZone<T> {
-        /** The records meeting the step since the last match, in match order, that a later record can still join. */
-        private final List<T> records;
-
-        private final boolean stored;
-        private boolean changed;
-        private boolean began;
-
-        private Zone(List<T> records, boolean stored) {
-            this.records = records;
-            this.stored = stored;
-        }
+        private Zone() throws IOException {}
 
         /**
          * Forgets the records no later record can join: one of CEP time {@code time} or later has its own time after
@@ -111,25 +86,25 @@ final class CountingRuleMatcher<T> extends RuleMatcher<T> {
                 return List.of();
             }
             forgetOutOfReachOf(input.eventTime(record));
-            records.add(record);
+            inFlight.add(record);
             changed = true;
             List<T> match = match();
             if (match == null) {
                 began = true;
                 return List.of();
             }
-            records.clear();
+            inFlight.clear();
             return List.of(Map.of(step, match));
         }
 
         /** From the earliest record, the first of each distinct value, once there are enough; else null. */
         private List<T> match() {
             if (distinct == null) {
-                return records.size() < count ? null : List.copyOf(records);
+                return inFlight.size() < count ? null : List.copyOf(inFlight);
             }
             Set<Object> seen = new HashSet<>();
             List<T> match = new ArrayList<>(count);
-            for (T record : records) {
+            for (T record : inFlight) {
                 if (seen.add(input.value(record, distinct))) {
                     match.add(record);
                 }
@@ -140,33 +115,13 @@ final class CountingRuleMatcher<T> extends RuleMatcher<T> {
         /** A record at {@code ownTime} joins a match only while it is within the bound of the match's first record. */
         private void forgetOutOfReachOf(long ownTime) {
             int outOfReach = 0;
-            while (outOfReach < records.size() && ownTime - input.eventTime(records.get(outOfReach)) >= withinMillis) {
+            while (outOfReach < inFlight.size()
+                    && ownTime - input.eventTime(inFlight.get(outOfReach)) >= withinMillis) {
                 outOfReach++;
             }
             if (outOfReach > 0) {
-                records.subList(0, outOfReach).clear();
+                inFlight.subList(0, outOfReach).clear();
                 changed = true;
-            }
-        }
-
-        @Override
-        public boolean inFlight() {
-            return !records.isEmpty();
-        }
-
-        @Override
-        public boolean beganPartialMatch() {
-            return began;
-        }
-
-        @Override
-        public void close() throws Exception {
-            if (records.isEmpty()) {
-                if (stored) {
-                    counted.clear();
-                }
-            } else if (changed) {
-                counted.update(records);
             }
         }
     }

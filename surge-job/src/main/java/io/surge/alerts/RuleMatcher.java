@@ -17,10 +17,10 @@ import org.apache.flink.cep.time.TimerService;
 
 /**
  * One rule inside {@link ZoneRules}: its filter, the alerts its matches make, and, per zone, its matching state,
- * kept as its {@link RulePlan} says: counted ({@link CountingRuleMatcher}), followed as sequences ({@link
- * SequenceRuleMatcher}) or on flink-cep's NFA ({@link NfaRuleMatcher}).
+ * kept as its {@link RulePlan} says: without an NFA ({@link PlannedRuleMatcher}: counted or followed as sequences)
+ * or on flink-cep's NFA ({@link NfaRuleMatcher}).
  */
-abstract sealed class RuleMatcher<T> permits NfaRuleMatcher, CountingRuleMatcher, SequenceRuleMatcher {
+abstract sealed class RuleMatcher<T> permits NfaRuleMatcher, PlannedRuleMatcher {
 
     private final AlertRule rule;
     private final RulePlan plan;
@@ -32,7 +32,7 @@ abstract sealed class RuleMatcher<T> permits NfaRuleMatcher, CountingRuleMatcher
     RuleMatcher(AlertRule rule, KeyedStateStore zoneState, Clock clock) {
         this.rule = rule;
         this.plan = RulePlan.of(rule);
-        this.identity = identity(rule);
+        this.identity = identity(rule, plan);
         this.filter = rule.filter() == null ? null : new RuleFilter<>(rule.input(), rule.filter());
         this.store = new RuleStateStore(zoneState, identity);
         this.alerts = new AlertBuilder<>(rule, clock);
@@ -55,12 +55,17 @@ abstract sealed class RuleMatcher<T> permits NfaRuleMatcher, CountingRuleMatcher
         };
     }
 
+    /** The rule's name and a digest of everything it declares, under which its state is kept. */
+    static String identity(AlertRule rule) {
+        return identity(rule, RulePlan.of(rule));
+    }
+
     /**
      * The rule's name and a digest of everything it declares: a rule whose file changes in anything but comments and
      * layout is a new rule, with state of its own (and the severity, summary and resolve-after it now declares). The
      * text is spelled out here, not taken from a {@code toString}, because checkpoints keep the state under it.
      */
-    static String identity(AlertRule rule) {
+    private static String identity(AlertRule rule, RulePlan plan) {
         StringBuilder declared = new StringBuilder(rule.name())
                 .append('\n')
                 .append(rule.input().wireName())
@@ -90,7 +95,6 @@ abstract sealed class RuleMatcher<T> permits NfaRuleMatcher, CountingRuleMatcher
                     .append('|')
                     .append(step.distinct());
         }
-        RulePlan plan = RulePlan.of(rule);
         if (plan.planned()) {
             // a planned rule keeps other state than the NFA's: the same declaration is a new rule to a checkpoint
             declared.append('\n').append(plan.shape());

@@ -1,6 +1,7 @@
 package io.surge.alerts;
 
 import io.surge.time.Clock;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -8,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.KeyedStateStore;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.ListSerializer;
@@ -27,19 +27,16 @@ import org.apache.flink.cep.time.TimerService;
  * dropped here when it is, where flink-cep holds the later matches back until its window prunes it, so the matches
  * are the same, some emitted earlier.
  */
-final class SequenceRuleMatcher<T> extends RuleMatcher<T> {
+final class SequenceRuleMatcher<T> extends PlannedRuleMatcher<T, List<T>> {
 
     private final RuleInput input;
     private final List<String> steps;
     private final List<RuleExpressions.Condition> conditions;
     private final Comparator<Object> matchOrder;
-    private final long withinMillis;
-    private final long bucketMillis;
-    private final ValueState<List<List<T>>> sequences;
 
     SequenceRuleMatcher(
             AlertRule rule, KeyedStateStore zoneState, TypeSerializer<T> records, long bucketMillis, Clock clock) {
-        super(rule, zoneState, clock);
+        super(rule, zoneState, sequencesBegun(records), bucketMillis, clock);
         this.input = rule.input();
         this.steps = rule.steps().stream().map(RuleStep::name).toList();
         this.conditions = new ArrayList<>();
@@ -47,9 +44,6 @@ final class SequenceRuleMatcher<T> extends RuleMatcher<T> {
             conditions.add(RuleExpressions.condition(input, steps.subList(0, conditions.size()), step.where()));
         }
         this.matchOrder = input.matchOrder();
-        this.withinMillis = rule.within().toMillis();
-        this.bucketMillis = bucketMillis;
-        this.sequences = store().getState(sequencesBegun(records));
     }
 
     /** Registers the keyed state a sequence rule keeps on {@code store}, for clearing that of a rule no longer known. */
@@ -62,36 +56,14 @@ final class SequenceRuleMatcher<T> extends RuleMatcher<T> {
     }
 
     @Override
-    InZone<T> inZone() throws Exception {
-        List<List<T>> stored = sequences.value();
-        return new Zone(stored != null ? stored : new ArrayList<>(), stored != null);
+    InZone<T> inZone() throws IOException {
+        return new Zone();
     }
 
-    /**
-     * Long enough that the timer a beginning registers, at its CEP time plus this, finds it out of every later record's
-     * reach: a record's own time may be a millisecond after its CEP time (a window's end, stamped with its last
-     * millisecond), never before it.
-     */
-    @Override
-    long windowMillis() {
-        return withinMillis + bucketMillis;
-    }
+    /** In flight: the sequences begun since the last match, in the order they began; each the records it took so far. */
+    private final class Zone extends PlannedZone {
 
-    @Override
-    void close() {}
-
-    private final class Zone implements InZone<T> {
-        /** The sequences begun since the last match, in the order they began; each the records it took so far. */
-        private final List<List<T>> begun;
-
-        private final boolean stored;
-        private boolean changed;
-        private boolean began;
-
-        private Zone(List<List<T>> begun, boolean stored) {
-            this.begun = begun;
-            this.stored = stored;
-        }
+        private Zone() throws IOException {}
 
         /** Forgets the sequences no record of CEP time {@code time} or later can go on with. */
         @Override
@@ -103,7 +75,7 @@ final class SequenceRuleMatcher<T> extends RuleMatcher<T> {
         @Override
         public Collection<Map<String, List<T>>> process(T record, long time, TimerService timers) {
             forgetOutOfReachOf(input.eventTime(record));
-            for (List<T> sequence : begun) {
+            for (List<T> sequence : inFlight) {
                 int next = sequence.size();
                 if (next < steps.size()
                         && conditions.get(next).evaluate(input, record, step -> taken(sequence, step))) {
@@ -115,7 +87,7 @@ final class SequenceRuleMatcher<T> extends RuleMatcher<T> {
             if (began) {
                 List<T> sequence = new ArrayList<>(steps.size());
                 sequence.add(record);
-                begun.add(sequence);
+                inFlight.add(sequence);
                 changed = true;
             }
             return completed();
@@ -129,10 +101,10 @@ final class SequenceRuleMatcher<T> extends RuleMatcher<T> {
         /** The matches of the earliest sequences begun, while they are complete; each ends those it overlaps. */
         private List<Map<String, List<T>>> completed() {
             List<Map<String, List<T>>> matches = new ArrayList<>(0);
-            while (!begun.isEmpty() && begun.get(0).size() == steps.size()) {
-                List<T> match = begun.remove(0);
+            while (!inFlight.isEmpty() && inFlight.get(0).size() == steps.size()) {
+                List<T> match = inFlight.remove(0);
                 T last = match.get(match.size() - 1);
-                begun.removeIf(sequence -> matchOrder.compare(sequence.get(0), last) <= 0);
+                inFlight.removeIf(sequence -> matchOrder.compare(sequence.get(0), last) <= 0);
                 Map<String, List<T>> byStep = new LinkedHashMap<>();
                 for (int i = 0; i < steps.size(); i++) {
                     byStep.put(steps.get(i), List.of(match.get(i)));
@@ -149,35 +121,14 @@ final class SequenceRuleMatcher<T> extends RuleMatcher<T> {
          */
         private void forgetOutOfReachOf(long ownTime) {
             int index = 0;
-            while (index < begun.size()
-                    && ownTime - input.eventTime(begun.get(index).get(0)) >= withinMillis) {
-                if (begun.get(index).size() < steps.size()) {
-                    begun.remove(index);
+            while (index < inFlight.size()
+                    && ownTime - input.eventTime(inFlight.get(index).get(0)) >= withinMillis) {
+                if (inFlight.get(index).size() < steps.size()) {
+                    inFlight.remove(index);
                     changed = true;
                 } else {
                     index++;
                 }
-            }
-        }
-
-        @Override
-        public boolean inFlight() {
-            return !begun.isEmpty();
-        }
-
-        @Override
-        public boolean beganPartialMatch() {
-            return began;
-        }
-
-        @Override
-        public void close() throws Exception {
-            if (begun.isEmpty()) {
-                if (stored) {
-                    sequences.clear();
-                }
-            } else if (changed) {
-                sequences.update(begun);
             }
         }
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.surge.alerts.RulePlan.Shape;
-import io.surge.event.ZoneEvent;
 import io.surge.pricing.ZoneSurge;
 import io.surge.testing.Events;
 import io.surge.testing.RuleVersions;
@@ -38,7 +37,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PlannedRulesTest {
 
-    private static final long OUT_OF_ORDERNESS_MILLIS = 2_000;
+    /**
+     * Four zones and 8 drivers; 10 s of bursts, an event every 25 ms, then 10 s of lull keeping one event in six, so
+     * matches come easily, barely and not at all. Times lie on a 50 ms grid, so that many records share a
+     * millisecond and many pairs are a whole window apart.
+     */
+    private static final ZoneTraffic ZONE_EVENTS = ZoneTraffic.inZones(4)
+            .withDrivers(8)
+            .withRideShare(0.3)
+            .withAvailableShare(0.4)
+            .withEventEveryMillis(25)
+            .onGridMillis(50)
+            .withLulls(10_000, 6);
 
     /**
      * Rules of either planned shape, each of a size (a count, or its number of steps) and a time bound that the tests
@@ -266,39 +276,7 @@ class PlannedRulesTest {
     }
 
     private static List<Object> traffic(RuleInput input, long seed) {
-        return input == RuleInput.ZONE_EVENTS ? zoneEvents(seed, 12_000) : multipliers(seed, 400);
-    }
-
-    /**
-     * Four zones and 8 drivers; 10 s of bursts, an event every 25 ms, then 10 s of lull keeping one event in six, so
-     * matches come easily, barely and not at all. Times lie on a 50 ms grid, so that many records share a
-     * millisecond and many pairs are a whole window apart, with up to 2.5 s of disorder against a watermark bound of
-     * 2 s, so some arrive late; a watermark every 11 elements, then one at the end.
-     */
-    private static List<Object> zoneEvents(long seed, int events) {
-        Random random = new Random(seed);
-        List<Object> traffic = new ArrayList<>();
-        long maxSeen = Long.MIN_VALUE;
-        for (int i = 0; i < events; i++) {
-            double now = i * 0.025;
-            boolean lull = ((int) (now / 10)) % 2 == 1;
-            if (lull && random.nextInt(6) != 0) {
-                continue;
-            }
-            double seconds = Math.round((now - random.nextInt(2_500) / 1000.0) * 20) / 20.0;
-            String zone = "zone-" + random.nextInt(4);
-            ZoneEvent event = random.nextDouble() < 0.3
-                    ? Events.ride(zone).at(seconds)
-                    : Events.driver("driver-" + random.nextInt(8), zone, random.nextDouble() < 0.4)
-                            .at(seconds);
-            traffic.add(new StreamRecord<>(event, event.eventTime()));
-            maxSeen = Math.max(maxSeen, event.eventTime());
-            if (traffic.size() % 11 == 10) {
-                traffic.add(new Watermark(maxSeen - OUT_OF_ORDERNESS_MILLIS - 1));
-            }
-        }
-        traffic.add(new Watermark(Long.MAX_VALUE));
-        return traffic;
+        return input == RuleInput.ZONE_EVENTS ? ZONE_EVENTS.generate(seed, 12_000) : multipliers(seed, 400);
     }
 
     /**

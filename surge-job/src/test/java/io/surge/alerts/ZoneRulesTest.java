@@ -18,7 +18,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -43,10 +42,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ZoneRulesTest {
 
     private static final long BUCKET_MILLIS = 100;
-    private static final long OUT_OF_ORDERNESS_MILLIS = 2_000;
     private static final Path DRIVER_EXODUS = Path.of("alerts/driver-exodus.yaml");
     private static final Path SURGE_SPIKE = Path.of("alerts/surge-spike.yaml");
     private static final Clock PROCESSING_CLOCK = CepOracle.PROCESSING_CLOCK;
+    /** Three zones, 15 drivers, an event every 20 ms. */
+    private static final ZoneTraffic TRAFFIC = ZoneTraffic.inZones(3)
+            .withDrivers(15)
+            .withRideShare(0.4)
+            .withAvailableShare(0.3)
+            .withEventEveryMillis(20);
 
     @TempDir
     Path dir;
@@ -126,7 +130,7 @@ class ZoneRulesTest {
         long switchAt = Events.at(150);
         RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(exodus, burst, quiet));
         RuleSetVersion v1 = RuleVersions.version(1, switchAt, List.of(exodus, burstChanged, asked));
-        List<Object> traffic = traffic(7, 15_000);
+        List<Object> traffic = TRAFFIC.generate(7, 15_000);
 
         // a rule's matches on either side of the switch, in the order found: the burst of version 1 continues the
         // episodes of version 0's
@@ -161,7 +165,7 @@ class ZoneRulesTest {
 
     @Test
     void aVersionThatDoesNotCompileIsRefusedAndTheRulesInForceStay() throws Exception {
-        List<Object> traffic = traffic(11, 2_000);
+        List<Object> traffic = TRAFFIC.generate(11, 2_000);
         RuleSetVersion v0 = RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS));
         RuleSetVersion broken = new RuleSetVersion(
                 1,
@@ -370,7 +374,7 @@ class ZoneRulesTest {
                 """);
         try (var rules = zoneEventRules(
                 List.of(RuleVersions.version(0, Long.MIN_VALUE, List.of(DRIVER_EXODUS, rushThenExodus))), null)) {
-            List<Object> traffic = traffic(4, 3_000);
+            List<Object> traffic = TRAFFIC.generate(4, 3_000);
             feed(rules, traffic.subList(0, traffic.size() - 1));
             assertThat(rules.extractOutputValues()).as("alerts raised").isNotEmpty();
             String counted = "rule:" + RuleMatcher.identity(RuleParser.parse(DRIVER_EXODUS)) + ":";
@@ -579,7 +583,7 @@ class ZoneRulesTest {
 
     /** The rules operator's episodes on the traffic are those of plain CEP's matches (there must be several). */
     private void assertSameAlerts(Path rule, long seed, int events) throws Exception {
-        List<Object> traffic = traffic(seed, events);
+        List<Object> traffic = TRAFFIC.generate(seed, events);
         assertThat(lateEvents(traffic))
                 .as("the traffic includes events behind the watermark")
                 .isPositive();
@@ -592,31 +596,6 @@ class ZoneRulesTest {
             feed(rules, traffic);
             assertThat(sorted(rules.extractOutputValues())).isEqualTo(sorted(expected));
         }
-    }
-
-    /**
-     * Three zones, 15 drivers, an event every 20 ms with up to 2.5 s of disorder against a watermark bound of 2 s,
-     * so some arrive late; a watermark every 10 events, then one at the end.
-     */
-    private static List<Object> traffic(long seed, int events) {
-        Random random = new Random(seed);
-        List<Object> traffic = new ArrayList<>();
-        long maxSeen = Long.MIN_VALUE;
-        for (int i = 0; i < events; i++) {
-            double seconds = i * 0.02 - random.nextInt(2_500) / 1000.0;
-            String zone = "zone-" + random.nextInt(3);
-            ZoneEvent event = random.nextDouble() < 0.4
-                    ? Events.ride(zone).at(seconds)
-                    : Events.driver("driver-" + random.nextInt(15), zone, random.nextDouble() < 0.3)
-                            .at(seconds);
-            traffic.add(new StreamRecord<>(event, event.eventTime()));
-            maxSeen = Math.max(maxSeen, event.eventTime());
-            if (i % 10 == 9) {
-                traffic.add(new Watermark(maxSeen - OUT_OF_ORDERNESS_MILLIS - 1));
-            }
-        }
-        traffic.add(new Watermark(Long.MAX_VALUE));
-        return traffic;
     }
 
     private static long lateEvents(List<Object> traffic) {
