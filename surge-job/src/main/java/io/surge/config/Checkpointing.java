@@ -13,6 +13,7 @@ import java.time.Duration;
  * must cover a checkpoint interval, a checkpoint's longest duration and the longest downtime to ride out.
  *
  * @param interval checkpoint period
+ * @param pacing when a job surge runs in its own process starts its checkpoints
  * @param timeout a checkpoint not complete after this long is abandoned
  * @param dir where checkpoints go (a Flink file system URI), or null for the default of the way the job runs
  * @param stateDir where {@code surge run} keeps each job's local state, one directory per job name
@@ -22,6 +23,7 @@ import java.time.Duration;
  */
 public record Checkpointing(
         Duration interval,
+        CheckpointPacing pacing,
         Duration timeout,
         String dir,
         Path stateDir,

@@ -142,6 +142,7 @@ public record SurgeConfig(
     private static Checkpointing checkpointing(Options values, boolean exactlyOnce) {
         Checkpointing checkpointing = new Checkpointing(
                 values.duration(SurgeOption.CHECKPOINT_INTERVAL),
+                values.choice(SurgeOption.CHECKPOINT_PACING, CheckpointPacing.class),
                 values.duration(SurgeOption.CHECKPOINT_TIMEOUT),
                 values.optional(SurgeOption.CHECKPOINT_DIR),
                 values.path(SurgeOption.STATE_DIR),

@@ -1,5 +1,6 @@
 package io.surge.bench;
 
+import io.surge.config.CheckpointPacing;
 import io.surge.config.SurgeConfig;
 import io.surge.config.SurgeOption;
 import io.surge.generator.InputWriter;
@@ -27,12 +28,15 @@ public final class Bench {
     private final int parallelism;
     private final Set<Contender> contenders;
     private final Duration latencyRun;
+    private final int latencyRate;
     private final Function<Map<String, String>, SurgeConfig> configs;
     private final PrintWriter progress;
 
     /**
      * @param latencyRun how long each latency run offers its load; zero for none. Latency is measured when surge
-     *     exactly-once is among the contenders, at half the throughput it reached.
+     *     exactly-once is among the contenders
+     * @param latencyRate the events per second each latency run offers, or 0 for half the throughput surge
+     *     exactly-once reached
      * @param configs the configuration of a contender from options of its own (job name, topics) over the connection
      *     settings
      */
@@ -41,12 +45,14 @@ public final class Bench {
             int parallelism,
             Set<Contender> contenders,
             Duration latencyRun,
+            int latencyRate,
             Function<Map<String, String>, SurgeConfig> configs,
             PrintWriter progress) {
         this.workload = workload;
         this.parallelism = parallelism;
         this.contenders = EnumSet.copyOf(contenders);
         this.latencyRun = latencyRun;
+        this.latencyRate = latencyRate;
         this.configs = configs;
         this.progress = progress;
     }
@@ -85,10 +91,10 @@ public final class Bench {
             Measurement measurement = report(measure(contender, events));
             measurements.add(measurement);
             if (contender == Contender.SURGE_EXACTLY_ONCE && !latencyRun.isZero()) {
-                double load = measurement.eventsPerSecond() / 2;
-                for (boolean exactlyOnce : new boolean[] {true, false}) {
-                    latencies.add(report(latency(exactlyOnce, load)));
-                }
+                double load = latencyRate > 0 ? latencyRate : measurement.eventsPerSecond() / 2;
+                latencies.add(report(latency(true, CheckpointPacing.WINDOWS, load)));
+                latencies.add(report(latency(true, CheckpointPacing.INTERVAL, load)));
+                latencies.add(report(latency(false, CheckpointPacing.INTERVAL, load)));
             }
         }
         return new BenchReport(workload, census, measurements, latencies);
@@ -108,19 +114,27 @@ public final class Bench {
         say("warmed up: one unmeasured surge run, %.1f s", (System.nanoTime() - started) / 1e9);
     }
 
-    /** Surge on live input at a fixed load, reading its own topics from the start. */
-    private LatencyMeasurement latency(boolean exactlyOnce, double eventsPerSecond) throws Exception {
+    /**
+     * Surge on live input at a fixed load, reading its own topics from the start, its checkpoints {@code paced} (which
+     * only exactly-once results wait for).
+     */
+    private LatencyMeasurement latency(boolean exactlyOnce, CheckpointPacing paced, double eventsPerSecond)
+            throws Exception {
         String delivery = delivery(exactlyOnce);
-        String id = "bench-latency-" + delivery;
+        String label = exactlyOnce
+                ? delivery + (paced == CheckpointPacing.WINDOWS ? ", paced by windows" : ", Flink's clock")
+                : delivery;
+        String id = "bench-latency-" + delivery + "-" + paced.name().toLowerCase(Locale.ROOT);
         Map<String, String> options = new HashMap<>(ownJobAndOutputs(id, exactlyOnce));
         options.put(SurgeOption.TOPIC_RIDE_REQUESTS.key(), id + "-ride-requests");
         options.put(SurgeOption.TOPIC_DRIVER_STATUS.key(), id + "-driver-status");
+        options.put(SurgeOption.CHECKPOINT_PACING.key(), paced.name().toLowerCase(Locale.ROOT));
         SurgeConfig config = configs.apply(options);
-        say("latency, %s: offering %,.0f events/s for %d s", delivery, eventsPerSecond, latencyRun.toSeconds());
+        say("latency, %s: offering %,.0f events/s for %d s", label, eventsPerSecond, latencyRun.toSeconds());
         int rate = (int) eventsPerSecond;
         BenchWorkload traffic = new BenchWorkload(
                 workload.seed() + 1, (int) (rate * latencyRun.toSeconds()), workload.zones(), workload.drivers(), rate);
-        return LatencyProbe.run("surge, " + delivery, config, parallelism, traffic);
+        return LatencyProbe.run("surge, " + label, config, parallelism, traffic);
     }
 
     private LatencyMeasurement report(LatencyMeasurement latency) {

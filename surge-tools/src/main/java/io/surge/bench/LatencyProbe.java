@@ -3,17 +3,21 @@ package io.surge.bench;
 import io.surge.SurgeJob;
 import io.surge.avro.SurgeMultiplier;
 import io.surge.config.SurgeConfig;
+import io.surge.embedded.FreePort;
 import io.surge.generator.InputWriter;
 import io.surge.io.kafka.KafkaReaders;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
+import io.surge.recovery.WindowCheckpoints;
 import io.surge.time.Clock;
 import io.surge.time.Waiting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,22 +41,26 @@ final class LatencyProbe {
     static LatencyMeasurement run(String label, SurgeConfig config, int parallelism, BenchWorkload traffic)
             throws Exception {
         try (CheckpointDirectory checkpoints = CheckpointDirectory.create()) {
-            return measure(
-                    label,
-                    config,
-                    traffic,
-                    StreamExecutionEnvironment.createLocalEnvironment(parallelism, checkpoints.flinkSettings(config)));
+            Configuration flink = checkpoints.flinkSettings(config);
+            // as surge run has it: its REST API on a loopback port, through which its checkpoints are paced
+            flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            flink.set(RestOptions.PORT, FreePort.pick());
+            WindowCheckpoints.configure(flink, config);
+            return measure(label, config, traffic, parallelism, flink);
         }
     }
 
     private static LatencyMeasurement measure(
-            String label, SurgeConfig config, BenchWorkload traffic, StreamExecutionEnvironment env) throws Exception {
+            String label, SurgeConfig config, BenchWorkload traffic, int parallelism, Configuration flink)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
         SurgeJob.buildOnKafka(env, config, Clock.system());
         AtomicBoolean reading = new AtomicBoolean(true);
         Reader uncommitted = new Reader(config, KafkaReaders.Isolation.UNCOMMITTED, registry, reading);
         Reader committed = new Reader(config, KafkaReaders.Isolation.COMMITTED, registry, reading);
         JobClient job = env.executeAsync(config.jobName());
+        WindowCheckpoints paced = WindowCheckpoints.pace(config, flink, job.getJobID());
         long sendStart;
         long sendEnd;
         long sent;
@@ -86,6 +94,9 @@ final class LatencyProbe {
             reading.set(false);
             uncommitted.join();
             committed.join();
+            if (paced != null) {
+                paced.close();
+            }
             job.cancel().get();
             // ended, so that nothing writes to its checkpoint directory any more
             job.getJobExecutionResult().handle((result, failure) -> null).get();

@@ -78,9 +78,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--latency-seconds",
             defaultValue = "60",
-            description = "How long each latency run (exactly-once, at-least-once) offers half of surge's measured"
-                    + " exactly-once throughput in real time; 0 for none. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "How long each latency run (exactly-once paced by the windows and on Flink's clock,"
+                            + " at-least-once) offers its load in real time (--latency-rate); 0 for none. Default: ${DEFAULT-VALUE}.")
     int latencySeconds;
+
+    @Option(
+            names = "--latency-rate",
+            defaultValue = "0",
+            description = "Events per second each latency run offers, the same for every run to compare; 0 for half"
+                    + " of surge's measured exactly-once throughput. Default: ${DEFAULT-VALUE}.")
+    int latencyRate;
 
     @Option(
             names = "--rule-variants",
@@ -144,6 +152,7 @@ final class BenchCommand implements Callable<Integer> {
                             parallelism,
                             EnumSet.copyOf(contenders),
                             Duration.ofSeconds(latencySeconds),
+                            latencyRate,
                             options -> {
                                 Map<String, String> all = new LinkedHashMap<>(fixed);
                                 all.putAll(options);

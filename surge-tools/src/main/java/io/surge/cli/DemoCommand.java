@@ -7,6 +7,7 @@ import io.surge.config.SurgeOption;
 import io.surge.dashboard.DashboardServer;
 import io.surge.generator.TrafficProducer;
 import io.surge.monitoring.ReadOnlyWebUi;
+import io.surge.recovery.WindowCheckpoints;
 import io.surge.time.Clock;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -85,10 +86,12 @@ final class DemoCommand implements Callable<Integer> {
             Configuration flink = FlinkSettings.of(surge);
             try (ReadOnlyWebUi ui = webUi.serve(flink, 0, out)) {
                 metrics.apply(flink, out);
+                WindowCheckpoints.configure(flink, surge);
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
                 env.setParallelism(2);
                 SurgeJob.buildOnKafka(env, surge, Clock.system());
                 JobClient job = env.executeAsync("surge-demo");
+                WindowCheckpoints paced = WindowCheckpoints.pace(surge, flink, job.getJobID());
                 out.println("bootstrap=" + surge.bootstrapServers());
                 out.println("registry=" + surge.registry().url());
                 out.flush();
@@ -133,6 +136,9 @@ final class DemoCommand implements Callable<Integer> {
                             traffic.sent(), console.resultsSeen(), console.alertsSeen());
                     out.flush();
                 } finally {
+                    if (paced != null) {
+                        paced.close();
+                    }
                     job.cancel().get(30, TimeUnit.SECONDS);
                 }
             }

@@ -5,11 +5,13 @@ import io.surge.config.FlinkSettings;
 import io.surge.config.SurgeConfig;
 import io.surge.monitoring.ReadOnlyWebUi;
 import io.surge.recovery.LocalRun;
+import io.surge.recovery.WindowCheckpoints;
 import io.surge.time.Clock;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,9 +78,13 @@ public final class RunCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             try (ReadOnlyWebUi ui = webUi.serve(flink, restPort, out)) {
                 metrics.apply(flink, out);
+                WindowCheckpoints.configure(flink, surge);
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
                 SurgeJob.buildOnKafka(env, surge, Clock.system());
-                run.await(env.executeAsync(surge.jobName()));
+                JobClient job = env.executeAsync(surge.jobName());
+                try (WindowCheckpoints paced = WindowCheckpoints.pace(surge, flink, job.getJobID())) {
+                    run.await(job);
+                }
             }
         }
         return 0;
