@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.flink.util.MathUtils;
 
 /**
  * What a driver's statuses tell the zones ({@link DriverWhereabouts}, where the reasoning is). A driver's trail is its
@@ -55,13 +56,20 @@ public final class DriverTrail implements Serializable {
         return kept;
     }
 
-    /** When the trail is next worth pruning: once the earliest of its statuses is past. */
-    public long nextPastAt(Map<String, long[]> trail) {
-        long earliest = Long.MAX_VALUE;
+    /**
+     * When {@code driverId}'s trail is worth forgetting: once its latest status is past, every window of it emitted,
+     * and then the driver's own share of a slide later. A status prunes what is past anyway, so this only bounds what
+     * a driver that stopped reporting leaves behind; spread over the slide, the drivers' trails are not all read and
+     * rewritten at the one watermark that closes a window, which the windows downstream wait for (at 20,000 events/s
+     * from 50,000 drivers, each forgotten as its earliest status passed, that held every result back some 300 ms).
+     */
+    public long forgottenAt(String driverId, Map<String, long[]> trail) {
+        long latest = Long.MIN_VALUE;
         for (long[] statuses : trail.values()) {
-            earliest = Math.min(earliest, statuses[0]);
+            latest = Math.max(latest, statuses[statuses.length - 2]);
         }
-        return pastAt(earliest);
+        // mixed, as drivers' ids differ in a digit or two
+        return pastAt(latest) + MathUtils.murmurHash(driverId.hashCode()) % window.slideMillis();
     }
 
     /**

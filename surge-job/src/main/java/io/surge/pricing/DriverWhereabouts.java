@@ -61,7 +61,7 @@ public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEv
         keep(kept);
         if (known == null && !kept.isEmpty()) {
             // one timer per driver, while it has a trail: each firing sets the next
-            ctx.timerService().registerEventTimeTimer(trail.nextPastAt(kept));
+            ctx.timerService().registerEventTimeTimer(trail.forgottenAt(ctx.getCurrentKey(), kept));
         }
     }
 
@@ -84,7 +84,7 @@ public final class DriverWhereabouts extends KeyedProcessFunction<String, ZoneEv
         Map<String, long[]> kept = trail.stillPending(trailOfDriver.value(), timestamp);
         keep(kept);
         if (!kept.isEmpty()) {
-            ctx.timerService().registerEventTimeTimer(trail.nextPastAt(kept));
+            ctx.timerService().registerEventTimeTimer(trail.forgottenAt(ctx.getCurrentKey(), kept));
         }
     }
 

@@ -89,7 +89,7 @@ class DriverWhereaboutsTest {
     }
 
     @Test
-    void aDriverIsForgottenOnceEveryWindowOfItsStatusesIsEmitted() throws Exception {
+    void aDriverIsForgottenWithinASlideOnceEveryWindowOfItsStatusesIsEmitted() throws Exception {
         process(driver("d1", "A", true).at(4));
         process(driver("d1", "B", true).at(12));
         harness.processWatermark(at(35));
@@ -98,7 +98,24 @@ class DriverWhereaboutsTest {
                 .isOne();
         assertThat(harness.numEventTimeTimers()).as("one timer per driver").isOne();
 
-        harness.processWatermark(at(40));
+        harness.processWatermark(at(45));
+        assertThat(stateEntriesACheckpointHolds()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void driversAreForgottenSpreadOverTheSlideNotAllAtTheWatermarkThatClosesTheirWindows() throws Exception {
+        int drivers = 50;
+        for (int i = 0; i < drivers; i++) {
+            process(driver("d" + i, "A", true).at(12));
+        }
+        // the window ending at 40 s is the last to hold them
+        harness.processWatermark(at(42.5));
+        assertThat(stateEntriesACheckpointHolds())
+                .as("drivers still remembered halfway into the next slide")
+                .isBetween(1, drivers - 1);
+
+        harness.processWatermark(at(45));
         assertThat(stateEntriesACheckpointHolds()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
