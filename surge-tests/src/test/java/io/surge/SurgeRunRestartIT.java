@@ -487,7 +487,10 @@ class SurgeRunRestartIT {
             int checkpoints = completedCheckpoints(checkpointsOf(state)).size();
 
             List<String> known = transactionalIds(stack);
-            SurgeProcess unchecked = SurgeProcess.run(work, "killed-unchecked", arguments(stack, state, "60s"));
+            // on Flink's clock alone, a minute apart: paced by its windows, its first results would start a checkpoint
+            List<String> unpaced = new ArrayList<>(arguments(stack, state, "60s"));
+            unpaced.addAll(List.of("--set", "checkpoint.pacing=interval"));
+            SurgeProcess unchecked = SurgeProcess.run(work, "killed-unchecked", unpaced);
             workload.send(producer, stack, 10_000, 20_000);
             Waiting.until(
                     () -> transactionalIds(stack, TransactionState.ONGOING).stream()

@@ -60,8 +60,7 @@ public final class DriverTrail implements Serializable {
      * When {@code driverId}'s trail is worth forgetting: once its latest status is past, every window of it emitted,
      * and then the driver's own share of a slide later. A status prunes what is past anyway, so this only bounds what
      * a driver that stopped reporting leaves behind; spread over the slide, the drivers' trails are not all read and
-     * rewritten at the one watermark that closes a window, which the windows downstream wait for (at 20,000 events/s
-     * from 50,000 drivers, each forgotten as its earliest status passed, that held every result back some 300 ms).
+     * rewritten at the one watermark that closes a window, which the windows downstream wait for.
      */
     public long forgottenAt(String driverId, Map<String, long[]> trail) {
         long latest = Long.MIN_VALUE;

@@ -103,9 +103,7 @@ public final class Bench {
     /**
      * Runs surge as shipped over the workload, unmeasured, exactly-once and then at-least-once, so that the JIT has
      * compiled both deliveries' code before the first surge contender is timed: whichever ran first paid for it, in
-     * time and in CPU. Measured 2026-12-04 with no warm-up, at-least-once on 1,000,000 events: 44,508 events/s and
-     * 44.5 CPU s per million first, 79,202 and 25.0 after another surge run; 2026-12-05 with one at-least-once warm-up
-     * run, at-least-once first 72,098 and second 117,564 / 120,308.
+     * time and in CPU, and one warm-up run was not enough (docs/PERFORMANCE.md, "Machine and noise").
      */
     private void warmUp(long events) throws Exception {
         long started = System.nanoTime();

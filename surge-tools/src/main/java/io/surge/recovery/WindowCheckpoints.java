@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * windows}), rather than on Flink's clock alone. An exactly-once result becomes visible when the checkpoint after it
  * completes. Flink's clock runs every {@code checkpoint.interval} from a phase of its own, and the windows close every
  * slide at theirs, so on that clock a result waits for its commit anything from nothing to a whole interval, the same
- * for every window of a run: a run's p99 was 2.0 s or 4.8 s at a 5 s interval depending on its start.
+ * for every window of a run.
  *
  * <p>Here the job's own multipliers topic, read uncommitted, says when a window has closed: a result of it is written.
  * A checkpoint started then holds every result of that window, not only those written so far: a result is written
@@ -51,6 +52,8 @@ public final class WindowCheckpoints implements AutoCloseable {
     static final double SPACING = 0.8;
     /** How long a poll of the results waits for some. */
     private static final Duration POLL = Duration.ofMillis(20);
+    /** How long Flink's REST API may take to accept a checkpoint. */
+    private static final Duration TRIGGER_TIMEOUT = Duration.ofSeconds(10);
     /** How long the reader of the results waits for the broker in one call. */
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
@@ -92,6 +95,7 @@ public final class WindowCheckpoints implements AutoCloseable {
         HttpRequest trigger = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + flink.get(RestOptions.PORT) + "/jobs/" + job + "/checkpoints"))
                 .header("Content-Type", "application/json")
+                .timeout(TRIGGER_TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"checkpointType\": \"CONFIGURED\"}"))
                 .build();
         WindowCheckpoints pacer = new WindowCheckpoints(config, trigger);
@@ -106,8 +110,8 @@ public final class WindowCheckpoints implements AutoCloseable {
     }
 
     /**
-     * Whether to start a checkpoint {@code sinceLast} ms after this pacer last started one: once results are written
-     * and {@code spacing} has passed.
+     * Whether to start a checkpoint {@code sinceLast} ms after this pacer last tried to: once results have been written
+     * since its last checkpoint started, and {@code spacing} has passed.
      */
     static boolean due(long sinceLast, boolean written, long spacing) {
         return written && sinceLast >= spacing;
@@ -116,16 +120,18 @@ public final class WindowCheckpoints implements AutoCloseable {
     private void pace() {
         long spacing = (long) (config.window().slideMillis() * SPACING);
         // so that the first results start one at once
-        long last = System.currentTimeMillis() - spacing;
+        long last = now() - spacing;
+        // whether results were read since the last checkpoint started, those the spacing held back included
+        boolean written = false;
         boolean warned = false;
         while (running.get()) {
             try (KafkaConsumer<byte[], byte[]> results = openResults()) {
-                warned = false;
                 while (running.get()) {
-                    boolean written = !results.poll(POLL).isEmpty();
-                    long now = System.currentTimeMillis();
+                    written |= !results.poll(POLL).isEmpty();
+                    warned = false;
+                    long now = now();
                     if (due(now - last, written, spacing)) {
-                        start();
+                        written = !started();
                         last = now;
                     }
                 }
@@ -136,11 +142,11 @@ public final class WindowCheckpoints implements AutoCloseable {
                 if (!warned) {
                     // Flink's clock, held back only while checkpoints complete, takes over meanwhile
                     LOG.warn(
-                            "cannot read {} to start checkpoints as windows close (checkpoint.pacing: windows needs"
-                                    + " READ on it for surge's Kafka principal); checkpoints run every"
+                            "cannot read {} to start checkpoints as windows close ({}); checkpoint.pacing: windows"
+                                    + " needs READ on it for surge's Kafka principal. Checkpoints run every"
                                     + " checkpoint.interval on Flink's clock until it can",
                             config.topics().multipliers(),
-                            e);
+                            e.toString());
                     warned = true;
                 }
                 try {
@@ -150,6 +156,10 @@ public final class WindowCheckpoints implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static long now() {
+        return System.nanoTime() / 1_000_000;
     }
 
     /**
@@ -169,6 +179,9 @@ public final class WindowCheckpoints implements AutoCloseable {
                     .stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition()))
                     .toList();
+            if (partitions.isEmpty()) {
+                throw new UnknownTopicOrPartitionException(config.topics().multipliers() + " has no partitions");
+            }
             results.assign(partitions);
             committed.endOffsets(partitions).forEach(results::seek);
             return results;
@@ -178,19 +191,21 @@ public final class WindowCheckpoints implements AutoCloseable {
         }
     }
 
-    private void start() {
+    /** Starts a checkpoint; false when Flink could not (the job starting, restarting or ending). */
+    private boolean started() {
         try {
             HttpResponse<String> answer = http.send(trigger, HttpResponse.BodyHandlers.ofString());
-            if (answer.statusCode() != 202) {
-                throw new IOException("Flink answered " + answer.statusCode() + ": " + answer.body());
+            if (answer.statusCode() == 202) {
+                return true;
             }
+            LOG.warn("could not start a checkpoint: Flink answered {}: {}", answer.statusCode(), answer.body());
         } catch (IOException e) {
-            // the job is starting, restarting or ending: the next slide's results try again
-            LOG.warn("could not start a checkpoint", e);
+            LOG.warn("could not start a checkpoint: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running.set(false);
         }
+        return false;
     }
 
     @Override
