@@ -73,21 +73,11 @@ class ConsumerExamplesIT {
             try (SurgeProcess run = SurgeProcess.run(
                             work,
                             "run",
-                            List.of(
-                                    "--bootstrap",
-                                    stack.bootstrapServers(),
-                                    "--registry",
-                                    config.registry().url(),
-                                    "--set",
-                                    "job.name=examples",
-                                    "--set",
-                                    "state.dir=" + work.resolve("state"),
-                                    "--set",
+                            stack.runArguments(
+                                    "examples",
+                                    work.resolve("state"),
                                     "checkpoint.interval=1s",
-                                    "--set",
-                                    "alerts.dir=" + rules.toAbsolutePath(),
-                                    "--rest-port",
-                                    "0"));
+                                    "alerts.dir=" + rules.toAbsolutePath()));
                     KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers());
                     KafkaConsumer<byte[], byte[]> multipliers = KafkaClients.committedReader(
                             stack.bootstrapServers(), config.topics().multipliers());

@@ -40,24 +40,13 @@ class SurgeRunCheckpointPacingIT {
             try (SurgeProcess run = SurgeProcess.run(
                     work,
                     "run",
-                    List.of(
-                            "--bootstrap",
-                            stack.bootstrapServers(),
-                            "--registry",
-                            stack.config().registry().url(),
-                            "--set",
-                            "job.name=" + JOB,
-                            "--set",
-                            "state.dir=" + work.resolve("state").toAbsolutePath(),
+                    stack.runArguments(
+                            JOB,
+                            work.resolve("state"),
                             // within kafka.transaction-timeout (15 min) with the rest of a transaction's life
-                            "--set",
                             "checkpoint.interval=10min",
-                            "--set",
                             "checkpoint.timeout=1min",
-                            "--set",
-                            "recovery.max-downtime=1min",
-                            "--rest-port",
-                            "0"))) {
+                            "recovery.max-downtime=1min"))) {
                 try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
                     workload.sendAll(producer, stack);
                 }

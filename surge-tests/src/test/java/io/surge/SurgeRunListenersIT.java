@@ -48,22 +48,9 @@ class SurgeRunListenersIT {
     @BeforeAll
     void startSurgeRun() throws Exception {
         stack = SurgeStack.start(Map.of("job.name", "listeners"));
-        run = SurgeProcess.run(
-                work,
-                "run",
-                List.of(
-                        "--bootstrap",
-                        stack.bootstrapServers(),
-                        "--registry",
-                        stack.config().registry().url(),
-                        "--set",
-                        "job.name=listeners",
-                        "--set",
-                        "state.dir=" + work.resolve("state"),
-                        "--rest-port",
-                        "0",
-                        "--metrics-port",
-                        "0"));
+        List<String> arguments = stack.runArguments("listeners", work.resolve("state"));
+        arguments.addAll(List.of("--metrics-port", "0"));
+        run = SurgeProcess.run(work, "run", arguments);
         ui = URI.create(after("Flink web UI: ", run.awaitLine("Flink web UI: ", PATIENCE)));
         metrics = URI.create(after("metrics: ", run.awaitLine("metrics: ", PATIENCE)));
         flink = new FlinkJobs(ui.toString());

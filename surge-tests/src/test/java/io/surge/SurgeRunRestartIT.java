@@ -198,7 +198,7 @@ class SurgeRunRestartIT {
                     28L, BACKLOG, stack.config().topics().partitions());
             workload.sendAll(producer, stack);
             Path state = work.resolve("state");
-            List<String> arguments = new ArrayList<>(arguments(stack, state, "2s"));
+            List<String> arguments = arguments(stack, state, "2s");
             arguments.addAll(List.of("--set", "watermark.idleness=1s"));
             Random random = new Random(28L);
             SurgeProcess run = SurgeProcess.run(work, "backlog-0", arguments);
@@ -338,7 +338,7 @@ class SurgeRunRestartIT {
         try (SurgeStack stack = SurgeStack.start(Map.of("job.name", JOB));
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
             Path state = work.resolve("state");
-            List<String> arguments = new ArrayList<>(arguments(stack, state));
+            List<String> arguments = arguments(stack, state);
             arguments.addAll(List.of("--set", "state.backend=hashmap"));
             ClosedWorkload workload =
                     ClosedWorkload.generate(7L, 20_000, stack.config().topics().partitions());
@@ -407,9 +407,9 @@ class SurgeRunRestartIT {
             ClosedWorkload workload =
                     ClosedWorkload.generate(32L, 90_000, stack.config().topics().partitions());
             String checkpoints = "checkpoint.dir=" + work.resolve("checkpoints").toUri();
-            List<String> first = new ArrayList<>(arguments(stack, work.resolve("first")));
+            List<String> first = arguments(stack, work.resolve("first"));
             first.addAll(List.of("--set", checkpoints));
-            List<String> second = new ArrayList<>(arguments(stack, work.resolve("second")));
+            List<String> second = arguments(stack, work.resolve("second"));
             second.addAll(List.of("--set", checkpoints));
             CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> {
                 try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(stack.bootstrapServers())) {
@@ -488,7 +488,7 @@ class SurgeRunRestartIT {
 
             List<String> known = transactionalIds(stack);
             // on Flink's clock alone, a minute apart: paced by its windows, its first results would start a checkpoint
-            List<String> unpaced = new ArrayList<>(arguments(stack, state, "60s"));
+            List<String> unpaced = arguments(stack, state, "60s");
             unpaced.addAll(List.of("--set", "checkpoint.pacing=interval"));
             SurgeProcess unchecked = SurgeProcess.run(work, "killed-unchecked", unpaced);
             workload.send(producer, stack, 10_000, 20_000);
@@ -732,14 +732,11 @@ class SurgeRunRestartIT {
     }
 
     private static List<String> arguments(SurgeStack stack, Path state, String checkpointInterval) {
-        return List.of(
-                "--bootstrap", stack.bootstrapServers(),
-                "--registry", stack.config().registry().url(),
-                "--set", "job.name=" + JOB,
-                "--set", "state.dir=" + state.toAbsolutePath(),
-                "--set", "checkpoint.interval=" + checkpointInterval,
-                "--set", "alerts.dir=" + rules(state.getParent()).toAbsolutePath(),
-                "--rest-port", "0");
+        return stack.runArguments(
+                JOB,
+                state,
+                "checkpoint.interval=" + checkpointInterval,
+                "alerts.dir=" + rules(state.getParent()).toAbsolutePath());
     }
 
     /**

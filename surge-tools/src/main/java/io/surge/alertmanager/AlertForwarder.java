@@ -3,6 +3,7 @@ package io.surge.alertmanager;
 import io.surge.alerts.OpenEpisodes;
 import io.surge.avro.SurgeAlert;
 import io.surge.event.Reason;
+import io.surge.io.kafka.KafkaReaders;
 import io.surge.io.serde.TopicDecoders;
 import io.surge.io.serde.UndecodableException;
 import java.io.PrintWriter;
@@ -160,9 +161,7 @@ public final class AlertForwarder {
     private List<TopicPartition> partitions(BooleanSupplier running) throws InterruptedException {
         Backoff backoff = new Backoff();
         while (true) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(partition -> new TopicPartition(topic, partition.partition()))
-                    .toList();
+            List<TopicPartition> partitions = KafkaReaders.partitions(consumer, topic);
             if (!partitions.isEmpty()) {
                 return partitions;
             }

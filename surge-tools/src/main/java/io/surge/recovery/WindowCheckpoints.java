@@ -174,11 +174,8 @@ public final class WindowCheckpoints implements AutoCloseable {
                 KafkaReaders.create(config.kafka(), null, KafkaReaders.Isolation.UNCOMMITTED, false, settings);
         try (KafkaConsumer<byte[], byte[]> committed =
                 KafkaReaders.create(config.kafka(), null, KafkaReaders.Isolation.COMMITTED, false, settings)) {
-            List<TopicPartition> partitions = results
-                    .partitionsFor(config.topics().multipliers())
-                    .stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .toList();
+            List<TopicPartition> partitions =
+                    KafkaReaders.partitions(results, config.topics().multipliers());
             if (partitions.isEmpty()) {
                 throw new UnknownTopicOrPartitionException(config.topics().multipliers() + " has no partitions");
             }

@@ -1,9 +1,12 @@
 package io.surge.io.kafka;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -48,5 +51,15 @@ public final class KafkaReaders {
     public static KafkaConsumer<byte[], byte[]> create(
             KafkaSettings kafka, String group, Isolation isolation, boolean fromBeginning) {
         return create(kafka, group, isolation, fromBeginning, Map.of());
+    }
+
+    /**
+     * The topic's partitions as the reader knows them, empty when the topic does not exist (yet): each caller decides
+     * whether to wait for it or to give up.
+     */
+    public static List<TopicPartition> partitions(Consumer<?, ?> reader, String topic) {
+        return reader.partitionsFor(topic).stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
     }
 }

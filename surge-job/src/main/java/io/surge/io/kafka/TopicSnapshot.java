@@ -53,8 +53,7 @@ public final class TopicSnapshot {
                 Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000"))) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : topics) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+                partitions.addAll(KafkaReaders.partitions(consumer, topic));
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

@@ -11,6 +11,7 @@ import io.surge.io.kafka.TopicSetup;
 import io.surge.io.registry.SchemaRegistryClient;
 import io.surge.testing.TestCertificates;
 import io.surge.testing.WireRecords;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -212,6 +213,29 @@ public final class SurgeStack implements AutoCloseable {
 
     public int schemaIdOf(String topic) {
         return inputSchemaIds.get(topic);
+    }
+
+    /**
+     * The arguments of a {@code surge run} of the job against this broker and registry: its state under {@code state},
+     * its REST API on a free port, and each of {@code settings} ({@code key=value}) as a further {@code --set}; the
+     * list is the caller's to add other flags to.
+     */
+    public List<String> runArguments(String job, Path state, String... settings) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--bootstrap",
+                bootstrapServers(),
+                "--registry",
+                config.registry().url(),
+                "--set",
+                "job.name=" + job,
+                "--set",
+                "state.dir=" + state.toAbsolutePath(),
+                "--rest-port",
+                "0"));
+        for (String setting : settings) {
+            arguments.addAll(List.of("--set", setting));
+        }
+        return arguments;
     }
 
     @Override
