@@ -2,6 +2,8 @@ package io.surge.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -144,14 +146,62 @@ class HeapBetweenCheckpointsTest {
         }
     }
 
+    @Test
+    void deletesFromTheBackendOnlyWhatItHolds() throws Exception {
+        try (var harness = zones()) {
+            KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+            DeletionsCounted stored = new DeletionsCounted(harness.getOperator().getKeyedStateStore());
+            HeapBetweenCheckpoints<String> heap = new HeapBetweenCheckpoints<>(stored, backend, 1_000);
+            MapState<Long, String> byTime = heap.getMapState(BY_TIME);
+            ValueState<String> latest = heap.getState(LATEST);
+            backend.setCurrentKey("a");
+            byTime.put(1L, "born and gone between write-backs");
+            byTime.remove(1L);
+            byTime.put(2L, "kept");
+            latest.update("born and gone too");
+            latest.clear();
+            backend.setCurrentKey("b");
+            byTime.put(3L, "kept");
+            latest.update("kept");
+            heap.writeBack();
+            assertThat(stored.deletions)
+                    .as("deletions of what the backend never held")
+                    .isZero();
+
+            backend.setCurrentKey("a");
+            byTime.remove(2L);
+            backend.setCurrentKey("b");
+            byTime.clear();
+            latest.clear();
+            heap.writeBack();
+            assertThat(stored.deletions).as("deletions of what it held").isEqualTo(3);
+            assertStored(
+                    stored,
+                    backend,
+                    Map.of("a", new TreeMap<>(), "b", new TreeMap<>()),
+                    new HashMap<>(),
+                    List.of("a", "b"));
+        }
+    }
+
     private static void assertStored(
             KeyedStateStore stored,
             KeyedStateBackend<String> backend,
             Map<String, TreeMap<Long, String>> maps,
             Map<String, String> values)
             throws Exception {
+        assertStored(stored, backend, maps, values, ZONES);
+    }
+
+    private static void assertStored(
+            KeyedStateStore stored,
+            KeyedStateBackend<String> backend,
+            Map<String, TreeMap<Long, String>> maps,
+            Map<String, String> values,
+            List<String> zones)
+            throws Exception {
         Object current = backend.getCurrentKey();
-        for (String zone : ZONES) {
+        for (String zone : zones) {
             backend.setCurrentKey(zone);
             assertThat(asMap(stored.getMapState(BY_TIME)))
                     .as("stored map of zone %s", zone)
@@ -177,6 +227,49 @@ class HeapBetweenCheckpointsTest {
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         harness.open();
         return harness;
+    }
+
+    /** A backend's value and map state, counting the deletions made through them. */
+    private static final class DeletionsCounted extends ValueAndMapStateStore {
+        private final KeyedStateStore backend;
+        int deletions;
+
+        DeletionsCounted(KeyedStateStore backend) {
+            this.backend = backend;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
+            return counted(backend.getState(descriptor), ValueState.class);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> descriptor) {
+            return counted(backend.getMapState(descriptor), MapState.class);
+        }
+
+        @Override
+        public String getBackendTypeIdentifier() {
+            return backend.getBackendTypeIdentifier();
+        }
+
+        /** The state, with a count of each {@code remove} and {@code clear} called on it. */
+        private <S> S counted(S state, Class<S> type) {
+            return type.cast(Proxy.newProxyInstance(
+                    type.getClassLoader(), new Class<?>[] {type}, (proxy, method, arguments) -> {
+                        if (method.getName().equals("remove")
+                                || method.getName().equals("clear")) {
+                            deletions++;
+                        }
+                        try {
+                            return method.invoke(state, arguments);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }));
+        }
     }
 
     private static final class StateOnly extends AbstractStreamOperator<String>
