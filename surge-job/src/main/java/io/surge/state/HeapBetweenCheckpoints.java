@@ -219,7 +219,6 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
                 for (Map.Entry<UK, UV> entry : stored.entries()) {
                     map.values.put(entry.getKey(), entry.getValue());
                 }
-                map.inBackend.addAll(map.values.keySet());
                 byZone.put(zone, map);
                 held.add(zone);
             }
@@ -234,22 +233,22 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         @Override
         public void put(UK key, UV value) throws Exception {
             ZoneMap<UK, UV> map = map();
+            map.changing(key);
             map.values.put(key, value);
-            map.changed.add(key);
         }
 
         @Override
         public void putAll(Map<UK, UV> values) throws Exception {
             ZoneMap<UK, UV> map = map();
+            values.keySet().forEach(map::changing);
             map.values.putAll(values);
-            map.changed.addAll(values.keySet());
         }
 
         @Override
         public void remove(UK key) throws Exception {
             ZoneMap<UK, UV> map = map();
+            map.changing(key);
             map.values.remove(key);
-            map.changed.add(key);
         }
 
         @Override
@@ -260,7 +259,7 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         @Override
         public Iterable<Map.Entry<UK, UV>> entries() throws Exception {
             ZoneMap<UK, UV> map = map();
-            return () -> map.removing(map::changing);
+            return () -> map.removing(map::entry);
         }
 
         @Override
@@ -289,7 +288,7 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         public void clear() {
             try {
                 ZoneMap<UK, UV> map = map();
-                map.changed.addAll(map.values.keySet());
+                map.values.keySet().forEach(map::changing);
                 map.values.clear();
             } catch (Exception e) {
                 throw new IllegalStateException("reading the state of zone " + zones.getCurrentKey(), e);
@@ -302,10 +301,11 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
             if (map == null) {
                 return;
             }
-            for (UK key : map.changed) {
+            for (Map.Entry<UK, Boolean> change : map.changed.entrySet()) {
+                UK key = change.getKey();
                 if (map.values.containsKey(key)) {
                     stored.put(key, map.values.get(key));
-                } else if (map.inBackend.contains(key)) {
+                } else if (change.getValue()) {
                     stored.remove(key);
                 }
             }
@@ -317,20 +317,24 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         }
     }
 
-    /** A zone's whole map as the backend held it, with the changes since, and the keys they touched. */
+    /** A zone's whole map as the backend held it, with the changes since. */
     private static final class ZoneMap<UK, UV> {
         final Map<UK, UV> values = new HashMap<>();
-        final Set<UK> changed = new HashSet<>();
-        /** The keys the backend held when the zone was read. */
-        final Set<UK> inBackend = new HashSet<>();
+        /** The keys changed since the zone was read, each with whether the backend held it then. */
+        final Map<UK, Boolean> changed = new HashMap<>();
+
+        /** Notes a change of the key, before it is made: until its first, {@link #values} holds what the backend does. */
+        void changing(UK key) {
+            changed.computeIfAbsent(key, values::containsKey);
+        }
 
         /** An entry of the map whose {@code setValue} is a change, as through a backend's iterator. */
-        Map.Entry<UK, UV> changing(UK key, UV value) {
+        Map.Entry<UK, UV> entry(UK key, UV value) {
             return new SimpleEntry<>(key, value) {
                 @Override
                 public UV setValue(UV newValue) {
+                    changing(key);
                     values.put(key, newValue);
-                    changed.add(key);
                     return super.setValue(newValue);
                 }
             };
@@ -356,8 +360,8 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
 
                 @Override
                 public void remove() {
+                    changing(last);
                     entries.remove();
-                    changed.add(last);
                 }
             };
         }
