@@ -3,13 +3,12 @@ package io.surge.state;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.AbstractMap.SimpleEntry;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
@@ -20,15 +19,18 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 
 /**
- * The keyed state of the zones touched since the last checkpoint, on the heap, and in the state backend (RocksDB) at
- * every checkpoint: the operator calls {@link #writeBack} before each checkpoint's barrier, and between records
- * whenever it is {@link #full}, so the heap holds a bounded number of zones and every checkpoint holds all state.
+ * The keyed state of the zones used most recently, on the heap, and in the state backend (RocksDB) at every
+ * checkpoint: the operator calls {@link #writeBack} before each checkpoint's barrier, which writes every change and
+ * keeps the zones held, and {@link #writeBackIfFull} between records, which writes back and lets go of the least
+ * recently used half once the heap holds its bound of zones. Every checkpoint holds all state.
  *
  * <p>The windows read and rewrite a zone's entries at every record and iterate them all at every firing; flink-cep's
  * shared buffer writes back every node and event it read, and its NFA state, at every CEP time of a zone. On RocksDB
  * each of those is a serialization and a native call, many times a second per zone. Here a zone's state is read from
- * the backend once between checkpoints and each changed entry written to it once. Objects are kept by reference
- * between reads, as the heap state backend keeps them, which Flink's own operators and flink-cep support.
+ * the backend once while it stays among the recently used, and each changed entry written to it once per checkpoint.
+ * Objects are kept by reference between reads, as the heap state backend keeps them, which Flink's own operators and
+ * flink-cep support. A busy zone stays held across checkpoints; on a world-sized map, where most zones are touched
+ * rarely, the busy ones are not read again after each zone that passes through.
  *
  * <p>A zone's map state is read whole on its first use: the windows iterate it all at each firing anyway, and
  * iterating it then needs no backend.
@@ -41,9 +43,9 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
 public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
 
     /**
-     * How many zones an operator holds on the heap before it writes them back between checkpoints. A zone held takes
-     * some KB (its drivers' statuses, its open partial matches): with 10,000 the world-sized benchmark held up to
-     * 770 MB after a collection; a city's busy zones, a few hundred per subtask, stay held for a whole interval.
+     * How many zones an operator holds on the heap. A zone held takes some KB (its drivers' statuses, its open
+     * partial matches): with 10,000 the world-sized benchmark held up to 770 MB after a collection; a city's busy
+     * zones, a few hundred per subtask, stay held.
      */
     private static final int MAX_ZONES = 2_000;
 
@@ -51,9 +53,15 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
     private final KeyedStateBackend<K> zones;
     private final int maxZones;
     /** By state name, so that a state asked for twice is one heap image. */
-    private final Map<String, Held<K>> states = new LinkedHashMap<>();
-    /** The zones some state has read from the backend since the last write-back. */
-    private final Set<K> held = new HashSet<>();
+    private final Map<String, Held<?>> states = new LinkedHashMap<>();
+    /** Each zone held, least recently used first, with its images: one per state, at the state's index. */
+    private final LinkedHashMap<K, Object[]> held = new LinkedHashMap<>(16, 0.75f, true);
+    /** How many states were ever asked for: the next one's index. */
+    private int stateCount;
+    /** The zone last used and its images: a record or a timer uses several states of one zone in a row. */
+    private K lastZone;
+
+    private Object[] lastImages;
 
     /**
      * @param backend where the state is kept at checkpoints
@@ -74,36 +82,34 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         return held.size() >= maxZones;
     }
 
-    /** Writes back once the zones held have reached the bound: between records, as after a watermark. */
+    /**
+     * Once the zones held have reached the bound, writes back the least recently used half and lets go of it: between
+     * records, as after a watermark.
+     */
     public void writeBackIfFull() throws Exception {
         if (full()) {
-            writeBack();
+            writeBackAndLetGo(held.size() - maxZones / 2);
         }
     }
 
-    /** Writes every held zone's changes to the backend and empties the heap. The current zone stays as it was. */
+    /** Writes every held zone's changes to the backend, keeping the zones held. The current zone stays as it was. */
     public void writeBack() throws Exception {
-        if (held.isEmpty()) {
-            return;
-        }
         K current = zones.getCurrentKey();
-        for (K zone : held) {
-            zones.setCurrentKey(zone);
-            for (Held<K> state : states.values()) {
-                state.writeBack(zone);
-            }
+        for (Map.Entry<K, Object[]> zone : held.entrySet()) {
+            writeBack(zone.getKey(), zone.getValue());
         }
-        states.values().forEach(Held::forget);
-        held.clear();
-        if (current != null) {
-            zones.setCurrentKey(current);
-        }
+        setCurrentKey(current);
     }
 
     /** Writes back, then no longer holds these states: for a retired rule, whose state is then cleared in the backend. */
     public void release(List<StateDescriptor<?, ?>> released) throws Exception {
         writeBack();
-        released.forEach(state -> states.remove(state.getName()));
+        for (StateDescriptor<?, ?> state : released) {
+            Held<?> gone = states.remove(state.getName());
+            if (gone != null) {
+                held.values().forEach(images -> gone.forget(images));
+            }
+        }
     }
 
     @Override
@@ -125,31 +131,102 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         return backend.getBackendTypeIdentifier();
     }
 
-    /** One state's heap image, per zone. */
-    private interface Held<K> {
-        /** Writes the zone's changes to the backend state; the backend's current key is the zone. */
-        void writeBack(K zone) throws Exception;
-
-        void forget();
+    private void writeBackAndLetGo(int leastRecentlyUsed) throws Exception {
+        K current = zones.getCurrentKey();
+        Iterator<Map.Entry<K, Object[]>> eldest = held.entrySet().iterator();
+        for (int i = 0; i < leastRecentlyUsed && eldest.hasNext(); i++) {
+            Map.Entry<K, Object[]> zone = eldest.next();
+            writeBack(zone.getKey(), zone.getValue());
+            eldest.remove();
+        }
+        lastZone = null;
+        lastImages = null;
+        setCurrentKey(current);
     }
 
-    private final class HeldValue<T> implements ValueState<T>, Held<K> {
+    private void writeBack(K zone, Object[] images) throws Exception {
+        zones.setCurrentKey(zone);
+        for (Held<?> state : states.values()) {
+            state.writeBack(images);
+        }
+    }
+
+    private void setCurrentKey(K zone) {
+        if (zone != null) {
+            zones.setCurrentKey(zone);
+        }
+    }
+
+    /** The current zone's images, now its most recently used. */
+    private Object[] currentImages() {
+        K zone = zones.getCurrentKey();
+        // the backend hands back the key object it was given, until it is given another
+        if (zone != lastZone) {
+            Object[] images = held.get(zone);
+            if (images == null) {
+                images = new Object[stateCount];
+                held.put(zone, images);
+            }
+            lastZone = zone;
+            lastImages = images;
+        }
+        return lastImages;
+    }
+
+    /**
+     * One state's heap image of each zone held, read from the backend on the zone's first use of the state.
+     *
+     * @param <I> the image of a zone's state
+     */
+    private abstract class Held<I> {
+        private final int index = stateCount++;
+
+        /** The current zone's image, read from the backend's state (whose current key is the zone) if not held. */
+        @SuppressWarnings("unchecked")
+        I image() throws Exception {
+            Object[] images = currentImages();
+            if (index >= images.length) { // a state asked for after the zone was first held
+                images = Arrays.copyOf(images, stateCount);
+                held.put(lastZone, images);
+                lastImages = images;
+            }
+            I image = (I) images[index];
+            if (image == null) {
+                image = read();
+                images[index] = image;
+            }
+            return image;
+        }
+
+        abstract I read() throws Exception;
+
+        /** Writes the zone's changes to the backend state, whose current key is the zone; the image then holds none. */
+        @SuppressWarnings("unchecked")
+        void writeBack(Object[] images) throws Exception {
+            if (index < images.length && images[index] != null) {
+                writeBackImage((I) images[index]);
+            }
+        }
+
+        abstract void writeBackImage(I image) throws Exception;
+
+        void forget(Object[] images) {
+            if (index < images.length) {
+                images[index] = null;
+            }
+        }
+    }
+
+    private final class HeldValue<T> extends Held<Slot<T>> implements ValueState<T> {
         private final ValueState<T> stored;
-        private final Map<K, Slot<T>> byZone = new HashMap<>();
 
         HeldValue(ValueState<T> stored) {
             this.stored = stored;
         }
 
-        private Slot<T> slot() throws IOException {
-            K zone = zones.getCurrentKey();
-            Slot<T> slot = byZone.get(zone);
-            if (slot == null) {
-                slot = new Slot<>(stored.value());
-                byZone.put(zone, slot);
-                held.add(zone);
-            }
-            return slot;
+        @Override
+        Slot<T> read() throws IOException {
+            return new Slot<>(stored.value());
         }
 
         @Override
@@ -173,29 +250,36 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
             }
         }
 
-        @Override
-        public void writeBack(K zone) throws Exception {
-            Slot<T> slot = byZone.get(zone);
-            if (slot != null && slot.changed) {
-                if (slot.value != null) {
-                    stored.update(slot.value);
-                } else if (slot.inBackend) {
-                    stored.clear();
-                }
+        private Slot<T> slot() throws IOException {
+            try {
+                return image();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("reading the state of zone " + zones.getCurrentKey(), e);
             }
         }
 
         @Override
-        public void forget() {
-            byZone.clear();
+        void writeBackImage(Slot<T> slot) throws IOException {
+            if (!slot.changed) {
+                return;
+            }
+            if (slot.value != null) {
+                stored.update(slot.value);
+            } else if (slot.inBackend) {
+                stored.clear();
+            }
+            slot.inBackend = slot.value != null;
+            slot.changed = false;
         }
     }
 
     private static final class Slot<T> {
         T value;
         boolean changed;
-        /** Whether the backend held a value when the zone was read. */
-        final boolean inBackend;
+        /** Whether the backend holds a value: when the zone was read, or at its last write-back. */
+        boolean inBackend;
 
         Slot(T value) {
             this.value = value;
@@ -203,74 +287,68 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         }
     }
 
-    private final class HeldMap<UK, UV> implements MapState<UK, UV>, Held<K> {
+    private final class HeldMap<UK, UV> extends Held<ZoneMap<UK, UV>> implements MapState<UK, UV> {
         private final MapState<UK, UV> stored;
-        private final Map<K, ZoneMap<UK, UV>> byZone = new HashMap<>();
 
         HeldMap(MapState<UK, UV> stored) {
             this.stored = stored;
         }
 
-        private ZoneMap<UK, UV> map() throws Exception {
-            K zone = zones.getCurrentKey();
-            ZoneMap<UK, UV> map = byZone.get(zone);
-            if (map == null) {
-                map = new ZoneMap<>();
-                for (Map.Entry<UK, UV> entry : stored.entries()) {
-                    map.values.put(entry.getKey(), entry.getValue());
-                }
-                byZone.put(zone, map);
-                held.add(zone);
+        @Override
+        ZoneMap<UK, UV> read() throws Exception {
+            ZoneMap<UK, UV> map = new ZoneMap<>();
+            for (Map.Entry<UK, UV> entry : stored.entries()) {
+                map.values.put(entry.getKey(), entry.getValue());
             }
             return map;
         }
 
         @Override
         public UV get(UK key) throws Exception {
-            return map().values.get(key);
+            return image().values.get(key);
         }
 
         @Override
         public void put(UK key, UV value) throws Exception {
-            ZoneMap<UK, UV> map = map();
+            ZoneMap<UK, UV> map = image();
             map.changing(key);
             map.values.put(key, value);
         }
 
         @Override
         public void putAll(Map<UK, UV> values) throws Exception {
-            ZoneMap<UK, UV> map = map();
+            ZoneMap<UK, UV> map = image();
             values.keySet().forEach(map::changing);
             map.values.putAll(values);
         }
 
         @Override
         public void remove(UK key) throws Exception {
-            ZoneMap<UK, UV> map = map();
+            ZoneMap<UK, UV> map = image();
             map.changing(key);
             map.values.remove(key);
         }
 
         @Override
         public boolean contains(UK key) throws Exception {
-            return map().values.containsKey(key);
+            return image().values.containsKey(key);
         }
 
         @Override
         public Iterable<Map.Entry<UK, UV>> entries() throws Exception {
-            ZoneMap<UK, UV> map = map();
+            ZoneMap<UK, UV> map = image();
             return () -> map.removing(map::entry);
         }
 
         @Override
         public Iterable<UK> keys() throws Exception {
-            ZoneMap<UK, UV> map = map();
+            ZoneMap<UK, UV> map = image();
             return () -> map.removing((key, value) -> key);
         }
 
         @Override
         public Iterable<UV> values() throws Exception {
-            ZoneMap<UK, UV> map = map();
+            ZoneMap<UK, UV> map = image();
             return () -> map.removing((key, value) -> value);
         }
 
@@ -281,13 +359,13 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
 
         @Override
         public boolean isEmpty() throws Exception {
-            return map().values.isEmpty();
+            return image().values.isEmpty();
         }
 
         @Override
         public void clear() {
             try {
-                ZoneMap<UK, UV> map = map();
+                ZoneMap<UK, UV> map = image();
                 map.values.keySet().forEach(map::changing);
                 map.values.clear();
             } catch (Exception e) {
@@ -296,11 +374,7 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         }
 
         @Override
-        public void writeBack(K zone) throws Exception {
-            ZoneMap<UK, UV> map = byZone.get(zone);
-            if (map == null) {
-                return;
-            }
+        void writeBackImage(ZoneMap<UK, UV> map) throws Exception {
             for (Map.Entry<UK, Boolean> change : map.changed.entrySet()) {
                 UK key = change.getKey();
                 if (map.values.containsKey(key)) {
@@ -309,18 +383,14 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
                     stored.remove(key);
                 }
             }
-        }
-
-        @Override
-        public void forget() {
-            byZone.clear();
+            map.changed.clear();
         }
     }
 
     /** A zone's whole map as the backend held it, with the changes since. */
     private static final class ZoneMap<UK, UV> {
         final Map<UK, UV> values = new HashMap<>();
-        /** The keys changed since the zone was read, each with whether the backend held it then. */
+        /** The keys changed since the zone was read or last written back, each with whether the backend held it then. */
         final Map<UK, Boolean> changed = new HashMap<>();
 
         /** Notes a change of the key, before it is made: until its first, {@link #values} holds what the backend does. */

@@ -40,7 +40,8 @@ class HeapBetweenCheckpointsTest {
         try (var harness = zones()) {
             KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
             KeyedStateStore stored = harness.getOperator().getKeyedStateStore();
-            HeapBetweenCheckpoints<String> heap = new HeapBetweenCheckpoints<>(stored, backend, 1_000);
+            // fewer than the zones, so that zones are let go of and read again
+            HeapBetweenCheckpoints<String> heap = new HeapBetweenCheckpoints<>(stored, backend, 3);
             MapState<Long, String> byTime = heap.getMapState(BY_TIME);
             ValueState<String> latest = heap.getState(LATEST);
             assertThat(heap.getMapState(BY_TIME))
@@ -102,6 +103,11 @@ class HeapBetweenCheckpointsTest {
                         }
                         values.put(zone, value);
                     }
+                    case 7 -> {
+                        if (random.nextInt(5) == 0) {
+                            heap.writeBackIfFull();
+                        }
+                    }
                     default -> {
                         if (random.nextInt(50) == 0) {
                             heap.writeBack();
@@ -124,25 +130,42 @@ class HeapBetweenCheckpointsTest {
     }
 
     @Test
-    void isFullOnceItHoldsItsBoundOfZonesAndEmptyAfterAWriteBack() throws Exception {
+    void keepsItsZonesAcrossAWriteBackAndLetsGoOfTheLeastRecentlyUsedHalfWhenFull() throws Exception {
         try (var harness = zones()) {
             KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
-            HeapBetweenCheckpoints<String> heap =
-                    new HeapBetweenCheckpoints<>(harness.getOperator().getKeyedStateStore(), backend, 3);
+            Counted stored = new Counted(harness.getOperator().getKeyedStateStore());
+            HeapBetweenCheckpoints<String> heap = new HeapBetweenCheckpoints<>(stored, backend, 4);
             ValueState<String> latest = heap.getState(LATEST);
-            for (String zone : List.of("a", "b", "a")) {
+            for (String zone : List.of("a", "b", "c", "a")) {
                 backend.setCurrentKey(zone);
                 latest.update(zone);
             }
-            assertThat(heap.full()).as("2 zones of 3").isFalse();
-            backend.setCurrentKey("c");
+            assertThat(heap.full()).as("3 zones of 4").isFalse();
+            backend.setCurrentKey("d");
             latest.value();
             assertThat(heap.full()).as("a zone read counts as held too").isTrue();
             heap.writeBack();
-            assertThat(heap.full()).isFalse();
+            assertThat(heap.full()).as("after a checkpoint's write-back").isTrue();
             assertThat(backend.getCurrentKey())
                     .as("the current zone after a write-back")
-                    .isEqualTo("c");
+                    .isEqualTo("d");
+            backend.setCurrentKey("a");
+            latest.value();
+            int reads = stored.reads;
+
+            heap.writeBackIfFull();
+            assertThat(heap.full()).isFalse();
+            assertThat(backend.getCurrentKey()).isEqualTo("a");
+            for (String zone : List.of("d", "a")) {
+                backend.setCurrentKey(zone);
+                assertThat(latest.value()).isEqualTo(zone.equals("d") ? null : zone);
+            }
+            assertThat(stored.reads).as("reads of the two used last").isEqualTo(reads);
+            for (String zone : List.of("b", "c")) {
+                backend.setCurrentKey(zone);
+                assertThat(latest.value()).as("zone %s, written back", zone).isEqualTo(zone);
+            }
+            assertThat(stored.reads).as("reads of the two let go").isEqualTo(reads + 2);
         }
     }
 
@@ -150,7 +173,7 @@ class HeapBetweenCheckpointsTest {
     void deletesFromTheBackendOnlyWhatItHolds() throws Exception {
         try (var harness = zones()) {
             KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
-            DeletionsCounted stored = new DeletionsCounted(harness.getOperator().getKeyedStateStore());
+            Counted stored = new Counted(harness.getOperator().getKeyedStateStore());
             HeapBetweenCheckpoints<String> heap = new HeapBetweenCheckpoints<>(stored, backend, 1_000);
             MapState<Long, String> byTime = heap.getMapState(BY_TIME);
             ValueState<String> latest = heap.getState(LATEST);
@@ -229,12 +252,13 @@ class HeapBetweenCheckpointsTest {
         return harness;
     }
 
-    /** A backend's value and map state, counting the deletions made through them. */
-    private static final class DeletionsCounted extends ValueAndMapStateStore {
+    /** A backend's value and map state, counting the reads and the deletions made through them. */
+    private static final class Counted extends ValueAndMapStateStore {
         private final KeyedStateStore backend;
+        int reads;
         int deletions;
 
-        DeletionsCounted(KeyedStateStore backend) {
+        Counted(KeyedStateStore backend) {
             this.backend = backend;
         }
 
@@ -255,13 +279,14 @@ class HeapBetweenCheckpointsTest {
             return backend.getBackendTypeIdentifier();
         }
 
-        /** The state, with a count of each {@code remove} and {@code clear} called on it. */
+        /** The state, with a count of each read ({@code value}, {@code entries}) and deletion made through it. */
         private <S> S counted(S state, Class<S> type) {
             return type.cast(Proxy.newProxyInstance(
                     type.getClassLoader(), new Class<?>[] {type}, (proxy, method, arguments) -> {
-                        if (method.getName().equals("remove")
-                                || method.getName().equals("clear")) {
-                            deletions++;
+                        switch (method.getName()) {
+                            case "value", "entries" -> reads++;
+                            case "remove", "clear" -> deletions++;
+                            default -> {}
                         }
                         try {
                             return method.invoke(state, arguments);
