@@ -3,7 +3,9 @@ package io.surge.state;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,7 +29,8 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
  * <p>The windows read and rewrite a zone's entries at every record and iterate them all at every firing; flink-cep's
  * shared buffer writes back every node and event it read, and its NFA state, at every CEP time of a zone. On RocksDB
  * each of those is a serialization and a native call, many times a second per zone. Here a zone's state is read from
- * the backend once while it stays among the recently used, and each changed entry written to it once per checkpoint.
+ * the backend once while it stays among the recently used, and each changed entry written to it once per checkpoint
+ * or when the zone is let go.
  * Objects are kept by reference between reads, as the heap state backend keeps them, which Flink's own operators and
  * flink-cep support. A busy zone stays held across checkpoints; on a world-sized map, where most zones are touched
  * rarely, the busy ones are not read again after each zone that passes through.
@@ -56,8 +59,10 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
     private final Map<String, Held<?>> states = new LinkedHashMap<>();
     /** Each zone held, least recently used first, with its images: one per state, at the state's index. */
     private final LinkedHashMap<K, Object[]> held = new LinkedHashMap<>(16, 0.75f, true);
-    /** How many states were ever asked for: the next one's index. */
+    /** How many indexes of states there are: the size of a zone's images. */
     private int stateCount;
+    /** The indexes of released states, for the next states asked for. */
+    private final Deque<Integer> freeIndexes = new ArrayDeque<>();
     /** The zone last used and its images: a record or a timer uses several states of one zone in a row. */
     private K lastZone;
 
@@ -83,8 +88,8 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
     }
 
     /**
-     * Once the zones held have reached the bound, writes back the least recently used half and lets go of it: between
-     * records, as after a watermark.
+     * Once the zones held have reached the bound, writes back the least recently used of them and lets go of them,
+     * down to half the bound: between records, as after a watermark. The current zone stays as it was.
      */
     public void writeBackIfFull() throws Exception {
         if (full()) {
@@ -92,22 +97,29 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         }
     }
 
-    /** Writes every held zone's changes to the backend, keeping the zones held. The current zone stays as it was. */
+    /**
+     * Writes every held zone's changes to the backend, before a checkpoint's barrier, keeping the zones held within the
+     * bound (more can gather while the watermark stands still). The current zone stays as it was.
+     */
     public void writeBack() throws Exception {
         K current = zones.getCurrentKey();
         for (Map.Entry<K, Object[]> zone : held.entrySet()) {
             writeBack(zone.getKey(), zone.getValue());
         }
         setCurrentKey(current);
+        writeBackIfFull();
     }
 
-    /** Writes back, then no longer holds these states: for a retired rule, whose state is then cleared in the backend. */
-    public void release(List<StateDescriptor<?, ?>> released) throws Exception {
-        writeBack();
+    /**
+     * No longer holds these states, dropping their changes: for a retired rule, whose state the caller then clears in
+     * the backend. Their indexes serve the states asked for next.
+     */
+    public void release(List<StateDescriptor<?, ?>> released) {
         for (StateDescriptor<?, ?> state : released) {
             Held<?> gone = states.remove(state.getName());
             if (gone != null) {
-                held.values().forEach(images -> gone.forget(images));
+                held.values().forEach(gone::forget);
+                freeIndexes.push(gone.index);
             }
         }
     }
@@ -160,7 +172,11 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
     /** The current zone's images, now its most recently used. */
     private Object[] currentImages() {
         K zone = zones.getCurrentKey();
-        // the backend hands back the key object it was given, until it is given another
+        if (zone == null) {
+            throw new IllegalStateException("keyed state used with no current zone");
+        }
+        // The backend hands back the key object it was given until it is given another, so a zone used again at once
+        // is the same object (and already the most recently used); an equal one, as the next record's, is looked up.
         if (zone != lastZone) {
             Object[] images = held.get(zone);
             if (images == null) {
@@ -179,7 +195,7 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
      * @param <I> the image of a zone's state
      */
     private abstract class Held<I> {
-        private final int index = stateCount++;
+        private final int index = freeIndexes.isEmpty() ? stateCount++ : freeIndexes.pop();
 
         /** The current zone's image, read from the backend's state (whose current key is the zone) if not held. */
         @SuppressWarnings("unchecked")
@@ -200,7 +216,7 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
 
         abstract I read() throws Exception;
 
-        /** Writes the zone's changes to the backend state, whose current key is the zone; the image then holds none. */
+        /** Writes the zone's changes to the backend state, whose current key is the zone; the image stays held. */
         @SuppressWarnings("unchecked")
         void writeBack(Object[] images) throws Exception {
             if (index < images.length && images[index] != null) {
@@ -377,8 +393,9 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         void writeBackImage(ZoneMap<UK, UV> map) throws Exception {
             for (Map.Entry<UK, Boolean> change : map.changed.entrySet()) {
                 UK key = change.getKey();
-                if (map.values.containsKey(key)) {
-                    stored.put(key, map.values.get(key));
+                UV value = map.values.get(key);
+                if (value != null || map.values.containsKey(key)) {
+                    stored.put(key, value);
                 } else if (change.getValue()) {
                     stored.remove(key);
                 }
@@ -387,10 +404,13 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         }
     }
 
-    /** A zone's whole map as the backend held it, with the changes since. */
+    /** A zone's whole map; the backend holds the same but for the keys in {@link #changed}. */
     private static final class ZoneMap<UK, UV> {
         final Map<UK, UV> values = new HashMap<>();
-        /** The keys changed since the zone was read or last written back, each with whether the backend held it then. */
+        /**
+         * The keys changed since the zone was read or last written back, each with whether the backend held it at its
+         * first change since.
+         */
         final Map<UK, Boolean> changed = new HashMap<>();
 
         /** Notes a change of the key, before it is made: until its first, {@link #values} holds what the backend does. */

@@ -54,7 +54,8 @@ class HeapBetweenCheckpointsTest {
             int writeBacks = 0;
             for (int step = 0; step < 20_000; step++) {
                 String zone = ZONES.get(random.nextInt(ZONES.size()));
-                backend.setCurrentKey(zone);
+                // a new key object each time, as Flink's for each record
+                backend.setCurrentKey(new String(zone));
                 TreeMap<Long, String> map = maps.computeIfAbsent(zone, z -> new TreeMap<>());
                 long key = random.nextInt(20);
                 switch (random.nextInt(10)) {
@@ -116,7 +117,7 @@ class HeapBetweenCheckpointsTest {
                         }
                     }
                 }
-                backend.setCurrentKey(zone);
+                backend.setCurrentKey(new String(zone));
                 assertThat(byTime.get(key)).isEqualTo(map.get(key));
                 assertThat(byTime.contains(key)).isEqualTo(map.containsKey(key));
                 assertThat(byTime.isEmpty()).isEqualTo(map.isEmpty());
@@ -130,42 +131,89 @@ class HeapBetweenCheckpointsTest {
     }
 
     @Test
-    void keepsItsZonesAcrossAWriteBackAndLetsGoOfTheLeastRecentlyUsedHalfWhenFull() throws Exception {
+    void keepsItsZonesAcrossAWriteBackAndLetsGoOfTheLeastRecentlyUsedWhenFull() throws Exception {
         try (var harness = zones()) {
             KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
             Counted stored = new Counted(harness.getOperator().getKeyedStateStore());
             HeapBetweenCheckpoints<String> heap = new HeapBetweenCheckpoints<>(stored, backend, 4);
             ValueState<String> latest = heap.getState(LATEST);
             for (String zone : List.of("a", "b", "c", "a")) {
-                backend.setCurrentKey(zone);
+                backend.setCurrentKey(new String(zone));
                 latest.update(zone);
             }
             assertThat(heap.full()).as("3 zones of 4").isFalse();
+            heap.writeBack();
+            int reads = stored.reads;
+            for (String zone : List.of("b", "c", "a")) {
+                backend.setCurrentKey(new String(zone));
+                assertThat(latest.value()).isEqualTo(zone);
+            }
+            assertThat(stored.reads).as("reads after a checkpoint's write-back").isEqualTo(reads);
+
             backend.setCurrentKey("d");
             latest.value();
             assertThat(heap.full()).as("a zone read counts as held too").isTrue();
-            heap.writeBack();
-            assertThat(heap.full()).as("after a checkpoint's write-back").isTrue();
+            reads = stored.reads;
+            heap.writeBackIfFull();
+            assertThat(heap.full()).isFalse();
             assertThat(backend.getCurrentKey())
                     .as("the current zone after a write-back")
                     .isEqualTo("d");
-            backend.setCurrentKey("a");
-            latest.value();
-            int reads = stored.reads;
-
-            heap.writeBackIfFull();
-            assertThat(heap.full()).isFalse();
-            assertThat(backend.getCurrentKey()).isEqualTo("a");
-            for (String zone : List.of("d", "a")) {
-                backend.setCurrentKey(zone);
+            for (String zone : List.of("a", "d")) {
+                backend.setCurrentKey(new String(zone));
                 assertThat(latest.value()).isEqualTo(zone.equals("d") ? null : zone);
             }
             assertThat(stored.reads).as("reads of the two used last").isEqualTo(reads);
             for (String zone : List.of("b", "c")) {
-                backend.setCurrentKey(zone);
+                backend.setCurrentKey(new String(zone));
                 assertThat(latest.value()).as("zone %s, written back", zone).isEqualTo(zone);
             }
             assertThat(stored.reads).as("reads of the two let go").isEqualTo(reads + 2);
+        }
+    }
+
+    @Test
+    void aStateAskedForOnceZonesAreHeldAndAReleasedOneKeepToTheirOwn() throws Exception {
+        try (var harness = zones()) {
+            KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+            KeyedStateStore stored = harness.getOperator().getKeyedStateStore();
+            HeapBetweenCheckpoints<String> heap = new HeapBetweenCheckpoints<>(stored, backend, 10);
+            List<String> zones = List.of("a", "b", "c");
+            ValueState<String> latest = heap.getState(LATEST);
+            for (String zone : zones) {
+                backend.setCurrentKey(new String(zone));
+                latest.update(zone);
+            }
+            MapState<Long, String> byTime = heap.getMapState(BY_TIME);
+            for (String zone : List.of("a", "b", "a", "c")) {
+                backend.setCurrentKey(new String(zone));
+                byTime.put(1L, zone);
+            }
+            heap.writeBack();
+            Map<String, String> values = new HashMap<>(Map.of("a", "a", "b", "b", "c", "c"));
+            Map<String, TreeMap<Long, String>> maps = new HashMap<>();
+            zones.forEach(zone -> maps.put(zone, new TreeMap<>(Map.of(1L, zone))));
+            assertStored(stored, backend, maps, values, zones);
+
+            backend.setCurrentKey("a");
+            byTime.put(2L, "dropped with the state");
+            heap.release(List.of(BY_TIME));
+            for (String zone : zones) { // as a retired rule's state is cleared
+                backend.setCurrentKey(zone);
+                stored.getMapState(BY_TIME).clear();
+            }
+            MapState<Long, String> again = heap.getMapState(BY_TIME);
+            assertThat(again).as("a released state asked for again").isNotSameAs(byTime);
+            for (String zone : zones) {
+                backend.setCurrentKey(new String(zone));
+                assertThat(asMap(again)).as("zone %s", zone).isEmpty();
+            }
+            backend.setCurrentKey("b");
+            latest.update("b2");
+            heap.writeBack();
+            values.put("b", "b2");
+            zones.forEach(zone -> maps.put(zone, new TreeMap<>()));
+            assertStored(stored, backend, maps, values, zones);
         }
     }
 
