@@ -117,19 +117,30 @@ public final class WindowCheckpoints implements AutoCloseable {
         return written && sinceLast >= spacing;
     }
 
+    /**
+     * Whether results read {@code sinceLast} ms after this pacer last tried to start a checkpoint call for another.
+     * Those read in the first half of the spacing are the rest of the window whose first result started that one, which
+     * holds them already; owing a checkpoint for them started the next one before the next window closed, and that
+     * window's results then waited out the spacing.
+     */
+    static boolean owes(long sinceLast, boolean read, long spacing) {
+        return read && sinceLast >= spacing / 2;
+    }
+
     private void pace() {
         long spacing = (long) (config.window().slideMillis() * SPACING);
         // so that the first results start one at once
         long last = now() - spacing;
-        // whether results were read since the last checkpoint started, those the spacing held back included
+        // whether results were read since the last checkpoint started that it may not hold
         boolean written = false;
         boolean warned = false;
         while (running.get()) {
             try (KafkaConsumer<byte[], byte[]> results = openResults()) {
                 while (running.get()) {
-                    written |= !results.poll(POLL).isEmpty();
+                    boolean read = !results.poll(POLL).isEmpty();
                     warned = false;
                     long now = now();
+                    written |= owes(now - last, read, spacing);
                     if (due(now - last, written, spacing)) {
                         written = !started();
                         last = now;

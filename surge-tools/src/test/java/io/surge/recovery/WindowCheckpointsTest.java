@@ -18,4 +18,11 @@ class WindowCheckpointsTest {
     void withoutResultsThePacerStartsNone() {
         assertThat(WindowCheckpoints.due(3_600_000, false, SPACING)).isFalse();
     }
+
+    @Test
+    void theRestOfAWindowsResultsOwesNoFurtherCheckpoint() {
+        assertThat(WindowCheckpoints.owes(1_999, true, SPACING)).isFalse();
+        assertThat(WindowCheckpoints.owes(2_000, true, SPACING)).isTrue();
+        assertThat(WindowCheckpoints.owes(3_600_000, false, SPACING)).isFalse();
+    }
 }
