@@ -3,10 +3,13 @@ package io.surge.pricing;
 import io.surge.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -16,6 +19,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -39,6 +43,7 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
         implements OneInputStreamOperator<PoolShare, ZoneSurge> {
 
     private static final long serialVersionUID = 1L;
+    private static final String LAST_PRICE = "last-price";
 
     private final WindowSpec window;
     private final PricingPolicy policy;
@@ -47,12 +52,23 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
     /** By the windows' emit time, then zone: the zone's own result, if it came, and its neighbours' sums. */
     private transient NavigableMap<Long, Map<String, Pool>> pools;
 
+    /**
+     * How many zones the last window priced had pools: the next window's map is made that size, rather than rehashed
+     * up to it on a world-sized map.
+     */
+    private transient int lastPoolCount;
+
     private transient ListState<OpenPool> checkpointedPools;
     /**
      * The zone's last published price, kept only while the next price moves from it: until the next window is priced,
      * or passes without a result of the zone. Without it, a price moves from 1.0.
      */
     private transient ValueState<LastPrice> lastPrice;
+    /**
+     * The zones of this subtask whose {@link #lastPrice} is held. On a world-sized map few are, and most zones priced
+     * have only their neighbours' results: asking the state backend about each of those cost a RocksDB read per zone.
+     */
+    private transient Set<String> pricesHeld;
     /** The highest price among this subtask's zones in the latest window it priced: the city's peak price. */
     private transient double latestMaxMultiplier;
 
@@ -68,10 +84,9 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
         static final Pool EMPTY = new Pool(null, 0, 0);
 
         Pool with(PoolShare share) {
-            ZoneSurge surge = share.surge();
-            return share.isOwn()
-                    ? new Pool(surge, neighbourDemand, neighbourSupply)
-                    : new Pool(own, neighbourDemand + surge.demand(), neighbourSupply + surge.supply());
+            return share.own() != null
+                    ? new Pool(share.own(), neighbourDemand, neighbourSupply)
+                    : new Pool(own, neighbourDemand + share.demand(), neighbourSupply + share.supply());
         }
     }
 
@@ -98,10 +113,14 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
             if (KeyGroupRangeAssignment.assignKeyToParallelOperator(
                             open.zoneId(), task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks())
                     == task.getIndexOfThisSubtask()) {
-                pools.computeIfAbsent(open.emittedAt(), at -> new HashMap<>()).put(open.zoneId(), open.pool());
+                poolsAt(open.emittedAt()).put(open.zoneId(), open.pool());
             }
         }
-        lastPrice = getKeyedStateStore().getState(new ValueStateDescriptor<>("last-price", LastPrice.class));
+        lastPrice = getKeyedStateStore().getState(new ValueStateDescriptor<>(LAST_PRICE, LastPrice.class));
+        pricesHeld = new HashSet<>();
+        try (Stream<String> held = this.<String>getKeyedStateBackend().getKeys(LAST_PRICE, VoidNamespace.INSTANCE)) {
+            held.forEach(pricesHeld::add);
+        }
     }
 
     @Override
@@ -113,8 +132,13 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
     @Override
     public void processElement(StreamRecord<PoolShare> element) {
         PoolShare share = element.getValue();
-        pools.computeIfAbsent(element.getTimestamp(), at -> new HashMap<>())
+        poolsAt(element.getTimestamp())
                 .compute(share.zoneId(), (zone, pool) -> (pool == null ? Pool.EMPTY : pool).with(share));
+    }
+
+    /** The pools of the windows emitted at {@code emittedAt}, by zone. */
+    private Map<String, Pool> poolsAt(long emittedAt) {
+        return pools.computeIfAbsent(emittedAt, at -> new HashMap<>((int) (lastPoolCount / 0.75f) + 1));
     }
 
     /** Prices every pool whose windows the watermark has emitted, before passing the watermark on. */
@@ -123,9 +147,9 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
         while (!pools.isEmpty() && pools.firstKey() <= mark.getTimestamp()) {
             Map.Entry<Long, Map<String, Pool>> due = pools.pollFirstEntry();
             long emittedAt = due.getKey();
+            lastPoolCount = due.getValue().size();
             long windowEnd = window.windowEnd(window.endSliceEmittedAt(emittedAt));
             for (Map.Entry<String, Pool> zone : due.getValue().entrySet()) {
-                setCurrentKey(zone.getKey());
                 price(zone.getKey(), zone.getValue(), windowEnd, emittedAt);
             }
         }
@@ -133,10 +157,15 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
     }
 
     private void price(String zoneId, Pool pool, long windowEnd, long emittedAt) throws Exception {
-        LastPrice last = lastPrice.value();
+        boolean held = pricesHeld.contains(zoneId);
+        if (pool.own() == null && !held) {
+            return; // only pooled into its neighbours' prices
+        }
+        setCurrentKey(zoneId);
+        LastPrice last = held ? lastPrice.value() : null;
         if (pool.own() == null) {
-            if (last != null && last.windowEnd() < windowEnd) {
-                lastPrice.clear(); // the zone had no result in this window: its next price moves from 1.0
+            if (last.windowEnd() < windowEnd) {
+                forgetLastPrice(zoneId); // the zone had no result in this window: its next price moves from 1.0
             }
             return;
         }
@@ -149,13 +178,22 @@ public final class PublishPrices extends AbstractStreamOperator<ZoneSurge>
         output.collect(new StreamRecord<>(priced, emittedAt));
         trackMaxMultiplier(windowEnd, priced.multiplier());
         if (priced.multiplier() == Multiplier.MIN) {
-            lastPrice.clear(); // what a zone with no last price moves from anyway
+            if (held) {
+                // What a zone with no last price moves from anyway. Only a price held is cleared: on RocksDB every
+                // delete is a tombstone, and most zones of a world-sized map are priced at the minimum every window.
+                forgetLastPrice(zoneId);
+            }
         } else {
             lastPrice.update(new LastPrice(windowEnd, priced.multiplier()));
+            pricesHeld.add(zoneId);
             // so that the next window forgets it if the zone has no result there
-            pools.computeIfAbsent(window.emitTime(window.sliceOf(windowEnd) + 1), at -> new HashMap<>())
-                    .putIfAbsent(zoneId, Pool.EMPTY);
+            poolsAt(window.emitTime(window.sliceOf(windowEnd) + 1)).putIfAbsent(zoneId, Pool.EMPTY);
         }
+    }
+
+    private void forgetLastPrice(String zoneId) {
+        lastPrice.clear();
+        pricesHeld.remove(zoneId);
     }
 
     @Override

@@ -11,9 +11,9 @@ public final class ShareWithNeighbours implements FlatMapFunction<ZoneSurge, Poo
 
     @Override
     public void flatMap(ZoneSurge counted, Collector<PoolShare> out) {
-        out.collect(new PoolShare(counted.zoneId(), counted));
+        out.collect(PoolShare.own(counted));
         for (String neighbour : ZoneNeighbours.of(counted.zoneId())) {
-            out.collect(new PoolShare(neighbour, counted));
+            out.collect(PoolShare.withNeighbour(neighbour, counted));
         }
     }
 }
