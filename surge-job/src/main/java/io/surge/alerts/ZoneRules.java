@@ -74,6 +74,15 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ZoneRules.class);
 
+    /**
+     * How many zones the rules hold on the heap between checkpoints ({@link HeapBetweenCheckpoints}). A zone's rules
+     * hold little (the records waiting for the watermark, each planned rule's few within its time bound, the open
+     * episodes), and on a world-sized map a zone let go is read back from RocksDB at its next record, every slide for
+     * the rules on multipliers: the world-sized benchmark ran 31 % faster with 40,000 than with 2,000 (19,816 against
+     * 15,095 events/s, 600,000 events), holding less after a collection (552 against 654 MB).
+     */
+    private static final int HELD_ZONES = 40_000;
+
     private final RuleInput input;
     private final TypeSerializer<T> records;
     private final List<RuleSetVersion> known;
@@ -147,7 +156,7 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
                 .getUnionListState(new ListStateDescriptor<>("rules-with-state", Types.STRING));
         restoredMatchers = new HashSet<>();
         matchersWithState.get().forEach(restoredMatchers::add);
-        zoneState = new HeapBetweenCheckpoints<>(context.getKeyedStateStore(), getKeyedStateBackend());
+        zoneState = new HeapBetweenCheckpoints<>(context.getKeyedStateStore(), getKeyedStateBackend(), HELD_ZONES);
         waiting = zoneState.getMapState(
                 new MapStateDescriptor<>("records-by-time", LongSerializer.INSTANCE, new ListSerializer<>(records)));
         plannedInFlight = zoneState.getState(

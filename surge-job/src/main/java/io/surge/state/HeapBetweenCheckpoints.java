@@ -45,13 +45,6 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
  */
 public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
 
-    /**
-     * How many zones an operator holds on the heap. A zone held takes some KB (its drivers' statuses, its open
-     * partial matches): with 10,000 the world-sized benchmark held up to 770 MB after a collection; a city's busy
-     * zones, a few hundred per subtask, stay held.
-     */
-    private static final int MAX_ZONES = 2_000;
-
     private final KeyedStateStore backend;
     private final KeyedStateBackend<K> zones;
     private final int maxZones;
@@ -71,12 +64,9 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
     /**
      * @param backend where the state is kept at checkpoints
      * @param zones the keyed backend whose current key is the zone
+     * @param maxZones how many zones to hold on the heap at most: the operator knows how much one of its zones holds
      */
-    public HeapBetweenCheckpoints(KeyedStateStore backend, KeyedStateBackend<K> zones) {
-        this(backend, zones, MAX_ZONES);
-    }
-
-    HeapBetweenCheckpoints(KeyedStateStore backend, KeyedStateBackend<K> zones, int maxZones) {
+    public HeapBetweenCheckpoints(KeyedStateStore backend, KeyedStateBackend<K> zones, int maxZones) {
         this.backend = backend;
         this.zones = zones;
         this.maxZones = maxZones;
