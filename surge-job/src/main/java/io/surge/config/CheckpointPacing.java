@@ -4,7 +4,8 @@ package io.surge.config;
 public enum CheckpointPacing {
     /**
      * Once the windows' results of a slide are written, and at least every {@code checkpoint.interval}: exactly-once
-     * results commit about one checkpoint's duration after their windows close.
+     * results commit about one checkpoint's duration after their windows close. With at-least-once outputs, half a
+     * slide after the windows close, so that no checkpoint holds back the results of a window.
      */
     WINDOWS,
     /**

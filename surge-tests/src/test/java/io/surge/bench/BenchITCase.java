@@ -143,7 +143,8 @@ class BenchITCase {
                     .containsExactly(
                             "surge, exactly-once, paced by windows",
                             "surge, exactly-once, Flink's clock",
-                            "surge, at-least-once");
+                            "surge, at-least-once, paced by windows",
+                            "surge, at-least-once, Flink's clock");
             for (LatencyMeasurement latency : report.latencies()) {
                 assertThat(latency.offeredEventsPerSecond()).isPositive();
                 assertThat(latency.readable().results())

@@ -92,9 +92,11 @@ public final class Bench {
             measurements.add(measurement);
             if (contender == Contender.SURGE_EXACTLY_ONCE && !latencyRun.isZero()) {
                 double load = latencyRate > 0 ? latencyRate : measurement.eventsPerSecond() / 2;
-                latencies.add(report(latency(true, CheckpointPacing.WINDOWS, load)));
-                latencies.add(report(latency(true, CheckpointPacing.INTERVAL, load)));
-                latencies.add(report(latency(false, CheckpointPacing.INTERVAL, load)));
+                for (boolean exactlyOnce : new boolean[] {true, false}) {
+                    for (CheckpointPacing paced : CheckpointPacing.values()) {
+                        latencies.add(report(latency(exactlyOnce, paced, load)));
+                    }
+                }
             }
         }
         return new BenchReport(workload, census, measurements, latencies);
@@ -118,15 +120,13 @@ public final class Bench {
     }
 
     /**
-     * Surge on live input at a fixed load, reading its own topics from the start, its checkpoints {@code paced} (which
-     * only exactly-once results wait for).
+     * Surge on live input at a fixed load, reading its own topics from the start, its checkpoints {@code paced}:
+     * exactly-once results wait for them, at-least-once ones wait for none that falls as their windows close.
      */
     private LatencyMeasurement latency(boolean exactlyOnce, CheckpointPacing paced, double eventsPerSecond)
             throws Exception {
         String delivery = delivery(exactlyOnce);
-        String label = exactlyOnce
-                ? delivery + (paced == CheckpointPacing.WINDOWS ? ", paced by windows" : ", Flink's clock")
-                : delivery;
+        String label = delivery + (paced == CheckpointPacing.WINDOWS ? ", paced by windows" : ", Flink's clock");
         String id = "bench-latency-" + delivery + "-" + paced.name().toLowerCase(Locale.ROOT);
         Map<String, String> options = new HashMap<>(ownJobAndOutputs(id, exactlyOnce));
         options.put(SurgeOption.TOPIC_RIDE_REQUESTS.key(), id + "-ride-requests");

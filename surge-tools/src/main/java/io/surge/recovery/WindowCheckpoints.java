@@ -11,7 +11,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -38,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * operator emits the window's results before it takes the barrier. At most one checkpoint starts this way per {@link
  * #SPACING} of a slide.
  *
+ * <p>An at-least-once job's results are readable as they are written, but a checkpoint can hold them back: before its
+ * barrier every operator writes the zones it holds on the heap back to RocksDB, and results the watermark would release
+ * meanwhile wait. On Flink's clock, a run whose checkpoints fall as its windows close has every window's results wait
+ * that long. Its checkpoints start half a slide after its windows close instead, as far from the last close as from
+ * the next.
+ *
  * <p>Flink's clock stays on as a backstop, held back while checkpoints complete anyway: it starts one only when none
  * has completed for a {@code checkpoint.interval} (no traffic, or this pacer unable to read or to trigger), so every
  * output's transactions still commit at least that often.
@@ -60,7 +67,10 @@ public final class WindowCheckpoints implements AutoCloseable {
     private final SurgeConfig config;
     private final HttpClient http = HttpClient.newHttpClient();
     private final HttpRequest trigger;
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The consumer reading the results, woken to stop: an interrupt had it log a stack trace as it closed. */
+    private volatile KafkaConsumer<byte[], byte[]> reading;
+
     private final Thread thread;
 
     private WindowCheckpoints(SurgeConfig config, HttpRequest trigger) {
@@ -103,51 +113,71 @@ public final class WindowCheckpoints implements AutoCloseable {
         return pacer;
     }
 
-    /** Paced when asked to, and only for exactly-once outputs: at-least-once results are readable at once anyway. */
     private static boolean paced(SurgeConfig config) {
-        return config.checkpointing().pacing() == CheckpointPacing.WINDOWS
-                && config.output().exactlyOnce();
+        return config.checkpointing().pacing() == CheckpointPacing.WINDOWS;
     }
 
     /**
-     * Whether to start a checkpoint {@code sinceLast} ms after this pacer last tried to: once results have been written
-     * since its last checkpoint started, and {@code spacing} has passed.
+     * When to start a checkpoint, from when results are read: {@code delay} after the first result read once {@code
+     * spacing} has passed since the last one started, and later whenever results read since then may not be in it.
+     * Pure, so that its timing is tested on a clock of the test's own.
      */
-    static boolean due(long sinceLast, boolean written, long spacing) {
-        return written && sinceLast >= spacing;
-    }
+    static final class Schedule {
+        private final long spacing;
+        private final long delay;
+        private long last;
+        // whether results were read since the last checkpoint started that it may not hold, and since when
+        private boolean owed;
+        private long owedSince;
 
-    /**
-     * Whether results read {@code sinceLast} ms after this pacer last tried to start a checkpoint call for another.
-     * Those read in the first half of the spacing are the rest of the window whose first result started that one, which
-     * holds them already; owing a checkpoint for them started the next one before the next window closed, and that
-     * window's results then waited out the spacing.
-     */
-    static boolean owes(long sinceLast, boolean read, long spacing) {
-        return read && sinceLast >= spacing / 2;
+        Schedule(long spacing, long delay, long now) {
+            this.spacing = spacing;
+            this.delay = delay;
+            // so that the first results start one at once
+            this.last = now - spacing;
+        }
+
+        /** Whether to start a checkpoint at {@code now}, after a poll that {@code read} results or none. */
+        boolean poll(long now, boolean read) {
+            long sinceLast = now - last;
+            // Those read in the first half of the spacing are the rest of the window whose first result started the
+            // last one, which holds them already; owing a checkpoint for them started the next one before the next
+            // window closed, and that window's results then waited out the spacing.
+            if (!owed && read && sinceLast >= spacing / 2) {
+                owed = true;
+                owedSince = now;
+            }
+            if (owed && sinceLast >= spacing && now - owedSince >= delay) {
+                last = now;
+                owed = false;
+                return true;
+            }
+            return false;
+        }
+
+        /** The checkpoint {@link #poll} asked for did not start: its results are owed one still. */
+        void notStarted() {
+            owed = true;
+        }
     }
 
     private void pace() {
-        long spacing = (long) (config.window().slideMillis() * SPACING);
-        // so that the first results start one at once
-        long last = now() - spacing;
-        // whether results were read since the last checkpoint started that it may not hold
-        boolean written = false;
+        long slide = config.window().slideMillis();
+        Schedule schedule =
+                new Schedule((long) (slide * SPACING), config.output().exactlyOnce() ? 0 : slide / 2, now());
         boolean warned = false;
-        while (running.get()) {
+        while (running()) {
             try (KafkaConsumer<byte[], byte[]> results = openResults()) {
-                while (running.get()) {
+                reading = results;
+                while (running()) {
                     boolean read = !results.poll(POLL).isEmpty();
                     warned = false;
-                    long now = now();
-                    written |= owes(now - last, read, spacing);
-                    if (due(now - last, written, spacing)) {
-                        written = !started();
-                        last = now;
+                    if (schedule.poll(now(), read) && !started()) {
+                        schedule.notStarted();
                     }
                 }
             } catch (KafkaException e) {
-                if (!running.get()) {
+                if (!running()) {
                     return;
                 }
                 if (!warned) {
@@ -161,12 +191,18 @@ public final class WindowCheckpoints implements AutoCloseable {
                     warned = true;
                 }
                 try {
-                    Thread.sleep(config.checkpointing().interval().toMillis());
+                    if (stopped.await(config.checkpointing().interval().toMillis(), TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
                 } catch (InterruptedException interrupted) {
                     return;
                 }
             }
         }
+    }
+
+    private boolean running() {
+        return stopped.getCount() > 0;
     }
 
     private static long now() {
@@ -211,15 +247,18 @@ public final class WindowCheckpoints implements AutoCloseable {
             LOG.warn("could not start a checkpoint: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running.set(false);
+            stopped.countDown();
         }
         return false;
     }
 
     @Override
     public void close() throws InterruptedException {
-        running.set(false);
-        thread.interrupt();
+        stopped.countDown();
+        KafkaConsumer<byte[], byte[]> results = reading;
+        if (results != null) {
+            results.wakeup();
+        }
         thread.join();
     }
 }
