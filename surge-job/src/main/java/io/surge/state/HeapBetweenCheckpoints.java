@@ -49,7 +49,7 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
     private final KeyedStateBackend<K> zones;
     private final int maxZones;
     /** By state name, so that a state asked for twice is one heap image. */
-    private final Map<String, Held<?>> states = new LinkedHashMap<>();
+    private final Map<String, Held<?, ?>> states = new LinkedHashMap<>();
     /** Each zone held, least recently used first, with its images: one per state, at the state's index. */
     private final LinkedHashMap<K, Object[]> held = new LinkedHashMap<>(16, 0.75f, true);
     /** How many indexes of states there are: the size of a zone's images. */
@@ -106,7 +106,7 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
      */
     public void release(List<StateDescriptor<?, ?>> released) {
         for (StateDescriptor<?, ?> state : released) {
-            Held<?> gone = states.remove(state.getName());
+            Held<?, ?> gone = states.remove(state.getName());
             if (gone != null) {
                 held.values().forEach(gone::forget);
                 freeIndexes.push(gone.index);
@@ -148,7 +148,7 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
 
     private void writeBack(K zone, Object[] images) throws Exception {
         zones.setCurrentKey(zone);
-        for (Held<?> state : states.values()) {
+        for (Held<?, ?> state : states.values()) {
             state.writeBack(images);
         }
     }
@@ -183,13 +183,14 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
      * One state's heap image of each zone held, read from the backend on the zone's first use of the state.
      *
      * @param <I> the image of a zone's state
+     * @param <E> what reading it from the backend throws
      */
-    private abstract class Held<I> {
+    private abstract class Held<I, E extends Exception> {
         private final int index = freeIndexes.isEmpty() ? stateCount++ : freeIndexes.pop();
 
         /** The current zone's image, read from the backend's state (whose current key is the zone) if not held. */
         @SuppressWarnings("unchecked")
-        I image() throws Exception {
+        I image() throws E {
             Object[] images = currentImages();
             if (index >= images.length) { // a state asked for after the zone was first held
                 images = Arrays.copyOf(images, stateCount);
@@ -204,7 +205,7 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
             return image;
         }
 
-        abstract I read() throws Exception;
+        abstract I read() throws E;
 
         /** Writes the zone's changes to the backend state, whose current key is the zone; the image stays held. */
         @SuppressWarnings("unchecked")
@@ -223,7 +224,7 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         }
     }
 
-    private final class HeldValue<T> extends Held<Slot<T>> implements ValueState<T> {
+    private final class HeldValue<T> extends Held<Slot<T>, IOException> implements ValueState<T> {
         private final ValueState<T> stored;
 
         HeldValue(ValueState<T> stored) {
@@ -237,12 +238,12 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
 
         @Override
         public T value() throws IOException {
-            return slot().value;
+            return image().value;
         }
 
         @Override
         public void update(T value) throws IOException {
-            Slot<T> slot = slot();
+            Slot<T> slot = image();
             slot.value = value;
             slot.changed = true;
         }
@@ -253,16 +254,6 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
                 update(null);
             } catch (IOException e) {
                 throw new UncheckedIOException("reading the state of zone " + zones.getCurrentKey(), e);
-            }
-        }
-
-        private Slot<T> slot() throws IOException {
-            try {
-                return image();
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException("reading the state of zone " + zones.getCurrentKey(), e);
             }
         }
 
@@ -293,7 +284,7 @@ public final class HeapBetweenCheckpoints<K> extends ValueAndMapStateStore {
         }
     }
 
-    private final class HeldMap<UK, UV> extends Held<ZoneMap<UK, UV>> implements MapState<UK, UV> {
+    private final class HeldMap<UK, UV> extends Held<ZoneMap<UK, UV>, Exception> implements MapState<UK, UV> {
         private final MapState<UK, UV> stored;
 
         HeldMap(MapState<UK, UV> stored) {
