@@ -78,10 +78,11 @@ public final class ZoneRules<T> extends AbstractStreamOperator<ZoneAlert>
      * How many zones the rules hold on the heap between checkpoints ({@link HeapBetweenCheckpoints}). A zone's rules
      * hold little (the records waiting for the watermark, each planned rule's few within its time bound, the open
      * episodes), and on a world-sized map a zone let go is read back from RocksDB at its next record, every slide for
-     * the rules on multipliers: the world-sized benchmark ran 31 % faster with 40,000 than with 2,000 (19,816 against
-     * 15,095 events/s, 600,000 events), holding less after a collection (552 against 654 MB).
+     * the rules on multipliers. The world-sized benchmark (100,579 zones, a 1 GB JVM, 2 subtasks) ran at 15,082
+     * events/s with 40,000 and 17,406 with 100,000, holding less after a collection (545 and 505 MB); 600,000 of its
+     * events (58,352 zones) at 15,095 with 2,000 and 19,816 with 40,000.
      */
-    private static final int HELD_ZONES = 40_000;
+    private static final int HELD_ZONES = 100_000;
 
     private final RuleInput input;
     private final TypeSerializer<T> records;
