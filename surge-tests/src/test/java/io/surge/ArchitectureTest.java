@@ -79,7 +79,10 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .resideInAnyPackage("org.apache.flink.cep.nfa..");
 
-    /** Where surge keeps keyed state on the heap between checkpoints, and the operators that hand it the backend. */
+    /**
+     * Where surge keeps keyed state on the heap between checkpoints, the operators that hand it the backend, and the
+     * pricing stage, which asks the backend on restore which zones hold a last price.
+     */
     @ArchTest
     static final ArchRule onlyTheStateLayerAndItsOperatorsReachTheKeyedStateBackend = noClasses()
             .that()
@@ -88,6 +91,8 @@ class ArchitectureTest {
             .doNotHaveFullyQualifiedName("io.surge.pricing.SlicedSurgeWindows")
             .and()
             .doNotHaveFullyQualifiedName("io.surge.alerts.ZoneRules")
+            .and()
+            .doNotHaveFullyQualifiedName("io.surge.pricing.PublishPrices")
             .should()
             .dependOnClassesThat()
             .haveFullyQualifiedName("org.apache.flink.runtime.state.KeyedStateBackend");
