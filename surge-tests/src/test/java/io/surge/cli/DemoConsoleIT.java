@@ -85,6 +85,8 @@ class DemoConsoleIT {
 
         List<String> lines = screen.lines()
                 .filter(line -> !line.startsWith("Script started on") && !line.startsWith("Script done on"))
+                // the JDK's launcher, naming the JDK_JAVA_OPTIONS the integration tests run with (pom.xml)
+                .filter(line -> !line.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS"))
                 .toList();
         Path log = tmp.resolve("surge-demo.log");
         assertThat(lines)
