@@ -240,6 +240,8 @@ public final class WindowCheckpoints implements AutoCloseable {
         try {
             HttpResponse<String> answer = http.send(trigger, HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 202) {
+                // when diagnosing latency: which checkpoints this pacer started, against Flink's clock
+                LOG.debug("started a checkpoint: {}", answer.body());
                 return true;
             }
             LOG.warn("could not start a checkpoint: Flink answered {}: {}", answer.statusCode(), answer.body());
