@@ -189,8 +189,9 @@ public enum SurgeOption {
             "When surge run and surge demo start a checkpoint: windows (with exactly-once outputs as soon as a"
                     + " slide's results are being written, at most one per 0.8 window.slide, so that exactly-once"
                     + " results commit about a checkpoint's duration after their windows close; with at-least-once"
-                    + " outputs half a slide after that, so that no checkpoint holds back a window's results; Flink's"
-                    + " clock starts one whenever none has completed for a checkpoint.interval) or interval (Flink's clock alone, every"
+                    + " outputs half a slide after that, so that the state written back before a checkpoint's"
+                    + " barrier is not written as a window closes; Flink's clock starts one whenever none has"
+                    + " completed for a checkpoint.interval) or interval (Flink's clock alone, every"
                     + " checkpoint.interval from a phase of its own). A job on a Flink cluster checkpoints on Flink's"
                     + " clock."),
     CHECKPOINT_TIMEOUT(
