@@ -31,6 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -49,8 +51,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * {@code surge demo} as a newcomer runs it: within its first minute a plain read_committed consumer sees surge
- * multipliers and the alerts of the scripted incidents, its live map in a real browser shows the same, and when it
- * ends nothing is left running. The browser part needs Debian's chromium and chromium-driver (.ci/run installs them).
+ * multipliers and the alerts of the scripted incidents, its live map in a real browser shows the same, and stopped as
+ * Ctrl-C stops it, it exits cleanly and leaves nothing running. The browser part needs Debian's chromium and
+ * chromium-driver (.ci/run installs them).
  */
 @Tag("slow")
 class DemoITCase {
@@ -73,10 +76,33 @@ class DemoITCase {
     @Test
     void theDemoShowsMultipliersAndAlertsAndStopsCleanly() throws Exception {
         StringWriter out = new StringWriter();
-        CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> SurgeCli.commandLine(new SurgeCli())
+        // without --duration, as a user runs it: until Ctrl-C, whose hook interrupts the thread running the demo
+        FutureTask<Integer> demo = new FutureTask<>(() -> SurgeCli.commandLine(new SurgeCli())
                 .setOut(new PrintWriter(out, true))
-                .execute(
-                        "demo", "--duration", "100s", "--rate", "300", "--dashboard-port", "0", "--metrics-port", "0"));
+                .execute("demo", "--rate", "300", "--dashboard-port", "0", "--metrics-port", "0"));
+        Thread running = new Thread(demo, "surge demo");
+        running.start();
+        try {
+            checkTheRunningDemo(out, demo);
+        } finally {
+            running.interrupt();
+            running.join(Duration.ofSeconds(60).toMillis());
+        }
+        assertThat(demo.get(1, TimeUnit.SECONDS))
+                .as("the demo's exit after Ctrl-C")
+                .isZero();
+        assertThat(out.toString())
+                .contains("hottest zones")
+                .contains("latest alerts")
+                .contains("surge demo: stopping");
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(p ->
+                                p.info().commandLine().orElse("").contains(EmbeddedRegistry.DEFAULT_JAR.toString())))
+                .as("no registry left running")
+                .isEmpty();
+    }
+
+    private void checkTheRunningDemo(StringWriter out, Future<Integer> demo) throws Exception {
         String bootstrap = awaitLine(out, BOOTSTRAP, demo);
         String ui = awaitLine(out, UI, demo);
         assertThat(ui).startsWith("http://localhost:");
@@ -113,17 +139,6 @@ class DemoITCase {
             checkTheMetrics(URI.create(awaitLine(out, METRICS, demo)), work.resolve("prometheus"));
             checkAlertmanager(bootstrap, awaitLine(out, REGISTRY, demo), work.resolve("alertmanager"));
         }
-
-        assertThat(demo.get()).isZero();
-        assertThat(out.toString())
-                .contains("hottest zones")
-                .contains("latest alerts")
-                .contains("surge demo: stopping");
-        assertThat(ProcessHandle.allProcesses()
-                        .filter(p ->
-                                p.info().commandLine().orElse("").contains(EmbeddedRegistry.DEFAULT_JAR.toString())))
-                .as("no registry left running")
-                .isEmpty();
     }
 
     /**
@@ -315,7 +330,7 @@ class DemoITCase {
         return digits.isEmpty() ? 0 : Long.parseLong(digits);
     }
 
-    private static String awaitLine(StringWriter out, Pattern pattern, CompletableFuture<Integer> demo)
+    private static String awaitLine(StringWriter out, Pattern pattern, Future<Integer> demo)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
