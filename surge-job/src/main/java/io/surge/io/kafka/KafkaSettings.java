@@ -49,6 +49,11 @@ public record KafkaSettings(
     public Map<String, Object> clientProperties(Map<String, ?> own) {
         Map<String, Object> properties = new HashMap<>(own);
         properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // Kafka 4's clients go back to the bootstrap servers after 5 min without a broker, and an admin client that
+        // reaches none of them then does so in a busy loop, a core each for as long as the brokers are away: the
+        // source's, surge's own, and those Flink's exactly-once sink writers open and never close. Without it they
+        // retry the brokers they know at the reconnect backoff, as every client did before Kafka 3.8.
+        properties.put(CommonClientConfigs.METADATA_RECOVERY_STRATEGY_CONFIG, "none");
         properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, securityProtocol);
         if (authenticates()) {
             properties.put(SaslConfigs.SASL_MECHANISM, saslMechanism);
