@@ -16,7 +16,7 @@ import io.surge.testing.SurgeOnMiniCluster;
 import io.surge.testing.TestCertificates;
 import io.surge.testing.stack.ClosedWorkload;
 import io.surge.testing.stack.KafkaClients;
-import io.surge.testing.stack.SecretWatch;
+import io.surge.testing.stack.LogWatch;
 import io.surge.testing.stack.SurgeStack;
 import io.surge.time.Waiting;
 import java.net.URI;
@@ -86,7 +86,7 @@ class SecuredConnectionsITCase {
     @Test
     void resultsAreExactWithCredentialsFromEnvironmentAndFilesAndNeverShown(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
-        try (SecretWatch watch = SecretWatch.watch(CREDENTIALS.kafkaPassword(), CREDENTIALS.registryPassword());
+        try (LogWatch watch = LogWatch.watch(CREDENTIALS.kafkaPassword(), CREDENTIALS.registryPassword());
                 SurgeStack stack = SurgeStack.start(Map.of(), CREDENTIALS)) {
             assertExactResults(stack, environment(stack), 7L, job -> {
                 URI rest = cluster.getRestAddress().get();
@@ -105,7 +105,7 @@ class SecuredConnectionsITCase {
                 }
             });
             assertThat(watch.seen()).as("log events read").isPositive();
-            assertThat(watch.leaks()).as("log events showing a password").isEmpty();
+            assertThat(watch.matches()).as("log events showing a password").isEmpty();
         }
     }
 
@@ -115,7 +115,7 @@ class SecuredConnectionsITCase {
      */
     @Test
     void resultsAreExactWithClientCertificatesForBrokerAndRegistry() throws Exception {
-        try (SecretWatch watch = SecretWatch.watch(TestCertificates.PASSWORD, CREDENTIALS.registryPassword());
+        try (LogWatch watch = LogWatch.watch(TestCertificates.PASSWORD, CREDENTIALS.registryPassword());
                 SurgeStack stack = SurgeStack.startOverTls(Map.of(), CREDENTIALS, ca, true)) {
             Map<String, String> environment = environment(stack);
             assertThat(environment)
@@ -124,7 +124,7 @@ class SecuredConnectionsITCase {
                     .containsKey("SURGE_REGISTRY_KEYSTORE");
             assertThat(environment.get("SURGE_REGISTRY_URL")).startsWith("https://");
             assertExactResults(stack, environment, 13L, job -> {});
-            assertThat(watch.leaks()).as("log events showing a password").isEmpty();
+            assertThat(watch.matches()).as("log events showing a password").isEmpty();
         }
     }
 
@@ -301,7 +301,7 @@ class SecuredConnectionsITCase {
 
     @Test
     void refusesToStartWithoutCredentialsOrWithWrongOnesSayingWhatToSet() throws Exception {
-        try (SecretWatch watch = SecretWatch.watch(CREDENTIALS.kafkaPassword(), CREDENTIALS.registryPassword());
+        try (LogWatch watch = LogWatch.watch(CREDENTIALS.kafkaPassword(), CREDENTIALS.registryPassword());
                 SurgeStack stack = SurgeStack.start(Map.of(), CREDENTIALS)) {
             Map<String, String> environment = environment(stack);
 
@@ -332,7 +332,7 @@ class SecuredConnectionsITCase {
                     .hasMessageContaining(
                             "the registry requires credentials: set registry.username and" + " registry.password-file");
 
-            assertThat(watch.leaks()).as("log events showing a password").isEmpty();
+            assertThat(watch.matches()).as("log events showing a password").isEmpty();
         }
     }
 

@@ -13,19 +13,19 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
 /**
- * Reads every log event of this JVM at INFO and above while open, and keeps those that contain one of the secrets,
- * with their stack traces, so that a test can assert that no credential is ever logged.
+ * Reads every log event of this JVM at INFO and above while open, and keeps those that contain one of the texts, with
+ * their stack traces, so that a test can assert that something is never logged: a credential, a line of a loop.
  */
-public final class SecretWatch extends AbstractAppender implements AutoCloseable {
+public final class LogWatch extends AbstractAppender implements AutoCloseable {
 
-    private final List<String> secrets;
-    private final List<String> leaks = new CopyOnWriteArrayList<>();
+    private final List<String> texts;
+    private final List<String> matches = new CopyOnWriteArrayList<>();
     private final AtomicLong seen = new AtomicLong();
     private final Level previousLevel;
 
-    private SecretWatch(List<String> secrets) {
-        super("secret-watch", null, null, true, Property.EMPTY_ARRAY);
-        this.secrets = secrets;
+    private LogWatch(List<String> texts) {
+        super("log-watch", null, null, true, Property.EMPTY_ARRAY);
+        this.texts = texts;
         LoggerConfig root = configuration().getRootLogger();
         this.previousLevel = root.getLevel();
         start();
@@ -34,8 +34,8 @@ public final class SecretWatch extends AbstractAppender implements AutoCloseable
         context().updateLoggers();
     }
 
-    public static SecretWatch watch(String... secrets) {
-        return new SecretWatch(List.of(secrets));
+    public static LogWatch watch(String... texts) {
+        return new LogWatch(List.of(texts));
     }
 
     @Override
@@ -45,16 +45,16 @@ public final class SecretWatch extends AbstractAppender implements AutoCloseable
         for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
             text.append('\n').append(t);
         }
-        for (String secret : secrets) {
-            if (text.indexOf(secret) >= 0) {
-                leaks.add(event.getLoggerName() + ": " + text);
+        for (String watched : texts) {
+            if (text.indexOf(watched) >= 0) {
+                matches.add(event.getLoggerName() + ": " + text);
             }
         }
     }
 
-    /** Log events that contain a secret. */
-    public List<String> leaks() {
-        return List.copyOf(leaks);
+    /** Log events that contain one of the texts. */
+    public List<String> matches() {
+        return List.copyOf(matches);
     }
 
     /** How many log events were read: a watch that read none proves nothing. */
