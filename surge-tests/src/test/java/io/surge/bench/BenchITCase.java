@@ -8,7 +8,9 @@ import io.surge.config.SurgeConfig;
 import io.surge.pricing.ZoneSurge;
 import io.surge.testing.SurgeOracle;
 import io.surge.testing.stack.SurgeStack;
+import io.surge.time.Waiting;
 import io.surge.zone.ZoneResolver;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -19,6 +21,9 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A small benchmark run end to end: every contender reads the whole input, and the results of each (the baseline,
  * Flink SQL, Kafka Streams, surge exactly-once and at-least-once) are those of an independent recomputation of the
  * same workload. Surge then runs on live traffic at half the load it reached, and its results are read as they are
- * written and as they are committed.
+ * written and as they are committed. Every local Flink cluster the bench started has shut down by its end.
  */
 @Tag("slow")
 class BenchITCase {
@@ -38,6 +43,7 @@ class BenchITCase {
     @Test
     void everyContenderReadsTheWholeInputAndSurgeComputesTheOraclesResults() throws Exception {
         BenchWorkload workload = BenchWorkload.city(5L, 20_000, 60, 2_000);
+        Set<Path> leftBefore = clusterLeftovers();
         try (SurgeStack stack = SurgeStack.start(Map.of())) {
             Map<String, String> connection = Map.of(
                     "kafka.bootstrap",
@@ -164,9 +170,26 @@ class BenchITCase {
                         .isGreaterThanOrEqualTo(exactlyOnce.readable().p50());
             }
 
+            // a paced job's cluster waited 5 minutes for its checkpoints' results to be read before it shut down
+            Waiting.until(
+                    () -> leftBefore.containsAll(clusterLeftovers()),
+                    Duration.ofSeconds(60),
+                    "every Flink cluster of the bench to shut down and remove its files");
+
             Path json = dir.resolve("bench.json");
             report.writeJson(json);
             assertThat(Files.readString(json)).contains("\"contender\" : \"surge, at-least-once\"");
+        }
+    }
+
+    /** What a local Flink cluster keeps in the temporary directory until it has shut down. */
+    private static Set<Path> clusterLeftovers() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(file -> {
+                        String name = file.getFileName().toString();
+                        return name.startsWith("minicluster_") || name.startsWith("flink-rpc-akka");
+                    })
+                    .collect(Collectors.toSet());
         }
     }
 

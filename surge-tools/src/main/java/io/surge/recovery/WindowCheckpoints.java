@@ -63,6 +63,13 @@ public final class WindowCheckpoints implements AutoCloseable {
     private static final Duration TRIGGER_TIMEOUT = Duration.ofSeconds(10);
     /** How long the reader of the results waits for the broker in one call. */
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long Flink keeps the result of each checkpoint this pacer starts. Flink keeps a REST operation's result until
+     * a client reads it, and a cluster shutting down waits for that, by default for 5 minutes; the pacer reads none
+     * (the job's checkpoint statistics say how each went), so a paced local cluster outlived its job by 5 minutes and
+     * a process ending sooner left its working directory and RPC jar behind.
+     */
+    private static final Duration UNREAD_RESULTS_KEPT = Duration.ofSeconds(1);
 
     private final SurgeConfig config;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -82,13 +89,14 @@ public final class WindowCheckpoints implements AutoCloseable {
 
     /**
      * Flink's settings for a job this process paces: its own clock held back while checkpoints complete, so that it
-     * starts one only when the pacer has not for an interval.
+     * starts one only when the pacer has not for an interval, and the pacer's checkpoints' results kept only briefly.
      */
     public static void configure(Configuration flink, SurgeConfig config) {
         if (paced(config)) {
             flink.set(
                     CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS,
                     config.checkpointing().interval());
+            flink.set(RestOptions.ASYNC_OPERATION_STORE_DURATION, UNREAD_RESULTS_KEPT);
         }
     }
 
