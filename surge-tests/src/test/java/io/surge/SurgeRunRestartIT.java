@@ -14,6 +14,7 @@ import io.surge.testing.Inputs;
 import io.surge.testing.RuleVersions;
 import io.surge.testing.SurgeResults;
 import io.surge.testing.stack.ClosedWorkload;
+import io.surge.testing.stack.ClusterFiles;
 import io.surge.testing.stack.KafkaClients;
 import io.surge.testing.stack.SurgeProcess;
 import io.surge.testing.stack.SurgeStack;
@@ -150,6 +151,16 @@ class SurgeRunRestartIT {
                     if (results.stream().anyMatch(record -> record.timestamp() > killedAt)) {
                         restarts.add(System.currentTimeMillis() - killedAt);
                     }
+                    assertThat(ClusterFiles.in(work.resolve("tmp").resolve("run-" + kill)))
+                            .as(
+                                    "Flink's files the process killed at kill %d left outside its state directory",
+                                    kill + 1)
+                            .isEmpty();
+                    Path scratch = state.resolve(JOB).resolve("tmp");
+                    Waiting.until(
+                            () -> ClusterFiles.clusters(scratch) == 1,
+                            PATIENCE,
+                            "the state directory's scratch space to hold the restarted process's cluster alone");
                 }
                 feeding.get(5, TimeUnit.MINUTES);
                 LOG.info("restart times (SIGKILL to the first result written after it, committed) ms={}", restarts);

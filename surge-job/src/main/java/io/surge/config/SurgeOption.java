@@ -209,8 +209,10 @@ public enum SurgeOption {
             "state.dir",
             "~/.surge/state",
             "Where surge run keeps each job's local state, in <state.dir>/<job.name>: its retained checkpoints"
-                    + " (unless checkpoint.dir is set), the Kafka cluster they belong to, and a lock. A restart with"
-                    + " the same job.name resumes from the newest complete checkpoint there."),
+                    + " (unless checkpoint.dir is set), the Kafka cluster they belong to, a lock, and tmp, the running"
+                    + " process's Flink files (RocksDB's working copy of the state, the local cluster's), cleared at"
+                    + " each start; keep it on a local disk. A restart with the same job.name resumes from the newest"
+                    + " complete checkpoint there."),
     KAFKA_TRANSACTION_TIMEOUT(
             "kafka.transaction-timeout",
             "15min",

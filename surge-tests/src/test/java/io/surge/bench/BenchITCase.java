@@ -7,10 +7,10 @@ import io.surge.avro.RideRequest;
 import io.surge.config.SurgeConfig;
 import io.surge.pricing.ZoneSurge;
 import io.surge.testing.SurgeOracle;
+import io.surge.testing.stack.ClusterFiles;
 import io.surge.testing.stack.SurgeStack;
 import io.surge.time.Waiting;
 import io.surge.zone.ZoneResolver;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -21,9 +21,6 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +40,8 @@ class BenchITCase {
     @Test
     void everyContenderReadsTheWholeInputAndSurgeComputesTheOraclesResults() throws Exception {
         BenchWorkload workload = BenchWorkload.city(5L, 20_000, 60, 2_000);
-        Set<Path> leftBefore = clusterLeftovers();
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        List<String> leftBefore = ClusterFiles.in(tmp);
         try (SurgeStack stack = SurgeStack.start(Map.of())) {
             Map<String, String> connection = Map.of(
                     "kafka.bootstrap",
@@ -172,24 +170,13 @@ class BenchITCase {
 
             // a paced job's cluster waited 5 minutes for its checkpoints' results to be read before it shut down
             Waiting.until(
-                    () -> leftBefore.containsAll(clusterLeftovers()),
+                    () -> leftBefore.containsAll(ClusterFiles.in(tmp)),
                     Duration.ofSeconds(60),
                     "every Flink cluster of the bench to shut down and remove its files");
 
             Path json = dir.resolve("bench.json");
             report.writeJson(json);
             assertThat(Files.readString(json)).contains("\"contender\" : \"surge, at-least-once\"");
-        }
-    }
-
-    /** What a local Flink cluster keeps in the temporary directory until it has shut down. */
-    private static Set<Path> clusterLeftovers() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return files.filter(file -> {
-                        String name = file.getFileName().toString();
-                        return name.startsWith("minicluster_") || name.startsWith("flink-rpc-akka");
-                    })
-                    .collect(Collectors.toSet());
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.Path;
 import org.slf4j.Logger;
@@ -259,10 +260,16 @@ public final class LocalRun implements AutoCloseable {
                 .anyMatch(frame -> frame.getClassName().equals(STATE_RESTORE));
     }
 
-    /** Retains the job's checkpoints where the next start looks, and restores from the start point. */
-    public void configure(Configuration flink) {
+    /**
+     * Retains the job's checkpoints where the next start looks, restores from the start point, and keeps Flink's
+     * working files (the local cluster's directory and RPC jar, RocksDB's working copy of the state) in the state
+     * directory's scratch space: a process killed leaves them there for the next start to clear, where in
+     * java.io.tmpdir every stop of {@code surge run} left 21 MB and more for good.
+     */
+    public void configure(Configuration flink) throws IOException {
         FlinkSettings.retainCheckpointsIn(flink, checkpoints.location().toString());
         start.applyTo(flink);
+        flink.set(CoreOptions.TMP_DIRS, state.scratch().toString());
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A local directory held by one process at a time, such as one job's {@code <state.dir>/<job.name>} held by one
@@ -21,6 +23,7 @@ public final class StateDirectory implements AutoCloseable {
 
     private static final String LOCK = "lock";
     private static final String INSTANCE = "instance";
+    private static final String SCRATCH = "tmp";
 
     private final Path directory;
     private final FileChannel channel;
@@ -84,6 +87,22 @@ public final class StateDirectory implements AutoCloseable {
 
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * {@code tmp} in the directory, for files of the holding process alone, emptied of what an earlier holder left:
+     * holding the lock, this process knows that none uses them any more.
+     */
+    public Path scratch() throws IOException {
+        Path scratch = directory.resolve(SCRATCH);
+        if (Files.exists(scratch)) {
+            try (Stream<Path> files = Files.walk(scratch)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        return Files.createDirectories(scratch);
     }
 
     /** What the previous process of this job called itself to Kafka ({@link JobPresence}), if any ran here. */

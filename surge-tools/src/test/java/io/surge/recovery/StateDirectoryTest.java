@@ -47,4 +47,23 @@ class StateDirectoryTest {
             assertThat(state.previousInstance()).contains("surge-host-1-abc");
         }
     }
+
+    @Test
+    void theScratchSpaceStartsEmptyForEachHolder() throws Exception {
+        try (StateDirectory state = StateDirectory.lock(stateDir, "surge")) {
+            Path scratch = state.scratch();
+            Files.writeString(
+                    Files.createDirectories(scratch.resolve("minicluster_1/blobs"))
+                            .resolve("blob"),
+                    "x");
+            Files.writeString(scratch.resolve("flink-rpc-akka-1.jar"), "jar");
+            Files.writeString(state.directory().resolve("instance"), "surge-host-1-abc");
+        }
+        try (StateDirectory state = StateDirectory.lock(stateDir, "surge")) {
+            assertThat(state.scratch())
+                    .isEqualTo(state.directory().resolve("tmp"))
+                    .isEmptyDirectory();
+            assertThat(state.previousInstance()).as("the rest of the directory").contains("surge-host-1-abc");
+        }
+    }
 }
