@@ -269,7 +269,7 @@ public final class LocalRun implements AutoCloseable {
     public void configure(Configuration flink) throws IOException {
         FlinkSettings.retainCheckpointsIn(flink, checkpoints.location().toString());
         start.applyTo(flink);
-        flink.set(CoreOptions.TMP_DIRS, state.scratch().toString());
+        flink.set(CoreOptions.TMP_DIRS, state.clearScratch().toString());
     }
 
     @Override

@@ -10,9 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
+import org.apache.flink.util.FileUtils;
 
 /**
  * A local directory held by one process at a time, such as one job's {@code <state.dir>/<job.name>} held by one
@@ -90,18 +89,12 @@ public final class StateDirectory implements AutoCloseable {
     }
 
     /**
-     * {@code tmp} in the directory, for files of the holding process alone, emptied of what an earlier holder left:
-     * holding the lock, this process knows that none uses them any more.
+     * Empties {@code tmp} in the directory of what an earlier holder left, for files of this process alone: holding the
+     * lock, this process knows that none uses them any more. Called once, as the process starts.
      */
-    public Path scratch() throws IOException {
+    public Path clearScratch() throws IOException {
         Path scratch = directory.resolve(SCRATCH);
-        if (Files.exists(scratch)) {
-            try (Stream<Path> files = Files.walk(scratch)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
+        FileUtils.deleteDirectory(scratch.toFile());
         return Files.createDirectories(scratch);
     }
 

@@ -51,7 +51,7 @@ class StateDirectoryTest {
     @Test
     void theScratchSpaceStartsEmptyForEachHolder() throws Exception {
         try (StateDirectory state = StateDirectory.lock(stateDir, "surge")) {
-            Path scratch = state.scratch();
+            Path scratch = state.clearScratch();
             Files.writeString(
                     Files.createDirectories(scratch.resolve("minicluster_1/blobs"))
                             .resolve("blob"),
@@ -60,7 +60,7 @@ class StateDirectoryTest {
             Files.writeString(state.directory().resolve("instance"), "surge-host-1-abc");
         }
         try (StateDirectory state = StateDirectory.lock(stateDir, "surge")) {
-            assertThat(state.scratch())
+            assertThat(state.clearScratch())
                     .isEqualTo(state.directory().resolve("tmp"))
                     .isEmptyDirectory();
             assertThat(state.previousInstance()).as("the rest of the directory").contains("surge-host-1-abc");
